@@ -1,0 +1,192 @@
+#include "client/lib/newswatch_client.h"
+
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "client/lib/status_convert.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+
+namespace nw::client {
+namespace {
+
+std::chrono::system_clock::time_point Deadline(absl::Duration timeout) {
+  return absl::ToChronoTime(absl::Now() + timeout);
+}
+
+// Waits until `channel` is READY. Fails at once on TRANSIENT_FAILURE (nothing
+// listening) and after `timeout` when the server never answers.
+absl::Status WaitUntilReady(grpc::Channel& channel, const std::string& server,
+                            absl::Duration timeout) {
+  const auto deadline = Deadline(timeout);
+  grpc_connectivity_state state = channel.GetState(/*try_to_connect=*/true);
+  while (state != GRPC_CHANNEL_READY) {
+    if (state == GRPC_CHANNEL_TRANSIENT_FAILURE ||
+        state == GRPC_CHANNEL_SHUTDOWN) {
+      return absl::UnavailableError(absl::StrCat(
+          "cannot connect to ", server, " (is newswatchd running there?)"));
+    }
+    if (!channel.WaitForStateChange(state, deadline)) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("no answer from ", server, " within ",
+                       absl::FormatDuration(timeout)));
+    }
+    state = channel.GetState(/*try_to_connect=*/true);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+NewswatchClient::NewswatchClient(std::shared_ptr<grpc::Channel> channel,
+                                 const ClientOptions& options)
+    : options_(options),
+      channel_(std::move(channel)),
+      ingest_(v1::IngestService::NewStub(channel_)),
+      articles_(v1::ArticleService::NewStub(channel_)),
+      rules_(v1::RuleService::NewStub(channel_)),
+      alerts_(v1::AlertService::NewStub(channel_)) {}
+
+NewswatchClient::~NewswatchClient() = default;
+
+absl::StatusOr<std::unique_ptr<NewswatchClient>> NewswatchClient::Connect(
+    const ClientOptions& options) {
+  if (options.server.empty()) {
+    return absl::InvalidArgumentError("no server address given");
+  }
+  grpc::ChannelArguments args;
+  // Articles can be large; lift the 4 MB default on received messages.
+  args.SetMaxReceiveMessageSize(64 << 20);
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
+      options.server, grpc::InsecureChannelCredentials(), args);
+  if (channel == nullptr) {
+    return absl::InternalError("could not create a gRPC channel");
+  }
+  absl::Status ready =
+      WaitUntilReady(*channel, options.server, options.connect_timeout);
+  if (!ready.ok()) return ready;
+  return FromChannel(std::move(channel), options);
+}
+
+std::unique_ptr<NewswatchClient> NewswatchClient::FromChannel(
+    std::shared_ptr<grpc::Channel> channel, const ClientOptions& options) {
+  return std::unique_ptr<NewswatchClient>(
+      new NewswatchClient(std::move(channel), options));
+}
+
+void NewswatchClient::PrepareUnary(grpc::ClientContext& context) const {
+  context.set_deadline(Deadline(options_.call_timeout));
+}
+
+absl::StatusOr<v1::ArticleAck> NewswatchClient::SubmitArticle(
+    const v1::Article& article) {
+  grpc::ClientContext context;
+  PrepareUnary(context);
+  v1::SubmitArticleRequest request;
+  *request.mutable_article() = article;
+  v1::ArticleAck ack;
+  absl::Status status =
+      FromGrpcStatus(ingest_->SubmitArticle(&context, request, &ack));
+  if (!status.ok()) return status;
+  return ack;
+}
+
+absl::StatusOr<v1::Article> NewswatchClient::GetArticle(absl::string_view id) {
+  grpc::ClientContext context;
+  PrepareUnary(context);
+  v1::GetArticleRequest request;
+  request.set_id(std::string(id));
+  v1::Article article;
+  absl::Status status =
+      FromGrpcStatus(articles_->GetArticle(&context, request, &article));
+  if (!status.ok()) return status;
+  return article;
+}
+
+absl::StatusOr<v1::WatchRule> NewswatchClient::CreateRule(
+    const v1::WatchRule& rule) {
+  grpc::ClientContext context;
+  PrepareUnary(context);
+  v1::CreateRuleRequest request;
+  *request.mutable_rule() = rule;
+  v1::WatchRule created;
+  absl::Status status =
+      FromGrpcStatus(rules_->CreateRule(&context, request, &created));
+  if (!status.ok()) return status;
+  return created;
+}
+
+absl::StatusOr<v1::WatchRule> NewswatchClient::GetRule(absl::string_view id) {
+  grpc::ClientContext context;
+  PrepareUnary(context);
+  v1::GetRuleRequest request;
+  request.set_id(std::string(id));
+  v1::WatchRule rule;
+  absl::Status status =
+      FromGrpcStatus(rules_->GetRule(&context, request, &rule));
+  if (!status.ok()) return status;
+  return rule;
+}
+
+absl::StatusOr<std::vector<v1::WatchRule>> NewswatchClient::ListRules(
+    absl::string_view subscriber) {
+  grpc::ClientContext context;
+  PrepareUnary(context);
+  v1::ListRulesRequest request;
+  request.set_subscriber(std::string(subscriber));
+  v1::ListRulesResponse response;
+  absl::Status status =
+      FromGrpcStatus(rules_->ListRules(&context, request, &response));
+  if (!status.ok()) return status;
+  return std::vector<v1::WatchRule>(response.rules().begin(),
+                                    response.rules().end());
+}
+
+absl::Status NewswatchClient::DeleteRule(absl::string_view id) {
+  grpc::ClientContext context;
+  PrepareUnary(context);
+  v1::DeleteRuleRequest request;
+  request.set_id(std::string(id));
+  v1::DeleteRuleResponse response;
+  return FromGrpcStatus(rules_->DeleteRule(&context, request, &response));
+}
+
+absl::StatusOr<v1::ValidateRuleResponse> NewswatchClient::ValidateRule(
+    absl::string_view query) {
+  grpc::ClientContext context;
+  PrepareUnary(context);
+  v1::ValidateRuleRequest request;
+  request.set_query(std::string(query));
+  v1::ValidateRuleResponse response;
+  absl::Status status =
+      FromGrpcStatus(rules_->ValidateRule(&context, request, &response));
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::Status NewswatchClient::Subscribe(const v1::SubscribeRequest& request,
+                                        SubscribeCallback on_response) {
+  // No deadline: a live subscription runs until the server or caller ends it.
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReader<v1::SubscribeResponse>> reader =
+      alerts_->Subscribe(&context, request);
+  v1::SubscribeResponse response;
+  bool stopped = false;
+  while (reader->Read(&response)) {
+    if (!on_response(response)) {
+      stopped = true;
+      context.TryCancel();
+      // Drain what is already buffered so Finish() does not block.
+      while (reader->Read(&response)) {
+      }
+      break;
+    }
+  }
+  grpc::Status status = reader->Finish();
+  if (stopped) return absl::OkStatus();
+  return FromGrpcStatus(status);
+}
+
+}  // namespace nw::client

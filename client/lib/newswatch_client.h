@@ -1,0 +1,140 @@
+// File: client/lib/newswatch_client.h
+//
+// NewswatchClient: the absl::StatusOr API over newswatchd's gRPC services
+// (IngestService, ArticleService, RuleService, AlertService). Every gRPC
+// status is converted with FromGrpcStatus(); nothing throws.
+//
+// Example:
+//   NW_ASSIGN_OR_RETURN(auto client, NewswatchClient::Connect({}));
+//   NW_ASSIGN_OR_RETURN(v1::WatchRule rule, client->CreateRule(r));
+//
+// Thread safety: a NewswatchClient may be used from several threads at once.
+// A BulkSubmitter is driven by one thread (its ack callback runs on another).
+#ifndef NW_CLIENT_LIB_NEWSWATCH_CLIENT_H_
+#define NW_CLIENT_LIB_NEWSWATCH_CLIENT_H_
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/channel.h"
+#include "newswatch/v1/alert_service.grpc.pb.h"
+#include "newswatch/v1/article_service.grpc.pb.h"
+#include "newswatch/v1/ingest_service.grpc.pb.h"
+#include "newswatch/v1/rule_service.grpc.pb.h"
+
+namespace nw::client {
+
+namespace v1 = ::newswatch::v1;
+
+struct ClientOptions {
+  // host:port of newswatchd. Default: "127.0.0.1:7373".
+  std::string server = "127.0.0.1:7373";
+  // How long Connect() waits for the channel to become ready. Default: 5 s.
+  absl::Duration connect_timeout = absl::Seconds(5);
+  // Deadline of each unary call. Default: 30 s.
+  absl::Duration call_timeout = absl::Seconds(30);
+};
+
+class BulkSubmitter;
+
+class NewswatchClient {
+ public:
+  // Opens an insecure channel to options.server and waits until it is ready:
+  // Unavailable at once when the server refuses the connection, or after
+  // options.connect_timeout when it does not answer.
+  static absl::StatusOr<std::unique_ptr<NewswatchClient>> Connect(
+      const ClientOptions& options);
+  // Over an existing channel (tests, in-process servers); does not wait.
+  static std::unique_ptr<NewswatchClient> FromChannel(
+      std::shared_ptr<grpc::Channel> channel, const ClientOptions& options);
+
+  NewswatchClient(const NewswatchClient&) = delete;
+  NewswatchClient& operator=(const NewswatchClient&) = delete;
+  ~NewswatchClient();
+
+  // --- IngestService ---
+  absl::StatusOr<v1::ArticleAck> SubmitArticle(const v1::Article& article);
+  // Opens a SubmitArticles stream; see BulkSubmitter.
+  struct BulkOptions {
+    // Most articles written but not yet acknowledged. Default: 256.
+    size_t window = 256;
+  };
+  // `on_ack` runs on the submitter's reader thread, once per article in the
+  // order submitted, with the `tag` given to BulkSubmitter::Submit().
+  using AckCallback =
+      std::function<void(const v1::ArticleAck& ack, const std::string& tag)>;
+  std::unique_ptr<BulkSubmitter> StartBulkSubmit(AckCallback on_ack,
+                                                 const BulkOptions& options);
+  std::unique_ptr<BulkSubmitter> StartBulkSubmit(AckCallback on_ack) {
+    return StartBulkSubmit(std::move(on_ack), BulkOptions());
+  }
+
+  // --- ArticleService ---
+  absl::StatusOr<v1::Article> GetArticle(absl::string_view id);
+
+  // --- RuleService ---
+  absl::StatusOr<v1::WatchRule> CreateRule(const v1::WatchRule& rule);
+  absl::StatusOr<v1::WatchRule> GetRule(absl::string_view id);
+  // Every subscriber's rules when `subscriber` is empty.
+  absl::StatusOr<std::vector<v1::WatchRule>> ListRules(
+      absl::string_view subscriber);
+  absl::Status DeleteRule(absl::string_view id);
+  // OK with valid=false for a bad rule; an error only when the call failed.
+  absl::StatusOr<v1::ValidateRuleResponse> ValidateRule(absl::string_view query);
+
+  // --- AlertService ---
+  // Calls `on_response` for every SubscribeResponse (alerts and heartbeats)
+  // until the stream ends or `on_response` returns false. Returns the final
+  // status: OK when the server ended the stream or the callback stopped it.
+  using SubscribeCallback =
+      absl::FunctionRef<bool(const v1::SubscribeResponse& response)>;
+  absl::Status Subscribe(const v1::SubscribeRequest& request,
+                         SubscribeCallback on_response);
+
+  const ClientOptions& options() const { return options_; }
+
+ private:
+  NewswatchClient(std::shared_ptr<grpc::Channel> channel,
+                  const ClientOptions& options);
+  // A context with the unary-call deadline.
+  void PrepareUnary(grpc::ClientContext& context) const;
+
+  ClientOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::IngestService::Stub> ingest_;
+  std::unique_ptr<v1::ArticleService::Stub> articles_;
+  std::unique_ptr<v1::RuleService::Stub> rules_;
+  std::unique_ptr<v1::AlertService::Stub> alerts_;
+};
+
+// One SubmitArticles stream: the caller's thread writes, a reader thread takes
+// the acknowledgements (which come back in order). Submit() blocks while
+// `window` articles are unacknowledged.
+//
+//   auto bulk = client->StartBulkSubmit(on_ack);
+//   for (...) NW_RETURN_IF_ERROR(bulk->Submit(article, "file:12"));
+//   NW_RETURN_IF_ERROR(bulk->Finish());
+class BulkSubmitter {
+ public:
+  virtual ~BulkSubmitter() = default;
+  // Queues one article; `tag` comes back with its ack. An error means the
+  // stream has failed (its final status); call no more Submit() after one.
+  virtual absl::Status Submit(const v1::Article& article, std::string tag) = 0;
+  // Half-closes the stream, waits for every outstanding ack and returns the
+  // stream's final status. Call once.
+  virtual absl::Status Finish() = 0;
+  // Acks received so far.
+  virtual size_t acked() const = 0;
+};
+
+}  // namespace nw::client
+
+#endif  // NW_CLIENT_LIB_NEWSWATCH_CLIENT_H_
