@@ -1,0 +1,175 @@
+// newswatch-match: the offline watch-rule tester (no daemon).
+//
+//   newswatch-match --rule 'RULE' ARTICLE.json
+//       Prints {"match": bool, "highlights": [[field, begin, end], ...]} or
+//       {"error": message, "offset": N}. Exit 0 (match or not), 2 (rule error),
+//       1 (usage or I/O error).
+//   newswatch-match --cases FILE.jsonl
+//       Runs conformance cases (format of tests/data/conformance.jsonl), prints each
+//       failure and then "N passed, N failed". Exit 1 if any case failed.
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "nlohmann/json.hpp"
+#include "server/match/analyzed_article.h"
+#include "server/match/evaluator.h"
+#include "server/rules/parser.h"
+
+ABSL_FLAG(std::optional<std::string>, rule, std::nullopt,
+          "the watch rule to test against the article file given as argument");
+ABSL_FLAG(std::optional<std::string>, cases, std::nullopt,
+          "a JSON Lines file of conformance cases to run");
+
+namespace {
+
+using json = nlohmann::json;
+
+std::string Dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::optional<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string_view StringField(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->is_string()) return {};
+  return it->get_ref<const std::string&>();
+}
+
+// Views into `obj`, which must outlive the result. Tags come from `tags`, or the
+// data files' `topics` and `places`.
+nw::match::ArticleText ArticleFromJson(const json& obj) {
+  nw::match::ArticleText a;
+  a.title = StringField(obj, "title");
+  a.body = StringField(obj, "body");
+  a.source = StringField(obj, "source");
+  a.lang = StringField(obj, "lang");
+  for (const char* key : {"tags", "topics", "places"}) {
+    auto it = obj.find(key);
+    if (it == obj.end() || !it->is_array()) continue;
+    for (const json& t : *it) {
+      if (t.is_string()) a.tags.push_back(t.get_ref<const std::string&>());
+    }
+  }
+  return a;
+}
+
+// The result of one rule on one article, in the output format.
+json RunRule(const std::string& rule_text, const json& article, int* exit_code) {
+  auto rule = nw::rules::ParseRule(rule_text);
+  if (!rule.ok()) {
+    *exit_code = 2;
+    return json{{"error", std::string(rule.status().message())},
+                {"offset", nw::rules::RuleErrorOffset(rule.status()).value_or(0)}};
+  }
+  auto analyzed = nw::match::AnalyzedArticle::Analyze(ArticleFromJson(article));
+  auto highlights = nw::match::Evaluate(**rule, analyzed);
+  *exit_code = 0;
+  json out = {{"match", highlights.has_value()}, {"highlights", json::array()}};
+  if (highlights.has_value()) {
+    for (const auto& h : *highlights) {
+      out["highlights"].push_back(
+          json::array({h.field == nw::match::Field::kTitle ? "title" : "body",
+                       h.begin, h.end}));
+    }
+  }
+  return out;
+}
+
+int RunSingle(const std::string& rule_text, const std::string& path) {
+  std::optional<std::string> content = ReadFile(path);
+  if (!content.has_value()) {
+    std::cerr << "newswatch-match: cannot read " << path << "\n";
+    return 1;
+  }
+  // One JSON object; a JSON Lines file contributes its first line.
+  json article = json::parse(*content, nullptr, false);
+  if (article.is_discarded()) {
+    article = json::parse(content->substr(0, content->find('\n')), nullptr, false);
+  }
+  if (article.is_discarded() || !article.is_object()) {
+    std::cerr << "newswatch-match: " << path << " does not hold a JSON object\n";
+    return 1;
+  }
+  int exit_code = 0;
+  json out = RunRule(rule_text, article, &exit_code);
+  std::cout << Dump(out) << "\n";
+  return exit_code;
+}
+
+// Whether `c` (one case) passes; `actual` receives what was observed.
+bool RunCase(const json& c, json* actual) {
+  const std::string rule_text = c.value("rule", "");
+  int exit_code = 0;
+  *actual = RunRule(rule_text, c.contains("article") ? c["article"] : json::object(),
+                    &exit_code);
+  if (c.contains("error_offset")) {
+    return actual->contains("offset") && (*actual)["offset"] == c["error_offset"];
+  }
+  if (actual->contains("error")) return false;
+  if ((*actual)["match"] != c.value("match", false)) return false;
+  return !c.contains("highlights") || (*actual)["highlights"] == c["highlights"];
+}
+
+int RunCases(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "newswatch-match: cannot read " << path << "\n";
+    return 1;
+  }
+  int passed = 0, failed = 0;
+  std::string line;
+  for (int line_no = 1; std::getline(in, line); ++line_no) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    json c = json::parse(line, nullptr, false);
+    if (c.is_discarded() || !c.is_object()) {
+      std::cout << "line " << line_no << ": not a JSON object\n";
+      ++failed;
+      continue;
+    }
+    json actual;
+    if (RunCase(c, &actual)) {
+      ++passed;
+      continue;
+    }
+    ++failed;
+    json expected = json::object();
+    for (const char* key : {"match", "highlights", "error_offset"}) {
+      if (c.contains(key)) expected[key] = c[key];
+    }
+    std::cout << "FAIL " << c.value("id", "line " + std::to_string(line_no))
+              << "\n  expected: " << Dump(expected) << "\n  actual:   " << Dump(actual)
+              << "\n";
+  }
+  std::cout << passed << " passed, " << failed << " failed\n";
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  const std::optional<std::string> rule = absl::GetFlag(FLAGS_rule);
+  const std::optional<std::string> cases = absl::GetFlag(FLAGS_cases);
+  if (cases.has_value() && !rule.has_value() && args.size() == 1) {
+    return RunCases(*cases);
+  }
+  if (rule.has_value() && !cases.has_value() && args.size() == 2) {
+    return RunSingle(*rule, args[1]);
+  }
+  std::cerr << "usage: newswatch-match --rule 'RULE' ARTICLE.json\n"
+               "       newswatch-match --cases FILE.jsonl\n";
+  return 1;
+}

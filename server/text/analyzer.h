@@ -1,0 +1,38 @@
+// File: server/text/analyzer.h
+//
+// Word analysis shared by articles and watch rules (rule-language.md §1), so that
+// both sides of every comparison are normalized identically.
+//
+// Thread safety: every function may be called concurrently from any thread.
+#ifndef NW_SERVER_TEXT_ANALYZER_H_
+#define NW_SERVER_TEXT_ANALYZER_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nw::text {
+
+// One word of a text field.
+struct Word {
+  std::string term;   // normalized form (§1 steps 2-3), UTF-8
+  uint32_t position;  // 0, 1, 2, ... in order of the field's words
+  uint32_t begin;     // bytes into the original UTF-8 text, [begin, end)
+  uint32_t end;
+};
+
+// Splits `utf8_text` into words per spec §1: ICU word segmentation (root locale),
+// keeping segments with rule status >= UBRK_WORD_NONE_LIMIT; apostrophes U+2019 and
+// U+02BC mapped to '; nfkc_cf; diacritics (Mn) removed; trailing 's dropped; empty
+// results dropped. `utf8_text` must be valid UTF-8 (the caller checks). Returns the
+// words in text order; empty if there are none. Never fails.
+std::vector<Word> AnalyzeField(std::string_view utf8_text);
+
+// Returns `value` (valid UTF-8) under ICU's nfkc_cf normalization, the form in which
+// `source:` and `tag:` values are compared (spec §2). No segmentation.
+std::string NormalizeMetadata(std::string_view value);
+
+}  // namespace nw::text
+
+#endif  // NW_SERVER_TEXT_ANALYZER_H_
