@@ -1,0 +1,71 @@
+// newswatch: the command-line client of newswatchd.
+//   newswatch [--server HOST:PORT] COMMAND [ARGS...]
+// Global flags before the command are passed on to it.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "client/cli/cli_common.h"
+#include "client/cli/commands.h"
+
+namespace nw::client::cli {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: newswatch [--server HOST:PORT] COMMAND [ARGS...]\n"
+    "\n"
+    "commands:\n"
+    "  submit [FILE.jsonl ...]     submit articles (JSON Lines; stdin when no\n"
+    "                              file or \"-\")\n"
+    "  rules add --subscriber S [--label L] RULE\n"
+    "  rules list [--subscriber S]\n"
+    "  rules rm ID\n"
+    "  rules validate RULE\n"
+    "  watch --subscriber S [--from CURSOR] [--live] [--json]\n"
+    "                              print a subscriber's alerts as they come\n"
+    "  get ARTICLE_ID              print a stored article as JSON\n"
+    "\n"
+    "global flags:\n"
+    "  --server HOST:PORT          newswatchd address (default 127.0.0.1:7373)\n"
+    "\n"
+    "Run 'newswatch COMMAND --help' for the flags of a command.\n";
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> globals;
+  int i = 1;
+  // Global flags before the command word.
+  for (; i < argc && absl::StartsWith(argv[i], "-"); ++i) {
+    const std::string arg = argv[i];
+    if (arg == "-h" || arg == "--help" || arg == "-help") {
+      std::cout << kUsage;
+      return kExitOk;
+    }
+    if (arg == "--server" && i + 1 < argc) {
+      globals.push_back(arg);
+      globals.push_back(argv[++i]);
+    } else if (absl::StartsWith(arg, "--server=")) {
+      globals.push_back(arg);
+    } else {
+      return UsageError("unknown global flag " + arg, kUsage);
+    }
+  }
+  if (i >= argc) return UsageError("no command given", kUsage);
+  const std::string command = argv[i];
+  std::vector<std::string> args = globals;
+  args.insert(args.end(), argv + i + 1, argv + argc);
+  if (command == "submit") return RunSubmit(args);
+  if (command == "rules") return RunRules(args);
+  if (command == "watch") return RunWatch(args);
+  if (command == "get") return RunGet(args);
+  if (command == "help") {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  return UsageError("unknown command '" + command + "'", kUsage);
+}
+
+}  // namespace
+}  // namespace nw::client::cli
+
+int main(int argc, char** argv) { return nw::client::cli::Main(argc, argv); }

@@ -1,0 +1,152 @@
+// newswatch rules add|list|rm|validate
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "client/cli/cli_common.h"
+#include "client/cli/commands.h"
+#include "client/lib/text_render.h"
+
+namespace nw::client::cli {
+namespace {
+
+constexpr char kRulesUsage[] =
+    "usage:\n"
+    "  newswatch rules add --subscriber S [--label L] 'RULE'\n"
+    "      create a rule; prints its id and canonical form\n"
+    "  newswatch rules list [--subscriber S]\n"
+    "      one rule a line: id, subscriber, label, query (tab-separated)\n"
+    "  newswatch rules rm ID\n"
+    "  newswatch rules validate 'RULE'\n"
+    "      prints 'ok: <canonical>', or the error and where it is (exit 1)\n";
+
+// Prints a rule error with a caret under its offset; returns kExitFailure.
+int ReportInvalidRule(const std::string& query,
+                      const v1::ValidateRuleResponse& verdict) {
+  std::cerr << "newswatch: invalid rule: " << verdict.error() << " (at offset "
+            << verdict.error_offset() << ")\n"
+            << RenderCaret(query, verdict.error_offset()) << std::flush;
+  return kExitFailure;
+}
+
+int RulesAdd(const std::vector<std::string>& args) {
+  CommandArgs cmd = ParseCommandArgs(
+      args,
+      {{"subscriber", "S", "who receives the alerts (required)"},
+       {"label", "L", "free text shown with the rule"}},
+      "usage: newswatch rules add --subscriber S [--label L] 'RULE'\n");
+  if (cmd.exit_code >= 0) return cmd.exit_code;
+  const ParsedArgs& a = cmd.parsed;
+  if (a.positional.size() != 1 || a.Get("subscriber").empty()) {
+    return UsageError("rules add needs --subscriber and one RULE", kRulesUsage);
+  }
+  auto client = ConnectOrReport(a);
+  if (client == nullptr) return kExitFailure;
+  v1::WatchRule rule;
+  rule.set_subscriber(a.Get("subscriber"));
+  rule.set_label(a.Get("label"));
+  rule.set_query(a.positional[0]);
+  absl::StatusOr<v1::WatchRule> created = client->CreateRule(rule);
+  if (created.ok()) {
+    std::cout << created->id() << "\t" << created->canonical() << std::endl;
+    return kExitOk;
+  }
+  if (absl::IsInvalidArgument(created.status())) {
+    // CreateRule's status carries no structured offset: ask ValidateRule.
+    absl::StatusOr<v1::ValidateRuleResponse> verdict =
+        client->ValidateRule(rule.query());
+    if (verdict.ok() && !verdict->valid()) {
+      return ReportInvalidRule(rule.query(), *verdict);
+    }
+  }
+  return Fail("create rule", created.status());
+}
+
+int RulesList(const std::vector<std::string>& args) {
+  CommandArgs cmd = ParseCommandArgs(
+      args, {{"subscriber", "S", "only this subscriber's rules"}},
+      "usage: newswatch rules list [--subscriber S]\n");
+  if (cmd.exit_code >= 0) return cmd.exit_code;
+  if (!cmd.parsed.positional.empty()) {
+    return UsageError("rules list takes no arguments", kRulesUsage);
+  }
+  auto client = ConnectOrReport(cmd.parsed);
+  if (client == nullptr) return kExitFailure;
+  absl::StatusOr<std::vector<v1::WatchRule>> rules =
+      client->ListRules(cmd.parsed.Get("subscriber"));
+  if (!rules.ok()) return Fail("list rules", rules.status());
+  for (const v1::WatchRule& rule : *rules) {
+    std::cout << rule.id() << "\t" << rule.subscriber() << "\t"
+              << (rule.label().empty() ? "-" : OneLine(rule.label())) << "\t"
+              << OneLine(rule.query()) << "\n";
+  }
+  std::cout << std::flush;
+  return kExitOk;
+}
+
+int RulesRemove(const std::vector<std::string>& args) {
+  CommandArgs cmd =
+      ParseCommandArgs(args, {}, "usage: newswatch rules rm ID\n");
+  if (cmd.exit_code >= 0) return cmd.exit_code;
+  if (cmd.parsed.positional.size() != 1) {
+    return UsageError("rules rm takes one rule ID", kRulesUsage);
+  }
+  auto client = ConnectOrReport(cmd.parsed);
+  if (client == nullptr) return kExitFailure;
+  const std::string& id = cmd.parsed.positional[0];
+  absl::Status status = client->DeleteRule(id);
+  if (!status.ok()) return Fail("delete rule " + id, status);
+  std::cout << "deleted " << id << std::endl;
+  return kExitOk;
+}
+
+int RulesValidate(const std::vector<std::string>& args) {
+  CommandArgs cmd =
+      ParseCommandArgs(args, {}, "usage: newswatch rules validate 'RULE'\n");
+  if (cmd.exit_code >= 0) return cmd.exit_code;
+  if (cmd.parsed.positional.size() != 1) {
+    return UsageError("rules validate takes one RULE", kRulesUsage);
+  }
+  auto client = ConnectOrReport(cmd.parsed);
+  if (client == nullptr) return kExitFailure;
+  const std::string& query = cmd.parsed.positional[0];
+  absl::StatusOr<v1::ValidateRuleResponse> verdict =
+      client->ValidateRule(query);
+  if (!verdict.ok()) return Fail("validate rule", verdict.status());
+  if (!verdict->valid()) return ReportInvalidRule(query, *verdict);
+  std::cout << "ok: " << verdict->canonical() << std::endl;
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunRules(const std::vector<std::string>& args) {
+  // Global flags (--server) may come before the sub-command word.
+  std::vector<std::string> rest;
+  std::string sub;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (sub.empty() && !args[i].empty() && args[i][0] != '-') {
+      sub = args[i];
+      continue;
+    }
+    rest.push_back(args[i]);
+    if (sub.empty() && args[i] == "--server" && i + 1 < args.size()) {
+      rest.push_back(args[++i]);
+    }
+  }
+  if (sub == "add") return RulesAdd(rest);
+  if (sub == "list" || sub == "ls") return RulesList(rest);
+  if (sub == "rm" || sub == "delete") return RulesRemove(rest);
+  if (sub == "validate") return RulesValidate(rest);
+  if (sub.empty()) {
+    for (const std::string& arg : rest) {
+      if (arg == "-h" || arg == "--help") {
+        std::cout << kRulesUsage;
+        return kExitOk;
+      }
+    }
+    return UsageError("rules needs a sub-command", kRulesUsage);
+  }
+  return UsageError("unknown rules sub-command '" + sub + "'", kRulesUsage);
+}
+
+}  // namespace nw::client::cli
