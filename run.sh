@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs the dependencies, builds, and starts newswatchd on 127.0.0.1:7373
+# with its data in ./newswatch-data. Extra arguments go to newswatchd.
+set -euo pipefail
+cd "$(dirname "$0")"
+bash deploy/install_deps.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$(nproc)" --target newswatchd newswatch newswatch-match
+exec build/server/newswatchd --listen 127.0.0.1:7373 --data-dir ./newswatch-data "$@"

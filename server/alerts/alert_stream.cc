@@ -1,0 +1,119 @@
+#include "server/alerts/alert_stream.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+namespace nw::alerts {
+
+AlertStream::AlertStream(std::string subscriber, uint64_t after_cursor,
+                         const storage::AlertLog& log, base::ThreadPool& reader,
+                         AlertStreamOptions options)
+    : subscriber_(std::move(subscriber)),
+      log_(log),
+      reader_(reader),
+      options_(options),
+      next_cursor_(after_cursor + 1) {}
+
+void AlertStream::SetPublished(uint64_t last_cursor, bool live_only) {
+  absl::MutexLock lock(&mu_);
+  published_ = last_cursor;
+  if (live_only) next_cursor_ = last_cursor + 1;
+  // Anything already committed that the client has not seen comes from the log.
+  lagging_ = next_cursor_ <= published_;
+}
+
+void AlertStream::Offer(const newswatch::v1::Alert& alert) {
+  absl::MutexLock lock(&mu_);
+  if (finished_) return;
+  published_ = std::max(published_, alert.cursor());
+  const uint64_t have = queue_.empty() ? next_cursor_ - 1 : queue_.back().cursor();
+  if (alert.cursor() <= have) return;  // already read from the log
+  if (!lagging_) {
+    if (alert.cursor() == have + 1 && queue_.size() < options_.max_queued_alerts) {
+      queue_.push_back(alert);
+    } else {
+      // A slow reader: drop the queue (memory stays bounded) and serve it
+      // from the log, from where it is.
+      lagging_ = true;
+      queue_.clear();
+    }
+  }
+  PumpLocked();
+}
+
+void AlertStream::Start(AlertSink* sink) {
+  absl::MutexLock lock(&mu_);
+  sink_ = sink;
+  PumpLocked();
+}
+
+void AlertStream::OnWriteDone(bool ok) {
+  absl::MutexLock lock(&mu_);
+  writing_ = false;
+  if (!ok) cancelled_ = true;
+  PumpLocked();
+}
+
+void AlertStream::Cancel() {
+  absl::MutexLock lock(&mu_);
+  cancelled_ = true;
+  PumpLocked();
+}
+
+void AlertStream::Detach() {
+  absl::MutexLock lock(&mu_);
+  sink_ = nullptr;
+  finished_ = true;
+}
+
+void AlertStream::FinishLocked(const absl::Status& status) {
+  if (finished_ || sink_ == nullptr) return;
+  finished_ = true;
+  queue_.clear();
+  sink_->FinishStream(status);
+}
+
+void AlertStream::PumpLocked() {
+  if (sink_ == nullptr || finished_ || writing_) return;
+  if (cancelled_) {
+    FinishLocked(absl::CancelledError("alert stream cancelled"));
+    return;
+  }
+  if (!queue_.empty()) {
+    writing_ = true;
+    next_cursor_ = queue_.front().cursor() + 1;
+    sink_->StartAlertWrite(queue_.front());
+    queue_.pop_front();
+    return;
+  }
+  if (lagging_ && !reading_) {
+    reading_ = true;
+    reader_.Schedule([self = shared_from_this(), after = next_cursor_ - 1] {
+      self->ReadFromLog(after);
+    });
+  }
+}
+
+void AlertStream::ReadFromLog(uint64_t after_cursor) {
+  // On the reader pool: RocksDB reads never run on a reactor thread.
+  absl::StatusOr<std::vector<newswatch::v1::Alert>> alerts =
+      log_.ReadAfter(subscriber_, after_cursor, options_.catch_up_batch);
+  absl::MutexLock lock(&mu_);
+  reading_ = false;
+  if (!alerts.ok()) {
+    FinishLocked(alerts.status());
+    return;
+  }
+  for (newswatch::v1::Alert& alert : *alerts) {
+    const uint64_t expected = queue_.empty() ? next_cursor_ : queue_.back().cursor() + 1;
+    if (alert.cursor() == expected) queue_.push_back(std::move(alert));
+  }
+  const uint64_t read_upto = queue_.empty() ? next_cursor_ - 1 : queue_.back().cursor();
+  // Caught up with everything committed: live alerts from here on continue
+  // the queue without a gap.
+  if (read_upto >= published_) lagging_ = false;
+  PumpLocked();
+}
+
+}  // namespace nw::alerts

@@ -1,0 +1,107 @@
+// File: server/alerts/alert_stream.h
+//
+// One subscriber stream's delivery state, free of gRPC: where the client is
+// (next cursor to send), a bounded queue of live alerts, and catch-up from
+// the alert log when the client starts behind or falls behind.
+//
+// Delivery is exact: alerts go out in cursor order, each once. Live alerts
+// are queued only while they continue the queue without a gap; otherwise (the
+// queue is full, or the stream is still replaying) the stream is "lagging"
+// and reads the next alerts from the AlertLog on the reader pool. Everything
+// up to the published cursor is committed before it is published, so a read
+// from the log never misses what the hub announced.
+//
+// Thread safety: all methods may be called concurrently. Lock order:
+// SubscriptionHub::mu_ -> AlertStream::mu_. The sink is called with mu_ held.
+#ifndef NW_SERVER_ALERTS_ALERT_STREAM_H_
+#define NW_SERVER_ALERTS_ALERT_STREAM_H_
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "newswatch/v1/alert.pb.h"
+#include "server/base/thread_pool.h"
+#include "storage/alert_log.h"
+
+namespace nw::alerts {
+
+// What the transport (a gRPC reactor) does for a stream. Both methods are
+// called with the stream's mutex held: they must not block or call back into
+// the AlertStream synchronously.
+class AlertSink {
+ public:
+  virtual ~AlertSink() = default;
+  // Starts sending `alert`; the transport calls AlertStream::OnWriteDone when
+  // it is sent. At most one write is outstanding.
+  virtual void StartAlertWrite(const newswatch::v1::Alert& alert) = 0;
+  // Ends the stream with `status`. Called at most once.
+  virtual void FinishStream(const absl::Status& status) = 0;
+};
+
+struct AlertStreamOptions {
+  // Live alerts held in memory per stream before it switches to the log.
+  // Default: 1024.
+  size_t max_queued_alerts = 1024;
+  // Alerts read from the log per catch-up read. Default: 256.
+  size_t catch_up_batch = 256;
+};
+
+class AlertStream : public std::enable_shared_from_this<AlertStream> {
+ public:
+  // Streams alerts of `subscriber` with cursor > `after_cursor`. `log` and
+  // `reader` must outlive the stream.
+  AlertStream(std::string subscriber, uint64_t after_cursor, const storage::AlertLog& log,
+              base::ThreadPool& reader, AlertStreamOptions options = {});
+
+  const std::string& subscriber() const { return subscriber_; }
+
+  // Transport side.
+  // Starts delivery into `sink`; call after SubscriptionHub::Register.
+  void Start(AlertSink* sink);
+  // The write started by StartAlertWrite finished; `ok` false: the client is gone.
+  void OnWriteDone(bool ok);
+  // The client went away or the server shuts down: finish as soon as no write
+  // is outstanding.
+  void Cancel();
+  // The sink is being destroyed: no call reaches it afterwards.
+  void Detach();
+
+  // Hub side (called with the hub's mutex held).
+  // The subscriber's last committed cursor when the stream registers;
+  // with `live_only`, the stream starts after it.
+  void SetPublished(uint64_t last_cursor, bool live_only);
+  // `alert` was committed; cursors arrive in increasing order.
+  void Offer(const newswatch::v1::Alert& alert);
+
+ private:
+  void PumpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void FinishLocked(const absl::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ReadFromLog(uint64_t after_cursor);
+
+  // Constant after construction.
+  const std::string subscriber_;
+  const storage::AlertLog& log_;
+  base::ThreadPool& reader_;
+  const AlertStreamOptions options_;
+
+  absl::Mutex mu_;
+  AlertSink* sink_ ABSL_GUARDED_BY(mu_) = nullptr;
+  uint64_t next_cursor_ ABSL_GUARDED_BY(mu_);       // the next cursor to send
+  uint64_t published_ ABSL_GUARDED_BY(mu_) = 0;     // the last committed cursor
+  // Contiguous cursors from next_cursor_ on, when not empty.
+  std::deque<newswatch::v1::Alert> queue_ ABSL_GUARDED_BY(mu_);
+  bool lagging_ ABSL_GUARDED_BY(mu_) = false;   // live alerts are not queued
+  bool reading_ ABSL_GUARDED_BY(mu_) = false;   // a log read is scheduled
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;   // a write is outstanding
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace nw::alerts
+
+#endif  // NW_SERVER_ALERTS_ALERT_STREAM_H_

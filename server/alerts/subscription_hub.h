@@ -1,0 +1,54 @@
+// File: server/alerts/subscription_hub.h
+//
+// Fans committed alerts out to the connected streams of their subscriber.
+// Publish only hands alerts to bounded per-stream queues: it never does I/O
+// and never waits for a client, so a slow reader cannot slow ingest.
+//
+// Thread safety: all methods may be called concurrently. Lock order:
+// IngestPipeline::commit_mu_ -> SubscriptionHub::mu_ -> AlertStream::mu_.
+#ifndef NW_SERVER_ALERTS_SUBSCRIPTION_HUB_H_
+#define NW_SERVER_ALERTS_SUBSCRIPTION_HUB_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/synchronization/mutex.h"
+#include "newswatch/v1/alert.pb.h"
+#include "server/alerts/alert_stream.h"
+
+namespace nw::alerts {
+
+class SubscriptionHub {
+ public:
+  // `last_cursors`: every subscriber's last committed cursor (from the log).
+  explicit SubscriptionHub(absl::flat_hash_map<std::string, uint64_t> last_cursors)
+      : last_cursors_(std::move(last_cursors)) {}
+
+  // Connects `stream`: from now on it is offered its subscriber's alerts.
+  // With `live_only` it starts after the subscriber's last committed cursor.
+  void Register(const std::shared_ptr<AlertStream>& stream, bool live_only);
+  // Disconnects `stream` (no-op if not registered).
+  void Unregister(const std::shared_ptr<AlertStream>& stream);
+
+  // Offers committed alerts, in cursor order per subscriber. REQUIRES: every
+  // alert is already durable in the AlertLog.
+  void Publish(const std::vector<newswatch::v1::Alert>& alerts);
+
+  // Streams currently connected.
+  size_t ConnectedStreams() const;
+
+ private:
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::string, uint64_t> last_cursors_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, absl::flat_hash_set<std::shared_ptr<AlertStream>>>
+      streams_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace nw::alerts
+
+#endif  // NW_SERVER_ALERTS_SUBSCRIPTION_HUB_H_

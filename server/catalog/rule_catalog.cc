@@ -1,0 +1,127 @@
+#include "server/catalog/rule_catalog.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/rules/compiled_rule.h"
+#include "server/rules/parser.h"
+#include "server/rules/rule_error.h"
+
+namespace nw::catalog {
+namespace {
+
+constexpr size_t kMaxNameBytes = 128;
+constexpr size_t kMaxLabelBytes = 256;
+
+absl::Status CheckName(absl::string_view what, absl::string_view name) {
+  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(what, " is required"));
+  if (name.size() > kMaxNameBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " is ", name.size(), " bytes, over the limit of ", kMaxNameBytes));
+  }
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) {
+      return absl::InvalidArgumentError(absl::StrCat(what, " contains a control character"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<const index::IndexedRule>> Compile(
+    const newswatch::v1::WatchRule& rule) {
+  absl::StatusOr<std::shared_ptr<const rules::CompiledRule>> compiled =
+      rules::ParseRule(rule.query());
+  if (!compiled.ok()) return compiled.status();
+  return std::make_shared<const index::IndexedRule>(
+      index::IndexedRule{rule.id(), rule.subscriber(), *std::move(compiled)});
+}
+
+}  // namespace
+
+absl::Status ValidateSubscriber(absl::string_view subscriber) {
+  return CheckName("subscriber", subscriber);
+}
+
+absl::StatusOr<std::unique_ptr<RuleCatalog>> RuleCatalog::Open(
+    storage::Db& db, index::RuleRegistry& registry) {
+  storage::RuleStore store(db);
+  absl::StatusOr<std::vector<newswatch::v1::WatchRule>> stored = store.LoadAll();
+  if (!stored.ok()) return stored.status();
+  std::vector<std::shared_ptr<const index::IndexedRule>> compiled;
+  for (const newswatch::v1::WatchRule& rule : *stored) {
+    absl::StatusOr<std::shared_ptr<const index::IndexedRule>> c = Compile(rule);
+    if (!c.ok()) {
+      return absl::DataLossError(absl::StrCat("stored rule ", rule.id(),
+                                              " no longer parses: ", c.status().message()));
+    }
+    compiled.push_back(*std::move(c));
+  }
+  registry.Reset(std::move(compiled));
+  absl::StatusOr<uint64_t> last = store.LastRuleNumber();
+  if (!last.ok()) return last.status();
+  return std::unique_ptr<RuleCatalog>(new RuleCatalog(db, registry, *last));
+}
+
+absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(newswatch::v1::WatchRule rule) {
+  if (absl::Status s = ValidateSubscriber(rule.subscriber()); !s.ok()) return s;
+  if (!rule.id().empty()) {
+    if (absl::Status s = CheckName("rule id", rule.id()); !s.ok()) return s;
+  }
+  if (rule.label().size() > kMaxLabelBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("label is over the limit of ", kMaxLabelBytes, " bytes"));
+  }
+  absl::StatusOr<std::shared_ptr<const rules::CompiledRule>> compiled =
+      rules::ParseRule(rule.query());
+  if (!compiled.ok()) return compiled.status();
+  rule.set_canonical((*compiled)->Canonical());
+  *rule.mutable_created_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+
+  absl::MutexLock lock(&mu_);
+  uint64_t number = last_rule_number_;
+  if (rule.id().empty()) {
+    // Skip numbers a caller already used as an explicit id.
+    do {
+      rule.set_id(absl::StrCat("r-", ++number));
+    } while (store_.Get(rule.id()).ok());
+  } else if (store_.Get(rule.id()).ok()) {
+    return absl::AlreadyExistsError(absl::StrCat("a rule with id '", rule.id(),
+                                                 "' exists: delete it first or pick another id"));
+  }
+  if (absl::Status s = store_.Put(rule, number); !s.ok()) return s;
+  last_rule_number_ = number;
+  registry_.Upsert(std::make_shared<const index::IndexedRule>(
+      index::IndexedRule{rule.id(), rule.subscriber(), *std::move(compiled)}));
+  return rule;
+}
+
+absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Get(absl::string_view id) const {
+  return store_.Get(id);
+}
+
+absl::StatusOr<std::vector<newswatch::v1::WatchRule>> RuleCatalog::List(
+    absl::string_view subscriber) const {
+  absl::StatusOr<std::vector<newswatch::v1::WatchRule>> all = store_.LoadAll();
+  if (!all.ok()) return all.status();
+  std::vector<newswatch::v1::WatchRule> rules;
+  for (newswatch::v1::WatchRule& rule : *all) {
+    if (subscriber.empty() || rule.subscriber() == subscriber) rules.push_back(std::move(rule));
+  }
+  std::sort(rules.begin(), rules.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.subscriber(), a.id()) < std::tie(b.subscriber(), b.id());
+  });
+  return rules;
+}
+
+absl::Status RuleCatalog::Delete(absl::string_view id) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = store_.Delete(id); !s.ok()) return s;
+  registry_.Remove(id);
+  return absl::OkStatus();
+}
+
+size_t RuleCatalog::size() const { return registry_.Current()->size(); }
+
+}  // namespace nw::catalog

@@ -1,0 +1,70 @@
+// File: server/catalog/rule_catalog.h
+//
+// The watch rules of every subscriber: validated, stored in RocksDB and
+// published to the RuleRegistry that matching reads. A call that changes a
+// rule returns after both, so the next article submitted sees the change.
+//
+// Thread safety: all methods may be called concurrently; changes are
+// serialized by mu_.
+#ifndef NW_SERVER_CATALOG_RULE_CATALOG_H_
+#define NW_SERVER_CATALOG_RULE_CATALOG_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "newswatch/v1/rule.pb.h"
+#include "server/index/rule_registry.h"
+#include "storage/rule_store.h"
+
+namespace nw::catalog {
+
+// OK, or InvalidArgument when `subscriber` is empty, over 128 bytes or has
+// control characters. Subscriber names key alert logs and cursors.
+absl::Status ValidateSubscriber(absl::string_view subscriber);
+
+class RuleCatalog {
+ public:
+  // Loads and compiles every stored rule into `registry`. A stored rule that
+  // no longer parses fails start-up with DataLoss naming it.
+  static absl::StatusOr<std::unique_ptr<RuleCatalog>> Open(storage::Db& db,
+                                                          index::RuleRegistry& registry);
+
+  // Stores a new rule (subscriber and query required; id optional, assigned
+  // as "r-<n>" when empty) and returns it as stored, with created_at and its
+  // canonical form. Errors: InvalidArgument for a bad rule (the message gives
+  // the byte offset, spec §4; RuleErrorOffset() reads it) or subscriber;
+  // AlreadyExists when the id is taken. On error nothing is stored.
+  absl::StatusOr<newswatch::v1::WatchRule> Create(newswatch::v1::WatchRule rule);
+
+  // NotFound when no rule has this id.
+  absl::StatusOr<newswatch::v1::WatchRule> Get(absl::string_view id) const;
+
+  // The rules of `subscriber` (every rule when empty), by subscriber then id.
+  absl::StatusOr<std::vector<newswatch::v1::WatchRule>> List(
+      absl::string_view subscriber) const;
+
+  // NotFound when no rule has this id.
+  absl::Status Delete(absl::string_view id);
+
+  // Number of rules live in matching.
+  size_t size() const;
+
+ private:
+  RuleCatalog(storage::Db& db, index::RuleRegistry& registry, uint64_t last_rule_number)
+      : store_(db), registry_(registry), last_rule_number_(last_rule_number) {}
+
+  storage::RuleStore store_;
+  index::RuleRegistry& registry_;
+  absl::Mutex mu_;
+  uint64_t last_rule_number_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace nw::catalog
+
+#endif  // NW_SERVER_CATALOG_RULE_CATALOG_H_

@@ -1,0 +1,73 @@
+#include "server/daemon/daemon.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+
+namespace nw::daemon {
+
+absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config) {
+  auto d = std::unique_ptr<Daemon>(new Daemon());
+  absl::StatusOr<std::unique_ptr<storage::Db>> db =
+      storage::Db::Open({.path = config.data_dir, .sync = config.sync});
+  if (!db.ok()) return db.status();
+  d->db_ = *std::move(db);
+  d->articles_ = std::make_unique<storage::ArticleStore>(*d->db_);
+  d->alert_log_ = std::make_unique<storage::AlertLog>(*d->db_);
+  d->registry_ = std::make_unique<index::RuleRegistry>();
+  absl::StatusOr<std::unique_ptr<catalog::RuleCatalog>> catalog =
+      catalog::RuleCatalog::Open(*d->db_, *d->registry_);
+  if (!catalog.ok()) return catalog.status();
+  d->catalog_ = *std::move(catalog);
+
+  absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> cursors =
+      d->alert_log_->LoadLastCursors();
+  if (!cursors.ok()) return cursors.status();
+  d->hub_ = std::make_unique<alerts::SubscriptionHub>(*cursors);
+  absl::StatusOr<std::unique_ptr<ingest::IngestPipeline>> pipeline =
+      ingest::IngestPipeline::Create(*d->db_, *d->registry_, *d->hub_, *cursors, config.limits);
+  if (!pipeline.ok()) return pipeline.status();
+  d->pipeline_ = *std::move(pipeline);
+  d->workers_ = std::make_unique<base::ThreadPool>(std::max(1, config.worker_threads));
+
+  d->ingest_service_ = std::make_unique<rpc::IngestServiceImpl>(*d->pipeline_, *d->workers_);
+  d->article_service_ = std::make_unique<rpc::ArticleServiceImpl>(*d->articles_);
+  d->rule_service_ = std::make_unique<rpc::RuleServiceImpl>(*d->catalog_);
+  d->alert_service_ =
+      std::make_unique<rpc::AlertServiceImpl>(*d->hub_, *d->alert_log_, *d->workers_);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &d->port_);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits.max_article_bytes) + 4096);
+  builder.RegisterService(d->ingest_service_.get());
+  builder.RegisterService(d->article_service_.get());
+  builder.RegisterService(d->rule_service_.get());
+  builder.RegisterService(d->alert_service_.get());
+  d->server_ = builder.BuildAndStart();
+  if (d->server_ == nullptr || d->port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", config.listen, ": address in use or invalid"));
+  }
+  return d;
+}
+
+void Daemon::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  // Open streams are cancelled at the deadline; unary calls get to finish.
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  server_->Wait();
+  workers_.reset();  // runs what is queued, joins
+}
+
+Daemon::~Daemon() {
+  if (server_) Shutdown();
+}
+
+}  // namespace nw::daemon

@@ -1,0 +1,70 @@
+// File: server/daemon/daemon.h
+//
+// The composition root: opens storage, loads rules, wires the pipeline, the
+// hub and the services, and serves gRPC (with the health service and server
+// reflection). Members are declared in construction order; Shutdown tears
+// down in reverse: stop the server (streams see OnCancel and finish), then
+// the worker pools, then the database.
+//
+// Thread safety: Shutdown may be called from any thread, once.
+#ifndef NW_SERVER_DAEMON_DAEMON_H_
+#define NW_SERVER_DAEMON_DAEMON_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/server.h"
+#include "server/alerts/subscription_hub.h"
+#include "server/base/thread_pool.h"
+#include "server/catalog/rule_catalog.h"
+#include "server/daemon/daemon_config.h"
+#include "server/index/rule_registry.h"
+#include "server/ingest/ingest_pipeline.h"
+#include "server/rpc/alert_service.h"
+#include "server/rpc/article_service.h"
+#include "server/rpc/ingest_service.h"
+#include "server/rpc/rule_service.h"
+#include "storage/alert_log.h"
+#include "storage/article_store.h"
+#include "storage/db.h"
+
+namespace nw::daemon {
+
+class Daemon {
+ public:
+  // Opens the data dir and starts serving. Errors: the database cannot be
+  // opened (e.g. Unavailable: another newswatchd holds it), a stored rule no
+  // longer parses (DataLoss), or the address cannot be bound (Unavailable).
+  static absl::StatusOr<std::unique_ptr<Daemon>> Start(const DaemonConfig& config);
+  ~Daemon();
+
+  // The port actually bound (useful with port 0).
+  int port() const { return port_; }
+  size_t rule_count() const { return catalog_->size(); }
+
+  // Stops accepting calls, ends open streams, flushes and closes storage.
+  void Shutdown();
+
+ private:
+  Daemon() = default;
+
+  std::unique_ptr<storage::Db> db_;
+  std::unique_ptr<storage::ArticleStore> articles_;
+  std::unique_ptr<storage::AlertLog> alert_log_;
+  std::unique_ptr<index::RuleRegistry> registry_;
+  std::unique_ptr<catalog::RuleCatalog> catalog_;
+  std::unique_ptr<alerts::SubscriptionHub> hub_;
+  std::unique_ptr<ingest::IngestPipeline> pipeline_;
+  std::unique_ptr<base::ThreadPool> workers_;
+  std::unique_ptr<rpc::IngestServiceImpl> ingest_service_;
+  std::unique_ptr<rpc::ArticleServiceImpl> article_service_;
+  std::unique_ptr<rpc::RuleServiceImpl> rule_service_;
+  std::unique_ptr<rpc::AlertServiceImpl> alert_service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace nw::daemon
+
+#endif  // NW_SERVER_DAEMON_DAEMON_H_

@@ -1,0 +1,28 @@
+// File: server/daemon/daemon_config.h
+#ifndef NW_SERVER_DAEMON_DAEMON_CONFIG_H_
+#define NW_SERVER_DAEMON_DAEMON_CONFIG_H_
+
+#include <string>
+
+#include "server/ingest/article_validation.h"
+
+namespace nw::daemon {
+
+struct DaemonConfig {
+  // host:port to serve gRPC on; port 0 picks a free port (see Daemon::port).
+  // Default: 127.0.0.1:7373.
+  std::string listen = "127.0.0.1:7373";
+  // RocksDB folder; created when missing. Default: ./newswatch-data.
+  std::string data_dir = "./newswatch-data";
+  // Sync the WAL before acknowledging an article or a rule change.
+  // Default: true (an acknowledged article survives power loss).
+  bool sync = true;
+  // Threads that ingest stream batches and read alert logs for catch-up.
+  // Default: 2 (the small machines we run on).
+  int worker_threads = 2;
+  ingest::ArticleLimits limits;
+};
+
+}  // namespace nw::daemon
+
+#endif  // NW_SERVER_DAEMON_DAEMON_CONFIG_H_

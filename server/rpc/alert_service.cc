@@ -1,0 +1,65 @@
+#include "server/rpc/alert_service.h"
+
+#include <memory>
+
+#include "server/catalog/rule_catalog.h"
+#include "server/rpc/status_convert.h"
+
+namespace nw::rpc {
+namespace {
+
+using newswatch::v1::SubscribeResponse;
+
+// Bridges one gRPC stream and its AlertStream (architecture: one write in
+// flight, Finish on failure, delete in OnDone, nothing blocking in reactions).
+class AlertStreamReactor final : public grpc::ServerWriteReactor<SubscribeResponse>,
+                                 public alerts::AlertSink {
+ public:
+  AlertStreamReactor(alerts::SubscriptionHub& hub, std::shared_ptr<alerts::AlertStream> stream,
+                     bool live_only)
+      : hub_(hub), stream_(std::move(stream)) {
+    hub_.Register(stream_, live_only);
+    stream_->Start(this);
+  }
+
+  // AlertSink (called with the stream's mutex held).
+  void StartAlertWrite(const newswatch::v1::Alert& alert) override {
+    *response_.mutable_alert() = alert;
+    StartWrite(&response_);
+  }
+  void FinishStream(const absl::Status& status) override { Finish(ToGrpcStatus(status)); }
+
+  void OnWriteDone(bool ok) override { stream_->OnWriteDone(ok); }
+  void OnCancel() override { stream_->Cancel(); }
+  void OnDone() override {
+    hub_.Unregister(stream_);
+    stream_->Detach();
+    delete this;
+  }
+
+ private:
+  alerts::SubscriptionHub& hub_;
+  std::shared_ptr<alerts::AlertStream> stream_;
+  SubscribeResponse response_;  // lives until OnWriteDone
+};
+
+// A stream refused before it starts.
+class RefusedStream final : public grpc::ServerWriteReactor<SubscribeResponse> {
+ public:
+  explicit RefusedStream(const absl::Status& status) { Finish(ToGrpcStatus(status)); }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<SubscribeResponse>* AlertServiceImpl::Subscribe(
+    grpc::CallbackServerContext* context, const newswatch::v1::SubscribeRequest* request) {
+  if (absl::Status s = catalog::ValidateSubscriber(request->subscriber()); !s.ok()) {
+    return new RefusedStream(s);
+  }
+  auto stream = std::make_shared<alerts::AlertStream>(request->subscriber(),
+                                                      request->from_cursor(), log_, readers_);
+  return new AlertStreamReactor(hub_, std::move(stream), request->live_only());
+}
+
+}  // namespace nw::rpc

@@ -1,0 +1,32 @@
+// File: server/rpc/alert_service.h
+#ifndef NW_SERVER_RPC_ALERT_SERVICE_H_
+#define NW_SERVER_RPC_ALERT_SERVICE_H_
+
+#include "newswatch/v1/alert_service.grpc.pb.h"
+#include "server/alerts/subscription_hub.h"
+#include "server/base/thread_pool.h"
+#include "storage/alert_log.h"
+
+namespace nw::rpc {
+
+// Subscribe on the callback API: a stream costs no thread. Each stream is an
+// AlertStreamReactor driving an alerts::AlertStream registered with the hub.
+class AlertServiceImpl final : public newswatch::v1::AlertService::CallbackService {
+ public:
+  AlertServiceImpl(alerts::SubscriptionHub& hub, const storage::AlertLog& log,
+                   base::ThreadPool& readers)
+      : hub_(hub), log_(log), readers_(readers) {}
+
+  grpc::ServerWriteReactor<newswatch::v1::SubscribeResponse>* Subscribe(
+      grpc::CallbackServerContext* context,
+      const newswatch::v1::SubscribeRequest* request) override;
+
+ private:
+  alerts::SubscriptionHub& hub_;
+  const storage::AlertLog& log_;
+  base::ThreadPool& readers_;
+};
+
+}  // namespace nw::rpc
+
+#endif  // NW_SERVER_RPC_ALERT_SERVICE_H_

@@ -1,0 +1,79 @@
+#include "server/rpc/rule_service.h"
+
+#include <optional>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "server/rpc/status_convert.h"
+#include "server/rules/compiled_rule.h"
+#include "server/rules/parser.h"
+#include "server/rules/rule_error.h"
+
+namespace nw::rpc {
+namespace {
+
+// Rule errors already end in "(at byte N)" (rules::RuleError), so the offset
+// survives any client; the trailing metadata carries it machine-readably.
+absl::Status DescribeRuleError(const absl::Status& status) {
+  if (!rules::RuleErrorOffset(status)) return status;
+  return absl::InvalidArgumentError(absl::StrCat("invalid rule: ", status.message()));
+}
+
+}  // namespace
+
+grpc::Status RuleServiceImpl::CreateRule(grpc::ServerContext* context,
+                                         const newswatch::v1::CreateRuleRequest* request,
+                                         newswatch::v1::WatchRule* response) {
+  absl::StatusOr<newswatch::v1::WatchRule> rule = catalog_.Create(request->rule());
+  if (!rule.ok()) {
+    if (std::optional<uint32_t> offset = rules::RuleErrorOffset(rule.status())) {
+      context->AddTrailingMetadata("nw-rule-error-offset", std::to_string(*offset));
+    }
+    return ToGrpcStatus(DescribeRuleError(rule.status()));
+  }
+  *response = *std::move(rule);
+  return grpc::Status::OK;
+}
+
+grpc::Status RuleServiceImpl::GetRule(grpc::ServerContext* context,
+                                      const newswatch::v1::GetRuleRequest* request,
+                                      newswatch::v1::WatchRule* response) {
+  absl::StatusOr<newswatch::v1::WatchRule> rule = catalog_.Get(request->id());
+  if (!rule.ok()) return ToGrpcStatus(rule.status());
+  *response = *std::move(rule);
+  return grpc::Status::OK;
+}
+
+grpc::Status RuleServiceImpl::ListRules(grpc::ServerContext* context,
+                                        const newswatch::v1::ListRulesRequest* request,
+                                        newswatch::v1::ListRulesResponse* response) {
+  absl::StatusOr<std::vector<newswatch::v1::WatchRule>> rules =
+      catalog_.List(request->subscriber());
+  if (!rules.ok()) return ToGrpcStatus(rules.status());
+  for (newswatch::v1::WatchRule& rule : *rules) *response->add_rules() = std::move(rule);
+  return grpc::Status::OK;
+}
+
+grpc::Status RuleServiceImpl::DeleteRule(grpc::ServerContext* context,
+                                         const newswatch::v1::DeleteRuleRequest* request,
+                                         newswatch::v1::DeleteRuleResponse* response) {
+  return ToGrpcStatus(catalog_.Delete(request->id()));
+}
+
+grpc::Status RuleServiceImpl::ValidateRule(grpc::ServerContext* context,
+                                           const newswatch::v1::ValidateRuleRequest* request,
+                                           newswatch::v1::ValidateRuleResponse* response) {
+  absl::StatusOr<std::shared_ptr<const rules::CompiledRule>> rule =
+      rules::ParseRule(request->query());
+  if (rule.ok()) {
+    response->set_valid(true);
+    response->set_canonical((*rule)->Canonical());
+  } else {
+    response->set_valid(false);
+    response->set_error(std::string(rule.status().message()));
+    response->set_error_offset(rules::RuleErrorOffset(rule.status()).value_or(0));
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace nw::rpc

@@ -1,0 +1,53 @@
+#include "storage/alert_log.h"
+
+#include <memory>
+#include <optional>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "storage/key_codec.h"
+#include "storage/rocks_status.h"
+
+namespace nw::storage {
+
+absl::StatusOr<std::vector<newswatch::v1::Alert>> AlertLog::ReadAfter(
+    absl::string_view subscriber, uint64_t after_cursor, size_t max_alerts) const {
+  std::vector<newswatch::v1::Alert> alerts;
+  const std::string prefix = AlertPrefix(subscriber);
+  // Bound the scan to this subscriber's range so RocksDB stops early.
+  std::string upper = prefix;
+  upper.back() = '\x01';
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions read_options;
+  read_options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_.raw()->NewIterator(read_options, db_.cf(Cf::kAlerts)));
+  for (it->Seek(AlertKey(subscriber, after_cursor + 1));
+       it->Valid() && alerts.size() < max_alerts; it->Next()) {
+    newswatch::v1::Alert& alert = alerts.emplace_back();
+    if (!alert.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("stored alert of ", subscriber, " does not parse"));
+    }
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "AlertLog::ReadAfter");
+  return alerts;
+}
+
+absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> AlertLog::LoadLastCursors()
+    const {
+  absl::flat_hash_map<std::string, uint64_t> cursors;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_.raw()->NewIterator(rocksdb::ReadOptions(), db_.cf(Cf::kMeta)));
+  for (it->Seek(std::string(kCursorKeyPrefix));
+       it->Valid() && it->key().starts_with(std::string(kCursorKeyPrefix)); it->Next()) {
+    std::optional<uint64_t> cursor = DecodeU64(absl::string_view(it->value().data(), it->value().size()));
+    if (!cursor) return absl::DataLossError("bad cursor record");
+    absl::string_view key(it->key().data(), it->key().size());
+    key.remove_prefix(kCursorKeyPrefix.size());
+    cursors[std::string(key)] = *cursor;
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "AlertLog::LoadLastCursors");
+  return cursors;
+}
+
+}  // namespace nw::storage

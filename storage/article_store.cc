@@ -1,0 +1,49 @@
+#include "storage/article_store.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "storage/key_codec.h"
+#include "storage/rocks_status.h"
+
+namespace nw::storage {
+
+absl::StatusOr<std::optional<uint64_t>> ArticleStore::FindSequence(
+    absl::string_view id) const {
+  std::string value;
+  rocksdb::Status s = db_.raw()->Get(rocksdb::ReadOptions(), db_.cf(Cf::kArticleIds),
+                                     rocksdb::Slice(id.data(), id.size()), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocksStatus(s, "ArticleStore::FindSequence");
+  std::optional<uint64_t> seq = DecodeU64(value);
+  if (!seq) return absl::DataLossError(absl::StrCat("bad dedupe key for article ", id));
+  return seq;
+}
+
+absl::StatusOr<newswatch::v1::Article> ArticleStore::Get(absl::string_view id) const {
+  absl::StatusOr<std::optional<uint64_t>> seq = FindSequence(id);
+  if (!seq.ok()) return seq.status();
+  if (!seq->has_value()) return absl::NotFoundError(absl::StrCat("no article with id '", id, "'"));
+  std::string value;
+  rocksdb::Status s = db_.raw()->Get(rocksdb::ReadOptions(), db_.cf(Cf::kArticles),
+                                     EncodeU64(**seq), &value);
+  if (!s.ok()) return FromRocksStatus(s, "ArticleStore::Get");
+  newswatch::v1::Article article;
+  if (!article.ParseFromString(value)) {
+    return absl::DataLossError(absl::StrCat("stored article ", id, " does not parse"));
+  }
+  return article;
+}
+
+absl::StatusOr<uint64_t> ArticleStore::LastSequence() const {
+  std::string value;
+  rocksdb::Status s = db_.raw()->Get(rocksdb::ReadOptions(), db_.cf(Cf::kMeta),
+                                     std::string(kLastSequenceKey), &value);
+  if (s.IsNotFound()) return 0;
+  if (!s.ok()) return FromRocksStatus(s, "ArticleStore::LastSequence");
+  std::optional<uint64_t> seq = DecodeU64(value);
+  if (!seq) return absl::DataLossError("bad last_sequence record");
+  return *seq;
+}
+
+}  // namespace nw::storage

@@ -1,0 +1,41 @@
+// File: storage/article_store.h
+//
+// Reads stored articles. Articles are written only by CommitBatch, together
+// with their dedupe key and alerts.
+//
+// Thread safety: all methods may be called concurrently.
+#ifndef NW_STORAGE_ARTICLE_STORE_H_
+#define NW_STORAGE_ARTICLE_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "newswatch/v1/article.pb.h"
+#include "storage/db.h"
+
+namespace nw::storage {
+
+class ArticleStore {
+ public:
+  explicit ArticleStore(Db& db) : db_(db) {}
+
+  // The article with this (sender's or assigned) id. NotFound when absent;
+  // DataLoss when the stored record does not parse.
+  absl::StatusOr<newswatch::v1::Article> Get(absl::string_view id) const;
+
+  // The ingest sequence number of the article with this id (the dedupe key),
+  // or nullopt when no such article is stored.
+  absl::StatusOr<std::optional<uint64_t>> FindSequence(absl::string_view id) const;
+
+  // The highest sequence number stored, 0 for an empty database.
+  absl::StatusOr<uint64_t> LastSequence() const;
+
+ private:
+  Db& db_;
+};
+
+}  // namespace nw::storage
+
+#endif  // NW_STORAGE_ARTICLE_STORE_H_

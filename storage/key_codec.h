@@ -1,0 +1,52 @@
+// File: storage/key_codec.h
+// The only code that knows the key layout (see storage/FORMAT.md).
+#ifndef NW_STORAGE_KEY_CODEC_H_
+#define NW_STORAGE_KEY_CODEC_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+
+namespace nw::storage {
+
+// 8 bytes, big-endian, so that keys sort numerically.
+inline std::string EncodeU64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
+  return out;
+}
+
+// Reads 8 big-endian bytes; nullopt if `bytes` is not 8 bytes long.
+inline std::optional<uint64_t> DecodeU64(absl::string_view bytes) {
+  if (bytes.size() != 8) return std::nullopt;
+  uint64_t v = 0;
+  for (unsigned char c : bytes) v = (v << 8) | c;
+  return v;
+}
+
+// alerts CF: subscriber '\0' cursor(8). Subscriber names hold no NUL (checked
+// at the API edge), so one subscriber's alerts are one contiguous range.
+inline std::string AlertKey(absl::string_view subscriber, uint64_t cursor) {
+  std::string key(subscriber);
+  key.push_back('\0');
+  key += EncodeU64(cursor);
+  return key;
+}
+inline std::string AlertPrefix(absl::string_view subscriber) {
+  std::string key(subscriber);
+  key.push_back('\0');
+  return key;
+}
+
+// meta CF keys.
+inline constexpr absl::string_view kLastSequenceKey = "last_sequence";
+inline constexpr absl::string_view kLastRuleNumberKey = "last_rule_number";
+inline std::string CursorKey(absl::string_view subscriber) {
+  return "cursor/" + std::string(subscriber);
+}
+inline constexpr absl::string_view kCursorKeyPrefix = "cursor/";
+
+}  // namespace nw::storage
+
+#endif  // NW_STORAGE_KEY_CODEC_H_

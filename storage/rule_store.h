@@ -1,0 +1,46 @@
+// File: storage/rule_store.h
+//
+// Stored watch rules, keyed by rule id. The daemon re-parses them at start.
+//
+// Thread safety: all methods may be called concurrently; callers serialize
+// Create/Delete of the same id (RuleService does).
+#ifndef NW_STORAGE_RULE_STORE_H_
+#define NW_STORAGE_RULE_STORE_H_
+
+#include <cstdint>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "newswatch/v1/rule.pb.h"
+#include "storage/db.h"
+
+namespace nw::storage {
+
+class RuleStore {
+ public:
+  explicit RuleStore(Db& db) : db_(db) {}
+
+  // Stores `rule` under rule.id() and records `rule_number` as the last
+  // number handed out for generated ids, in one write.
+  absl::Status Put(const newswatch::v1::WatchRule& rule, uint64_t rule_number);
+
+  // NotFound when absent.
+  absl::StatusOr<newswatch::v1::WatchRule> Get(absl::string_view id) const;
+
+  // NotFound when absent.
+  absl::Status Delete(absl::string_view id);
+
+  // Every stored rule, ordered by id. DataLoss if a record does not parse.
+  absl::StatusOr<std::vector<newswatch::v1::WatchRule>> LoadAll() const;
+
+  // The last number used for a generated rule id ("r-<n>"), 0 if none.
+  absl::StatusOr<uint64_t> LastRuleNumber() const;
+
+ private:
+  Db& db_;
+};
+
+}  // namespace nw::storage
+
+#endif  // NW_STORAGE_RULE_STORE_H_

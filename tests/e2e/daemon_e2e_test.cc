@@ -1,0 +1,315 @@
+// End to end: the real newswatchd on 127.0.0.1 with a temporary data dir,
+// real gRPC, real articles (tests/data).
+#include <chrono>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "newswatch/v1/alert_service.grpc.pb.h"
+#include "newswatch/v1/article_service.grpc.pb.h"
+#include "newswatch/v1/ingest_service.grpc.pb.h"
+#include "newswatch/v1/rule_service.grpc.pb.h"
+#include "nlohmann/json.hpp"
+#include "tests/testutil/daemon_process.h"
+
+namespace nw {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::ElementsAreArray;
+using ::testing::HasSubstr;
+namespace v1 = ::newswatch::v1;
+
+// Articles of a tests/data JSONL file, as a sender would submit them.
+std::vector<v1::Article> LoadArticles(const std::string& name) {
+  std::vector<v1::Article> articles;
+  std::ifstream in(testing::TestDataPath(name));
+  std::string line;
+  while (std::getline(in, line)) {
+    nlohmann::json j = nlohmann::json::parse(line);
+    v1::Article& a = articles.emplace_back();
+    a.set_id(j["id"]);
+    a.set_source(j["source"]);
+    a.set_title(j["title"].get<std::string>());
+    a.set_body(j["body"].get<std::string>());
+    a.set_lang(j["lang"]);
+    for (const auto& t : j["topics"]) a.add_tags(t.get<std::string>());
+    for (const auto& t : j["places"]) a.add_tags(t.get<std::string>());
+  }
+  return articles;
+}
+
+class Client {
+ public:
+  explicit Client(std::shared_ptr<grpc::Channel> channel)
+      : ingest_(v1::IngestService::NewStub(channel)),
+        articles_(v1::ArticleService::NewStub(channel)),
+        rules_(v1::RuleService::NewStub(channel)),
+        alerts_(v1::AlertService::NewStub(channel)) {}
+
+  grpc::Status CreateRule(const std::string& subscriber, const std::string& query,
+                          v1::WatchRule* out) {
+    grpc::ClientContext ctx;
+    v1::CreateRuleRequest req;
+    req.mutable_rule()->set_subscriber(subscriber);
+    req.mutable_rule()->set_query(query);
+    return rules_->CreateRule(&ctx, req, out);
+  }
+
+  std::vector<v1::WatchRule> ListRules(const std::string& subscriber) {
+    grpc::ClientContext ctx;
+    v1::ListRulesRequest req;
+    req.set_subscriber(subscriber);
+    v1::ListRulesResponse resp;
+    EXPECT_TRUE(rules_->ListRules(&ctx, req, &resp).ok());
+    return {resp.rules().begin(), resp.rules().end()};
+  }
+
+  grpc::Status Submit(const v1::Article& article, v1::ArticleAck* ack) {
+    grpc::ClientContext ctx;
+    v1::SubmitArticleRequest req;
+    *req.mutable_article() = article;
+    return ingest_->SubmitArticle(&ctx, req, ack);
+  }
+
+  // Submits over the bidirectional stream; one ack per article, in order.
+  std::vector<v1::ArticleAck> SubmitAll(const std::vector<v1::Article>& articles) {
+    grpc::ClientContext ctx;
+    auto stream = ingest_->SubmitArticles(&ctx);
+    std::thread writer([&] {
+      for (const v1::Article& a : articles) {
+        v1::SubmitArticleRequest req;
+        *req.mutable_article() = a;
+        if (!stream->Write(req)) break;
+      }
+      stream->WritesDone();
+    });
+    std::vector<v1::ArticleAck> acks;
+    v1::ArticleAck ack;
+    while (stream->Read(&ack)) acks.push_back(ack);
+    writer.join();
+    EXPECT_TRUE(stream->Finish().ok());
+    return acks;
+  }
+
+  grpc::Status GetArticle(const std::string& id, v1::Article* out) {
+    grpc::ClientContext ctx;
+    v1::GetArticleRequest req;
+    req.set_id(id);
+    return articles_->GetArticle(&ctx, req, out);
+  }
+
+  // Reads the subscriber's alerts after `from_cursor` until `want` arrived,
+  // then keeps reading for `linger` to catch any extra one.
+  std::vector<v1::Alert> ReadAlerts(const std::string& subscriber, uint64_t from_cursor,
+                                    size_t want, std::chrono::milliseconds linger) {
+    grpc::ClientContext ctx;
+    v1::SubscribeRequest req;
+    req.set_subscriber(subscriber);
+    req.set_from_cursor(from_cursor);
+    std::vector<v1::Alert> got;
+    auto reader = alerts_->Subscribe(&ctx, req);
+    std::thread stopper;
+    v1::SubscribeResponse resp;
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (reader->Read(&resp)) {
+      if (resp.has_alert()) got.push_back(resp.alert());
+      if (got.size() == want && !stopper.joinable()) {
+        stopper = std::thread([&ctx, linger] {
+          std::this_thread::sleep_for(linger);
+          ctx.TryCancel();
+        });
+      }
+      if (std::chrono::steady_clock::now() > give_up) ctx.TryCancel();
+    }
+    if (!stopper.joinable()) {
+      ADD_FAILURE() << "stream for " << subscriber << " ended after " << got.size()
+                    << " alerts: " << reader->Finish().error_message();
+    } else {
+      stopper.join();
+    }
+    return got;
+  }
+
+ private:
+  std::unique_ptr<v1::IngestService::Stub> ingest_;
+  std::unique_ptr<v1::ArticleService::Stub> articles_;
+  std::unique_ptr<v1::RuleService::Stub> rules_;
+  std::unique_ptr<v1::AlertService::Stub> alerts_;
+};
+
+std::vector<std::string> ArticleIds(const std::vector<v1::Alert>& alerts) {
+  std::vector<std::string> ids;
+  for (const v1::Alert& a : alerts) ids.push_back(a.article_id());
+  return ids;
+}
+
+std::vector<uint64_t> Cursors(const std::vector<v1::Alert>& alerts) {
+  std::vector<uint64_t> cursors;
+  for (const v1::Alert& a : alerts) cursors.push_back(a.cursor());
+  return cursors;
+}
+
+class DaemonE2eTest : public ::testing::Test {
+ protected:
+  void StartDaemon() {
+    absl::StatusOr<std::unique_ptr<testing::DaemonProcess>> d =
+        testing::DaemonProcess::Start(testing::DaemonBinary(), data_dir_.path());
+    ASSERT_TRUE(d.ok()) << d.status();
+    daemon_ = *std::move(d);
+    client_ = std::make_unique<Client>(daemon_->Channel());
+  }
+
+  testing::TempDir data_dir_;
+  std::unique_ptr<testing::DaemonProcess> daemon_;
+  std::unique_ptr<Client> client_;
+};
+
+const std::vector<std::string> kOilIds = {"reuters-21578-236", "reuters-21578-273",
+                                          "reuters-21578-349", "reuters-21578-353"};
+
+// Verifies the whole path: rules, live streams for two subscribers, bulk
+// ingest of real articles, exact alerts per subscriber, and persistence
+// across a restart.
+TEST_F(DaemonE2eTest, TwoSubscribersGetExactlyTheirAlertsAndSurviveRestart) {
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
+  v1::WatchRule myanmar, oil;
+  ASSERT_TRUE(client_->CreateRule("analyst-asia", "Myanmar AND sanctions", &myanmar).ok());
+  ASSERT_TRUE(client_->CreateRule("analyst-energy", "crude AND OPEC", &oil).ok());
+  EXPECT_EQ(myanmar.subscriber(), "analyst-asia");
+  EXPECT_FALSE(myanmar.id().empty());
+  EXPECT_NE(myanmar.id(), oil.id());
+
+  // Both subscribe before anything is submitted: these alerts arrive live.
+  std::vector<v1::Alert> asia_live, energy_live;
+  std::thread asia([&] {
+    asia_live = client_->ReadAlerts("analyst-asia", 0, 1, std::chrono::milliseconds(1500));
+  });
+  std::thread energy([&] {
+    energy_live = client_->ReadAlerts("analyst-energy", 0, 4, std::chrono::milliseconds(1500));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let both streams open
+
+  std::vector<v1::Article> articles = LoadArticles("seed-article.jsonl");
+  std::vector<v1::Article> reuters = LoadArticles("reuters-tm-70.jsonl");
+  articles.insert(articles.end(), reuters.begin(), reuters.end());
+  ASSERT_EQ(articles.size(), 71u);
+  std::vector<v1::ArticleAck> acks = client_->SubmitAll(articles);
+  ASSERT_EQ(acks.size(), 71u);
+  for (size_t i = 0; i < acks.size(); ++i) {
+    EXPECT_EQ(acks[i].article_id(), articles[i].id());
+    EXPECT_EQ(acks[i].sequence(), i + 1);
+    EXPECT_FALSE(acks[i].duplicate());
+    EXPECT_EQ(acks[i].error_code(), 0) << acks[i].error_message();
+  }
+  asia.join();
+  energy.join();
+
+  EXPECT_THAT(ArticleIds(asia_live), ElementsAre("seed-0001"));
+  EXPECT_THAT(ArticleIds(energy_live), ElementsAreArray(kOilIds));
+  EXPECT_THAT(Cursors(energy_live), ElementsAre(1, 2, 3, 4));
+  ASSERT_EQ(asia_live.size(), 1u);
+  EXPECT_THAT(asia_live[0].rule_ids(), ElementsAre(myanmar.id()));
+  EXPECT_EQ(asia_live[0].title(), "US seeks ASEAN foreign ministers meeting over Myanmar");
+  for (const v1::Alert& a : energy_live) {
+    EXPECT_THAT(a.rule_ids(), ElementsAre(oil.id()));
+    EXPECT_EQ(a.subscriber(), "analyst-energy");
+    ASSERT_EQ(a.matches_size(), 1);
+    EXPECT_GE(a.matches(0).highlights_size(), 2);  // "crude" and "OPEC" found
+  }
+
+  // A resubmission is a duplicate: same sequence, no new alert.
+  v1::ArticleAck dup;
+  ASSERT_TRUE(client_->Submit(articles[0], &dup).ok());
+  EXPECT_TRUE(dup.duplicate());
+  EXPECT_EQ(dup.sequence(), 1u);
+
+  // Restart on the same data dir: rules, articles and alerts are all there.
+  absl::StatusOr<int> exit_code = daemon_->Stop();
+  ASSERT_TRUE(exit_code.ok());
+  EXPECT_EQ(*exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
+  std::vector<v1::WatchRule> rules = client_->ListRules("");
+  ASSERT_EQ(rules.size(), 2u);
+  EXPECT_EQ(rules[0].query(), "Myanmar AND sanctions");
+  EXPECT_EQ(rules[1].query(), "crude AND OPEC");
+  v1::Article stored;
+  ASSERT_TRUE(client_->GetArticle("reuters-21578-236", &stored).ok());
+  EXPECT_EQ(stored.title(), reuters[std::distance(
+                                reuters.begin(),
+                                std::find_if(reuters.begin(), reuters.end(), [](auto& a) {
+                                  return a.id() == "reuters-21578-236";
+                                }))].title());
+  EXPECT_EQ(client_->ReadAlerts("analyst-energy", 0, 4, std::chrono::milliseconds(500)).size(),
+            4u);
+  // Replay after a cursor gives exactly the rest.
+  EXPECT_THAT(ArticleIds(client_->ReadAlerts("analyst-energy", 2, 2,
+                                             std::chrono::milliseconds(500))),
+              ElementsAre(kOilIds[2], kOilIds[3]));
+
+  // The rules still match after the restart, and sequence numbers continue.
+  v1::Article fresh = articles[1];  // an oil article under a new id
+  for (const v1::Article& a : articles) {
+    if (a.id() == kOilIds[0]) fresh = a;
+  }
+  fresh.set_id("resubmitted-oil");
+  v1::ArticleAck ack;
+  ASSERT_TRUE(client_->Submit(fresh, &ack).ok());
+  EXPECT_EQ(ack.sequence(), 72u);
+  EXPECT_EQ(ack.alerts(), 1u);
+  std::vector<v1::Alert> after = client_->ReadAlerts("analyst-energy", 4, 1,
+                                                     std::chrono::milliseconds(500));
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].cursor(), 5u);
+  EXPECT_EQ(after[0].article_id(), "resubmitted-oil");
+}
+
+// Verifies that bad input gets INVALID_ARGUMENT saying what is wrong, and
+// that nothing of it is stored.
+TEST_F(DaemonE2eTest, BadInputIsRefusedAndStoresNothing) {
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
+  v1::ArticleAck ack;
+
+  v1::Article empty;
+  empty.set_id("empty-1");
+  grpc::Status s = client_->Submit(empty, &ack);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("empty title and an empty body"));
+
+  v1::Article bad_utf8;
+  bad_utf8.set_id("bad-utf8-1");
+  bad_utf8.set_title("Crude oil");
+  bad_utf8.set_body(std::string("OPEC \xff\xfe output"));
+  s = client_->Submit(bad_utf8, &ack);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("not valid UTF-8"));
+  EXPECT_THAT(s.error_message(), HasSubstr("offset 5"));
+
+  v1::WatchRule rule;
+  s = client_->CreateRule("analyst", "Myanmar AND (sanctions", &rule);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("byte 12"));  // the unclosed '('
+  s = client_->CreateRule("", "Myanmar", &rule);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("subscriber"));
+
+  EXPECT_TRUE(client_->ListRules("").empty());
+  v1::Article got;
+  EXPECT_EQ(client_->GetArticle("empty-1", &got).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(client_->GetArticle("bad-utf8-1", &got).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // A good article after the bad ones gets sequence 1: nothing was consumed.
+  v1::Article good;
+  good.set_title("Crude oil prices rise");
+  good.set_body("OPEC output");
+  ASSERT_TRUE(client_->Submit(good, &ack).ok());
+  EXPECT_EQ(ack.sequence(), 1u);
+  EXPECT_EQ(ack.article_id(), "nw-1");  // assigned when the sender gives none
+}
+
+}  // namespace
+}  // namespace nw

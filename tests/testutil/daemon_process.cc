@@ -1,0 +1,116 @@
+#include "tests/testutil/daemon_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+
+namespace nw::testing {
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = absl::StrCat(base ? base : "/tmp", "/newswatch-test-XXXXXX");
+  path_ = mkdtemp(pattern.data());
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+std::string DaemonBinary() { return NW_DAEMON_BINARY; }
+
+std::string TestDataPath(const std::string& name) {
+  const char* dir = std::getenv("NW_TEST_DATA");
+  return absl::StrCat(dir ? dir : NW_TEST_DATA_DIR, "/", name);
+}
+
+absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
+    const std::string& binary, const std::string& data_dir,
+    const std::vector<std::string>& extra_flags) {
+  int out[2];
+  if (pipe(out) != 0) return absl::InternalError("pipe failed");
+  std::vector<std::string> args = {binary, "--listen=127.0.0.1:0", "--data_dir=" + data_dir};
+  args.insert(args.end(), extra_flags.begin(), extra_flags.end());
+  pid_t pid = fork();
+  if (pid < 0) return absl::InternalError("fork failed");
+  if (pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    close(out[0]);
+    close(out[1]);
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  // Read stdout until the "listening on 127.0.0.1:PORT" line.
+  std::string seen;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  int port = 0;
+  while (port == 0 && std::chrono::steady_clock::now() < deadline) {
+    pollfd p{.fd = out[0], .events = POLLIN, .revents = 0};
+    if (poll(&p, 1, 200) <= 0) continue;
+    char buf[512];
+    ssize_t n = read(out[0], buf, sizeof buf);
+    if (n <= 0) break;  // the daemon exited
+    seen.append(buf, n);
+    const size_t at = seen.find("listening on 127.0.0.1:");
+    const size_t eol = seen.find(' ', at + 23);
+    if (at != std::string::npos && eol != std::string::npos) {
+      if (!absl::SimpleAtoi(seen.substr(at + 23, eol - at - 23), &port)) port = 0;
+    }
+  }
+  // Keep draining stdout so the daemon never blocks on a full pipe.
+  fcntl(out[0], F_SETFL, O_NONBLOCK);
+  fcntl(out[0], F_SETFD, FD_CLOEXEC);
+  if (port == 0) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    close(out[0]);
+    return absl::UnavailableError("newswatchd did not start; it printed: " + seen);
+  }
+  // The daemon writes little to stdout; a closed read end would SIGPIPE it,
+  // so the fd is deliberately left open (leaked) for the process lifetime.
+  return std::unique_ptr<DaemonProcess>(new DaemonProcess(pid, port));
+}
+
+DaemonProcess::~DaemonProcess() {
+  if (pid_ > 0) Kill();
+}
+
+std::shared_ptr<grpc::Channel> DaemonProcess::Channel() const {
+  auto channel = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+  channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  return channel;
+}
+
+absl::StatusOr<int> DaemonProcess::Stop() {
+  if (pid_ <= 0) return absl::FailedPreconditionError("not running");
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  if (!WIFEXITED(status)) return absl::InternalError("newswatchd did not exit normally");
+  return WEXITSTATUS(status);
+}
+
+void DaemonProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+}  // namespace nw::testing
