@@ -21,16 +21,32 @@
 #include "server/match/evaluator.h"
 #include "server/rules/parser.h"
 
-ABSL_FLAG(std::optional<std::string>, rule, std::nullopt,
+ABSL_FLAG(std::string, rule, "",
           "the watch rule to test against the article file given as argument");
-ABSL_FLAG(std::optional<std::string>, cases, std::nullopt,
-          "a JSON Lines file of conformance cases to run");
+ABSL_FLAG(std::string, cases, "", "a JSON Lines file of conformance cases to run");
 
 namespace {
 
 using json = nlohmann::json;
+using ordered_json = nlohmann::ordered_json;  // keeps "match" before "highlights"
 
-std::string Dump(const json& j) {
+// Whether flag `name` appears on the command line; an empty --rule '' is still a rule.
+bool FlagGiven(int argc, char** argv, std::string_view name) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg.substr(0, 2) == "--") arg.remove_prefix(2);
+    else if (arg.substr(0, 1) == "-") arg.remove_prefix(1);
+    else continue;
+    if (arg == name || arg.substr(0, name.size() + 1) == std::string(name) + "=") {
+      return true;
+    }
+  }
+  return false;
+}
+
+template <typename Json>
+std::string Dump(const Json& j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -67,21 +83,23 @@ nw::match::ArticleText ArticleFromJson(const json& obj) {
 }
 
 // The result of one rule on one article, in the output format.
-json RunRule(const std::string& rule_text, const json& article, int* exit_code) {
+ordered_json RunRule(const std::string& rule_text, const json& article,
+                     int* exit_code) {
   auto rule = nw::rules::ParseRule(rule_text);
   if (!rule.ok()) {
     *exit_code = 2;
-    return json{{"error", std::string(rule.status().message())},
+    return ordered_json{{"error", std::string(rule.status().message())},
                 {"offset", nw::rules::RuleErrorOffset(rule.status()).value_or(0)}};
   }
   auto analyzed = nw::match::AnalyzedArticle::Analyze(ArticleFromJson(article));
   auto highlights = nw::match::Evaluate(**rule, analyzed);
   *exit_code = 0;
-  json out = {{"match", highlights.has_value()}, {"highlights", json::array()}};
+  ordered_json out = {{"match", highlights.has_value()},
+                      {"highlights", ordered_json::array()}};
   if (highlights.has_value()) {
     for (const auto& h : *highlights) {
       out["highlights"].push_back(
-          json::array({h.field == nw::match::Field::kTitle ? "title" : "body",
+          ordered_json::array({h.field == nw::match::Field::kTitle ? "title" : "body",
                        h.begin, h.end}));
     }
   }
@@ -104,23 +122,25 @@ int RunSingle(const std::string& rule_text, const std::string& path) {
     return 1;
   }
   int exit_code = 0;
-  json out = RunRule(rule_text, article, &exit_code);
+  ordered_json out = RunRule(rule_text, article, &exit_code);
   std::cout << Dump(out) << "\n";
   return exit_code;
 }
 
 // Whether `c` (one case) passes; `actual` receives what was observed.
-bool RunCase(const json& c, json* actual) {
+bool RunCase(const json& c, ordered_json* actual) {
   const std::string rule_text = c.value("rule", "");
   int exit_code = 0;
   *actual = RunRule(rule_text, c.contains("article") ? c["article"] : json::object(),
                     &exit_code);
   if (c.contains("error_offset")) {
-    return actual->contains("offset") && (*actual)["offset"] == c["error_offset"];
+    return actual->contains("offset") &&
+           json::parse((*actual)["offset"].dump()) == c["error_offset"];
   }
   if (actual->contains("error")) return false;
   if ((*actual)["match"] != c.value("match", false)) return false;
-  return !c.contains("highlights") || (*actual)["highlights"] == c["highlights"];
+  return !c.contains("highlights") ||
+         json::parse((*actual)["highlights"].dump()) == c["highlights"];
 }
 
 int RunCases(const std::string& path) {
@@ -139,7 +159,7 @@ int RunCases(const std::string& path) {
       ++failed;
       continue;
     }
-    json actual;
+    ordered_json actual;
     if (RunCase(c, &actual)) {
       ++passed;
       continue;
@@ -160,14 +180,14 @@ int RunCases(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const bool rule_given = FlagGiven(argc, argv, "rule");
+  const bool cases_given = FlagGiven(argc, argv, "cases");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
-  const std::optional<std::string> rule = absl::GetFlag(FLAGS_rule);
-  const std::optional<std::string> cases = absl::GetFlag(FLAGS_cases);
-  if (cases.has_value() && !rule.has_value() && args.size() == 1) {
-    return RunCases(*cases);
+  if (cases_given && !rule_given && args.size() == 1) {
+    return RunCases(absl::GetFlag(FLAGS_cases));
   }
-  if (rule.has_value() && !cases.has_value() && args.size() == 2) {
-    return RunSingle(*rule, args[1]);
+  if (rule_given && !cases_given && args.size() == 2) {
+    return RunSingle(absl::GetFlag(FLAGS_rule), args[1]);
   }
   std::cerr << "usage: newswatch-match --rule 'RULE' ARTICLE.json\n"
                "       newswatch-match --cases FILE.jsonl\n";

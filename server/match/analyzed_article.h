@@ -23,9 +23,10 @@ namespace nw::match {
 enum class Field { kTitle = 1, kBody = 2 };
 
 // The article as received. Every string must be valid UTF-8 (callers check).
+// Members default to empty, so designated initializers may name only some.
 struct ArticleText {
-  std::string_view title, body, source, lang;
-  std::vector<std::string_view> tags;
+  std::string_view title = {}, body = {}, source = {}, lang = {};
+  std::vector<std::string_view> tags = {};
 };
 
 class AnalyzedArticle {
