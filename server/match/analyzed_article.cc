@@ -6,26 +6,24 @@
 
 namespace nw::match {
 
-AnalyzedArticle::FieldIndex AnalyzedArticle::BuildIndex(std::string_view text) {
-  FieldIndex index;
-  index.words = text::AnalyzeField(text);
-  index.term_ids.reserve(index.words.size());
-  for (const text::Word& w : index.words) {
+void AnalyzedArticle::AddField(Field field, std::string_view text) {
+  const size_t slot = Slot(field);
+  words_[slot] = text::AnalyzeField(text);
+  for (const text::Word& w : words_[slot]) {
     auto [it, inserted] =
-        index.term_ids.try_emplace(w.term, static_cast<uint32_t>(index.postings.size()));
-    if (inserted) index.postings.emplace_back();
-    index.postings[it->second].push_back(w.position);  // positions arrive ascending
+        term_ids_.try_emplace(w.term, static_cast<uint32_t>(postings_.size()));
+    if (inserted) postings_.emplace_back();
+    postings_[it->second][slot].push_back(w.position);  // positions arrive ascending
   }
-  index.sorted_terms.reserve(index.term_ids.size());
-  for (const auto& [term, id] : index.term_ids) index.sorted_terms.emplace_back(term, id);
-  std::sort(index.sorted_terms.begin(), index.sorted_terms.end());
-  return index;
 }
 
 AnalyzedArticle AnalyzedArticle::Analyze(const ArticleText& article) {
   AnalyzedArticle a;
-  a.title_ = BuildIndex(article.title);
-  a.body_ = BuildIndex(article.body);
+  a.AddField(Field::kTitle, article.title);
+  a.AddField(Field::kBody, article.body);
+  a.sorted_terms_.reserve(a.term_ids_.size());
+  for (const auto& [term, id] : a.term_ids_) a.sorted_terms_.emplace_back(term, id);
+  std::sort(a.sorted_terms_.begin(), a.sorted_terms_.end());
   a.source_ = text::NormalizeMetadata(article.source);
   a.lang_ = absl::AsciiStrToLower(
       absl::string_view(article.lang.data(), article.lang.size()));
@@ -36,25 +34,31 @@ AnalyzedArticle AnalyzedArticle::Analyze(const ArticleText& article) {
   return a;
 }
 
+const AnalyzedArticle::FieldPositions* AnalyzedArticle::AllPositions(
+    std::string_view term) const {
+  auto it = term_ids_.find(absl::string_view(term.data(), term.size()));
+  return it == term_ids_.end() ? nullptr : &postings_[it->second];
+}
+
 const std::vector<uint32_t>* AnalyzedArticle::Positions(Field field,
                                                         std::string_view term) const {
-  const FieldIndex& index = Index(field);
-  auto it = index.term_ids.find(absl::string_view(term.data(), term.size()));
-  return it == index.term_ids.end() ? nullptr : &index.postings[it->second];
+  const FieldPositions* all = AllPositions(term);
+  if (all == nullptr || (*all)[Slot(field)].empty()) return nullptr;
+  return &(*all)[Slot(field)];
 }
 
 void AnalyzedArticle::ForEachPrefixMatch(
     Field field, std::string_view prefix,
     absl::FunctionRef<void(const std::vector<uint32_t>&)> fn) const {
-  const FieldIndex& index = Index(field);
   auto it = std::lower_bound(
-      index.sorted_terms.begin(), index.sorted_terms.end(), prefix,
+      sorted_terms_.begin(), sorted_terms_.end(), prefix,
       [](const std::pair<std::string, uint32_t>& entry, std::string_view p) {
         return std::string_view(entry.first) < p;
       });
-  for (; it != index.sorted_terms.end(); ++it) {
+  for (; it != sorted_terms_.end(); ++it) {
     if (std::string_view(it->first).substr(0, prefix.size()) != prefix) break;
-    fn(index.postings[it->second]);
+    const std::vector<uint32_t>& positions = postings_[it->second][Slot(field)];
+    if (!positions.empty()) fn(positions);
   }
 }
 

@@ -8,6 +8,7 @@
 #ifndef NW_SERVER_MATCH_ANALYZED_ARTICLE_H_
 #define NW_SERVER_MATCH_ANALYZED_ARTICLE_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -36,9 +37,15 @@ class AnalyzedArticle {
   // everything it needs: `article` may die afterwards.
   static AnalyzedArticle Analyze(const ArticleText& article);
 
+  // Positions of a term in each field: [0] title, [1] body, each sorted ascending.
+  using FieldPositions = std::array<std::vector<uint32_t>, 2>;
+
   // Sorted ascending positions at which `term` (normalized) occurs in `field`;
-  // nullptr if it does not occur.
+  // nullptr if it does not occur there.
   const std::vector<uint32_t>* Positions(Field field, std::string_view term) const;
+  // The positions of `term` in both fields with one lookup; nullptr if it occurs in
+  // neither.
+  const FieldPositions* AllPositions(std::string_view term) const;
 
   // Calls `fn` with the positions of every distinct word of `field` that starts with
   // `prefix` (normalized; byte-wise, which for UTF-8 is by code points).
@@ -47,7 +54,7 @@ class AnalyzedArticle {
 
   // The words of `field` by position (word i has position i).
   const std::vector<text::Word>& Words(Field field) const {
-    return Index(field).words;
+    return words_[Slot(field)];
   }
 
   const std::string& source() const { return source_; }  // nfkc_cf
@@ -55,20 +62,14 @@ class AnalyzedArticle {
   const std::vector<std::string>& tags() const { return tags_; }  // nfkc_cf
 
  private:
-  struct FieldIndex {
-    std::vector<text::Word> words;
-    std::vector<std::vector<uint32_t>> postings;  // by term id
-    absl::flat_hash_map<std::string, uint32_t> term_ids;
-    std::vector<std::pair<std::string, uint32_t>> sorted_terms;  // (term, id)
-  };
+  static size_t Slot(Field field) { return field == Field::kTitle ? 0 : 1; }
+  void AddField(Field field, std::string_view text);
 
-  static FieldIndex BuildIndex(std::string_view text);
-  const FieldIndex& Index(Field field) const {
-    return field == Field::kTitle ? title_ : body_;
-  }
-
-  FieldIndex title_;
-  FieldIndex body_;
+  // One index over both fields, so that a term costs one hash lookup.
+  std::array<std::vector<text::Word>, 2> words_;
+  std::vector<FieldPositions> postings_;  // by term id
+  absl::flat_hash_map<std::string, uint32_t> term_ids_;
+  std::vector<std::pair<std::string, uint32_t>> sorted_terms_;  // (term, id)
   std::string source_;
   std::string lang_;
   std::vector<std::string> tags_;

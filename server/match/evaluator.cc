@@ -82,6 +82,11 @@ void ForEachOccurrence(const Node& leaf, Field field, const AnalyzedArticle& art
 }
 
 bool LeafOccurs(const Node& leaf, uint8_t mask, const AnalyzedArticle& article) {
+  if (leaf.kind == NodeKind::kTerm) {  // the common case: one lookup for both fields
+    const auto* all = article.AllPositions(leaf.elements[0].text);
+    return all != nullptr && (((mask & rules::kTitleBit) && !(*all)[0].empty()) ||
+                              ((mask & rules::kBodyBit) && !(*all)[1].empty()));
+  }
   for (Field f : kFields) {
     if (!InMask(f, mask)) continue;
     bool found = false;
