@@ -1,6 +1,7 @@
 // newswatch rules add|list|rm|validate
 #include <iostream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "client/cli/cli_common.h"
 #include "client/cli/commands.h"
@@ -22,8 +23,12 @@ constexpr char kRulesUsage[] =
 // Prints a rule error with a caret under its offset; returns kExitFailure.
 int ReportInvalidRule(const std::string& query,
                       const v1::ValidateRuleResponse& verdict) {
-  std::cerr << "newswatch: invalid rule: " << verdict.error() << " (at offset "
-            << verdict.error_offset() << ")\n"
+  std::string error = verdict.error();
+  // newswatchd's messages already end in "(at byte N)"; add it when missing.
+  if (!absl::StrContains(error, "(at byte ")) {
+    absl::StrAppend(&error, " (at byte ", verdict.error_offset(), ")");
+  }
+  std::cerr << "newswatch: invalid rule: " << error << "\n"
             << RenderCaret(query, verdict.error_offset()) << std::flush;
   return kExitFailure;
 }

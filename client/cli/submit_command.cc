@@ -22,21 +22,22 @@ constexpr char kUsage[] =
     "Streams every article (one JSON object a line; stdin when no FILE or\n"
     "for \"-\") to newswatchd, then prints\n"
     "  submitted N articles (D duplicates, E rejected) in S s, R articles/s\n"
-    "N counts every non-blank line. Rejected lines are reported on stderr as\n"
+    "N counts every non-blank line with a verdict. Rejected lines are reported on stderr as\n"
     "FILE:LINE; the exit status is 1 when any line was rejected.\n";
 
 // Counters shared by the writer (this thread) and the ack reader thread.
 class SubmitTally {
  public:
-  void Rejected(absl::string_view location, absl::string_view message) {
+  // `message` starts with the FILE:LINE of the article.
+  void Rejected(absl::string_view message, bool local = false) {
     absl::MutexLock lock(&mu_);
     ++rejected_;
-    std::cerr << "newswatch: " << location << ": " << message << "\n";
+    if (local) ++local_rejected_;
+    std::cerr << "newswatch: " << message << "\n";
   }
   void OnAck(const v1::ArticleAck& ack, const std::string& location) {
     if (ack.error_code() != 0) {
-      Rejected(location,
-               absl::StrCat("rejected (",
+      Rejected(absl::StrCat(location, ": rejected by server (",
                             absl::StatusCodeToString(
                                 static_cast<absl::StatusCode>(ack.error_code())),
                             "): ", ack.error_message()));
@@ -49,6 +50,10 @@ class SubmitTally {
     absl::MutexLock lock(&mu_);
     return rejected_;
   }
+  size_t local_rejected() const {
+    absl::MutexLock lock(&mu_);
+    return local_rejected_;
+  }
   size_t duplicates() const {
     absl::MutexLock lock(&mu_);
     return duplicates_;
@@ -58,21 +63,20 @@ class SubmitTally {
   mutable absl::Mutex mu_;
   size_t rejected_ ABSL_GUARDED_BY(mu_) = 0;
   size_t duplicates_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t local_rejected_ ABSL_GUARDED_BY(mu_) = 0;  // bad JSON, never sent
 };
 
 // Sends every line of `in`; returns the stream's error, if it broke.
 absl::Status SubmitStream(std::istream& in, const std::string& name,
-                          BulkSubmitter& bulk, SubmitTally& tally,
-                          size_t& lines_sent) {
+                          BulkSubmitter& bulk, SubmitTally& tally) {
   std::string line;
   for (size_t number = 1; std::getline(in, line); ++number) {
     if (absl::StripAsciiWhitespace(line).empty()) continue;
-    ++lines_sent;
     std::string location = absl::StrCat(name, ":", number);
     absl::StatusOr<v1::Article> article = ParseArticleJson(line, location);
     if (!article.ok()) {
-      tally.Rejected(location, absl::StrCat("rejected locally: ",
-                                            article.status().message()));
+      // The message names the location.
+      tally.Rejected(article.status().message(), /*local=*/true);
       continue;
     }
     absl::Status status = bulk.Submit(*article, std::move(location));
@@ -103,25 +107,26 @@ int RunSubmit(const std::vector<std::string>& args) {
       [&tally](const v1::ArticleAck& ack, const std::string& location) {
         tally.OnAck(ack, location);
       });
-  size_t sent = 0;
   absl::Status status;
   for (const std::string& file : files) {
     if (file == "-") {
-      status = SubmitStream(std::cin, "<stdin>", *bulk, tally, sent);
+      status = SubmitStream(std::cin, "<stdin>", *bulk, tally);
     } else {
       std::ifstream in(file, std::ios::binary);
-      status = SubmitStream(in, file, *bulk, tally, sent);
+      status = SubmitStream(in, file, *bulk, tally);
     }
     if (!status.ok()) break;
   }
   absl::Status finished = bulk->Finish();
   if (status.ok()) status = finished;
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  // Acknowledged by the server, or refused before sending.
+  const size_t done = bulk->acked() + tally.local_rejected();
   std::cout << absl::StrFormat(
                    "submitted %d articles (%d duplicates, %d rejected) in "
                    "%.2f s, %.0f articles/s",
-                   sent, tally.duplicates(), tally.rejected(), seconds,
-                   seconds > 0 ? sent / seconds : 0.0)
+                   done, tally.duplicates(), tally.rejected(), seconds,
+                   seconds > 0 ? done / seconds : 0.0)
             << std::endl;
   if (!status.ok()) return Fail("submit stream", status);
   return tally.rejected() > 0 ? kExitFailure : kExitOk;

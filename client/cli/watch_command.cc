@@ -76,7 +76,7 @@ int RunWatch(const std::vector<std::string>& args) {
         }
         return static_cast<bool>(std::cout);  // stop when stdout is gone
       });
-  if (!status.ok()) return Fail("watch", status);
+  if (!status.ok()) return Fail("watch stream ended", status);
   return kExitOk;
 }
 

@@ -6,9 +6,9 @@
 #define NW_CLIENT_LIB_ALERT_FORMAT_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "newswatch/v1/alert.pb.h"
 #include "newswatch/v1/article.pb.h"
 #include "nlohmann/json.hpp"

@@ -8,9 +8,9 @@
 #define NW_CLIENT_LIB_ARTICLE_JSON_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "newswatch/v1/article.pb.h"
 #include "nlohmann/json.hpp"
