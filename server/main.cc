@@ -19,6 +19,9 @@ ABSL_FLAG(bool, sync, true,
           "sync the write-ahead log before acknowledging; --nosync trades durability on "
           "power loss for bulk-load speed");
 ABSL_FLAG(int, worker_threads, 2, "threads for stream ingest and alert catch-up reads");
+ABSL_FLAG(int, match_threads, 2, "threads that analyze and match articles in parallel");
+ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(15),
+          "idle alert streams get a heartbeat this often (e.g. 15s, 500ms)");
 ABSL_FLAG(int64_t, max_article_bytes, 1 << 20, "largest accepted article, in bytes");
 
 // Accepts --data-dir as well as absl's --data_dir: flag names are rewritten
@@ -53,6 +56,8 @@ int main(int argc, char** argv) {
   config.data_dir = absl::GetFlag(FLAGS_data_dir);
   config.sync = absl::GetFlag(FLAGS_sync);
   config.worker_threads = absl::GetFlag(FLAGS_worker_threads);
+  config.match_threads = absl::GetFlag(FLAGS_match_threads);
+  config.heartbeat_interval = absl::GetFlag(FLAGS_heartbeat_interval);
   config.limits.max_article_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_article_bytes));
 
   absl::StatusOr<std::unique_ptr<nw::daemon::Daemon>> daemon = nw::daemon::Daemon::Start(config);

@@ -1,5 +1,6 @@
 #include "storage/article_store.h"
 
+#include <memory>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -33,6 +34,22 @@ absl::StatusOr<newswatch::v1::Article> ArticleStore::Get(absl::string_view id) c
     return absl::DataLossError(absl::StrCat("stored article ", id, " does not parse"));
   }
   return article;
+}
+
+absl::StatusOr<std::vector<newswatch::v1::Article>> ArticleStore::ScanFrom(
+    uint64_t from_sequence, size_t max_articles) const {
+  std::vector<newswatch::v1::Article> articles;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_.raw()->NewIterator(rocksdb::ReadOptions(), db_.cf(Cf::kArticles)));
+  for (it->Seek(EncodeU64(from_sequence)); it->Valid() && articles.size() < max_articles;
+       it->Next()) {
+    newswatch::v1::Article& article = articles.emplace_back();
+    if (!article.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("a stored article does not parse");
+    }
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "ArticleStore::ScanFrom");
+  return articles;
 }
 
 absl::StatusOr<uint64_t> ArticleStore::LastSequence() const {

@@ -21,6 +21,7 @@ namespace nw::storage {
 
 struct ArticleCommit {
   // With id and sequence set. Its sequence becomes the new last sequence.
+  // Null for alerts of an already stored article (backfill).
   const newswatch::v1::Article* article = nullptr;
   // With subscriber and cursor set; each cursor becomes that subscriber's last.
   const std::vector<newswatch::v1::Alert>* alerts = nullptr;

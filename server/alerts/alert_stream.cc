@@ -45,7 +45,24 @@ void AlertStream::Offer(const newswatch::v1::Alert& alert) {
 void AlertStream::Start(AlertSink* sink) {
   absl::MutexLock lock(&mu_);
   sink_ = sink;
+  if (!lagging_ && queue_.empty()) {
+    // Nothing to replay: a first heartbeat tells the client the stream is
+    // open and live.
+    writing_ = true;
+    last_write_ = absl::Now();
+    sink_->StartHeartbeatWrite(published_);
+    return;
+  }
   PumpLocked();
+}
+
+void AlertStream::MaybeHeartbeat(absl::Time now, absl::Duration interval) {
+  absl::MutexLock lock(&mu_);
+  if (sink_ == nullptr || finished_ || writing_ || cancelled_) return;
+  if (lagging_ || !queue_.empty() || now - last_write_ < interval) return;
+  writing_ = true;
+  last_write_ = now;
+  sink_->StartHeartbeatWrite(published_);
 }
 
 void AlertStream::OnWriteDone(bool ok) {
@@ -82,6 +99,7 @@ void AlertStream::PumpLocked() {
   }
   if (!queue_.empty()) {
     writing_ = true;
+    last_write_ = absl::Now();
     next_cursor_ = queue_.front().cursor() + 1;
     sink_->StartAlertWrite(queue_.front());
     queue_.pop_front();

@@ -24,6 +24,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "newswatch/v1/alert.pb.h"
 #include "server/base/thread_pool.h"
 #include "storage/alert_log.h"
@@ -39,6 +40,9 @@ class AlertSink {
   // Starts sending `alert`; the transport calls AlertStream::OnWriteDone when
   // it is sent. At most one write is outstanding.
   virtual void StartAlertWrite(const newswatch::v1::Alert& alert) = 0;
+  // Starts sending a heartbeat carrying the subscriber's last committed
+  // cursor; completion is reported through OnWriteDone like an alert's.
+  virtual void StartHeartbeatWrite(uint64_t last_cursor) = 0;
   // Ends the stream with `status`. Called at most once.
   virtual void FinishStream(const absl::Status& status) = 0;
 };
@@ -70,6 +74,9 @@ class AlertStream : public std::enable_shared_from_this<AlertStream> {
   void Cancel();
   // The sink is being destroyed: no call reaches it afterwards.
   void Detach();
+  // Sends a heartbeat when the stream is idle (nothing queued or being read,
+  // no write outstanding) and nothing was sent for `interval`.
+  void MaybeHeartbeat(absl::Time now, absl::Duration interval);
 
   // Hub side (called with the hub's mutex held).
   // The subscriber's last committed cursor when the stream registers;
@@ -100,6 +107,7 @@ class AlertStream : public std::enable_shared_from_this<AlertStream> {
   bool writing_ ABSL_GUARDED_BY(mu_) = false;   // a write is outstanding
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Time last_write_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 
 }  // namespace nw::alerts

@@ -28,6 +28,14 @@ void SubscriptionHub::Publish(const std::vector<newswatch::v1::Alert>& alerts) {
   }
 }
 
+void SubscriptionHub::SendHeartbeats(absl::Duration interval) {
+  const absl::Time now = absl::Now();
+  absl::MutexLock lock(&mu_);
+  for (const auto& [subscriber, streams] : streams_) {
+    for (const auto& stream : streams) stream->MaybeHeartbeat(now, interval);
+  }
+}
+
 size_t SubscriptionHub::ConnectedStreams() const {
   absl::MutexLock lock(&mu_);
   size_t n = 0;

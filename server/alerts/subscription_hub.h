@@ -39,6 +39,10 @@ class SubscriptionHub {
   // alert is already durable in the AlertLog.
   void Publish(const std::vector<newswatch::v1::Alert>& alerts);
 
+  // Sends a heartbeat on every stream idle for `interval` (see
+  // AlertStream::MaybeHeartbeat).
+  void SendHeartbeats(absl::Duration interval);
+
   // Streams currently connected.
   size_t ConnectedStreams() const;
 

@@ -45,7 +45,7 @@ absl::Status ValidateSubscriber(absl::string_view subscriber) {
 }
 
 absl::StatusOr<std::unique_ptr<RuleCatalog>> RuleCatalog::Open(
-    storage::Db& db, index::RuleRegistry& registry) {
+    storage::Db& db, index::RuleRegistry& registry, ingest::IngestPipeline& pipeline) {
   storage::RuleStore store(db);
   absl::StatusOr<std::vector<newswatch::v1::WatchRule>> stored = store.LoadAll();
   if (!stored.ok()) return stored.status();
@@ -61,10 +61,11 @@ absl::StatusOr<std::unique_ptr<RuleCatalog>> RuleCatalog::Open(
   registry.Reset(std::move(compiled));
   absl::StatusOr<uint64_t> last = store.LastRuleNumber();
   if (!last.ok()) return last.status();
-  return std::unique_ptr<RuleCatalog>(new RuleCatalog(db, registry, *last));
+  return std::unique_ptr<RuleCatalog>(new RuleCatalog(db, registry, pipeline, *last));
 }
 
-absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(newswatch::v1::WatchRule rule) {
+absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(
+    newswatch::v1::WatchRule rule, std::optional<absl::Time> backfill_since) {
   if (absl::Status s = ValidateSubscriber(rule.subscriber()); !s.ok()) return s;
   if (!rule.id().empty()) {
     if (absl::Status s = CheckName("rule id", rule.id()); !s.ok()) return s;
@@ -92,8 +93,17 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(newswatch::v1::Watc
   }
   if (absl::Status s = store_.Put(rule, number); !s.ok()) return s;
   last_rule_number_ = number;
-  registry_.Upsert(std::make_shared<const index::IndexedRule>(
-      index::IndexedRule{rule.id(), rule.subscriber(), *std::move(compiled)}));
+  auto indexed = std::make_shared<const index::IndexedRule>(
+      index::IndexedRule{rule.id(), rule.subscriber(), *std::move(compiled)});
+  // The split point: articles up to `matched_without` never saw the rule.
+  const uint64_t matched_without =
+      pipeline_.PublishRuleChange([&] { registry_.Upsert(indexed); });
+  if (backfill_since) {
+    absl::StatusOr<uint32_t> backfilled =
+        pipeline_.Backfill(indexed, *backfill_since, matched_without);
+    if (!backfilled.ok()) return backfilled.status();
+    rule.set_backfilled_alerts(*backfilled);
+  }
   return rule;
 }
 

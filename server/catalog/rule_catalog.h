@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include "absl/strings/string_view.h"
 #include <vector>
@@ -19,7 +20,9 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "newswatch/v1/rule.pb.h"
+#include "absl/time/time.h"
 #include "server/index/rule_registry.h"
+#include "server/ingest/ingest_pipeline.h"
 #include "storage/rule_store.h"
 
 namespace nw::catalog {
@@ -32,15 +35,22 @@ class RuleCatalog {
  public:
   // Loads and compiles every stored rule into `registry`. A stored rule that
   // no longer parses fails start-up with DataLoss naming it.
+  // `pipeline` publishes rule changes and runs backfills; it must outlive
+  // the catalog.
   static absl::StatusOr<std::unique_ptr<RuleCatalog>> Open(storage::Db& db,
-                                                          index::RuleRegistry& registry);
+                                                          index::RuleRegistry& registry,
+                                                          ingest::IngestPipeline& pipeline);
 
   // Stores a new rule (subscriber and query required; id optional, assigned
   // as "r-<n>" when empty) and returns it as stored, with created_at and its
   // canonical form. Errors: InvalidArgument for a bad rule (the message gives
   // the byte offset, spec §4; RuleErrorOffset() reads it) or subscriber;
   // AlreadyExists when the id is taken. On error nothing is stored.
-  absl::StatusOr<newswatch::v1::WatchRule> Create(newswatch::v1::WatchRule rule);
+  // With `backfill_since`, the rule is also matched against the articles
+  // ingested since then (exactly those matched without it), and their alerts
+  // appended to the log; backfilled_alerts says how many.
+  absl::StatusOr<newswatch::v1::WatchRule> Create(
+      newswatch::v1::WatchRule rule, std::optional<absl::Time> backfill_since = std::nullopt);
 
   // NotFound when no rule has this id.
   absl::StatusOr<newswatch::v1::WatchRule> Get(absl::string_view id) const;
@@ -56,11 +66,14 @@ class RuleCatalog {
   size_t size() const;
 
  private:
-  RuleCatalog(storage::Db& db, index::RuleRegistry& registry, uint64_t last_rule_number)
-      : store_(db), registry_(registry), last_rule_number_(last_rule_number) {}
+  RuleCatalog(storage::Db& db, index::RuleRegistry& registry,
+              ingest::IngestPipeline& pipeline, uint64_t last_rule_number)
+      : store_(db), registry_(registry), pipeline_(pipeline),
+        last_rule_number_(last_rule_number) {}
 
   storage::RuleStore store_;
   index::RuleRegistry& registry_;
+  ingest::IngestPipeline& pipeline_;
   absl::Mutex mu_;
   uint64_t last_rule_number_ ABSL_GUARDED_BY(mu_);
 };

@@ -1,5 +1,6 @@
 #include "server/daemon/daemon.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
@@ -19,19 +20,20 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   d->articles_ = std::make_unique<storage::ArticleStore>(*d->db_);
   d->alert_log_ = std::make_unique<storage::AlertLog>(*d->db_);
   d->registry_ = std::make_unique<index::RuleRegistry>();
-  absl::StatusOr<std::unique_ptr<catalog::RuleCatalog>> catalog =
-      catalog::RuleCatalog::Open(*d->db_, *d->registry_);
-  if (!catalog.ok()) return catalog.status();
-  d->catalog_ = *std::move(catalog);
-
   absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> cursors =
       d->alert_log_->LoadLastCursors();
   if (!cursors.ok()) return cursors.status();
   d->hub_ = std::make_unique<alerts::SubscriptionHub>(*cursors);
   absl::StatusOr<std::unique_ptr<ingest::IngestPipeline>> pipeline =
-      ingest::IngestPipeline::Create(*d->db_, *d->registry_, *d->hub_, *cursors, config.limits);
+      ingest::IngestPipeline::Create(
+          *d->db_, *d->registry_, *d->hub_, *cursors,
+          {.limits = config.limits, .match_threads = config.match_threads}, d->clock_);
   if (!pipeline.ok()) return pipeline.status();
   d->pipeline_ = *std::move(pipeline);
+  absl::StatusOr<std::unique_ptr<catalog::RuleCatalog>> catalog =
+      catalog::RuleCatalog::Open(*d->db_, *d->registry_, *d->pipeline_);
+  if (!catalog.ok()) return catalog.status();
+  d->catalog_ = *std::move(catalog);
   d->workers_ = std::make_unique<base::ThreadPool>(std::max(1, config.worker_threads));
 
   d->ingest_service_ = std::make_unique<rpc::IngestServiceImpl>(*d->pipeline_, *d->workers_);
@@ -54,6 +56,15 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", config.listen, ": address in use or invalid"));
   }
+  // Heartbeats are checked a few times per interval, so none is late by
+  // more than a fraction of it.
+  const absl::Duration tick =
+      std::clamp(config.heartbeat_interval / 4, absl::Milliseconds(10), absl::Seconds(1));
+  d->heartbeats_ = std::thread([daemon = d.get(), tick, interval = config.heartbeat_interval] {
+    while (!daemon->stop_heartbeats_.WaitForNotificationWithTimeout(tick)) {
+      daemon->hub_->SendHeartbeats(interval);
+    }
+  });
   return d;
 }
 
@@ -63,6 +74,8 @@ void Daemon::Shutdown() {
   // Open streams are cancelled at the deadline; unary calls get to finish.
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   server_->Wait();
+  stop_heartbeats_.Notify();
+  if (heartbeats_.joinable()) heartbeats_.join();
   workers_.reset();  // runs what is queued, joins
 }
 

@@ -11,9 +11,12 @@
 #define NW_SERVER_DAEMON_DAEMON_H_
 
 #include <memory>
+#include <thread>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
 #include "grpcpp/server.h"
+#include "server/base/clock.h"
 #include "server/alerts/subscription_hub.h"
 #include "server/base/thread_pool.h"
 #include "server/catalog/rule_catalog.h"
@@ -48,19 +51,22 @@ class Daemon {
  private:
   Daemon() = default;
 
+  base::RealClock clock_;
   std::unique_ptr<storage::Db> db_;
   std::unique_ptr<storage::ArticleStore> articles_;
   std::unique_ptr<storage::AlertLog> alert_log_;
   std::unique_ptr<index::RuleRegistry> registry_;
-  std::unique_ptr<catalog::RuleCatalog> catalog_;
   std::unique_ptr<alerts::SubscriptionHub> hub_;
   std::unique_ptr<ingest::IngestPipeline> pipeline_;
+  std::unique_ptr<catalog::RuleCatalog> catalog_;
   std::unique_ptr<base::ThreadPool> workers_;
   std::unique_ptr<rpc::IngestServiceImpl> ingest_service_;
   std::unique_ptr<rpc::ArticleServiceImpl> article_service_;
   std::unique_ptr<rpc::RuleServiceImpl> rule_service_;
   std::unique_ptr<rpc::AlertServiceImpl> alert_service_;
   std::unique_ptr<grpc::Server> server_;
+  absl::Notification stop_heartbeats_;
+  std::thread heartbeats_;
   int port_ = 0;
   bool shut_down_ = false;
 };

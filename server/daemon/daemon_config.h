@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "absl/time/time.h"
+
 #include "server/ingest/article_validation.h"
 
 namespace nw::daemon {
@@ -20,6 +22,11 @@ struct DaemonConfig {
   // Threads that ingest stream batches and read alert logs for catch-up.
   // Default: 2 (the small machines we run on).
   int worker_threads = 2;
+  // Threads that analyze and match articles of a batch in parallel.
+  // Default: 2 (one per core of the machines we run on).
+  int match_threads = 2;
+  // An idle alert stream gets a heartbeat this often. Default: 15 s.
+  absl::Duration heartbeat_interval = absl::Seconds(15);
   ingest::ArticleLimits limits;
 };
 

@@ -4,7 +4,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/blocking_counter.h"
+#include "absl/synchronization/notification.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/ingest/alert_builder.h"
 #include "server/match/analyzed_article.h"
 #include "storage/commit_batch.h"
 
@@ -13,38 +16,65 @@ namespace nw::ingest {
 using newswatch::v1::Alert;
 using newswatch::v1::Article;
 
-// Alerts are built before commit without cursors; commit assigns them.
+// An article ready to commit: its alerts are built, cursors not yet assigned.
 struct IngestPipeline::Prepared {
   Article article;
-  std::vector<Alert> alerts;  // one per subscriber, cursor unset
+  std::vector<Alert> alerts;  // one per subscriber
+};
+
+struct IngestPipeline::CommitRequest {
+  enum class Kind { kArticles, kAlerts, kBarrier };
+  Kind kind = Kind::kArticles;
+  // kArticles: nullopt entries were refused earlier and keep their results.
+  std::vector<std::optional<Prepared>>* prepared = nullptr;
+  std::vector<absl::StatusOr<IngestResult>>* results = nullptr;
+  // kAlerts (backfill): alerts of stored articles; cursors assigned here.
+  std::vector<Alert>* alerts = nullptr;
+  absl::Status status;           // kAlerts: the write's outcome
+  uint64_t barrier_sequence = 0;  // kBarrier: last sequence committed before it
+  absl::Notification done;
 };
 
 absl::StatusOr<std::unique_ptr<IngestPipeline>> IngestPipeline::Create(
     storage::Db& db, const index::RuleRegistry& rules, alerts::SubscriptionHub& hub,
-    absl::flat_hash_map<std::string, uint64_t> last_cursors, ArticleLimits limits) {
+    absl::flat_hash_map<std::string, uint64_t> last_cursors, IngestOptions options,
+    const base::Clock& clock) {
   absl::StatusOr<uint64_t> last_sequence = storage::ArticleStore(db).LastSequence();
   if (!last_sequence.ok()) return last_sequence.status();
   return std::unique_ptr<IngestPipeline>(new IngestPipeline(
-      db, rules, hub, std::move(last_cursors), limits, *last_sequence));
+      db, rules, hub, std::move(last_cursors), options, clock, *last_sequence));
 }
 
 IngestPipeline::IngestPipeline(storage::Db& db, const index::RuleRegistry& rules,
                                alerts::SubscriptionHub& hub,
                                absl::flat_hash_map<std::string, uint64_t> last_cursors,
-                               ArticleLimits limits, uint64_t last_sequence)
+                               IngestOptions options, const base::Clock& clock,
+                               uint64_t last_sequence)
     : db_(db),
       articles_(db),
       rules_(rules),
       hub_(hub),
-      limits_(limits),
+      options_(options),
+      clock_(clock),
+      match_pool_(std::max(1, options.match_threads)),
       last_sequence_(last_sequence),
-      last_cursors_(std::move(last_cursors)) {}
+      last_cursors_(std::move(last_cursors)),
+      committer_([this] { CommitLoop(); }) {}
 
-absl::StatusOr<IngestPipeline::Prepared> IngestPipeline::Prepare(Article article) const {
-  if (absl::Status s = ValidateArticle(article, limits_); !s.ok()) return s;
+IngestPipeline::~IngestPipeline() {
+  {
+    absl::MutexLock lock(&queue_mu_);
+    stopping_ = true;
+  }
+  committer_.join();
+}
+
+absl::StatusOr<IngestPipeline::Prepared> IngestPipeline::Prepare(
+    Article article, const index::RuleSnapshot& snapshot) const {
+  if (absl::Status s = ValidateArticle(article, options_.limits); !s.ok()) return s;
   article.clear_sequence();
-  *article.mutable_ingested_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
-
+  *article.mutable_ingested_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+      absl::ToUnixNanos(clock_.Now()));
   std::vector<std::string_view> tags(article.tags().begin(), article.tags().end());
   const match::AnalyzedArticle analyzed = match::AnalyzedArticle::Analyze(
       {.title = article.title(),
@@ -52,36 +82,8 @@ absl::StatusOr<IngestPipeline::Prepared> IngestPipeline::Prepare(Article article
        .source = article.source(),
        .lang = article.lang(),
        .tags = std::move(tags)});
-  // The snapshot taken here decides: a rule change that returned before this
-  // call applies to this article.
-  const std::vector<index::RuleHit> hits = rules_.Current()->Match(analyzed);
-
-  Prepared prepared{.article = std::move(article)};
-  for (const index::RuleHit& hit : hits) {  // ordered by subscriber, then rule id
-    if (prepared.alerts.empty() ||
-        prepared.alerts.back().subscriber() != hit.rule->subscriber) {
-      Alert& alert = prepared.alerts.emplace_back();
-      alert.set_subscriber(hit.rule->subscriber);
-      alert.set_title(prepared.article.title());
-      alert.set_source(prepared.article.source());
-      if (prepared.article.has_published_at()) {
-        *alert.mutable_published_at() = prepared.article.published_at();
-      }
-      *alert.mutable_created_at() = prepared.article.ingested_at();
-    }
-    Alert& alert = prepared.alerts.back();
-    alert.add_rule_ids(hit.rule->id);
-    newswatch::v1::RuleMatch* rule_match = alert.add_matches();
-    rule_match->set_rule_id(hit.rule->id);
-    for (const match::Highlight& h : hit.highlights) {
-      newswatch::v1::Highlight* out = rule_match->add_highlights();
-      out->set_field(h.field == match::Field::kTitle ? newswatch::v1::Highlight::TITLE
-                                                     : newswatch::v1::Highlight::BODY);
-      out->set_begin(h.begin);
-      out->set_end(h.end);
-    }
-  }
-  return prepared;
+  std::vector<Alert> alerts = BuildAlerts(article, snapshot.Match(analyzed));
+  return Prepared{.article = std::move(article), .alerts = std::move(alerts)};
 }
 
 absl::StatusOr<IngestResult> IngestPipeline::Ingest(Article article) {
@@ -92,79 +94,220 @@ absl::StatusOr<IngestResult> IngestPipeline::Ingest(Article article) {
 
 std::vector<absl::StatusOr<IngestResult>> IngestPipeline::IngestBatch(
     std::vector<Article> articles) {
-  std::vector<absl::StatusOr<IngestResult>> results;
-  std::vector<std::optional<Prepared>> prepared;
-  for (Article& article : articles) {
-    absl::StatusOr<Prepared> p = Prepare(std::move(article));
-    results.push_back(p.ok() ? absl::StatusOr<IngestResult>(IngestResult{})
-                             : absl::StatusOr<IngestResult>(p.status()));
-    prepared.push_back(p.ok() ? std::optional<Prepared>(*std::move(p)) : std::nullopt);
-  }
-
-  absl::MutexLock lock(&commit_mu_);
-  uint64_t sequence = last_sequence_;
-  absl::flat_hash_map<std::string, uint64_t> cursors;  // advanced in this batch
-  absl::flat_hash_map<std::string, uint64_t> batch_ids;  // dedupe within the batch
-  std::vector<storage::ArticleCommit> commits;
-  for (size_t i = 0; i < prepared.size(); ++i) {
-    if (!prepared[i]) continue;
-    Article& article = prepared[i]->article;
-    IngestResult& result = *results[i];
-    if (!article.id().empty()) {
-      std::optional<uint64_t> first;
-      if (auto it = batch_ids.find(article.id()); it != batch_ids.end()) {
-        first = it->second;
+  const size_t n = articles.size();
+  std::vector<absl::StatusOr<IngestResult>> results(n, IngestResult{});
+  std::vector<std::optional<Prepared>> prepared(n);
+  CommitRequest request{.prepared = &prepared, .results = &results};
+  {
+    // The snapshot taken here decides: a rule change that returned before
+    // this call applies to these articles.
+    absl::ReaderMutexLock snapshot_lock(&snapshot_mu_);
+    const std::shared_ptr<const index::RuleSnapshot> snapshot = rules_.Current();
+    auto prepare_one = [&](size_t i) {
+      absl::StatusOr<Prepared> p = Prepare(std::move(articles[i]), *snapshot);
+      if (p.ok()) {
+        prepared[i] = *std::move(p);
       } else {
-        absl::StatusOr<std::optional<uint64_t>> stored = articles_.FindSequence(article.id());
-        if (!stored.ok()) {
-          results[i] = stored.status();
+        results[i] = p.status();
+      }
+    };
+    if (n == 1) {
+      prepare_one(0);
+    } else {
+      // Both cores: articles of a batch are analyzed and matched in parallel.
+      absl::BlockingCounter pending(static_cast<int>(n));
+      for (size_t i = 0; i < n; ++i) {
+        match_pool_.Schedule([&, i] {
+          prepare_one(i);
+          pending.DecrementCount();
+        });
+      }
+      pending.Wait();
+    }
+    absl::MutexLock lock(&queue_mu_);
+    queue_.push_back(&request);
+  }
+  request.done.WaitForNotification();
+  return results;
+}
+
+void IngestPipeline::CommitAndWait(CommitRequest& request) {
+  {
+    absl::MutexLock lock(&queue_mu_);
+    queue_.push_back(&request);
+  }
+  request.done.WaitForNotification();
+}
+
+uint64_t IngestPipeline::PublishRuleChange(absl::FunctionRef<void()> publish) {
+  CommitRequest barrier{.kind = CommitRequest::Kind::kBarrier};
+  {
+    // Waits for every Prepare that took the old snapshot to be queued; the
+    // barrier queued behind them marks the split.
+    absl::MutexLock snapshot_lock(&snapshot_mu_);
+    publish();
+    absl::MutexLock lock(&queue_mu_);
+    queue_.push_back(&barrier);
+  }
+  barrier.done.WaitForNotification();
+  return barrier.barrier_sequence;
+}
+
+void IngestPipeline::CommitLoop() {
+  while (true) {
+    std::vector<CommitRequest*> group;
+    {
+      absl::MutexLock lock(&queue_mu_);
+      queue_mu_.Await(absl::Condition(
+          +[](IngestPipeline* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->queue_mu_) {
+            return p->stopping_ || !p->queue_.empty();
+          },
+          this));
+      if (queue_.empty()) return;  // stopping, and nothing left to commit
+      // Everything queued goes into one write, up to the first barrier.
+      while (!queue_.empty()) {
+        CommitRequest* next = queue_.front();
+        if (next->kind == CommitRequest::Kind::kBarrier && !group.empty()) break;
+        queue_.pop_front();
+        group.push_back(next);
+        if (next->kind == CommitRequest::Kind::kBarrier) break;
+      }
+    }
+    if (group.front()->kind == CommitRequest::Kind::kBarrier) {
+      group.front()->barrier_sequence = last_sequence_;
+      group.front()->done.Notify();
+      continue;
+    }
+    CommitGroup(group);
+  }
+}
+
+void IngestPipeline::CommitGroup(const std::vector<CommitRequest*>& group) {
+  uint64_t sequence = last_sequence_;
+  absl::flat_hash_map<std::string, uint64_t> cursors;   // advanced in this group
+  absl::flat_hash_map<std::string, uint64_t> new_ids;   // dedupe within the group
+  std::vector<storage::ArticleCommit> commits;
+  std::vector<std::pair<CommitRequest*, size_t>> committed;  // (request, index)
+
+  auto assign_cursor = [&](Alert& alert) {
+    uint64_t& cursor = cursors[alert.subscriber()];
+    if (cursor == 0) {
+      auto it = last_cursors_.find(alert.subscriber());
+      cursor = it == last_cursors_.end() ? 0 : it->second;
+    }
+    alert.set_cursor(++cursor);
+  };
+
+  for (CommitRequest* request : group) {
+    if (request->kind == CommitRequest::Kind::kAlerts) {
+      for (Alert& alert : *request->alerts) assign_cursor(alert);
+      commits.push_back({.article = nullptr, .alerts = request->alerts});
+      continue;
+    }
+    for (size_t i = 0; i < request->prepared->size(); ++i) {
+      std::optional<Prepared>& p = (*request->prepared)[i];
+      if (!p) continue;
+      Article& article = p->article;
+      IngestResult& result = *(*request->results)[i];
+      if (!article.id().empty()) {
+        std::optional<uint64_t> first;
+        if (auto it = new_ids.find(article.id()); it != new_ids.end()) {
+          first = it->second;
+        } else {
+          absl::StatusOr<std::optional<uint64_t>> stored = articles_.FindSequence(article.id());
+          if (!stored.ok()) {
+            (*request->results)[i] = stored.status();
+            continue;
+          }
+          first = *stored;
+        }
+        if (first) {
+          // Idempotent: the first submission's sequence, and no alerts.
+          result = {.article_id = article.id(), .sequence = *first, .duplicate = true};
           continue;
         }
-        first = *stored;
       }
-      if (first) {
-        result = {.article_id = article.id(), .sequence = *first, .duplicate = true};
-        continue;
+      article.set_sequence(++sequence);
+      if (article.id().empty()) article.set_id(absl::StrCat("nw-", sequence));
+      new_ids[article.id()] = sequence;
+      for (Alert& alert : p->alerts) {
+        assign_cursor(alert);
+        alert.set_article_id(article.id());
+        alert.set_article_sequence(sequence);
       }
+      result = {.article_id = article.id(),
+                .sequence = sequence,
+                .alerts = static_cast<uint32_t>(p->alerts.size())};
+      commits.push_back({.article = &article, .alerts = &p->alerts});
+      committed.emplace_back(request, i);
     }
-    article.set_sequence(++sequence);
-    if (article.id().empty()) article.set_id(absl::StrCat("nw-", sequence));
-    batch_ids[article.id()] = sequence;
-    for (Alert& alert : prepared[i]->alerts) {
-      uint64_t& cursor = cursors[alert.subscriber()];
-      if (cursor == 0) {
-        auto it = last_cursors_.find(alert.subscriber());
-        cursor = it == last_cursors_.end() ? 0 : it->second;
-      }
-      alert.set_cursor(++cursor);
-      alert.set_article_id(article.id());
-      alert.set_article_sequence(sequence);
-    }
-    result = {.article_id = article.id(),
-              .sequence = sequence,
-              .alerts = static_cast<uint32_t>(prepared[i]->alerts.size())};
-    commits.push_back({.article = &article, .alerts = &prepared[i]->alerts});
   }
-  if (commits.empty()) return results;
 
-  if (absl::Status s = storage::CommitArticles(db_, commits); !s.ok()) {
+  absl::Status written = commits.empty() ? absl::OkStatus()
+                                         : storage::CommitArticles(db_, commits);
+  if (written.ok()) {
+    last_sequence_ = sequence;
+    for (const auto& [subscriber, cursor] : cursors) last_cursors_[subscriber] = cursor;
+    // Commit, then notify: streams only ever see durable alerts.
+    std::vector<Alert> published;
+    for (const storage::ArticleCommit& commit : commits) {
+      published.insert(published.end(), commit.alerts->begin(), commit.alerts->end());
+    }
+    hub_.Publish(published);
+  } else {
     // Nothing was written: the counters stay where they were.
-    for (size_t i = 0; i < prepared.size(); ++i) {
-      if (prepared[i] && prepared[i]->article.sequence() != 0 && results[i].ok() &&
-          !results[i]->duplicate) {
-        results[i] = s;
+    for (const auto& [request, i] : committed) (*request->results)[i] = written;
+  }
+  for (CommitRequest* request : group) {
+    if (request->kind == CommitRequest::Kind::kAlerts) request->status = written;
+    request->done.Notify();
+  }
+}
+
+absl::StatusOr<uint32_t> IngestPipeline::Backfill(
+    std::shared_ptr<const index::IndexedRule> rule, absl::Time since, uint64_t up_to) {
+  const index::RuleSnapshot snapshot({rule});
+  uint32_t created = 0;
+  uint64_t after = 0;
+  while (true) {
+    // In chunks, so a long backfill never holds much memory or the committer.
+    absl::StatusOr<std::vector<Article>> chunk = articles_.ScanFrom(after + 1, 256);
+    if (!chunk.ok()) return chunk.status();
+    std::vector<Alert> alerts;
+    bool done = chunk->empty();
+    for (const Article& article : *chunk) {
+      if (article.sequence() > up_to) {
+        done = true;
+        break;
+      }
+      after = article.sequence();
+      const absl::Time ingested = absl::FromUnixNanos(
+          google::protobuf::util::TimeUtil::TimestampToNanoseconds(article.ingested_at()));
+      if (ingested < since) continue;
+      std::vector<std::string_view> tags(article.tags().begin(), article.tags().end());
+      const match::AnalyzedArticle analyzed = match::AnalyzedArticle::Analyze(
+          {.title = article.title(),
+           .body = article.body(),
+           .source = article.source(),
+           .lang = article.lang(),
+           .tags = std::move(tags)});
+      for (Alert& alert : BuildAlerts(article, snapshot.Match(analyzed))) {
+        alert.set_backfill(true);
+        *alert.mutable_created_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+            absl::ToUnixNanos(clock_.Now()));
+        alert.set_article_id(article.id());
+        alert.set_article_sequence(article.sequence());
+        alerts.push_back(std::move(alert));
       }
     }
-    return results;
+    if (!alerts.empty()) {
+      CommitRequest request{.kind = CommitRequest::Kind::kAlerts, .alerts = &alerts};
+      CommitAndWait(request);
+      if (!request.status.ok()) return request.status;
+      created += static_cast<uint32_t>(alerts.size());
+    }
+    if (done) return created;
   }
-  last_sequence_ = sequence;
-  for (const auto& [subscriber, cursor] : cursors) last_cursors_[subscriber] = cursor;
-  std::vector<Alert> published;
-  for (const storage::ArticleCommit& commit : commits) {
-    published.insert(published.end(), commit.alerts->begin(), commit.alerts->end());
-  }
-  hub_.Publish(published);
-  return results;
 }
 
 }  // namespace nw::ingest

@@ -4,24 +4,35 @@
 // current rule snapshot -> commit (article, dedupe key and alerts in one
 // WriteBatch) -> publish the alerts to connected streams.
 //
-// Thread safety: Ingest may be called concurrently. Analysis and matching run
-// in parallel on the callers' threads; commit and publish run under
-// commit_mu_, so that sequence numbers, cursors and publish order agree.
+// Analysis and matching run in parallel (on the callers' threads and the
+// match pool). Commits run on one committer thread, which takes every
+// request queued while the previous write was syncing and writes them as one
+// WriteBatch: concurrent submissions share one WAL sync (group commit), and
+// sequence numbers, cursors and publish order are one order.
+//
+// Thread safety: all public methods may be called concurrently.
 #ifndef NW_SERVER_INGEST_INGEST_PIPELINE_H_
 #define NW_SERVER_INGEST_INGEST_PIPELINE_H_
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "newswatch/v1/alert.pb.h"
 #include "newswatch/v1/article.pb.h"
 #include "server/alerts/subscription_hub.h"
+#include "server/base/clock.h"
+#include "server/base/thread_pool.h"
 #include "server/index/rule_registry.h"
 #include "server/ingest/article_validation.h"
 #include "storage/article_store.h"
@@ -36,6 +47,13 @@ struct IngestResult {
   uint32_t alerts = 0;     // alerts created (one per matching subscriber)
 };
 
+struct IngestOptions {
+  ArticleLimits limits;
+  // Threads that analyze and match the articles of a batch in parallel.
+  // Default: 2.
+  int match_threads = 2;
+};
+
 class IngestPipeline {
  public:
   // Reads the last sequence number from `db`; `last_cursors` are every
@@ -43,40 +61,71 @@ class IngestPipeline {
   // must outlive the pipeline.
   static absl::StatusOr<std::unique_ptr<IngestPipeline>> Create(
       storage::Db& db, const index::RuleRegistry& rules, alerts::SubscriptionHub& hub,
-      absl::flat_hash_map<std::string, uint64_t> last_cursors, ArticleLimits limits);
+      absl::flat_hash_map<std::string, uint64_t> last_cursors, IngestOptions options,
+      const base::Clock& clock);
+  // Commits what is queued, then stops the committer.
+  ~IngestPipeline();
 
   // Ingests one article. InvalidArgument (nothing stored) for a bad article;
   // storage errors as FromRocksStatus maps them (nothing stored either).
   absl::StatusOr<IngestResult> Ingest(newswatch::v1::Article article);
 
-  // Ingests several articles with one synced write: one result per article,
-  // in order. A bad article gets its error and does not stop the others.
+  // Ingests several articles: one result per article, in order. A bad
+  // article gets its error and does not stop the others.
   std::vector<absl::StatusOr<IngestResult>> IngestBatch(
       std::vector<newswatch::v1::Article> articles);
 
+  // Runs `publish` (a rule change) so that it splits the articles exactly:
+  // every article committed up to the returned sequence number was matched
+  // without the change, every later one with it. For backfill.
+  uint64_t PublishRuleChange(absl::FunctionRef<void()> publish);
+
+  // Matches `rule` against the stored articles with sequence <= `up_to`
+  // ingested at or after `since`, and appends one alert per matching article
+  // to the rule's subscriber's log (after the alerts already there). Returns
+  // the number of alerts created. Errors: storage errors; alerts committed
+  // before an error stay.
+  absl::StatusOr<uint32_t> Backfill(std::shared_ptr<const index::IndexedRule> rule,
+                                    absl::Time since, uint64_t up_to);
+
  private:
-  struct Prepared;  // an article analyzed and matched, before commit
+  struct Prepared;       // an article analyzed and matched, before commit
+  struct CommitRequest;  // what a caller waits on
 
   IngestPipeline(storage::Db& db, const index::RuleRegistry& rules,
                  alerts::SubscriptionHub& hub,
                  absl::flat_hash_map<std::string, uint64_t> last_cursors,
-                 ArticleLimits limits, uint64_t last_sequence);
+                 IngestOptions options, const base::Clock& clock, uint64_t last_sequence);
 
-  absl::StatusOr<Prepared> Prepare(newswatch::v1::Article article) const;
+  absl::StatusOr<Prepared> Prepare(newswatch::v1::Article article,
+                                   const index::RuleSnapshot& snapshot) const;
+  // Queues `request` for the committer and waits until it is done.
+  void CommitAndWait(CommitRequest& request);
+  void CommitLoop();
+  void CommitGroup(const std::vector<CommitRequest*>& group);
 
   // Constant after construction.
   storage::Db& db_;
   storage::ArticleStore articles_;
   const index::RuleRegistry& rules_;
   alerts::SubscriptionHub& hub_;
-  const ArticleLimits limits_;
+  const IngestOptions options_;
+  const base::Clock& clock_;
+  base::ThreadPool match_pool_;
 
-  // Held across the RocksDB write and the publish (the one lock that covers
-  // I/O, as leveldb's DBImpl::Write): it makes sequence numbers, cursors and
-  // publish order one order.
-  absl::Mutex commit_mu_;
-  uint64_t last_sequence_ ABSL_GUARDED_BY(commit_mu_);
-  absl::flat_hash_map<std::string, uint64_t> last_cursors_ ABSL_GUARDED_BY(commit_mu_);
+  // Readers: a Prepare between taking its snapshot and queueing its commit.
+  // Writer: PublishRuleChange, so that no article straddles a rule change.
+  absl::Mutex snapshot_mu_;
+
+  absl::Mutex queue_mu_;
+  std::deque<CommitRequest*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
+
+  // Owned by the committer thread alone.
+  uint64_t last_sequence_;
+  absl::flat_hash_map<std::string, uint64_t> last_cursors_;
+
+  std::thread committer_;  // last: started when everything above exists
 };
 
 }  // namespace nw::ingest

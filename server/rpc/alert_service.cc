@@ -27,6 +27,10 @@ class AlertStreamReactor final : public grpc::ServerWriteReactor<SubscribeRespon
     *response_.mutable_alert() = alert;
     StartWrite(&response_);
   }
+  void StartHeartbeatWrite(uint64_t last_cursor) override {
+    response_.mutable_heartbeat()->set_last_cursor(last_cursor);
+    StartWrite(&response_);
+  }
   void FinishStream(const absl::Status& status) override { Finish(ToGrpcStatus(status)); }
 
   void OnWriteDone(bool ok) override { stream_->OnWriteDone(ok); }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
 #include "server/rpc/status_convert.h"
 #include "server/rules/compiled_rule.h"
 #include "server/rules/parser.h"
@@ -24,7 +25,13 @@ absl::Status DescribeRuleError(const absl::Status& status) {
 grpc::Status RuleServiceImpl::CreateRule(grpc::ServerContext* context,
                                          const newswatch::v1::CreateRuleRequest* request,
                                          newswatch::v1::WatchRule* response) {
-  absl::StatusOr<newswatch::v1::WatchRule> rule = catalog_.Create(request->rule());
+  std::optional<absl::Time> backfill_since;
+  if (request->has_backfill_since()) {
+    backfill_since = absl::FromUnixNanos(
+        google::protobuf::util::TimeUtil::TimestampToNanoseconds(request->backfill_since()));
+  }
+  absl::StatusOr<newswatch::v1::WatchRule> rule =
+      catalog_.Create(request->rule(), backfill_since);
   if (!rule.ok()) {
     if (std::optional<uint32_t> offset = rules::RuleErrorOffset(rule.status())) {
       context->AddTrailingMetadata("nw-rule-error-offset", std::to_string(*offset));

@@ -1,0 +1,32 @@
+#include "server/ingest/alert_builder.h"
+
+namespace nw::ingest {
+
+std::vector<newswatch::v1::Alert> BuildAlerts(const newswatch::v1::Article& article,
+                                              const std::vector<index::RuleHit>& hits) {
+  std::vector<newswatch::v1::Alert> alerts;
+  for (const index::RuleHit& hit : hits) {
+    if (alerts.empty() || alerts.back().subscriber() != hit.rule->subscriber) {
+      newswatch::v1::Alert& alert = alerts.emplace_back();
+      alert.set_subscriber(hit.rule->subscriber);
+      alert.set_title(article.title());
+      alert.set_source(article.source());
+      if (article.has_published_at()) *alert.mutable_published_at() = article.published_at();
+      *alert.mutable_created_at() = article.ingested_at();
+    }
+    newswatch::v1::Alert& alert = alerts.back();
+    alert.add_rule_ids(hit.rule->id);
+    newswatch::v1::RuleMatch* rule_match = alert.add_matches();
+    rule_match->set_rule_id(hit.rule->id);
+    for (const match::Highlight& h : hit.highlights) {
+      newswatch::v1::Highlight* out = rule_match->add_highlights();
+      out->set_field(h.field == match::Field::kTitle ? newswatch::v1::Highlight::TITLE
+                                                     : newswatch::v1::Highlight::BODY);
+      out->set_begin(h.begin);
+      out->set_end(h.end);
+    }
+  }
+  return alerts;
+}
+
+}  // namespace nw::ingest

@@ -1,0 +1,22 @@
+// File: server/ingest/alert_builder.h
+#ifndef NW_SERVER_INGEST_ALERT_BUILDER_H_
+#define NW_SERVER_INGEST_ALERT_BUILDER_H_
+
+#include <vector>
+
+#include "newswatch/v1/alert.pb.h"
+#include "newswatch/v1/article.pb.h"
+#include "server/index/rule_snapshot.h"
+
+namespace nw::ingest {
+
+// One alert per subscriber of `hits` (which come ordered by subscriber, then
+// rule id), each listing its matched rules with their highlights and the
+// article's title, source and times. Cursor, article id and sequence are
+// left for the committer to set.
+std::vector<newswatch::v1::Alert> BuildAlerts(const newswatch::v1::Article& article,
+                                              const std::vector<index::RuleHit>& hits);
+
+}  // namespace nw::ingest
+
+#endif  // NW_SERVER_INGEST_ALERT_BUILDER_H_
