@@ -1,28 +1,90 @@
 #include "server/index/rule_snapshot.h"
 
 #include <algorithm>
-#include <optional>
 #include <tuple>
+#include <utility>
 
 namespace nw::index {
+namespace {
 
-RuleSnapshot::RuleSnapshot(std::vector<std::shared_ptr<const IndexedRule>> rules)
-    : rules_(std::move(rules)) {
-  std::sort(rules_.begin(), rules_.end(), [](const auto& a, const auto& b) {
-    return std::tie(a->subscriber, a->id) < std::tie(b->subscriber, b->id);
-  });
+bool IsDead(const Tombstones* dead, uint32_t ordinal) {
+  return dead != nullptr && ((*dead)[ordinal >> 6] >> (ordinal & 63) & 1) != 0;
 }
 
+bool RuleLess(const IndexedRule& a, const IndexedRule& b) {
+  return std::tie(a.subscriber, a.id) < std::tie(b.subscriber, b.id);
+}
+
+}  // namespace
+
+RuleSnapshot::RuleSnapshot() : RuleSnapshot(std::vector<std::shared_ptr<const IndexedRule>>{}) {}
+
+RuleSnapshot::RuleSnapshot(std::vector<std::shared_ptr<const IndexedRule>> rules)
+    : base_(RuleSegment::Build(std::move(rules))), delta_(RuleSegment::Build({})) {}
+
+RuleSnapshot::RuleSnapshot(std::shared_ptr<const RuleSegment> base,
+                           std::shared_ptr<const Tombstones> dead, size_t dead_count,
+                           std::shared_ptr<const RuleSegment> delta)
+    : base_(std::move(base)),
+      dead_(dead_count == 0 ? nullptr : std::move(dead)),
+      dead_count_(dead_count),
+      delta_(std::move(delta)) {}
+
 std::vector<RuleHit> RuleSnapshot::Match(const match::AnalyzedArticle& article) const {
-  // Every rule is evaluated: the presearcher of the next milestone replaces
-  // this scan with candidate retrieval.
-  std::vector<RuleHit> hits;
-  for (const auto& rule : rules_) {
-    std::optional<std::vector<match::Highlight>> highlights =
-        match::Evaluate(*rule->rule, article);
-    if (highlights) hits.push_back({rule, *std::move(highlights)});
+  return MatchWithStats(article).hits;
+}
+
+MatchResult RuleSnapshot::MatchWithStats(const match::AnalyzedArticle& article) const {
+  MatchResult result;
+  if (size() == 0) return result;
+  const ArticleTerms terms = ArticleTerms::Collect(article);
+  std::vector<std::pair<uint32_t, std::vector<match::Highlight>>> base_hits, delta_hits;
+  base_->Match(terms, article, dead_.get(), &base_hits, &result.stats);
+  delta_->Match(terms, article, nullptr, &delta_hits, &result.stats);
+  result.hits.reserve(base_hits.size() + delta_hits.size());
+  for (auto& [ordinal, h] : base_hits) {
+    result.hits.push_back({base_->rules()[ordinal], std::move(h)});
   }
-  return hits;
+  if (!delta_hits.empty()) {
+    const size_t mid = result.hits.size();
+    for (auto& [ordinal, h] : delta_hits) {
+      result.hits.push_back({delta_->rules()[ordinal], std::move(h)});
+    }
+    std::inplace_merge(result.hits.begin(), result.hits.begin() + mid, result.hits.end(),
+                       [](const RuleHit& a, const RuleHit& b) {
+                         return RuleLess(*a.rule, *b.rule);
+                       });
+  }
+  return result;
+}
+
+const std::vector<std::shared_ptr<const IndexedRule>>& RuleSnapshot::rules() const {
+  std::call_once(rules_once_, [&] {
+    rules_.reserve(size());
+    for (uint32_t i = 0; i < base_->size(); ++i) {
+      if (!IsDead(dead_.get(), i)) rules_.push_back(base_->rules()[i]);
+    }
+    const size_t mid = rules_.size();
+    rules_.insert(rules_.end(), delta_->rules().begin(), delta_->rules().end());
+    std::inplace_merge(rules_.begin(), rules_.begin() + mid, rules_.end(),
+                       [](const auto& a, const auto& b) { return RuleLess(*a, *b); });
+  });
+  return rules_;
+}
+
+std::shared_ptr<const IndexedRule> RuleSnapshot::Find(absl::string_view id) const {
+  if (auto d = delta_->Find(id)) return delta_->rules()[*d];
+  if (auto b = base_->Find(id); b && !IsDead(dead_.get(), *b)) return base_->rules()[*b];
+  return nullptr;
+}
+
+size_t RuleSnapshot::always_evaluated() const {
+  return base_->always_evaluated() + delta_->always_evaluated();
+}
+
+size_t RuleSnapshot::MemoryBytes() const {
+  return base_->MemoryBytes() + delta_->MemoryBytes() +
+         (dead_ ? dead_->capacity() * sizeof(uint64_t) : 0);
 }
 
 }  // namespace nw::index

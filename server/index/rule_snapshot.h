@@ -1,29 +1,31 @@
 // File: server/index/rule_snapshot.h
 //
-// An immutable set of compiled watch rules that articles are matched
-// against. A new snapshot is published on every rule change (RuleRegistry);
-// matching threads keep whichever snapshot they took.
+// An immutable set of compiled watch rules that articles are matched against. A
+// new snapshot is published on every rule change (RuleRegistry); matching threads
+// keep whichever snapshot they took.
+//
+// A snapshot is a large *base* segment, a tombstone set of base rules removed or
+// replaced since the base was built, and a small *delta* segment of rules added
+// since. Changes therefore cost O(delta), not O(rules); the registry folds the
+// delta into a new base in the background when it grows (rule_registry.h).
+//
+// Matching cost follows the article, not the rule count: see rule_segment.h.
 //
 // Thread safety: immutable after construction; Match may run concurrently.
 #ifndef NW_SERVER_INDEX_RULE_SNAPSHOT_H_
 #define NW_SERVER_INDEX_RULE_SNAPSHOT_H_
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
+#include "server/index/indexed_rule.h"
+#include "server/index/rule_segment.h"
 #include "server/match/analyzed_article.h"
 #include "server/match/evaluator.h"
-#include "server/rules/compiled_rule.h"
 
 namespace nw::index {
-
-// A subscriber's rule, compiled.
-struct IndexedRule {
-  std::string id;
-  std::string subscriber;
-  std::shared_ptr<const rules::CompiledRule> rule;
-};
 
 // One matched rule and where its words were found (spec §5).
 struct RuleHit {
@@ -31,20 +33,52 @@ struct RuleHit {
   std::vector<match::Highlight> highlights;
 };
 
+struct MatchResult {
+  std::vector<RuleHit> hits;  // ordered by subscriber then rule id
+  MatchStats stats;
+};
+
 class RuleSnapshot {
  public:
-  RuleSnapshot() = default;
-  // `rules` in any order; duplicate ids are the caller's bug.
+  RuleSnapshot();
+  // Indexes `rules` (any order; duplicate ids are the caller's bug) as one base.
   explicit RuleSnapshot(std::vector<std::shared_ptr<const IndexedRule>> rules);
+  // Composes a snapshot. `base` and `delta` must not be null; `dead` (may be null)
+  // has a bit per base ordinal; no live rule id may appear in both segments.
+  RuleSnapshot(std::shared_ptr<const RuleSegment> base,
+               std::shared_ptr<const Tombstones> dead, size_t dead_count,
+               std::shared_ptr<const RuleSegment> delta);
 
   // Every rule that matches `article`, ordered by subscriber then rule id.
   std::vector<RuleHit> Match(const match::AnalyzedArticle& article) const;
+  // The same, with presearch counters.
+  MatchResult MatchWithStats(const match::AnalyzedArticle& article) const;
 
-  const std::vector<std::shared_ptr<const IndexedRule>>& rules() const { return rules_; }
-  size_t size() const { return rules_.size(); }
+  // Every live rule, ordered by (subscriber, id). Built on first call: O(rules).
+  const std::vector<std::shared_ptr<const IndexedRule>>& rules() const;
+  size_t size() const { return base_->size() - dead_count_ + delta_->size(); }
+
+  // The live rule with this id, or null.
+  std::shared_ptr<const IndexedRule> Find(absl::string_view id) const;
+
+  // Rules evaluated for every article (no anchor).
+  size_t always_evaluated() const;
+  // Index memory in bytes (RuleSegment::MemoryBytes of both segments + tombstones).
+  size_t MemoryBytes() const;
+
+  const std::shared_ptr<const RuleSegment>& base() const { return base_; }
+  const std::shared_ptr<const Tombstones>& dead() const { return dead_; }
+  size_t dead_count() const { return dead_count_; }
+  const std::shared_ptr<const RuleSegment>& delta() const { return delta_; }
 
  private:
-  std::vector<std::shared_ptr<const IndexedRule>> rules_;  // by (subscriber, id)
+  std::shared_ptr<const RuleSegment> base_;
+  std::shared_ptr<const Tombstones> dead_;  // null when no tombstones
+  size_t dead_count_ = 0;
+  std::shared_ptr<const RuleSegment> delta_;
+
+  mutable std::once_flag rules_once_;
+  mutable std::vector<std::shared_ptr<const IndexedRule>> rules_;
 };
 
 }  // namespace nw::index

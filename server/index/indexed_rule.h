@@ -1,0 +1,22 @@
+// File: server/index/indexed_rule.h
+//
+// A subscriber's compiled watch rule as the index holds it.
+#ifndef NW_SERVER_INDEX_INDEXED_RULE_H_
+#define NW_SERVER_INDEX_INDEXED_RULE_H_
+
+#include <memory>
+#include <string>
+
+#include "server/rules/compiled_rule.h"
+
+namespace nw::index {
+
+struct IndexedRule {
+  std::string id;
+  std::string subscriber;
+  std::shared_ptr<const rules::CompiledRule> rule;
+};
+
+}  // namespace nw::index
+
+#endif  // NW_SERVER_INDEX_INDEXED_RULE_H_

@@ -1,0 +1,93 @@
+// File: server/index/rule_segment.h
+//
+// An immutable inverted index over a set of watch rules: feature -> rules anchored
+// on it (see rule_query.h). Matching an article looks up its words, word prefixes
+// and metadata in the segment's dictionaries, gathers the rules posted under the
+// features found (plus the few rules that have no anchor), checks each candidate's
+// filter against the article's features (cheap, no text access), and runs the
+// exact evaluator (match::Evaluate) only on those that pass. The result is exactly
+// the rules Evaluate accepts: the filter and the anchors are necessary conditions.
+//
+// A RuleSnapshot combines a large base segment, a tombstone set over it and a
+// small delta segment (rule_snapshot.h).
+//
+// Thread safety: immutable after Build(); Match may run concurrently.
+#ifndef NW_SERVER_INDEX_RULE_SEGMENT_H_
+#define NW_SERVER_INDEX_RULE_SEGMENT_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "server/index/article_terms.h"
+#include "server/index/indexed_rule.h"
+#include "server/index/rule_query.h"
+#include "server/match/evaluator.h"
+
+namespace nw::index {
+
+// Counters of one Match call, summed over segments.
+struct MatchStats {
+  uint64_t candidates = 0;  // rules retrieved by the index (incl. always-evaluated)
+  uint64_t evaluated = 0;   // candidates whose filter passed: run through Evaluate
+  uint64_t matches = 0;
+};
+
+// Bit set over a base segment's ordinals: rules removed or replaced since it was built.
+using Tombstones = std::vector<uint64_t>;
+
+struct MatchScratch;  // per-thread buffers (rule_segment.cc)
+
+class RuleSegment {
+ public:
+  // Indexes `rules` (unique ids) in (subscriber, id) order. `costs` chooses anchors;
+  // nullptr uses StaticCostModel.
+  static std::shared_ptr<const RuleSegment> Build(
+      std::vector<std::shared_ptr<const IndexedRule>> rules,
+      const CostModel* costs = nullptr);
+
+  // Rules by ordinal, ordered by (subscriber, id).
+  const std::vector<std::shared_ptr<const IndexedRule>>& rules() const { return rules_; }
+  size_t size() const { return rules_.size(); }
+
+  // The ordinal of the rule with this id, if any.
+  std::optional<uint32_t> Find(absl::string_view id) const;
+
+  // Appends (ordinal, highlights) of every rule of this segment, not in `dead`
+  // (may be null), that matches `article`, in ordinal order.
+  void Match(const ArticleTerms& terms, const match::AnalyzedArticle& article,
+             const Tombstones* dead,
+             std::vector<std::pair<uint32_t, std::vector<match::Highlight>>>* hits,
+             MatchStats* stats) const;
+
+  // Rules that have no anchor and are evaluated for every article.
+  size_t always_evaluated() const { return always_.size(); }
+  // Distinct features in the dictionaries.
+  size_t feature_count() const { return post_offsets_.size() - 1; }
+  // Index memory: capacity of every structure owned here, excluding the rules
+  // themselves (IndexedRule and its CompiledRule, shared with the registry).
+  size_t MemoryBytes() const;
+
+ private:
+  RuleSegment() = default;
+  uint32_t Intern(const Feature& feature, uint32_t* next_id);
+  void MarkFeatures(const ArticleTerms& terms, MatchScratch& scratch) const;
+
+  std::vector<std::shared_ptr<const IndexedRule>> rules_;
+  std::vector<uint32_t> by_id_;  // ordinals sorted by id
+  absl::flat_hash_map<std::string, uint32_t> terms_, prefixes_, metadata_;
+  uint64_t prefix_lengths_ = 0;  // bit n: some prefix feature has n bytes (n < 64)
+  std::vector<uint32_t> post_offsets_{0};  // feature -> [begin, end) in postings_
+  std::vector<uint32_t> postings_;         // rule ordinals
+  std::vector<uint32_t> always_;           // ordinals without anchors
+  std::vector<uint32_t> code_offsets_{0};  // ordinal -> [begin, end) in code_
+  std::vector<uint32_t> code_;             // filter programs over segment feature ids
+};
+
+}  // namespace nw::index
+
+#endif  // NW_SERVER_INDEX_RULE_SEGMENT_H_
