@@ -117,7 +117,8 @@ class NewswatchClient {
 
 // One SubmitArticles stream: the caller's thread writes, a reader thread takes
 // the acknowledgements (which come back in order). Submit() blocks while
-// `window` articles are unacknowledged.
+// `window` articles are unacknowledged. Must not outlive its client;
+// destroying it before Finish() cancels the stream.
 //
 //   auto bulk = client->StartBulkSubmit(on_ack);
 //   for (...) NW_RETURN_IF_ERROR(bulk->Submit(article, "file:12"));
