@@ -10,6 +10,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "server/base/duration.h"
 #include "server/daemon/daemon.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7373",
@@ -22,6 +23,9 @@ ABSL_FLAG(int, worker_threads, 2, "threads for stream ingest and alert catch-up 
 ABSL_FLAG(int, match_threads, 2, "threads that analyze and match articles in parallel");
 ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(15),
           "idle alert streams get a heartbeat this often (e.g. 15s, 500ms)");
+ABSL_FLAG(std::string, retention, "",
+          "delete articles and their alerts this long after ingest (e.g. 30d, 12h); "
+          "empty keeps everything");
 ABSL_FLAG(int64_t, max_article_bytes, 1 << 20, "largest accepted article, in bytes");
 
 // Accepts --data-dir as well as absl's --data_dir: flag names are rewritten
@@ -58,6 +62,14 @@ int main(int argc, char** argv) {
   config.worker_threads = absl::GetFlag(FLAGS_worker_threads);
   config.match_threads = absl::GetFlag(FLAGS_match_threads);
   config.heartbeat_interval = absl::GetFlag(FLAGS_heartbeat_interval);
+  if (const std::string retention = absl::GetFlag(FLAGS_retention); !retention.empty()) {
+    absl::StatusOr<absl::Duration> d = nw::base::ParseHumanDuration(retention);
+    if (!d.ok()) {
+      std::cerr << "newswatchd: --retention: " << d.status().message() << "\n";
+      return 2;
+    }
+    config.retention = *d;
+  }
   config.limits.max_article_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_article_bytes));
 
   absl::StatusOr<std::unique_ptr<nw::daemon::Daemon>> daemon = nw::daemon::Daemon::Start(config);

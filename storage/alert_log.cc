@@ -13,6 +13,21 @@ namespace nw::storage {
 absl::StatusOr<std::vector<newswatch::v1::Alert>> AlertLog::ReadAfter(
     absl::string_view subscriber, uint64_t after_cursor, size_t max_alerts) const {
   std::vector<newswatch::v1::Alert> alerts;
+  // Alerts deleted by retention cannot be replayed: say so, and from where.
+  std::string oldest_value;
+  rocksdb::Status os = db_.raw()->Get(rocksdb::ReadOptions(), db_.cf(Cf::kMeta),
+                                      OldestCursorKey(subscriber), &oldest_value);
+  if (!os.ok() && !os.IsNotFound()) return FromRocksStatus(os, "AlertLog::ReadAfter");
+  // Cursor 0 asks for everything still stored, so it is never out of range.
+  if (os.ok() && after_cursor > 0) {
+    const uint64_t oldest = DecodeU64(oldest_value).value_or(0);
+    if (after_cursor + 1 < oldest) {
+      return absl::OutOfRangeError(absl::StrCat(
+          "cursor ", after_cursor, " of ", subscriber,
+          " is older than retention: the oldest alert still stored has cursor ", oldest,
+          "; resume from ", oldest - 1));
+    }
+  }
   const std::string prefix = AlertPrefix(subscriber);
   // Bound the scan to this subscriber's range so RocksDB stops early.
   std::string upper = prefix;

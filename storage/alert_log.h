@@ -26,7 +26,9 @@ class AlertLog {
   explicit AlertLog(Db& db) : db_(db) {}
 
   // Up to `max_alerts` alerts of `subscriber` with cursor > `after_cursor`, in
-  // cursor order; empty when there are none yet. DataLoss on a bad record.
+  // cursor order; empty when there are none yet. OutOfRange when retention
+  // deleted alerts after `after_cursor` (the message names the oldest cursor
+  // still stored). DataLoss on a bad record.
   absl::StatusOr<std::vector<newswatch::v1::Alert>> ReadAfter(
       absl::string_view subscriber, uint64_t after_cursor, size_t max_alerts) const;
 

@@ -46,6 +46,10 @@ inline std::string CursorKey(absl::string_view subscriber) {
   return "cursor/" + std::string(subscriber);
 }
 inline constexpr absl::string_view kCursorKeyPrefix = "cursor/";
+// The first cursor still stored after retention deleted older alerts.
+inline std::string OldestCursorKey(absl::string_view subscriber) {
+  return "oldest/" + std::string(subscriber);
+}
 
 }  // namespace nw::storage
 

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iostream>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "storage/retention.h"
 
 namespace nw::daemon {
 
@@ -56,16 +58,33 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", config.listen, ": address in use or invalid"));
   }
+  d->StartBackgroundTasks(config);
+  return d;
+}
+
+void Daemon::StartBackgroundTasks(const DaemonConfig& config) {
   // Heartbeats are checked a few times per interval, so none is late by
   // more than a fraction of it.
   const absl::Duration tick =
       std::clamp(config.heartbeat_interval / 4, absl::Milliseconds(10), absl::Seconds(1));
-  d->heartbeats_ = std::thread([daemon = d.get(), tick, interval = config.heartbeat_interval] {
-    while (!daemon->stop_heartbeats_.WaitForNotificationWithTimeout(tick)) {
-      daemon->hub_->SendHeartbeats(interval);
+  heartbeats_ = std::thread([this, tick, interval = config.heartbeat_interval] {
+    while (!stop_heartbeats_.WaitForNotificationWithTimeout(tick)) {
+      hub_->SendHeartbeats(interval);
     }
   });
-  return d;
+  if (config.retention <= absl::ZeroDuration()) return;
+  retention_ = std::thread([this, config] {
+    do {
+      absl::StatusOr<storage::RetentionResult> r =
+          storage::EnforceRetention(*db_, clock_.Now() - config.retention);
+      if (!r.ok()) {
+        std::cerr << "newswatchd: retention failed: " << r.status() << std::endl;
+      } else if (r->articles_deleted > 0) {
+        std::cerr << "newswatchd: retention deleted " << r->articles_deleted << " articles, "
+                  << r->alerts_deleted << " alerts" << std::endl;
+      }
+    } while (!stop_retention_.WaitForNotificationWithTimeout(config.retention_check_interval));
+  });
 }
 
 void Daemon::Shutdown() {
@@ -76,6 +95,8 @@ void Daemon::Shutdown() {
   server_->Wait();
   stop_heartbeats_.Notify();
   if (heartbeats_.joinable()) heartbeats_.join();
+  stop_retention_.Notify();
+  if (retention_.joinable()) retention_.join();
   workers_.reset();  // runs what is queued, joins
 }
 

@@ -50,6 +50,7 @@ class Daemon {
 
  private:
   Daemon() = default;
+  void StartBackgroundTasks(const DaemonConfig& config);
 
   base::RealClock clock_;
   std::unique_ptr<storage::Db> db_;
@@ -67,6 +68,8 @@ class Daemon {
   std::unique_ptr<grpc::Server> server_;
   absl::Notification stop_heartbeats_;
   std::thread heartbeats_;
+  absl::Notification stop_retention_;
+  std::thread retention_;
   int port_ = 0;
   bool shut_down_ = false;
 };

@@ -27,6 +27,11 @@ struct DaemonConfig {
   int match_threads = 2;
   // An idle alert stream gets a heartbeat this often. Default: 15 s.
   absl::Duration heartbeat_interval = absl::Seconds(15);
+  // Articles, and the alerts about them, are deleted this long after ingest.
+  // Default: zero, keep everything.
+  absl::Duration retention = absl::ZeroDuration();
+  // How often retention runs (it also runs at start). Default: 60 s.
+  absl::Duration retention_check_interval = absl::Seconds(60);
   ingest::ArticleLimits limits;
 };
 

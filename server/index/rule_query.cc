@@ -153,6 +153,27 @@ const absl::flat_hash_set<std::string>& CommonWords() {
   return *words;
 }
 
+// Whether the filter of `node` is equivalent to it (see RuleQuery::exact).
+bool FilterIsExact(const Node& node) {
+  switch (node.kind) {
+    case NodeKind::kTerm:
+    case NodeKind::kSource:
+    case NodeKind::kTag:
+    case NodeKind::kLang:
+      return true;
+    case NodeKind::kPrefix:
+      return node.elements[0].text.size() <= kMaxPrefixBytes;
+    case NodeKind::kAnd:
+    case NodeKind::kOr:
+      for (const auto& c : node.children) {
+        if (!FilterIsExact(*c)) return false;
+      }
+      return true;
+    default:  // phrases, NEAR, scopes and NOT need positions, fields or negation
+      return false;
+  }
+}
+
 }  // namespace
 
 double StaticCostModel::Cost(const Feature& feature) const {
@@ -186,6 +207,7 @@ RuleQuery BuildRuleQuery(const rules::Node& root, const CostModel& costs) {
     a.erase(std::unique(a.begin(), a.end()), a.end());
     query.anchors = std::move(a);
     builder.Emit(filter, &query.filter);
+    query.exact = FilterIsExact(root);
   }
   return std::move(query);
 }

@@ -66,6 +66,11 @@ struct RuleQuery {
   std::vector<Feature> features;  // distinct
   std::vector<uint32_t> filter;   // postfix program; empty means `true`
   std::vector<uint32_t> anchors;  // indexes into `features`; empty iff filter is empty
+  // The filter is equivalent to the rule (only unscoped terms, short prefixes,
+  // metadata, AND and OR): a rule whose filter passes matches, and its highlights are
+  // every occurrence of its term and prefix features (spec §5), so the evaluator
+  // need not run.
+  bool exact = false;
 };
 
 // Builds the presearch query of a parsed rule.

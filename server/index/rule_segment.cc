@@ -9,25 +9,25 @@ namespace nw::index {
 struct MatchScratch {
   uint32_t epoch = 0;
   std::vector<uint32_t> feature_marks;  // feature id -> epoch it was seen
-  std::vector<uint32_t> rule_marks;     // ordinal -> epoch it was a candidate
   std::vector<uint32_t> present;        // feature ids seen this epoch
-  std::vector<uint32_t> passed;         // candidates whose filter passed
+  std::vector<std::pair<uint32_t, uint32_t>> passed;  // (ordinal, entry) filter passed
   std::vector<uint8_t> stack;
 
-  void Begin(size_t features, size_t rules) {
+  void Begin(size_t features) {
     if (++epoch == 0) {  // wrapped: forget every stamp
       std::fill(feature_marks.begin(), feature_marks.end(), 0);
-      std::fill(rule_marks.begin(), rule_marks.end(), 0);
       epoch = 1;
     }
     if (feature_marks.size() < features) feature_marks.resize(features, 0);
-    if (rule_marks.size() < rules) rule_marks.resize(rules, 0);
     present.clear();
     passed.clear();
   }
 };
 
 namespace {
+
+constexpr uint32_t kAlwaysBlock = UINT32_MAX;
+constexpr uint32_t kExactBit = 1u << 31;
 
 MatchScratch& ThreadScratch() {
   thread_local MatchScratch scratch;
@@ -99,28 +99,48 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
   uint32_t next_feature = 0;
   std::vector<std::pair<uint32_t, uint32_t>> anchors;  // (feature, ordinal)
   anchors.reserve(n + n / 4);
-  seg->code_offsets_.reserve(n + 1);
+  std::vector<uint32_t> code_offsets{0}, code;  // filter programs, by ordinal
+  code_offsets.reserve(n + 1);
   std::vector<uint32_t> ids;
+  std::vector<bool> exact(n);
   for (uint32_t r = 0; r < n; ++r) {
     const RuleQuery q = BuildRuleQuery(seg->rules_[r]->rule->root(), *costs);
     ids.clear();
     for (const Feature& f : q.features) ids.push_back(seg->Intern(f, &next_feature));
     for (uint32_t word : q.filter) {
-      seg->code_.push_back((word & kOpMask) == kOpFeature ? (kOpFeature | ids[word]) : word);
+      code.push_back((word & kOpMask) == kOpFeature ? (kOpFeature | ids[word]) : word);
     }
-    seg->code_offsets_.push_back(static_cast<uint32_t>(seg->code_.size()));
-    if (q.anchors.empty()) seg->always_.push_back(r);
+    code_offsets.push_back(static_cast<uint32_t>(code.size()));
+    exact[r] = q.exact;
     for (uint32_t a : q.anchors) anchors.emplace_back(ids[a], r);
+    if (q.anchors.empty()) {
+      anchors.emplace_back(kAlwaysBlock, r);
+      ++seg->always_count_;
+    }
   }
   std::sort(anchors.begin(), anchors.end());
-  seg->post_offsets_.assign(next_feature + 1, 0);
-  for (const auto& [feature, ordinal] : anchors) ++seg->post_offsets_[feature + 1];
-  for (uint32_t f = 0; f < next_feature; ++f) {
-    seg->post_offsets_[f + 1] += seg->post_offsets_[f];
+  // Block of feature f, for f in [0, next_feature], the always block last.
+  seg->block_offsets_.assign(next_feature + 2, 0);
+  size_t total = 0;
+  for (const auto& [feature, r] : anchors) total += 2 + code_offsets[r + 1] - code_offsets[r];
+  seg->blocks_.reserve(total);
+  size_t a = 0;
+  for (uint32_t f = 0; f <= next_feature; ++f) {
+    const uint32_t key = f == next_feature ? kAlwaysBlock : f;
+    for (; a < anchors.size() && anchors[a].first == key; ++a) {
+      const uint32_t r = anchors[a].second;
+      seg->blocks_.push_back(r);
+      seg->blocks_.push_back((code_offsets[r + 1] - code_offsets[r]) |
+                             (exact[r] ? kExactBit : 0));
+      seg->blocks_.insert(seg->blocks_.end(), code.begin() + code_offsets[r],
+                          code.begin() + code_offsets[r + 1]);
+    }
+    seg->block_offsets_[f + 1] = static_cast<uint32_t>(seg->blocks_.size());
   }
-  seg->postings_.reserve(anchors.size());
-  for (const auto& [feature, ordinal] : anchors) seg->postings_.push_back(ordinal);
-  seg->code_.shrink_to_fit();
+  seg->features_.resize(next_feature);
+  for (const auto& [key, id] : seg->terms_) seg->features_[id] = {FeatureKind::kTerm, key};
+  for (const auto& [key, id] : seg->prefixes_) seg->features_[id] = {FeatureKind::kPrefix, key};
+  for (const auto& [key, id] : seg->metadata_) seg->features_[id] = {FeatureKind::kSource, key};
   return seg;
 }
 
@@ -171,28 +191,39 @@ void RuleSegment::Match(
     MatchStats* stats) const {
   if (rules_.empty()) return;
   MatchScratch& s = ThreadScratch();
-  s.Begin(feature_count(), rules_.size());
+  s.Begin(feature_count());
   MarkFeatures(terms, s);
   const uint32_t epoch = s.epoch;
   auto present = [&](uint32_t f) { return s.feature_marks[f] == epoch; };
-  auto consider = [&](uint32_t r) {
-    if (s.rule_marks[r] == epoch) return;
-    s.rule_marks[r] = epoch;
-    if (dead != nullptr && ((*dead)[r >> 6] >> (r & 63) & 1) != 0) return;
-    ++stats->candidates;
-    const uint32_t begin = code_offsets_[r], end = code_offsets_[r + 1];
-    if (EvalFilter(code_.data() + begin, end - begin, present, s.stack)) {
-      s.passed.push_back(r);
+  auto scan = [&](uint32_t block) {
+    const uint32_t* p = blocks_.data() + block_offsets_[block];
+    const uint32_t* end = blocks_.data() + block_offsets_[block + 1];
+    while (p < end) {
+      const uint32_t r = p[0], size = p[1] & ~kExactBit;
+      if (dead == nullptr || ((*dead)[r >> 6] >> (r & 63) & 1) == 0) {
+        ++stats->candidates;
+        if (EvalFilter(p + 2, size, present, s.stack)) {
+          s.passed.emplace_back(r, static_cast<uint32_t>(p - blocks_.data()));
+        }
+      }
+      p += 2 + size;
     }
   };
-  for (size_t i = 0; i < s.present.size(); ++i) {
-    const uint32_t f = s.present[i];
-    for (uint32_t p = post_offsets_[f]; p < post_offsets_[f + 1]; ++p) consider(postings_[p]);
-  }
-  for (uint32_t r : always_) consider(r);
+  for (uint32_t f : s.present) scan(f);
+  scan(static_cast<uint32_t>(feature_count()));  // rules without anchors
+  // A rule anchored on several features (a disjunction) may have passed twice.
   std::sort(s.passed.begin(), s.passed.end());
-  stats->evaluated += s.passed.size();
-  for (uint32_t r : s.passed) {
+  s.passed.erase(std::unique(s.passed.begin(), s.passed.end(),
+                             [](const auto& x, const auto& y) { return x.first == y.first; }),
+                 s.passed.end());
+  for (const auto& [r, entry] : s.passed) {
+    const uint32_t* e = blocks_.data() + entry;
+    if ((e[1] & kExactBit) != 0) {  // the filter was the rule: no evaluation
+      ++stats->matches;
+      hits->emplace_back(r, ExactHighlights(e + 2, e[1] & ~kExactBit, article));
+      continue;
+    }
+    ++stats->evaluated;
     std::optional<std::vector<match::Highlight>> h = match::Evaluate(*rules_[r]->rule, article);
     if (h) {
       ++stats->matches;
@@ -201,11 +232,40 @@ void RuleSegment::Match(
   }
 }
 
+std::vector<match::Highlight> RuleSegment::ExactHighlights(
+    const uint32_t* code, uint32_t size, const match::AnalyzedArticle& article) const {
+  std::vector<match::Highlight> out;
+  for (uint32_t i = 0; i < size; ++i) {
+    if ((code[i] & kOpMask) != kOpFeature) continue;
+    const auto& [kind, text] = features_[code[i] & kArgMask];
+    if (kind != FeatureKind::kTerm && kind != FeatureKind::kPrefix) continue;
+    for (match::Field field : {match::Field::kTitle, match::Field::kBody}) {
+      const std::vector<text::Word>& words = article.Words(field);
+      auto add = [&](const std::vector<uint32_t>& positions) {
+        for (uint32_t p : positions) {
+          out.push_back(match::Highlight{field, words[p].begin, words[p].end});
+        }
+      };
+      if (kind == FeatureKind::kTerm) {
+        if (const std::vector<uint32_t>* positions = article.Positions(field, text)) {
+          add(*positions);
+        }
+      } else {
+        article.ForEachPrefixMatch(field, text, add);
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const match::Highlight& x, const match::Highlight& y) {
+    return std::tie(x.field, x.begin, x.end) < std::tie(y.field, y.begin, y.end);
+  });
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 size_t RuleSegment::MemoryBytes() const {
   return sizeof(*this) + VectorBytes(rules_) + VectorBytes(by_id_) + MapBytes(terms_) +
-         MapBytes(prefixes_) + MapBytes(metadata_) + VectorBytes(post_offsets_) +
-         VectorBytes(postings_) + VectorBytes(always_) + VectorBytes(code_offsets_) +
-         VectorBytes(code_);
+         MapBytes(prefixes_) + MapBytes(metadata_) + VectorBytes(block_offsets_) +
+         VectorBytes(blocks_) + VectorBytes(features_);
 }
 
 }  // namespace nw::index

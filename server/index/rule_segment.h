@@ -32,8 +32,9 @@ namespace nw::index {
 
 // Counters of one Match call, summed over segments.
 struct MatchStats {
-  uint64_t candidates = 0;  // rules retrieved by the index (incl. always-evaluated)
-  uint64_t evaluated = 0;   // candidates whose filter passed: run through Evaluate
+  uint64_t candidates = 0;  // (rule, anchor) postings read, incl. always-evaluated
+  uint64_t evaluated = 0;   // candidates whose filter passed and that Evaluate ran on
+                            // (exact filters need no evaluation)
   uint64_t matches = 0;
 };
 
@@ -65,9 +66,9 @@ class RuleSegment {
              MatchStats* stats) const;
 
   // Rules that have no anchor and are evaluated for every article.
-  size_t always_evaluated() const { return always_.size(); }
+  size_t always_evaluated() const { return always_count_; }
   // Distinct features in the dictionaries.
-  size_t feature_count() const { return post_offsets_.size() - 1; }
+  size_t feature_count() const { return block_offsets_.size() - 2; }
   // Index memory: capacity of every structure owned here, excluding the rules
   // themselves (IndexedRule and its CompiledRule, shared with the registry).
   size_t MemoryBytes() const;
@@ -76,16 +77,24 @@ class RuleSegment {
   RuleSegment() = default;
   uint32_t Intern(const Feature& feature, uint32_t* next_id);
   void MarkFeatures(const ArticleTerms& terms, MatchScratch& scratch) const;
+  // Highlights of an exact rule from its filter program (spec §5).
+  std::vector<match::Highlight> ExactHighlights(const uint32_t* code, uint32_t size,
+                                                const match::AnalyzedArticle& article) const;
 
   std::vector<std::shared_ptr<const IndexedRule>> rules_;
   std::vector<uint32_t> by_id_;  // ordinals sorted by id
   absl::flat_hash_map<std::string, uint32_t> terms_, prefixes_, metadata_;
   uint64_t prefix_lengths_ = 0;  // bit n: some prefix feature has n bytes (n < 64)
-  std::vector<uint32_t> post_offsets_{0};  // feature -> [begin, end) in postings_
-  std::vector<uint32_t> postings_;         // rule ordinals
-  std::vector<uint32_t> always_;           // ordinals without anchors
-  std::vector<uint32_t> code_offsets_{0};  // ordinal -> [begin, end) in code_
-  std::vector<uint32_t> code_;             // filter programs over segment feature ids
+  // Postings, one block per feature: for each rule anchored on it, the entry
+  // [ordinal, n | kExactBit if RuleQuery::exact, filter program (n words)], so that a lookup reads one contiguous
+  // run of memory. The last block (feature id == feature_count()) holds the rules
+  // without anchors.
+  std::vector<uint32_t> block_offsets_{0, 0};
+  std::vector<uint32_t> blocks_;
+  size_t always_count_ = 0;
+  // Feature id -> (kind, text), viewing the dictionaries' keys (stable: the maps
+  // are not modified after Build).
+  std::vector<std::pair<FeatureKind, std::string_view>> features_;
 };
 
 }  // namespace nw::index

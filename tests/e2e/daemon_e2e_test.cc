@@ -15,6 +15,7 @@
 #include "newswatch/v1/rule_service.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "tests/testutil/daemon_process.h"
+#include "tests/testutil/e2e_client.h"
 
 namespace nw {
 namespace {
@@ -22,125 +23,9 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
+using testing::Client;
+using testing::LoadArticles;
 namespace v1 = ::newswatch::v1;
-
-// Articles of a tests/data JSONL file, as a sender would submit them.
-std::vector<v1::Article> LoadArticles(const std::string& name) {
-  std::vector<v1::Article> articles;
-  std::ifstream in(testing::TestDataPath(name));
-  std::string line;
-  while (std::getline(in, line)) {
-    nlohmann::json j = nlohmann::json::parse(line);
-    v1::Article& a = articles.emplace_back();
-    a.set_id(j["id"]);
-    a.set_source(j["source"]);
-    a.set_title(j["title"].get<std::string>());
-    a.set_body(j["body"].get<std::string>());
-    a.set_lang(j["lang"]);
-    for (const auto& t : j["topics"]) a.add_tags(t.get<std::string>());
-    for (const auto& t : j["places"]) a.add_tags(t.get<std::string>());
-  }
-  return articles;
-}
-
-class Client {
- public:
-  explicit Client(std::shared_ptr<grpc::Channel> channel)
-      : ingest_(v1::IngestService::NewStub(channel)),
-        articles_(v1::ArticleService::NewStub(channel)),
-        rules_(v1::RuleService::NewStub(channel)),
-        alerts_(v1::AlertService::NewStub(channel)) {}
-
-  grpc::Status CreateRule(const std::string& subscriber, const std::string& query,
-                          v1::WatchRule* out) {
-    grpc::ClientContext ctx;
-    v1::CreateRuleRequest req;
-    req.mutable_rule()->set_subscriber(subscriber);
-    req.mutable_rule()->set_query(query);
-    return rules_->CreateRule(&ctx, req, out);
-  }
-
-  std::vector<v1::WatchRule> ListRules(const std::string& subscriber) {
-    grpc::ClientContext ctx;
-    v1::ListRulesRequest req;
-    req.set_subscriber(subscriber);
-    v1::ListRulesResponse resp;
-    EXPECT_TRUE(rules_->ListRules(&ctx, req, &resp).ok());
-    return {resp.rules().begin(), resp.rules().end()};
-  }
-
-  grpc::Status Submit(const v1::Article& article, v1::ArticleAck* ack) {
-    grpc::ClientContext ctx;
-    v1::SubmitArticleRequest req;
-    *req.mutable_article() = article;
-    return ingest_->SubmitArticle(&ctx, req, ack);
-  }
-
-  // Submits over the bidirectional stream; one ack per article, in order.
-  std::vector<v1::ArticleAck> SubmitAll(const std::vector<v1::Article>& articles) {
-    grpc::ClientContext ctx;
-    auto stream = ingest_->SubmitArticles(&ctx);
-    std::thread writer([&] {
-      for (const v1::Article& a : articles) {
-        v1::SubmitArticleRequest req;
-        *req.mutable_article() = a;
-        if (!stream->Write(req)) break;
-      }
-      stream->WritesDone();
-    });
-    std::vector<v1::ArticleAck> acks;
-    v1::ArticleAck ack;
-    while (stream->Read(&ack)) acks.push_back(ack);
-    writer.join();
-    EXPECT_TRUE(stream->Finish().ok());
-    return acks;
-  }
-
-  grpc::Status GetArticle(const std::string& id, v1::Article* out) {
-    grpc::ClientContext ctx;
-    v1::GetArticleRequest req;
-    req.set_id(id);
-    return articles_->GetArticle(&ctx, req, out);
-  }
-
-  // Reads the subscriber's alerts after `from_cursor` until `want` arrived,
-  // then keeps reading for `linger` to catch any extra one.
-  std::vector<v1::Alert> ReadAlerts(const std::string& subscriber, uint64_t from_cursor,
-                                    size_t want, std::chrono::milliseconds linger) {
-    grpc::ClientContext ctx;
-    v1::SubscribeRequest req;
-    req.set_subscriber(subscriber);
-    req.set_from_cursor(from_cursor);
-    std::vector<v1::Alert> got;
-    auto reader = alerts_->Subscribe(&ctx, req);
-    std::thread stopper;
-    v1::SubscribeResponse resp;
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (reader->Read(&resp)) {
-      if (resp.has_alert()) got.push_back(resp.alert());
-      if (got.size() == want && !stopper.joinable()) {
-        stopper = std::thread([&ctx, linger] {
-          std::this_thread::sleep_for(linger);
-          ctx.TryCancel();
-        });
-      }
-      if (std::chrono::steady_clock::now() > give_up) ctx.TryCancel();
-    }
-    if (!stopper.joinable()) {
-      ADD_FAILURE() << "stream for " << subscriber << " ended after " << got.size()
-                    << " alerts: " << reader->Finish().error_message();
-    } else {
-      stopper.join();
-    }
-    return got;
-  }
-
- private:
-  std::unique_ptr<v1::IngestService::Stub> ingest_;
-  std::unique_ptr<v1::ArticleService::Stub> articles_;
-  std::unique_ptr<v1::RuleService::Stub> rules_;
-  std::unique_ptr<v1::AlertService::Stub> alerts_;
-};
 
 std::vector<std::string> ArticleIds(const std::vector<v1::Alert>& alerts) {
   std::vector<std::string> ids;
