@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash deploy/install_deps.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+CXX_COMPILER=$(command -v clang++ || command -v g++)
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$CXX_COMPILER" >/dev/null
 cmake --build build -j "$(nproc)" --target newswatchd newswatch newswatch-match
 exec build/server/newswatchd --listen 127.0.0.1:7373 --data-dir ./newswatch-data "$@"
