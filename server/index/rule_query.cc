@@ -14,10 +14,12 @@ using rules::NodeKind;
 
 // The filter as a tree, before it is flattened to postfix.
 struct FilterNode {
-  enum Op { kTrue, kFeature, kAnd, kOr } op = kTrue;
+  enum Op { kTrue, kFeature, kAnd, kOr, kNot } op = kTrue;
   uint32_t feature = 0;
   std::vector<FilterNode> children;
 };
+
+bool FilterIsExact(const Node& node);
 
 class Builder {
  public:
@@ -48,10 +50,20 @@ class Builder {
         children.push_back(Build(*node.children[1]));
         return Combine(FilterNode::kAnd, std::move(children));
       }
-      case NodeKind::kScope:
-        return Build(*node.children[0]);
-      case NodeKind::kNot:
-        return FilterNode{};  // verified exactly by the evaluator
+      case NodeKind::kScope: {
+        ++scopes_;  // features are looked up in every field: a superset only
+        FilterNode n = Build(*node.children[0]);
+        --scopes_;
+        return n;
+      }
+      case NodeKind::kNot: {
+        // Negating a superset would not give a superset: only exact filters, outside
+        // field scopes, negate.
+        if (scopes_ > 0 || !FilterIsExact(*node.children[0])) return FilterNode{};
+        FilterNode n{FilterNode::kNot, 0, {}};
+        n.children.push_back(Build(*node.children[0]));
+        return n;
+      }
       case NodeKind::kSource:
         return Leaf(FeatureKind::kSource, node.value);
       case NodeKind::kTag:
@@ -66,6 +78,7 @@ class Builder {
   std::optional<std::pair<double, std::vector<uint32_t>>> Anchors(const FilterNode& n) {
     switch (n.op) {
       case FilterNode::kTrue:
+      case FilterNode::kNot:
         return std::nullopt;
       case FilterNode::kFeature:
         return std::make_pair(costs_.Cost(query_.features[n.feature]),
@@ -92,12 +105,17 @@ class Builder {
     return std::nullopt;
   }
 
-  void Emit(const FilterNode& n, std::vector<uint32_t>* code) {
+  void Emit(const FilterNode& n, bool negated, std::vector<uint32_t>* code) {
     if (n.op == FilterNode::kFeature) {
-      code->push_back(kOpFeature | n.feature);
+      code->push_back(kOpFeature | n.feature | (negated ? kNegatedBit : 0));
       return;
     }
-    for (const FilterNode& c : n.children) Emit(c, code);
+    if (n.op == FilterNode::kNot) {
+      Emit(n.children[0], true, code);
+      code->push_back(kOpNot);
+      return;
+    }
+    for (const FilterNode& c : n.children) Emit(c, negated, code);
     const uint32_t count = static_cast<uint32_t>(n.children.size());
     code->push_back((n.op == FilterNode::kAnd ? kOpAnd : kOpOr) | count);
   }
@@ -137,6 +155,7 @@ class Builder {
   }
 
   const CostModel& costs_;
+  int scopes_ = 0;  // text scopes around the node being built
   RuleQuery query_;
 };
 
@@ -165,11 +184,12 @@ bool FilterIsExact(const Node& node) {
       return node.elements[0].text.size() <= kMaxPrefixBytes;
     case NodeKind::kAnd:
     case NodeKind::kOr:
+    case NodeKind::kNot:
       for (const auto& c : node.children) {
         if (!FilterIsExact(*c)) return false;
       }
       return true;
-    default:  // phrases, NEAR, scopes and NOT need positions, fields or negation
+    default:  // phrases, NEAR and scopes need positions or fields
       return false;
   }
 }
@@ -201,14 +221,15 @@ RuleQuery BuildRuleQuery(const rules::Node& root, const CostModel& costs) {
   Builder builder(costs);
   FilterNode filter = builder.Build(root);
   RuleQuery& query = builder.query();
+  if (filter.op == FilterNode::kTrue) return std::move(query);
   if (auto anchors = builder.Anchors(filter)) {
     std::vector<uint32_t>& a = anchors->second;
     std::sort(a.begin(), a.end());
     a.erase(std::unique(a.begin(), a.end()), a.end());
     query.anchors = std::move(a);
-    builder.Emit(filter, &query.filter);
-    query.exact = FilterIsExact(root);
   }
+  builder.Emit(filter, false, &query.filter);
+  query.exact = FilterIsExact(root);
   return std::move(query);
 }
 

@@ -7,7 +7,8 @@
 //
 //   term / prefix      -> that feature           phrase      -> AND of its words
 //   AND / OR           -> AND / OR               a NEAR/n b  -> AND of a and b
-//   field scope        -> its operand, any field NOT x       -> true (verified later)
+//   field scope        -> its operand, any field NOT x       -> NOT x if x's filter is
+//                                                             exact, else true
 //   source/tag/lang    -> that metadata feature
 //
 // From the filter, a set of *anchors* is chosen: features such that an article can
@@ -55,19 +56,26 @@ class StaticCostModel : public CostModel {
 };
 
 // Filter program, postfix: a word is an opcode in its top two bits and an operand
-// (a feature index into RuleQuery::features, or an operand count) below.
+// below: for kOpFeature a feature index (into RuleQuery::features) plus
+// kNegatedBit when the feature is under a NOT (it gives no highlight); for kOpAnd /
+// kOpOr an operand count; kOpNot negates the value on top.
 inline constexpr uint32_t kOpFeature = 0u << 30;
 inline constexpr uint32_t kOpAnd = 1u << 30;
 inline constexpr uint32_t kOpOr = 2u << 30;
+inline constexpr uint32_t kOpNot = 3u << 30;
 inline constexpr uint32_t kOpMask = 3u << 30;
 inline constexpr uint32_t kArgMask = ~kOpMask;
+inline constexpr uint32_t kNegatedBit = 1u << 29;
+inline constexpr uint32_t kFeatureMask = kNegatedBit - 1;
 
 struct RuleQuery {
   std::vector<Feature> features;  // distinct
   std::vector<uint32_t> filter;   // postfix program; empty means `true`
-  std::vector<uint32_t> anchors;  // indexes into `features`; empty iff filter is empty
+  // Indexes into `features`; empty when no feature is necessary (the rule is then
+  // evaluated for every article, its filter still applies).
+  std::vector<uint32_t> anchors;
   // The filter is equivalent to the rule (only unscoped terms, short prefixes,
-  // metadata, AND and OR): a rule whose filter passes matches, and its highlights are
+  // metadata, AND, OR and NOT): a rule whose filter passes matches, and its highlights are
   // every occurrence of its term and prefix features (spec §5), so the evaluator
   // need not run.
   bool exact = false;
@@ -87,7 +95,11 @@ bool EvalFilter(const uint32_t* code, size_t size, Present&& present,
   for (size_t i = 0; i < size; ++i) {
     const uint32_t op = code[i] & kOpMask, arg = code[i] & kArgMask;
     if (op == kOpFeature) {
-      stack[top++] = present(arg) ? 1 : 0;
+      stack[top++] = present(arg & kFeatureMask) ? 1 : 0;
+      continue;
+    }
+    if (op == kOpNot) {
+      stack[top - 1] ^= 1;
       continue;
     }
     uint8_t v = op == kOpAnd ? 1 : 0;

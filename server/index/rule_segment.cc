@@ -1,7 +1,10 @@
 #include "server/index/rule_segment.h"
 
 #include <algorithm>
+#include <thread>
 #include <tuple>
+
+#include "absl/hash/hash.h"
 
 namespace nw::index {
 
@@ -11,6 +14,7 @@ struct MatchScratch {
   std::vector<uint32_t> feature_marks;  // feature id -> epoch it was seen
   std::vector<uint32_t> present;        // feature ids seen this epoch
   std::vector<std::pair<uint32_t, uint32_t>> passed;  // (ordinal, entry) filter passed
+  std::vector<uint32_t> to_evaluate;                  // passed, not exact
   std::vector<uint8_t> stack;
 
   void Begin(size_t features) {
@@ -35,6 +39,8 @@ MatchScratch& ThreadScratch() {
 }
 
 absl::string_view View(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+uint64_t IdHash(absl::string_view id) { return absl::Hash<absl::string_view>{}(id); }
 
 char MetadataTag(FeatureKind kind) {
   return kind == FeatureKind::kSource ? 's' : kind == FeatureKind::kTag ? 't' : 'l';
@@ -81,20 +87,43 @@ uint32_t RuleSegment::Intern(const Feature& feature, uint32_t* next_id) {
 }
 
 std::shared_ptr<const RuleSegment> RuleSegment::Build(
-    std::vector<std::shared_ptr<const IndexedRule>> rules, const CostModel* costs) {
+    std::vector<std::shared_ptr<const IndexedRule>> rules, const CostModel* costs,
+    int threads) {
   static const StaticCostModel kStatic;
   if (costs == nullptr) costs = &kStatic;
   std::shared_ptr<RuleSegment> seg(new RuleSegment());
-  std::sort(rules.begin(), rules.end(), [](const auto& a, const auto& b) {
+  auto less = [](const auto& a, const auto& b) {
     return std::tie(a->subscriber, a->id) < std::tie(b->subscriber, b->id);
-  });
+  };
+  if (!std::is_sorted(rules.begin(), rules.end(), less)) {
+    std::sort(rules.begin(), rules.end(), less);
+  }
   seg->rules_ = std::move(rules);
   const uint32_t n = static_cast<uint32_t>(seg->rules_.size());
-  seg->by_id_.resize(n);
-  for (uint32_t i = 0; i < n; ++i) seg->by_id_[i] = i;
-  std::sort(seg->by_id_.begin(), seg->by_id_.end(), [&](uint32_t a, uint32_t b) {
-    return seg->rules_[a]->id < seg->rules_[b]->id;
-  });
+  std::vector<std::pair<uint64_t, uint32_t>> by_hash(n);
+  for (uint32_t i = 0; i < n; ++i) by_hash[i] = {IdHash(seg->rules_[i]->id), i};
+  std::sort(by_hash.begin(), by_hash.end());
+  seg->id_hashes_.reserve(n);
+  seg->id_ordinals_.reserve(n);
+  for (const auto& [hash, ordinal] : by_hash) {
+    seg->id_hashes_.push_back(hash);
+    seg->id_ordinals_.push_back(ordinal);
+  }
+  by_hash = {};
+  // The decomposition of each rule is independent: spread it over `threads`.
+  std::vector<RuleQuery> queries(n);
+  {
+    const uint32_t t = static_cast<uint32_t>(std::clamp(threads, 1, 64));
+    std::vector<std::thread> pool;
+    for (uint32_t k = 0; k < t; ++k) {
+      pool.emplace_back([&, k] {
+        for (uint32_t r = uint64_t{n} * k / t; r < uint64_t{n} * (k + 1) / t; ++r) {
+          queries[r] = BuildRuleQuery(seg->rules_[r]->rule->root(), *costs);
+        }
+      });
+    }
+    for (std::thread& th : pool) th.join();
+  }
 
   uint32_t next_feature = 0;
   std::vector<std::pair<uint32_t, uint32_t>> anchors;  // (feature, ordinal)
@@ -104,11 +133,13 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
   std::vector<uint32_t> ids;
   std::vector<bool> exact(n);
   for (uint32_t r = 0; r < n; ++r) {
-    const RuleQuery q = BuildRuleQuery(seg->rules_[r]->rule->root(), *costs);
+    const RuleQuery q = std::move(queries[r]);
     ids.clear();
     for (const Feature& f : q.features) ids.push_back(seg->Intern(f, &next_feature));
     for (uint32_t word : q.filter) {
-      code.push_back((word & kOpMask) == kOpFeature ? (kOpFeature | ids[word]) : word);
+      code.push_back((word & kOpMask) == kOpFeature
+                         ? (kOpFeature | (word & kNegatedBit) | ids[word & kFeatureMask])
+                         : word);
     }
     code_offsets.push_back(static_cast<uint32_t>(code.size()));
     exact[r] = q.exact;
@@ -145,11 +176,13 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
 }
 
 std::optional<uint32_t> RuleSegment::Find(absl::string_view id) const {
-  auto it = std::lower_bound(by_id_.begin(), by_id_.end(), id, [&](uint32_t o, absl::string_view v) {
-    return absl::string_view(rules_[o]->id) < v;
-  });
-  if (it == by_id_.end() || rules_[*it]->id != id) return std::nullopt;
-  return *it;
+  const uint64_t hash = IdHash(id);
+  for (auto it = std::lower_bound(id_hashes_.begin(), id_hashes_.end(), hash);
+       it != id_hashes_.end() && *it == hash; ++it) {
+    const uint32_t ordinal = id_ordinals_[it - id_hashes_.begin()];
+    if (rules_[ordinal]->id == id) return ordinal;
+  }
+  return std::nullopt;
 }
 
 void RuleSegment::MarkFeatures(const ArticleTerms& terms, MatchScratch& s) const {
@@ -216,18 +249,46 @@ void RuleSegment::Match(
   s.passed.erase(std::unique(s.passed.begin(), s.passed.end(),
                              [](const auto& x, const auto& y) { return x.first == y.first; }),
                  s.passed.end());
+  s.to_evaluate.clear();
   for (const auto& [r, entry] : s.passed) {
     const uint32_t* e = blocks_.data() + entry;
-    if ((e[1] & kExactBit) != 0) {  // the filter was the rule: no evaluation
-      ++stats->matches;
-      hits->emplace_back(r, ExactHighlights(e + 2, e[1] & ~kExactBit, article));
+    if ((e[1] & kExactBit) == 0) {
+      s.to_evaluate.push_back(r);
       continue;
     }
+    ++stats->matches;  // the filter was the rule: no evaluation
+    hits->emplace_back(r, ExactHighlights(e + 2, e[1] & ~kExactBit, article));
+  }
+  const size_t first_evaluated = hits->size();
+  EvaluateAll(s.to_evaluate, article, hits, stats);
+  if (first_evaluated != 0 && first_evaluated != hits->size()) {
+    std::inplace_merge(hits->begin(), hits->begin() + first_evaluated, hits->end(),
+                       [](const auto& x, const auto& y) { return x.first < y.first; });
+  }
+}
+
+void RuleSegment::EvaluateAll(
+    const std::vector<uint32_t>& ordinals, const match::AnalyzedArticle& article,
+    std::vector<std::pair<uint32_t, std::vector<match::Highlight>>>* hits,
+    MatchStats* stats) const {
+  // The rules' trees are scattered over the heap: prefetch each one's chain of
+  // objects (IndexedRule -> CompiledRule -> root node -> children) a few rules ahead.
+  const size_t m = ordinals.size();
+  auto rule = [&](size_t i) { return rules_[ordinals[i]].get(); };
+  for (size_t i = 0; i < m; ++i) {
+    if (i + 12 < m) __builtin_prefetch(rule(i + 12));
+    if (i + 8 < m) __builtin_prefetch(rule(i + 8)->rule.get());
+    if (i + 4 < m) __builtin_prefetch(&rule(i + 4)->rule->root());
+    if (i + 2 < m) {
+      const rules::Node& root = rule(i + 2)->rule->root();
+      if (!root.children.empty()) __builtin_prefetch(root.children.data());
+      if (!root.elements.empty()) __builtin_prefetch(root.elements.data());
+    }
     ++stats->evaluated;
-    std::optional<std::vector<match::Highlight>> h = match::Evaluate(*rules_[r]->rule, article);
+    std::optional<std::vector<match::Highlight>> h = match::Evaluate(*rule(i)->rule, article);
     if (h) {
       ++stats->matches;
-      hits->emplace_back(r, *std::move(h));
+      hits->emplace_back(ordinals[i], *std::move(h));
     }
   }
 }
@@ -236,8 +297,8 @@ std::vector<match::Highlight> RuleSegment::ExactHighlights(
     const uint32_t* code, uint32_t size, const match::AnalyzedArticle& article) const {
   std::vector<match::Highlight> out;
   for (uint32_t i = 0; i < size; ++i) {
-    if ((code[i] & kOpMask) != kOpFeature) continue;
-    const auto& [kind, text] = features_[code[i] & kArgMask];
+    if ((code[i] & kOpMask) != kOpFeature || (code[i] & kNegatedBit) != 0) continue;
+    const auto& [kind, text] = features_[code[i] & kFeatureMask];
     if (kind != FeatureKind::kTerm && kind != FeatureKind::kPrefix) continue;
     for (match::Field field : {match::Field::kTitle, match::Field::kBody}) {
       const std::vector<text::Word>& words = article.Words(field);
@@ -263,7 +324,8 @@ std::vector<match::Highlight> RuleSegment::ExactHighlights(
 }
 
 size_t RuleSegment::MemoryBytes() const {
-  return sizeof(*this) + VectorBytes(rules_) + VectorBytes(by_id_) + MapBytes(terms_) +
+  return sizeof(*this) + VectorBytes(rules_) + VectorBytes(id_hashes_) +
+         VectorBytes(id_ordinals_) + MapBytes(terms_) +
          MapBytes(prefixes_) + MapBytes(metadata_) + VectorBytes(block_offsets_) +
          VectorBytes(blocks_) + VectorBytes(features_);
 }

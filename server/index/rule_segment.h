@@ -46,10 +46,10 @@ struct MatchScratch;  // per-thread buffers (rule_segment.cc)
 class RuleSegment {
  public:
   // Indexes `rules` (unique ids) in (subscriber, id) order. `costs` chooses anchors;
-  // nullptr uses StaticCostModel.
+  // nullptr uses StaticCostModel. Rules are decomposed on `threads` threads.
   static std::shared_ptr<const RuleSegment> Build(
       std::vector<std::shared_ptr<const IndexedRule>> rules,
-      const CostModel* costs = nullptr);
+      const CostModel* costs = nullptr, int threads = 1);
 
   // Rules by ordinal, ordered by (subscriber, id).
   const std::vector<std::shared_ptr<const IndexedRule>>& rules() const { return rules_; }
@@ -77,12 +77,18 @@ class RuleSegment {
   RuleSegment() = default;
   uint32_t Intern(const Feature& feature, uint32_t* next_id);
   void MarkFeatures(const ArticleTerms& terms, MatchScratch& scratch) const;
+  // Runs match::Evaluate on each of `ordinals` (ascending), appending the hits.
+  void EvaluateAll(const std::vector<uint32_t>& ordinals,
+                   const match::AnalyzedArticle& article,
+                   std::vector<std::pair<uint32_t, std::vector<match::Highlight>>>* hits,
+                   MatchStats* stats) const;
   // Highlights of an exact rule from its filter program (spec §5).
   std::vector<match::Highlight> ExactHighlights(const uint32_t* code, uint32_t size,
                                                 const match::AnalyzedArticle& article) const;
 
   std::vector<std::shared_ptr<const IndexedRule>> rules_;
-  std::vector<uint32_t> by_id_;  // ordinals sorted by id
+  std::vector<uint64_t> id_hashes_;    // hash of each id, sorted
+  std::vector<uint32_t> id_ordinals_;  // the ordinal of each id_hashes_ entry
   absl::flat_hash_map<std::string, uint32_t> terms_, prefixes_, metadata_;
   uint64_t prefix_lengths_ = 0;  // bit n: some prefix feature has n bytes (n < 64)
   // Postings, one block per feature: for each rule anchored on it, the entry

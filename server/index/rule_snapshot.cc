@@ -15,12 +15,21 @@ bool RuleLess(const IndexedRule& a, const IndexedRule& b) {
   return std::tie(a.subscriber, a.id) < std::tie(b.subscriber, b.id);
 }
 
+// The rule at `ordinal`, sharing ownership of its segment (which owns the rule):
+// the reference count touched is the segment's, already in cache, not the rule's.
+std::shared_ptr<const IndexedRule> Alias(const std::shared_ptr<const RuleSegment>& segment,
+                                         uint32_t ordinal) {
+  return std::shared_ptr<const IndexedRule>(segment, segment->rules()[ordinal].get());
+}
+
 }  // namespace
 
 RuleSnapshot::RuleSnapshot() : RuleSnapshot(std::vector<std::shared_ptr<const IndexedRule>>{}) {}
 
-RuleSnapshot::RuleSnapshot(std::vector<std::shared_ptr<const IndexedRule>> rules)
-    : base_(RuleSegment::Build(std::move(rules))), delta_(RuleSegment::Build({})) {}
+RuleSnapshot::RuleSnapshot(std::vector<std::shared_ptr<const IndexedRule>> rules,
+                           int build_threads)
+    : base_(RuleSegment::Build(std::move(rules), nullptr, build_threads)),
+      delta_(RuleSegment::Build({})) {}
 
 RuleSnapshot::RuleSnapshot(std::shared_ptr<const RuleSegment> base,
                            std::shared_ptr<const Tombstones> dead, size_t dead_count,
@@ -43,12 +52,12 @@ MatchResult RuleSnapshot::MatchWithStats(const match::AnalyzedArticle& article) 
   delta_->Match(terms, article, nullptr, &delta_hits, &result.stats);
   result.hits.reserve(base_hits.size() + delta_hits.size());
   for (auto& [ordinal, h] : base_hits) {
-    result.hits.push_back({base_->rules()[ordinal], std::move(h)});
+    result.hits.push_back({Alias(base_, ordinal), std::move(h)});
   }
   if (!delta_hits.empty()) {
     const size_t mid = result.hits.size();
     for (auto& [ordinal, h] : delta_hits) {
-      result.hits.push_back({delta_->rules()[ordinal], std::move(h)});
+      result.hits.push_back({Alias(delta_, ordinal), std::move(h)});
     }
     std::inplace_merge(result.hits.begin(), result.hits.begin() + mid, result.hits.end(),
                        [](const RuleHit& a, const RuleHit& b) {

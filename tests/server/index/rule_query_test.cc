@@ -1,5 +1,6 @@
 #include "server/index/rule_query.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -61,10 +62,24 @@ TEST(RuleQueryTest, FilterProgram) {
     return EvalFilter(q.filter.data(), q.filter.size(),
                       [&](uint32_t f) { return bool(present[f]); }, stack);
   };
-  ASSERT_EQ(q.features.size(), 2u);  // oil, gas: opec, under NOT, is left to Evaluate
-  EXPECT_TRUE(eval({true, false}));
-  EXPECT_TRUE(eval({false, true}));
-  EXPECT_FALSE(eval({false, false}));
+  ASSERT_EQ(q.features.size(), 3u);  // oil, gas, opec
+  EXPECT_TRUE(q.exact);
+  EXPECT_TRUE(eval({true, false, false}));
+  EXPECT_TRUE(eval({false, true, false}));
+  EXPECT_FALSE(eval({false, true, true}));
+  EXPECT_FALSE(eval({false, false, false}));
+}
+
+// Verifies NOT is only kept where the filter stays a necessary condition: under a
+// field scope, or over a phrase, a present feature does not mean a match.
+TEST(RuleQueryTest, NegationOnlyWhereExact) {
+  for (const char* rule : {"title:(oil -gas)", "oil -\"gas price\"", "oil -title:gas"}) {
+    auto compiled = rules::ParseRule(rule);
+    ASSERT_TRUE(compiled.ok()) << rule;
+    const RuleQuery q = BuildRuleQuery((*compiled)->root(), StaticCostModel());
+    EXPECT_FALSE(q.exact) << rule;
+    EXPECT_EQ(std::count(q.filter.begin(), q.filter.end(), kOpNot), 0) << rule;
+  }
 }
 
 }  // namespace
