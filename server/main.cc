@@ -19,7 +19,8 @@ ABSL_FLAG(std::string, data_dir, "./newswatch-data", "RocksDB data folder (creat
 ABSL_FLAG(bool, sync, true,
           "sync the write-ahead log before acknowledging; --nosync trades durability on "
           "power loss for bulk-load speed");
-ABSL_FLAG(int, worker_threads, 2, "threads for stream ingest and alert catch-up reads");
+ABSL_FLAG(int, ingest_stream_threads, 4, "threads driving SubmitArticles streams");
+ABSL_FLAG(int, reader_threads, 2, "threads reading alert logs for catch-up");
 ABSL_FLAG(int, match_threads, 2, "threads that analyze and match articles in parallel");
 ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(15),
           "idle alert streams get a heartbeat this often (e.g. 15s, 500ms)");
@@ -59,7 +60,8 @@ int main(int argc, char** argv) {
   config.listen = absl::GetFlag(FLAGS_listen);
   config.data_dir = absl::GetFlag(FLAGS_data_dir);
   config.sync = absl::GetFlag(FLAGS_sync);
-  config.worker_threads = absl::GetFlag(FLAGS_worker_threads);
+  config.ingest_stream_threads = absl::GetFlag(FLAGS_ingest_stream_threads);
+  config.reader_threads = absl::GetFlag(FLAGS_reader_threads);
   config.match_threads = absl::GetFlag(FLAGS_match_threads);
   config.heartbeat_interval = absl::GetFlag(FLAGS_heartbeat_interval);
   if (const std::string retention = absl::GetFlag(FLAGS_retention); !retention.empty()) {

@@ -36,13 +36,15 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
       catalog::RuleCatalog::Open(*d->db_, *d->registry_, *d->pipeline_);
   if (!catalog.ok()) return catalog.status();
   d->catalog_ = *std::move(catalog);
-  d->workers_ = std::make_unique<base::ThreadPool>(std::max(1, config.worker_threads));
+  d->stream_workers_ =
+      std::make_unique<base::ThreadPool>(std::max(1, config.ingest_stream_threads));
+  d->readers_ = std::make_unique<base::ThreadPool>(std::max(1, config.reader_threads));
 
-  d->ingest_service_ = std::make_unique<rpc::IngestServiceImpl>(*d->pipeline_, *d->workers_);
+  d->ingest_service_ = std::make_unique<rpc::IngestServiceImpl>(*d->pipeline_, *d->stream_workers_);
   d->article_service_ = std::make_unique<rpc::ArticleServiceImpl>(*d->articles_);
   d->rule_service_ = std::make_unique<rpc::RuleServiceImpl>(*d->catalog_);
   d->alert_service_ =
-      std::make_unique<rpc::AlertServiceImpl>(*d->hub_, *d->alert_log_, *d->workers_);
+      std::make_unique<rpc::AlertServiceImpl>(*d->hub_, *d->alert_log_, *d->readers_);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -97,7 +99,8 @@ void Daemon::Shutdown() {
   if (heartbeats_.joinable()) heartbeats_.join();
   stop_retention_.Notify();
   if (retention_.joinable()) retention_.join();
-  workers_.reset();  // runs what is queued, joins
+  stream_workers_.reset();  // run what is queued, join
+  readers_.reset();
 }
 
 Daemon::~Daemon() {

@@ -60,7 +60,8 @@ class Daemon {
   std::unique_ptr<alerts::SubscriptionHub> hub_;
   std::unique_ptr<ingest::IngestPipeline> pipeline_;
   std::unique_ptr<catalog::RuleCatalog> catalog_;
-  std::unique_ptr<base::ThreadPool> workers_;
+  std::unique_ptr<base::ThreadPool> stream_workers_;  // SubmitArticles batches
+  std::unique_ptr<base::ThreadPool> readers_;         // alert log catch-up
   std::unique_ptr<rpc::IngestServiceImpl> ingest_service_;
   std::unique_ptr<rpc::ArticleServiceImpl> article_service_;
   std::unique_ptr<rpc::RuleServiceImpl> rule_service_;

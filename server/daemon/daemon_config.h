@@ -19,9 +19,13 @@ struct DaemonConfig {
   // Sync the WAL before acknowledging an article or a rule change.
   // Default: true (an acknowledged article survives power loss).
   bool sync = true;
-  // Threads that ingest stream batches and read alert logs for catch-up.
-  // Default: 2 (the small machines we run on).
-  int worker_threads = 2;
+  // Threads that drive SubmitArticles streams; each mostly waits for its
+  // batch's commit, so more than cores lets streams share WAL syncs.
+  // Default: 4.
+  int ingest_stream_threads = 4;
+  // Threads that read alert logs for streams that replay or catch up.
+  // Default: 2.
+  int reader_threads = 2;
   // Threads that analyze and match articles of a batch in parallel.
   // Default: 2 (one per core of the machines we run on).
   int match_threads = 2;
