@@ -8,23 +8,24 @@
 
 namespace nw::index {
 
-// Per-thread buffers: marks stamped with an epoch so they never need clearing.
+// Per-thread buffers. The feature set is a bit set (a bit per feature: small
+// enough to stay in cache while filters are checked), cleared after each use by
+// resetting only the bits that were set.
 struct MatchScratch {
-  uint32_t epoch = 0;
-  std::vector<uint32_t> feature_marks;  // feature id -> epoch it was seen
-  std::vector<uint32_t> present;        // feature ids seen this epoch
+  std::vector<uint64_t> feature_bits;  // feature id -> present in the article
+  std::vector<uint32_t> present;       // feature ids whose bit is set
   std::vector<std::pair<uint32_t, uint32_t>> passed;  // (ordinal, entry) filter passed
   std::vector<uint32_t> to_evaluate;                  // passed, not exact
   std::vector<uint8_t> stack;
 
   void Begin(size_t features) {
-    if (++epoch == 0) {  // wrapped: forget every stamp
-      std::fill(feature_marks.begin(), feature_marks.end(), 0);
-      epoch = 1;
-    }
-    if (feature_marks.size() < features) feature_marks.resize(features, 0);
+    if (feature_bits.size() * 64 < features) feature_bits.resize((features + 63) / 64, 0);
     present.clear();
     passed.clear();
+  }
+  bool Test(uint32_t f) const { return (feature_bits[f >> 6] >> (f & 63) & 1) != 0; }
+  void End() {
+    for (uint32_t f : present) feature_bits[f >> 6] = 0;
   }
 };
 
@@ -41,6 +42,12 @@ MatchScratch& ThreadScratch() {
 absl::string_view View(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 uint64_t IdHash(absl::string_view id) { return absl::Hash<absl::string_view>{}(id); }
+
+// The first three bytes of `s` (size >= 3): every prefix feature has at least 3
+// code points, so at least 3 bytes.
+uint32_t PrefixStart(std::string_view s) {
+  return uint32_t{uint8_t(s[0])} | uint32_t{uint8_t(s[1])} << 8 | uint32_t{uint8_t(s[2])} << 16;
+}
 
 char MetadataTag(FeatureKind kind) {
   return kind == FeatureKind::kSource ? 's' : kind == FeatureKind::kTag ? 't' : 'l';
@@ -77,7 +84,7 @@ uint32_t RuleSegment::Intern(const Feature& feature, uint32_t* next_id) {
   } else if (feature.kind == FeatureKind::kPrefix) {
     map = &prefixes_;
     key = feature.text;
-    if (key.size() < 64) prefix_lengths_ |= uint64_t{1} << key.size();
+    prefix_starts_[PrefixStart(key)] |= uint64_t{1} << key.size();  // 3 <= size <= 48
   } else {
     key = MetadataKey(MetadataTag(feature.kind), feature.text);
   }
@@ -187,8 +194,8 @@ std::optional<uint32_t> RuleSegment::Find(absl::string_view id) const {
 
 void RuleSegment::MarkFeatures(const ArticleTerms& terms, MatchScratch& s) const {
   auto mark = [&](uint32_t f) {
-    if (s.feature_marks[f] != s.epoch) {
-      s.feature_marks[f] = s.epoch;
+    if (!s.Test(f)) {
+      s.feature_bits[f >> 6] |= uint64_t{1} << (f & 63);
       s.present.push_back(f);
     }
   };
@@ -197,7 +204,10 @@ void RuleSegment::MarkFeatures(const ArticleTerms& terms, MatchScratch& s) const
     if (any_terms) {
       if (auto it = terms_.find(View(w)); it != terms_.end()) mark(it->second);
     }
-    uint64_t lengths = prefix_lengths_;
+    if (w.size() < 3 || prefix_starts_.empty()) continue;
+    auto start = prefix_starts_.find(PrefixStart(w));
+    if (start == prefix_starts_.end()) continue;
+    uint64_t lengths = start->second;  // of the prefixes that start like w
     if (w.size() + 1 < 64) lengths &= (uint64_t{2} << w.size()) - 1;  // <= |w| bytes
     while (lengths != 0) {
       const int len = __builtin_ctzll(lengths);
@@ -226,8 +236,7 @@ void RuleSegment::Match(
   MatchScratch& s = ThreadScratch();
   s.Begin(feature_count());
   MarkFeatures(terms, s);
-  const uint32_t epoch = s.epoch;
-  auto present = [&](uint32_t f) { return s.feature_marks[f] == epoch; };
+  auto present = [&](uint32_t f) { return s.Test(f); };
   auto scan = [&](uint32_t block) {
     const uint32_t* p = blocks_.data() + block_offsets_[block];
     const uint32_t* end = blocks_.data() + block_offsets_[block + 1];
@@ -244,6 +253,7 @@ void RuleSegment::Match(
   };
   for (uint32_t f : s.present) scan(f);
   scan(static_cast<uint32_t>(feature_count()));  // rules without anchors
+  s.End();
   // A rule anchored on several features (a disjunction) may have passed twice.
   std::sort(s.passed.begin(), s.passed.end());
   s.passed.erase(std::unique(s.passed.begin(), s.passed.end(),
@@ -295,7 +305,8 @@ void RuleSegment::EvaluateAll(
 
 std::vector<match::Highlight> RuleSegment::ExactHighlights(
     const uint32_t* code, uint32_t size, const match::AnalyzedArticle& article) const {
-  std::vector<match::Highlight> out;
+  thread_local std::vector<match::Highlight> out;
+  out.clear();
   for (uint32_t i = 0; i < size; ++i) {
     if ((code[i] & kOpMask) != kOpFeature || (code[i] & kNegatedBit) != 0) continue;
     const auto& [kind, text] = features_[code[i] & kFeatureMask];
@@ -319,14 +330,15 @@ std::vector<match::Highlight> RuleSegment::ExactHighlights(
   std::sort(out.begin(), out.end(), [](const match::Highlight& x, const match::Highlight& y) {
     return std::tie(x.field, x.begin, x.end) < std::tie(y.field, y.begin, y.end);
   });
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+  return std::vector<match::Highlight>(out.begin(), std::unique(out.begin(), out.end()));
 }
 
 size_t RuleSegment::MemoryBytes() const {
   return sizeof(*this) + VectorBytes(rules_) + VectorBytes(id_hashes_) +
          VectorBytes(id_ordinals_) + MapBytes(terms_) +
-         MapBytes(prefixes_) + MapBytes(metadata_) + VectorBytes(block_offsets_) +
+         MapBytes(prefixes_) + MapBytes(metadata_) +
+         prefix_starts_.capacity() * (sizeof(std::pair<uint32_t, uint64_t>) + 1) +
+         VectorBytes(block_offsets_) +
          VectorBytes(blocks_) + VectorBytes(features_);
 }
 

@@ -90,7 +90,8 @@ class RuleSegment {
   std::vector<uint64_t> id_hashes_;    // hash of each id, sorted
   std::vector<uint32_t> id_ordinals_;  // the ordinal of each id_hashes_ entry
   absl::flat_hash_map<std::string, uint32_t> terms_, prefixes_, metadata_;
-  uint64_t prefix_lengths_ = 0;  // bit n: some prefix feature has n bytes (n < 64)
+  // First three bytes of prefix features -> bit n set when one of them has n bytes.
+  absl::flat_hash_map<uint32_t, uint64_t> prefix_starts_;
   // Postings, one block per feature: for each rule anchored on it, the entry
   // [ordinal, n | kExactBit if RuleQuery::exact, filter program (n words)], so that a lookup reads one contiguous
   // run of memory. The last block (feature id == feature_count()) holds the rules
