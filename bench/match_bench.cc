@@ -15,6 +15,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -309,6 +310,10 @@ int Run() {
 }  // namespace nw::bench
 
 int main(int argc, char** argv) {
+  // Flag names are identifiers: accept the documented spelling --brute-force too.
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--brute-force") argv[i] = const_cast<char*>("--brute_force");
+  }
   absl::ParseCommandLine(argc, argv);
   return nw::bench::Run();
 }

@@ -41,6 +41,42 @@ MatchScratch& ThreadScratch() {
 
 absl::string_view View(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
+// Sorts `rules` by (subscriber, id) on keys copied out of the rules (their first 8
+// bytes), so that the sort does not chase a pointer per comparison.
+void SortBySubscriberAndId(std::vector<std::shared_ptr<const IndexedRule>>& rules) {
+  struct Key {
+    uint64_t subscriber, id;  // first 8 bytes, big-endian, zero padded
+    bool subscriber_long, id_long;  // 8 bytes or more: compare the strings on ties
+    uint32_t index;
+  };
+  auto pack = [](const std::string& s) {
+    uint64_t v = 0;
+    for (size_t k = 0; k < 8 && k < s.size(); ++k) v |= uint64_t{uint8_t(s[k])} << (56 - 8 * k);
+    return v;
+  };
+  std::vector<Key> keys(rules.size());
+  for (uint32_t i = 0; i < rules.size(); ++i) {
+    const IndexedRule& r = *rules[i];
+    keys[i] = {pack(r.subscriber), pack(r.id), r.subscriber.size() >= 8 || r.subscriber.find('\0') != std::string::npos,
+               r.id.size() >= 8 || r.id.find('\0') != std::string::npos, i};
+  }
+  auto less = [&](const Key& a, const Key& b) {
+    if (a.subscriber != b.subscriber) return a.subscriber < b.subscriber;
+    if (a.subscriber_long || b.subscriber_long) {
+      const int c = rules[a.index]->subscriber.compare(rules[b.index]->subscriber);
+      if (c != 0) return c < 0;
+    }
+    if (a.id != b.id) return a.id < b.id;
+    if (a.id_long || b.id_long) return rules[a.index]->id < rules[b.index]->id;
+    return false;
+  };
+  std::sort(keys.begin(), keys.end(), less);
+  std::vector<std::shared_ptr<const IndexedRule>> sorted;
+  sorted.reserve(rules.size());
+  for (const Key& k : keys) sorted.push_back(std::move(rules[k.index]));
+  rules = std::move(sorted);
+}
+
 uint64_t IdHash(absl::string_view id) { return absl::Hash<absl::string_view>{}(id); }
 
 // The first three bytes of `s` (size >= 3): every prefix feature has at least 3
@@ -99,12 +135,7 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
   static const StaticCostModel kStatic;
   if (costs == nullptr) costs = &kStatic;
   std::shared_ptr<RuleSegment> seg(new RuleSegment());
-  auto less = [](const auto& a, const auto& b) {
-    return std::tie(a->subscriber, a->id) < std::tie(b->subscriber, b->id);
-  };
-  if (!std::is_sorted(rules.begin(), rules.end(), less)) {
-    std::sort(rules.begin(), rules.end(), less);
-  }
+  SortBySubscriberAndId(rules);
   seg->rules_ = std::move(rules);
   const uint32_t n = static_cast<uint32_t>(seg->rules_.size());
   std::vector<std::pair<uint64_t, uint32_t>> by_hash(n);

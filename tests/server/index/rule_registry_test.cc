@@ -63,6 +63,22 @@ TEST(RuleRegistryTest, OrderAndLookupAcrossBaseAndDelta) {
   EXPECT_EQ(snapshot->Find("zz"), nullptr);
 }
 
+// Verifies the (subscriber, id) order also holds for long ids and subscribers that
+// share their first 8 bytes.
+TEST(RuleRegistryTest, OrderOfLongNames) {
+  RuleRegistry registry;
+  registry.Reset({MakeRule("rule-00000010", "subscriber-b", "oil"),
+                  MakeRule("rule-00000002", "subscriber-b", "oil"),
+                  MakeRule("rule-00000001", "subscriber-a2", "oil"),
+                  MakeRule("rule-0000000", "subscriber-a", "oil"),
+                  MakeRule("x", "subscriber-a", "oil")});
+  EXPECT_THAT(Ids(registry.Current()->Match(kOilArticle.Analyze())),
+              ElementsAre("rule-0000000", "x", "rule-00000001", "rule-00000002",
+                          "rule-00000010"));
+  EXPECT_NE(registry.Current()->Find("rule-00000002"), nullptr);
+  EXPECT_EQ(registry.Current()->Find("rule-00000003"), nullptr);
+}
+
 // Verifies matching proceeds on published snapshots while a writer keeps changing
 // rules and background merges run, and that each snapshot is self-consistent.
 TEST(RuleRegistryTest, MatchingDuringChangesAndMerges) {
