@@ -57,6 +57,11 @@ class AnalyzedArticle {
     return words_[Slot(field)];
   }
 
+  // The number of distinct words of the article (title and body together), and the
+  // i-th of them in byte-wise sorted order (for the rule index's presearcher).
+  size_t TermCount() const { return sorted_terms_.size(); }
+  std::string_view Term(size_t i) const { return sorted_terms_[i].first; }
+
   const std::string& source() const { return source_; }  // nfkc_cf
   const std::string& lang() const { return lang_; }      // ASCII lower case
   const std::vector<std::string>& tags() const { return tags_; }  // nfkc_cf
