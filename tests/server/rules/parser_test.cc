@@ -148,5 +148,19 @@ TEST(ParserTest, LimitsAtTheBoundaryAreAccepted) {
   EXPECT_TRUE(ParseRule(many).ok());
 }
 
+// Found with tests/fuzz: spec §1 step 3 drops one trailing 's, so a word analyzed to
+// "x's" must be printed "x's's" for the canonical form to re-parse to itself.
+TEST(ParserTest, CanonicalFormKeepsTrailingApostropheS) {
+  EXPECT_EQ(Canon("x's's"), "x's's");
+  EXPECT_EQ(Canon("x's"), "x");
+  EXPECT_EQ(Canon("dog\u2019s's OR cat"), "dog's's OR cat");
+  EXPECT_EQ(Canon("\"big dog's's day\""), "\"big dog's's day\"");
+  EXPECT_EQ(Canon("dog's's*"), "dog's's*");
+  for (std::string_view text : {"x's's", "dog's's* OR \"a b's's\"", "title:(x's's's)"}) {
+    const std::string first = Canon(text);
+    EXPECT_EQ(Canon(first), first) << text;
+  }
+}
+
 }  // namespace
 }  // namespace nw::rules
