@@ -14,6 +14,7 @@
 #include "server/match/evaluator.h"
 #include "server/rules/parser.h"
 #include "server/text/analyzer.h"
+#include "unicode/uchar.h"
 #include "unicode/utf8.h"
 
 namespace nw::fuzz {
@@ -42,6 +43,25 @@ int ParenDepth(std::string_view text) {
     if (c == ')') --depth;
   }
   return max_depth;
+}
+
+// True if some term, prefix or phrase word of `node` contains Unicode white space
+// (U+FDFA, U+FDFB normalize to several words): such a word has no spelling in the rule
+// syntax, so its canonical form cannot round-trip (server/rules/SPEC_NOTES.md).
+bool HasWordWithWhiteSpace(const nw::rules::Node& node) {
+  for (const nw::rules::PhraseElement& e : node.elements) {
+    const auto* s = reinterpret_cast<const uint8_t*>(e.text.data());
+    const int32_t length = static_cast<int32_t>(e.text.size());
+    for (int32_t i = 0; i < length;) {
+      UChar32 c;
+      U8_NEXT(s, i, length, c);
+      if (c >= 0 && u_isUWhiteSpace(c)) return true;
+    }
+  }
+  for (const auto& child : node.children) {
+    if (HasWordWithWhiteSpace(*child)) return true;
+  }
+  return false;
 }
 
 // Highlights per evaluator.h: begin < end <= field size, title before body, then by
@@ -164,7 +184,8 @@ std::string CheckRuleInput(std::string_view data) {
   // right at the limits may exceed them: SPEC_NOTES.md "Known limit").
   const std::string& canonical = rule.Canonical();
   if (data.size() <= 2048 && canonical.size() <= nw::rules::kMaxRuleBytes &&
-      ParenDepth(canonical) <= nw::rules::kMaxRuleDepth) {
+      ParenDepth(canonical) <= nw::rules::kMaxRuleDepth &&
+      !HasWordWithWhiteSpace(rule.root())) {
     auto again = nw::rules::ParseRule(canonical);
     if (!again.ok()) {
       return absl::StrCat("canonical form `", canonical,
