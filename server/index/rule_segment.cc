@@ -342,20 +342,25 @@ std::vector<match::Highlight> RuleSegment::ExactHighlights(
     if ((code[i] & kOpMask) != kOpFeature || (code[i] & kNegatedBit) != 0) continue;
     const auto& [kind, text] = features_[code[i] & kFeatureMask];
     if (kind != FeatureKind::kTerm && kind != FeatureKind::kPrefix) continue;
-    for (match::Field field : {match::Field::kTitle, match::Field::kBody}) {
+    constexpr match::Field kFields[] = {match::Field::kTitle, match::Field::kBody};
+    if (kind == FeatureKind::kTerm) {
+      const match::AnalyzedArticle::FieldPositions* all = article.AllPositions(text);
+      if (all == nullptr) continue;
+      for (size_t slot = 0; slot < 2; ++slot) {
+        const std::vector<text::Word>& words = article.Words(kFields[slot]);
+        for (uint32_t p : (*all)[slot]) {
+          out.push_back(match::Highlight{kFields[slot], words[p].begin, words[p].end});
+        }
+      }
+      continue;
+    }
+    for (match::Field field : kFields) {
       const std::vector<text::Word>& words = article.Words(field);
-      auto add = [&](const std::vector<uint32_t>& positions) {
+      article.ForEachPrefixMatch(field, text, [&](const std::vector<uint32_t>& positions) {
         for (uint32_t p : positions) {
           out.push_back(match::Highlight{field, words[p].begin, words[p].end});
         }
-      };
-      if (kind == FeatureKind::kTerm) {
-        if (const std::vector<uint32_t>* positions = article.Positions(field, text)) {
-          add(*positions);
-        }
-      } else {
-        article.ForEachPrefixMatch(field, text, add);
-      }
+      });
     }
   }
   std::sort(out.begin(), out.end(), [](const match::Highlight& x, const match::Highlight& y) {
