@@ -54,6 +54,12 @@ size_t RssBytes() {
   return resident * static_cast<size_t>(sysconf(_SC_PAGESIZE));
 }
 
+double ProcessCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 double ThreadCpuSeconds() {
   timespec ts;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -225,18 +231,23 @@ int Run() {
   // Rules: read, parse and compile, then build the index.
   const size_t rss0 = RssBytes();
   auto t = Clock::now();
+  double cpu0 = ProcessCpuSeconds();
   std::vector<RulePtr> rules =
       CompileRules(OrExit(ReadLines(absl::GetFlag(FLAGS_rules))), threads);
   const double load_s = Seconds(t);
+  const double load_cpu_s = ProcessCpuSeconds() - cpu0;
   const size_t rss_rules = RssBytes();
   const size_t n_rules = rules.size();
   t = Clock::now();
+  cpu0 = ProcessCpuSeconds();
   const index::RuleSnapshot snapshot(std::move(rules), threads);
   const double build_s = Seconds(t);
+  const double build_cpu_s = ProcessCpuSeconds() - cpu0;
   const size_t rss_index = RssBytes();
   const size_t index_bytes = snapshot.MemoryBytes();
-  std::printf("rules: %zu  load+compile %.2f s (%d threads)  index build %.2f s\n",
-              n_rules, load_s, threads, build_s);
+  std::printf("rules: %zu  load+compile %.2f s (%.2f s CPU, %d threads)  index build %.2f s"
+              " (%.2f s CPU)\n",
+              n_rules, load_s, load_cpu_s, threads, build_s, build_cpu_s);
   std::printf("memory: index %.1f B/rule (capacity accounting of the index structures)"
               "; RSS delta: rules+ASTs %.1f B/rule, index %.1f B/rule\n",
               double(index_bytes) / std::max<size_t>(n_rules, 1),
@@ -285,6 +296,8 @@ int Run() {
       {"matches_per_article", matches / n},
       {"load_s", load_s},
       {"index_build_s", build_s},
+      {"load_cpu_s", load_cpu_s},
+      {"index_build_cpu_s", build_cpu_s},
       {"bytes_per_rule", double(index_bytes) / std::max<size_t>(n_rules, 1)},
       {"rss_bytes_per_rule", double(rss_index - rss0) / std::max<size_t>(n_rules, 1)},
       {"always_evaluated", snapshot.always_evaluated()},
