@@ -6,14 +6,17 @@
 #include "client/cli/cli_common.h"
 #include "client/cli/commands.h"
 #include "client/lib/text_render.h"
+#include "server/base/duration.h"
 
 namespace nw::client::cli {
 namespace {
 
 constexpr char kRulesUsage[] =
     "usage:\n"
-    "  newswatch rules add --subscriber S [--label L] 'RULE'\n"
-    "      create a rule; prints its id and canonical form\n"
+    "  newswatch rules add --subscriber S [--label L] [--backfill DURATION] 'RULE'\n"
+    "      create a rule; prints its id and canonical form; with --backfill\n"
+    "      (e.g. 7d) also alerts on the articles stored in that last span and\n"
+    "      prints how many alerts that made\n"
     "  newswatch rules list [--subscriber S]\n"
     "      one rule a line: id, subscriber, label, query (tab-separated)\n"
     "  newswatch rules rm ID\n"
@@ -37,22 +40,45 @@ int RulesAdd(const std::vector<std::string>& args) {
   CommandArgs cmd = ParseCommandArgs(
       args,
       {{"subscriber", "S", "who receives the alerts (required)"},
-       {"label", "L", "free text shown with the rule"}},
-      "usage: newswatch rules add --subscriber S [--label L] 'RULE'\n");
+       {"label", "L", "free text shown with the rule"},
+       {"backfill", "DURATION",
+        "also alert on the articles stored in the last DURATION (e.g. 7d, "
+        "12h)"}},
+      "usage: newswatch rules add --subscriber S [--label L] "
+      "[--backfill DURATION] 'RULE'\n");
   if (cmd.exit_code >= 0) return cmd.exit_code;
   const ParsedArgs& a = cmd.parsed;
   if (a.positional.size() != 1 || a.Get("subscriber").empty()) {
     return UsageError("rules add needs --subscriber and one RULE", kRulesUsage);
   }
+  v1::CreateRuleRequest request;
+  if (a.Has("backfill")) {
+    absl::StatusOr<absl::Duration> window =
+        base::ParseHumanDuration(a.Get("backfill"));
+    if (!window.ok()) {
+      return UsageError(absl::StrCat("--backfill: ", window.status().message()),
+                        kRulesUsage);
+    }
+    const int64_t since = absl::ToUnixNanos(absl::Now() - *window);
+    request.mutable_backfill_since()->set_seconds(since / 1'000'000'000);
+    request.mutable_backfill_since()->set_nanos(since % 1'000'000'000);
+  }
   auto client = ConnectOrReport(a);
   if (client == nullptr) return kExitFailure;
-  v1::WatchRule rule;
+  v1::WatchRule& rule = *request.mutable_rule();
   rule.set_subscriber(a.Get("subscriber"));
   rule.set_label(a.Get("label"));
   rule.set_query(a.positional[0]);
-  absl::StatusOr<v1::WatchRule> created = client->CreateRule(rule);
+  absl::StatusOr<v1::WatchRule> created = client->CreateRule(request);
   if (created.ok()) {
-    std::cout << created->id() << "\t" << created->canonical() << std::endl;
+    std::cout << created->id() << "\t" << created->canonical() << "\n";
+    if (request.has_backfill_since()) {
+      std::cout << "backfilled " << created->backfilled_alerts() << " alert"
+                << (created->backfilled_alerts() == 1 ? "" : "s")
+                << " (articles ingested in the last " << a.Get("backfill")
+                << ")\n";
+    }
+    std::cout << std::flush;
     return kExitOk;
   }
   if (absl::IsInvalidArgument(created.status())) {

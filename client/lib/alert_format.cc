@@ -64,6 +64,7 @@ Json AlertToJson(const Alert& alert) {
   json["published_at"] =
       time_or_null(alert.has_published_at(), alert.published_at());
   json["created_at"] = time_or_null(alert.has_created_at(), alert.created_at());
+  json["backfill"] = alert.backfill();
   json["rule_ids"] = Json::array();
   for (const std::string& id : alert.rule_ids()) json["rule_ids"].push_back(id);
   json["matches"] = Json::array();

@@ -29,6 +29,7 @@ std::vector<std::string> FormatHighlightLines(
 
 // {"cursor", "subscriber", "article_id", "article_sequence", "title",
 //  "source", "published_at" (string or null), "created_at" (string or null),
+//  "backfill" (true for alerts of a rule's backfill),
 //  "rule_ids": [...], "matches": [{"rule_id", "highlights":
 //  [["title"|"body", begin, end], ...]}, ...]}
 nlohmann::ordered_json AlertToJson(const newswatch::v1::Alert& alert);

@@ -59,6 +59,10 @@ absl::StatusOr<std::unique_ptr<NewswatchClient>> NewswatchClient::Connect(
   grpc::ChannelArguments args;
   // Articles can be large; lift the 4 MB default on received messages.
   args.SetMaxReceiveMessageSize(64 << 20);
+  // A connection of its own: with gRPC's process-wide subchannel pool a new
+  // client could be handed a pooled connection to a server that has just
+  // died (restarted on the same port), and "ready" would mean nothing.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
       options.server, grpc::InsecureChannelCredentials(), args);
   if (channel == nullptr) {
@@ -107,10 +111,15 @@ absl::StatusOr<v1::Article> NewswatchClient::GetArticle(absl::string_view id) {
 
 absl::StatusOr<v1::WatchRule> NewswatchClient::CreateRule(
     const v1::WatchRule& rule) {
-  grpc::ClientContext context;
-  PrepareUnary(context);
   v1::CreateRuleRequest request;
   *request.mutable_rule() = rule;
+  return CreateRule(request);
+}
+
+absl::StatusOr<v1::WatchRule> NewswatchClient::CreateRule(
+    const v1::CreateRuleRequest& request) {
+  grpc::ClientContext context;
+  PrepareUnary(context);
   v1::WatchRule created;
   absl::Status status =
       FromGrpcStatus(rules_->CreateRule(&context, request, &created));

@@ -47,7 +47,9 @@ class BulkSubmitter;
 
 class NewswatchClient {
  public:
-  // Opens an insecure channel to options.server and waits until it is ready:
+  // Opens an insecure channel (with a TCP connection of its own, not shared
+  // with other clients of the process) to options.server and waits until it
+  // is ready:
   // Unavailable at once when the server refuses the connection, or after
   // options.connect_timeout when it does not answer.
   static absl::StatusOr<std::unique_ptr<NewswatchClient>> Connect(
@@ -82,6 +84,10 @@ class NewswatchClient {
 
   // --- RuleService ---
   absl::StatusOr<v1::WatchRule> CreateRule(const v1::WatchRule& rule);
+  // With request.backfill_since set, the daemon also matches the rule against
+  // the articles stored since then before it returns; the response's
+  // backfilled_alerts says how many alerts that created.
+  absl::StatusOr<v1::WatchRule> CreateRule(const v1::CreateRuleRequest& request);
   absl::StatusOr<v1::WatchRule> GetRule(absl::string_view id);
   // Every subscriber's rules when `subscriber` is empty.
   absl::StatusOr<std::vector<v1::WatchRule>> ListRules(

@@ -61,6 +61,7 @@ TEST(AlertFormatTest, JsonShape) {
   EXPECT_EQ(j["source"], "reuters-21578");
   EXPECT_EQ(j["published_at"], "1987-02-26T15:01:01.79Z");
   EXPECT_TRUE(j["created_at"].is_null());
+  EXPECT_EQ(j["backfill"], false);
   EXPECT_EQ(j["rule_ids"], Json::array({"r-1", "r-3"}));
   ASSERT_EQ(j["matches"].size(), 2u);
   EXPECT_EQ(j["matches"][0]["rule_id"], "r-1");

@@ -1,152 +1,26 @@
-// NewswatchClient against a small fake server on a loopback port.
+// NewswatchClient against the real newswatchd (a child process on a free
+// loopback port over a temporary data dir).
 #include "client/lib/newswatch_client.h"
 
 #include <chrono>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "client/lib/status_convert.h"
 #include "gmock/gmock.h"
-#include "grpcpp/server.h"
-#include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
+#include "tests/client/daemon_fixture.h"
 
 namespace nw::client {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
-class FakeIngest final : public v1::IngestService::Service {
- public:
-  grpc::Status SubmitArticle(grpc::ServerContext*,
-                             const v1::SubmitArticleRequest* request,
-                             v1::ArticleAck* ack) override {
-    if (request->article().body().empty()) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "empty body");
-    }
-    ack->set_article_id(request->article().id());
-    ack->set_sequence(1);
-    return grpc::Status::OK;
-  }
-  // Acks each article slowly; "dup" ids are duplicates, empty bodies errors.
-  grpc::Status SubmitArticles(
-      grpc::ServerContext*,
-      grpc::ServerReaderWriter<v1::ArticleAck, v1::SubmitArticleRequest>*
-          stream) override {
-    v1::SubmitArticleRequest request;
-    uint64_t sequence = 0;
-    while (stream->Read(&request)) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      v1::ArticleAck ack;
-      ack.set_article_id(request.article().id());
-      if (request.article().body().empty()) {
-        ack.set_error_code(3);
-        ack.set_error_message("empty body");
-      } else {
-        ack.set_sequence(++sequence);
-        ack.set_duplicate(request.article().id() == "dup");
-      }
-      if (!stream->Write(ack)) break;
-      if (request.article().id() == "kill") {
-        return grpc::Status(grpc::StatusCode::INTERNAL, "server gave up");
-      }
-    }
-    return grpc::Status::OK;
-  }
-};
-
-class FakeRules final : public v1::RuleService::Service {
- public:
-  grpc::Status CreateRule(grpc::ServerContext*,
-                          const v1::CreateRuleRequest* request,
-                          v1::WatchRule* rule) override {
-    if (request->rule().query() == "crude AND") {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          "missing operand at offset 9");
-    }
-    *rule = request->rule();
-    rule->set_id("r-1");
-    rule->set_canonical("crude AND opec");
-    return grpc::Status::OK;
-  }
-  grpc::Status ListRules(grpc::ServerContext*,
-                         const v1::ListRulesRequest* request,
-                         v1::ListRulesResponse* response) override {
-    response->add_rules()->set_id("r-1");
-    response->add_rules()->set_id("r-2");
-    return grpc::Status::OK;
-  }
-  grpc::Status DeleteRule(grpc::ServerContext*,
-                          const v1::DeleteRuleRequest* request,
-                          v1::DeleteRuleResponse*) override {
-    return grpc::Status(grpc::StatusCode::NOT_FOUND, "no rule " + request->id());
-  }
-  grpc::Status ValidateRule(grpc::ServerContext*,
-                            const v1::ValidateRuleRequest* request,
-                            v1::ValidateRuleResponse* response) override {
-    response->set_valid(false);
-    response->set_error("missing operand");
-    response->set_error_offset(request->query().size());
-    return grpc::Status::OK;
-  }
-};
-
-class FakeAlerts final : public v1::AlertService::Service {
- public:
-  // A heartbeat, then alerts from_cursor+1 .. 5, then OK (or forever when
-  // the subscriber is "endless").
-  grpc::Status Subscribe(
-      grpc::ServerContext* context, const v1::SubscribeRequest* request,
-      grpc::ServerWriter<v1::SubscribeResponse>* writer) override {
-    if (request->subscriber().empty()) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no subscriber");
-    }
-    v1::SubscribeResponse response;
-    response.mutable_heartbeat();
-    writer->Write(response);
-    const uint64_t last = request->subscriber() == "endless" ? ~0ull : 5;
-    for (uint64_t c = request->from_cursor() + 1;
-         c <= last && !context->IsCancelled(); ++c) {
-      response.mutable_alert()->set_cursor(c);
-      if (!writer->Write(response)) break;
-    }
-    return grpc::Status::OK;
-  }
-};
-
-class ClientTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
-                             &port_);
-    builder.RegisterService(&ingest_);
-    builder.RegisterService(&rules_);
-    builder.RegisterService(&alerts_);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    ClientOptions options;
-    options.server = "127.0.0.1:" + std::to_string(port_);
-    absl::StatusOr<std::unique_ptr<NewswatchClient>> client =
-        NewswatchClient::Connect(options);
-    ASSERT_TRUE(client.ok()) << client.status();
-    client_ = *std::move(client);
-  }
-  void TearDown() override {
-    client_.reset();
-    server_->Shutdown(std::chrono::system_clock::now());
-  }
-
-  FakeIngest ingest_;
-  FakeRules rules_;
-  FakeAlerts alerts_;
-  int port_ = 0;
-  std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<NewswatchClient> client_;
-};
+using ClientTest = DaemonTest;
 
 v1::Article MakeArticle(std::string id, std::string body = "text") {
   v1::Article a;
@@ -155,6 +29,7 @@ v1::Article MakeArticle(std::string id, std::string body = "text") {
   return a;
 }
 
+// Verifies that the gRPC code and message survive the conversion.
 TEST(StatusConvertTest, KeepsCodeAndMessage) {
   EXPECT_TRUE(FromGrpcStatus(grpc::Status::OK).ok());
   absl::Status s =
@@ -166,6 +41,7 @@ TEST(StatusConvertTest, KeepsCodeAndMessage) {
             absl::StatusCode::kUnavailable);
 }
 
+// Verifies that Connect() fails fast with UNAVAILABLE when nothing listens.
 TEST(ConnectTest, NothingListeningFailsFast) {
   ClientOptions options;
   options.server = "127.0.0.1:1";
@@ -177,44 +53,66 @@ TEST(ConnectTest, NothingListeningFailsFast) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
+// Verifies the unary calls and their error codes on the real daemon.
 TEST_F(ClientTest, UnaryCallsAndErrors) {
-  absl::StatusOr<v1::ArticleAck> ack = client_->SubmitArticle(MakeArticle("a"));
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
+  absl::StatusOr<v1::ArticleAck> ack =
+      client_->SubmitArticle(MakeArticle("a", "crude oil from OPEC"));
   ASSERT_TRUE(ack.ok()) << ack.status();
   EXPECT_EQ(ack->article_id(), "a");
-  EXPECT_EQ(client_->SubmitArticle(MakeArticle("a", "")).status().code(),
+  EXPECT_FALSE(ack->duplicate());
+  ack = client_->SubmitArticle(MakeArticle("a", "crude oil from OPEC"));
+  ASSERT_TRUE(ack.ok()) << ack.status();
+  EXPECT_TRUE(ack->duplicate());
+  EXPECT_EQ(client_->SubmitArticle(MakeArticle("b", "")).status().code(),
             absl::StatusCode::kInvalidArgument);
+
+  absl::StatusOr<v1::Article> stored = client_->GetArticle("a");
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->body(), "crude oil from OPEC");
+  EXPECT_EQ(client_->GetArticle("nope").status().code(),
+            absl::StatusCode::kNotFound);
 
   v1::WatchRule rule;
   rule.set_subscriber("desk");
   rule.set_query("crude AND OPEC");
   absl::StatusOr<v1::WatchRule> created = client_->CreateRule(rule);
   ASSERT_TRUE(created.ok()) << created.status();
-  EXPECT_EQ(created->id(), "r-1");
+  EXPECT_FALSE(created->id().empty());
+  EXPECT_EQ(created->canonical(), "crude AND opec");
+  absl::StatusOr<v1::WatchRule> fetched = client_->GetRule(created->id());
+  ASSERT_TRUE(fetched.ok()) << fetched.status();
+  EXPECT_EQ(fetched->query(), "crude AND OPEC");
   rule.set_query("crude AND");
   EXPECT_EQ(client_->CreateRule(rule).status().code(),
             absl::StatusCode::kInvalidArgument);
+  rule.set_query("gas");
+  rule.set_id(created->id());
+  EXPECT_EQ(client_->CreateRule(rule).status().code(),
+            absl::StatusCode::kAlreadyExists);
 
   absl::StatusOr<std::vector<v1::WatchRule>> rules = client_->ListRules("");
-  ASSERT_TRUE(rules.ok());
-  ASSERT_EQ(rules->size(), 2u);
-  EXPECT_EQ((*rules)[1].id(), "r-2");
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  ASSERT_EQ(rules->size(), 1u);
+  EXPECT_EQ((*rules)[0].id(), created->id());
 
-  absl::Status deleted = client_->DeleteRule("r-9");
-  EXPECT_EQ(deleted.code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(deleted.message(), "no rule r-9");
+  EXPECT_EQ(client_->DeleteRule("r-999").code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(client_->DeleteRule(created->id()).ok());
+  rules = client_->ListRules("desk");
+  ASSERT_TRUE(rules.ok());
+  EXPECT_TRUE(rules->empty());
 
   absl::StatusOr<v1::ValidateRuleResponse> verdict =
       client_->ValidateRule("crude AND");
-  ASSERT_TRUE(verdict.ok());
+  ASSERT_TRUE(verdict.ok()) << verdict.status();
   EXPECT_FALSE(verdict->valid());
   EXPECT_EQ(verdict->error_offset(), 9u);
-
-  // ArticleService is not registered on the fake.
-  EXPECT_EQ(client_->GetArticle("a").status().code(),
-            absl::StatusCode::kUnimplemented);
 }
 
+// Verifies that a bulk stream acks in order, within its window, reporting
+// duplicates and refused articles per article.
 TEST_F(ClientTest, BulkSubmitKeepsOrderAndWindow) {
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
   absl::Mutex mu;
   std::vector<std::string> tags;
   std::vector<v1::ArticleAck> acks;
@@ -229,7 +127,7 @@ TEST_F(ClientTest, BulkSubmitKeepsOrderAndWindow) {
       options);
   constexpr int kCount = 40;
   for (int i = 0; i < kCount; ++i) {
-    const std::string id = i == 7 ? "dup" : "a" + std::to_string(i);
+    const std::string id = i == 7 ? "a3" : "a" + std::to_string(i);
     ASSERT_TRUE(bulk->Submit(MakeArticle(id, i == 9 ? "" : "x"),
                              "line" + std::to_string(i))
                     .ok());
@@ -243,62 +141,100 @@ TEST_F(ClientTest, BulkSubmitKeepsOrderAndWindow) {
     EXPECT_EQ(tags[i], "line" + std::to_string(i));
   }
   EXPECT_TRUE(acks[7].duplicate());
-  EXPECT_EQ(acks[9].error_code(), 3);
-  EXPECT_EQ(acks[9].error_message(), "empty body");
+  EXPECT_EQ(acks[7].sequence(), acks[3].sequence());
+  EXPECT_EQ(acks[9].error_code(), 3);  // INVALID_ARGUMENT
+  EXPECT_FALSE(acks[9].error_message().empty());
 }
 
+// Verifies that a bulk stream whose daemon dies reports the failure.
 TEST_F(ClientTest, BulkSubmitReportsStreamFailure) {
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
   auto bulk = client_->StartBulkSubmit(nullptr);
+  ASSERT_TRUE(bulk->Submit(MakeArticle("a"), "").ok());
+  daemon_->Kill();
   absl::Status status;
-  for (int i = 0; i < 1000 && status.ok(); ++i) {
-    status = bulk->Submit(MakeArticle(i == 2 ? "kill" : "a"), "");
+  for (int i = 0; i < 100000 && status.ok(); ++i) {
+    status = bulk->Submit(MakeArticle("b" + std::to_string(i)), "");
   }
   if (status.ok()) status = bulk->Finish();
-  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
-  EXPECT_EQ(status.message(), "server gave up");
+  EXPECT_FALSE(status.ok());
 }
 
+// Verifies that destroying an unfinished bulk stream does not hang.
 TEST_F(ClientTest, BulkSubmitDestroyedUnfinished) {
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
   auto bulk = client_->StartBulkSubmit(nullptr);
   ASSERT_TRUE(bulk->Submit(MakeArticle("a"), "").ok());
   bulk.reset();  // cancels without hanging
 }
 
-TEST_F(ClientTest, SubscribeDeliversUntilEnd) {
+// Verifies that Subscribe replays after from_cursor, then is stopped by its
+// callback.
+TEST_F(ClientTest, SubscribeReplaysAfterCursorUntilStopped) {
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
+  ASSERT_NO_FATAL_FAILURE(AddRule("desk", "pipeline"));
+  EXPECT_EQ(SubmitAll(PipelineArticles("p", 5)), 5u);
   v1::SubscribeRequest request;
   request.set_subscriber("desk");
   request.set_from_cursor(2);
   std::vector<uint64_t> cursors;
-  int heartbeats = 0;
   absl::Status status =
       client_->Subscribe(request, [&](const v1::SubscribeResponse& r) {
-        if (r.has_heartbeat()) ++heartbeats;
         if (r.has_alert()) cursors.push_back(r.alert().cursor());
-        return true;
+        return cursors.size() < 3;
       });
   EXPECT_TRUE(status.ok()) << status;
-  EXPECT_EQ(heartbeats, 1);
   EXPECT_THAT(cursors, ElementsAre(3, 4, 5));
 }
 
-TEST_F(ClientTest, SubscribeStoppedByCallback) {
+// Verifies that an idle stream opens with a heartbeat carrying the newest
+// cursor.
+TEST_F(ClientTest, SubscribeStartsWithHeartbeat) {
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
+  ASSERT_NO_FATAL_FAILURE(AddRule("desk", "pipeline"));
+  EXPECT_EQ(SubmitAll(PipelineArticles("p", 2)), 2u);
   v1::SubscribeRequest request;
-  request.set_subscriber("endless");
-  int alerts = 0;
+  request.set_subscriber("desk");
+  request.set_live_only(true);
+  v1::SubscribeResponse first;
   absl::Status status =
       client_->Subscribe(request, [&](const v1::SubscribeResponse& r) {
-        return !r.has_alert() || ++alerts < 10;
+        first = r;
+        return false;
       });
   EXPECT_TRUE(status.ok()) << status;
-  EXPECT_EQ(alerts, 10);
+  ASSERT_TRUE(first.has_heartbeat());
+  EXPECT_EQ(first.heartbeat().last_cursor(), 2u);
 }
 
+// Verifies the daemon's refusal of a subscription without a subscriber.
 TEST_F(ClientTest, SubscribeError) {
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
   v1::SubscribeRequest request;
   absl::Status status = client_->Subscribe(
       request, [](const v1::SubscribeResponse&) { return true; });
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(status.message(), "no subscriber");
+}
+
+// Verifies that CreateRule with backfill_since reports the alerts it made.
+TEST_F(ClientTest, CreateRuleWithBackfill) {
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
+  EXPECT_EQ(SubmitAll(PipelineArticles("old", 3)), 0u);
+  v1::CreateRuleRequest request;
+  request.mutable_rule()->set_subscriber("desk");
+  request.mutable_rule()->set_query("pipeline");
+  const int64_t since = absl::ToUnixSeconds(absl::Now() - absl::Hours(1));
+  request.mutable_backfill_since()->set_seconds(since);
+  absl::StatusOr<v1::WatchRule> created = client_->CreateRule(request);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->backfilled_alerts(), 3u);
+
+  // A window that starts after the articles backfills nothing.
+  request.mutable_rule()->set_subscriber("late");
+  request.mutable_backfill_since()->set_seconds(since + 7200);
+  created = client_->CreateRule(request);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->backfilled_alerts(), 0u);
 }
 
 }  // namespace

@@ -1,0 +1,254 @@
+// The `newswatch` binary against the real newswatchd: `watch` survives
+// daemon restarts and resumes from its cursor file; OUT_OF_RANGE exits 1;
+// `rules add --backfill` reports the backfilled alerts.
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/client/daemon_fixture.h"
+
+namespace nw::client {
+namespace {
+
+using ::testing::AnyOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+// `newswatch ARGS...` with stdout and stderr going to files.
+class Cli {
+ public:
+  Cli(const std::string& dir, const std::vector<std::string>& args)
+      : out_(dir + "/out" + std::to_string(++count_)),
+        err_(out_ + ".err") {
+    std::vector<std::string> argv = {NW_CLI_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    pid_ = fork();
+    if (pid_ == 0) {
+      const int out = open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int err = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(out, STDOUT_FILENO);
+      dup2(err, STDERR_FILENO);
+      std::vector<char*> raw;
+      for (std::string& a : argv) raw.push_back(a.data());
+      raw.push_back(nullptr);
+      execv(raw[0], raw.data());
+      _exit(127);
+    }
+  }
+  ~Cli() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  std::vector<std::string> Lines() const {
+    std::vector<std::string> lines =
+        absl::StrSplit(Slurp(out_), '\n', absl::SkipEmpty());
+    return lines;
+  }
+  // Lines of output that start with `prefix`.
+  size_t CountLines(absl::string_view prefix = "") const {
+    size_t n = 0;
+    for (const std::string& line : Lines()) n += absl::StartsWith(line, prefix);
+    return n;
+  }
+  // Waits (up to 30 s) for `n` lines of output that start with `prefix`.
+  size_t WaitForLines(size_t n, absl::string_view prefix = "") const {
+    for (int i = 0; i < 3000 && CountLines(prefix) < n; ++i) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    return CountLines(prefix);
+  }
+  // Sends `signal` (0: none) and waits (up to 30 s) for the exit code.
+  int Wait(int signal = 0) {
+    if (signal != 0) kill(pid_, signal);
+    int status = 0;
+    for (int i = 0; i < 3000; ++i) {
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    return -2;
+  }
+  std::string Err() const { return Slurp(err_); }
+
+ private:
+  static inline int count_ = 0;
+  std::string out_;
+  std::string err_;
+  pid_t pid_ = -1;
+};
+
+std::vector<uint64_t> JsonCursors(const std::vector<std::string>& lines) {
+  std::vector<uint64_t> cursors;
+  for (const std::string& line : lines) {
+    cursors.push_back(nlohmann::json::parse(line)["cursor"].get<uint64_t>());
+  }
+  return cursors;
+}
+
+std::vector<uint64_t> Iota(uint64_t from, uint64_t to) {
+  std::vector<uint64_t> v;
+  for (uint64_t c = from; c <= to; ++c) v.push_back(c);
+  return v;
+}
+
+class CliTest : public DaemonTest {
+ protected:
+  testing::TempDir work_;
+};
+
+// Verifies that `watch --json --cursor-file` prints every alert once across a
+// daemon crash and restart, saves the last printed cursor on SIGTERM, and a
+// second run resumes after it.
+TEST_F(CliTest, WatchReconnectsAndResumesFromCursorFile) {
+  const int port = FreePort();
+  const std::string listen = "--listen=127.0.0.1:" + std::to_string(port);
+  ASSERT_NO_FATAL_FAILURE(StartDaemon({listen}));
+  ASSERT_NO_FATAL_FAILURE(AddRule("desk", "pipeline"));
+  ASSERT_EQ(SubmitAll(PipelineArticles("a", 5)), 5u);
+  const std::string cursor_file = work_.path() + "/desk.cursor";
+  const std::vector<std::string> watch = {
+      "--server", daemon_->address(), "watch", "--subscriber", "desk",
+      "--json", "--cursor-file", cursor_file};
+  {
+    Cli cli(work_.path(), watch);
+    ASSERT_EQ(cli.WaitForLines(5), 5u);
+    daemon_->Kill();
+    ASSERT_NO_FATAL_FAILURE(StartDaemon({listen}));
+    ASSERT_EQ(SubmitAll(PipelineArticles("b", 5)), 5u);
+    ASSERT_EQ(cli.WaitForLines(10), 10u);
+    EXPECT_EQ(cli.Wait(SIGTERM), 0) << cli.Err();
+    EXPECT_EQ(JsonCursors(cli.Lines()), Iota(1, 10));
+    EXPECT_THAT(cli.Err(), HasSubstr("reconnecting in"));
+    EXPECT_EQ(Slurp(cursor_file), "10\n");
+  }
+  ASSERT_EQ(SubmitAll(PipelineArticles("c", 3)), 3u);
+  Cli again(work_.path(), watch);
+  ASSERT_EQ(again.WaitForLines(3), 3u);
+  absl::SleepFor(absl::Milliseconds(200));
+  EXPECT_EQ(again.Wait(SIGINT), 0) << again.Err();
+  EXPECT_EQ(JsonCursors(again.Lines()), Iota(11, 13));
+  EXPECT_EQ(Slurp(cursor_file), "13\n");
+}
+
+// Verifies that the human format also survives a restart without repeats.
+TEST_F(CliTest, WatchHumanFormatAcrossRestart) {
+  const int port = FreePort();
+  const std::string listen = "--listen=127.0.0.1:" + std::to_string(port);
+  ASSERT_NO_FATAL_FAILURE(StartDaemon({listen}));
+  ASSERT_NO_FATAL_FAILURE(AddRule("desk", "pipeline"));
+  ASSERT_EQ(SubmitAll(PipelineArticles("a", 2)), 2u);
+  Cli cli(work_.path(), {"--server", daemon_->address(), "watch",
+                         "--subscriber", "desk"});
+  ASSERT_EQ(cli.WaitForLines(2, "#"), 2u);  // alert lines; snippets follow
+  ASSERT_TRUE(daemon_->Stop().ok());
+  ASSERT_NO_FATAL_FAILURE(StartDaemon({listen}));
+  ASSERT_EQ(SubmitAll(PipelineArticles("b", 1)), 1u);
+  ASSERT_EQ(cli.WaitForLines(3, "#"), 3u);
+  absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_EQ(cli.Wait(SIGTERM), 0);
+  std::vector<std::string> heads;
+  for (const std::string& line : cli.Lines()) {
+    if (line[0] == '#') {
+      heads.push_back(line.substr(0, line.find(' ')));
+    } else {
+      EXPECT_THAT(line, AnyOf(HasSubstr("[Pipeline]"), HasSubstr("[pipeline]")));
+    }
+  }
+  EXPECT_EQ(heads, (std::vector<std::string>{"#1", "#2", "#3"}));
+}
+
+// Verifies that a cursor older than retention exits 1 with the daemon's
+// message, without retrying.
+TEST_F(CliTest, WatchOutOfRangeExitsOne) {
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
+  ASSERT_NO_FATAL_FAILURE(AddRule("desk", "pipeline"));
+  ASSERT_EQ(SubmitAll(PipelineArticles("a", 3)), 3u);
+  ASSERT_TRUE(daemon_->Stop().ok());
+  absl::SleepFor(absl::Milliseconds(20));
+  ASSERT_NO_FATAL_FAILURE(StartDaemon({"--retention=10ms"}));
+  const std::string cursor_file = work_.path() + "/old.cursor";
+  std::ofstream(cursor_file) << "1\n";
+  // Retention runs on its own thread after start: wait until it has.
+  absl::Status probe;
+  for (int i = 0; i < 100 && !absl::IsOutOfRange(probe); ++i) {
+    v1::SubscribeRequest request;
+    request.set_subscriber("desk");
+    request.set_from_cursor(1);
+    probe = client_->Subscribe(
+        request, [](const v1::SubscribeResponse&) { return false; });
+    if (!absl::IsOutOfRange(probe)) absl::SleepFor(absl::Milliseconds(50));
+  }
+  ASSERT_TRUE(absl::IsOutOfRange(probe)) << probe;
+  Cli cli(work_.path(), {"--server", daemon_->address(), "watch",
+                         "--subscriber", "desk", "--json", "--cursor-file",
+                         cursor_file});
+  const int code = cli.Wait();
+  const std::string err = cli.Err();
+  EXPECT_EQ(code, 1) << err;
+  EXPECT_EQ(err, absl::StrCat("newswatch: watch: ", probe.message(), "\n"));
+  EXPECT_THAT(err, Not(HasSubstr("reconnecting")));
+  EXPECT_EQ(Slurp(cursor_file), "1\n");
+}
+
+// Verifies `rules add --backfill 7d`: the count of alerts on stored articles.
+TEST_F(CliTest, RulesAddBackfill) {
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
+  ASSERT_EQ(SubmitAll(PipelineArticles("a", 4)), 0u);
+  Cli cli(work_.path(), {"--server", daemon_->address(), "rules", "add",
+                         "--subscriber", "desk", "--backfill", "7d",
+                         "pipeline"});
+  EXPECT_EQ(cli.Wait(), 0) << cli.Err();
+  const std::vector<std::string> lines = cli.Lines();
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_THAT(lines[0], HasSubstr("\tpipeline"));
+  EXPECT_EQ(lines[1], "backfilled 4 alerts (articles ingested in the last 7d)");
+
+  Cli bad(work_.path(), {"--server", daemon_->address(), "rules", "add",
+                         "--subscriber", "desk", "--backfill", "soon",
+                         "pipeline"});
+  EXPECT_EQ(bad.Wait(), 2);
+  EXPECT_THAT(bad.Err(), HasSubstr("--backfill"));
+}
+
+}  // namespace
+}  // namespace nw::client
