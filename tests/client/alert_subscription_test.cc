@@ -1,12 +1,14 @@
 // AlertSubscription against the real newswatchd: exact resume across daemon
 // restarts (clean and SIGKILL, new port and same port), live-only start,
-// permanent errors, and backoff that Stop() interrupts.
+// permanent errors, backoff that Stop() interrupts, and (on a stand-in
+// server, the one place the daemon cannot serve) idle-stream detection.
 #include "client/lib/alert_subscription.h"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,6 +17,8 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "tests/client/daemon_fixture.h"
 
@@ -316,6 +320,67 @@ TEST_F(AlertSubscriptionTest, CallbackStops) {
   EXPECT_TRUE(status.ok()) << status;
   EXPECT_EQ(seen, 3);
   EXPECT_EQ(subscription.last_cursor(), 2u);
+}
+
+// An AlertService whose first stream stays silent (a hung daemon or a dead
+// network path the kernel has not noticed); later ones deliver one alert.
+// The real daemon always sends heartbeats, so only a stand-in can be silent.
+class SilentOnceAlertService final : public v1::AlertService::Service {
+ public:
+  grpc::Status Subscribe(
+      grpc::ServerContext* context, const v1::SubscribeRequest* request,
+      grpc::ServerWriter<v1::SubscribeResponse>* writer) override {
+    if (calls_++ == 0) {
+      while (!context->IsCancelled()) absl::SleepFor(absl::Milliseconds(5));
+      return grpc::Status::CANCELLED;
+    }
+    v1::SubscribeResponse response;
+    response.mutable_alert()->set_cursor(request->from_cursor() + 1);
+    writer->Write(response);
+    while (!context->IsCancelled()) absl::SleepFor(absl::Milliseconds(5));
+    return grpc::Status::OK;
+  }
+
+ private:
+  std::atomic<int> calls_{0};
+};
+
+// Verifies that a stream silent for longer than idle_timeout (no alert, no
+// heartbeat) is treated as dead and reconnected.
+TEST(AlertSubscriptionIdleTest, SilentStreamIsReconnected) {
+  SilentOnceAlertService service;
+  int port = 0;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                           &port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(port, 0);
+
+  AlertSubscriptionOptions options;
+  options.server = "127.0.0.1:" + std::to_string(port);
+  options.subscriber = "desk";
+  options.from_cursor = 41;
+  options.idle_timeout = absl::Milliseconds(200);
+  options.initial_backoff = absl::Milliseconds(10);
+  AlertSubscription subscription(options);
+  std::vector<ReconnectEvent> events;
+  subscription.OnReconnect(
+      [&](const ReconnectEvent& event) { events.push_back(event); });
+  std::vector<uint64_t> cursors;
+  const absl::Time start = absl::Now();
+  absl::Status status = subscription.Run([&](const v1::Alert& alert) {
+    cursors.push_back(alert.cursor());
+    return false;  // one is enough
+  });
+  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_GE(absl::Now() - start, absl::Milliseconds(200));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_TRUE(absl::IsDeadlineExceeded(events[0].cause)) << events[0].cause;
+  EXPECT_THAT(std::string(events[0].cause.message()),
+              HasSubstr("no alert or heartbeat"));
+  EXPECT_EQ(cursors, std::vector<uint64_t>{42});
+  server->Shutdown(absl::ToChronoTime(absl::Now()));
 }
 
 }  // namespace
