@@ -46,6 +46,9 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   d->alert_service_ =
       std::make_unique<rpc::AlertServiceImpl>(*d->hub_, *d->alert_log_, *d->readers_);
 
+  // Expired data is gone before the first call is served.
+  if (config.retention > absl::ZeroDuration()) d->EnforceRetention(config.retention);
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -76,17 +79,21 @@ void Daemon::StartBackgroundTasks(const DaemonConfig& config) {
   });
   if (config.retention <= absl::ZeroDuration()) return;
   retention_ = std::thread([this, config] {
-    do {
-      absl::StatusOr<storage::RetentionResult> r =
-          storage::EnforceRetention(*db_, clock_.Now() - config.retention);
-      if (!r.ok()) {
-        std::cerr << "newswatchd: retention failed: " << r.status() << std::endl;
-      } else if (r->articles_deleted > 0) {
-        std::cerr << "newswatchd: retention deleted " << r->articles_deleted << " articles, "
-                  << r->alerts_deleted << " alerts" << std::endl;
-      }
-    } while (!stop_retention_.WaitForNotificationWithTimeout(config.retention_check_interval));
+    while (!stop_retention_.WaitForNotificationWithTimeout(config.retention_check_interval)) {
+      EnforceRetention(config.retention);
+    }
   });
+}
+
+void Daemon::EnforceRetention(absl::Duration retention) {
+  absl::StatusOr<storage::RetentionResult> r =
+      storage::EnforceRetention(*db_, clock_.Now() - retention);
+  if (!r.ok()) {
+    std::cerr << "newswatchd: retention failed: " << r.status() << std::endl;
+  } else if (r->articles_deleted > 0) {
+    std::cerr << "newswatchd: retention deleted " << r->articles_deleted << " articles, "
+              << r->alerts_deleted << " alerts" << std::endl;
+  }
 }
 
 void Daemon::Shutdown() {

@@ -51,6 +51,8 @@ class Daemon {
  private:
   Daemon() = default;
   void StartBackgroundTasks(const DaemonConfig& config);
+  // Deletes what was ingested more than `retention` ago; logs failures.
+  void EnforceRetention(absl::Duration retention);
 
   base::RealClock clock_;
   std::unique_ptr<storage::Db> db_;
