@@ -1,6 +1,17 @@
 #include "server/ingest/alert_builder.h"
 
+#include <string_view>
+
 namespace nw::ingest {
+
+match::AnalyzedArticle AnalyzeArticle(const newswatch::v1::Article& article) {
+  std::vector<std::string_view> tags(article.tags().begin(), article.tags().end());
+  return match::AnalyzedArticle::Analyze({.title = article.title(),
+                                          .body = article.body(),
+                                          .source = article.source(),
+                                          .lang = article.lang(),
+                                          .tags = std::move(tags)});
+}
 
 std::vector<newswatch::v1::Alert> BuildAlerts(const newswatch::v1::Article& article,
                                               const std::vector<index::RuleHit>& hits) {

@@ -7,8 +7,12 @@
 #include "newswatch/v1/alert.pb.h"
 #include "newswatch/v1/article.pb.h"
 #include "server/index/rule_snapshot.h"
+#include "server/match/analyzed_article.h"
 
 namespace nw::ingest {
+
+// The article's text and metadata analyzed for matching (spec §1, §2).
+match::AnalyzedArticle AnalyzeArticle(const newswatch::v1::Article& article);
 
 // One alert per subscriber of `hits` (which come ordered by subscriber, then
 // rule id), each listing its matched rules with their highlights and the

@@ -75,14 +75,7 @@ absl::StatusOr<IngestPipeline::Prepared> IngestPipeline::Prepare(
   article.clear_sequence();
   *article.mutable_ingested_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
       absl::ToUnixNanos(clock_.Now()));
-  std::vector<std::string_view> tags(article.tags().begin(), article.tags().end());
-  const match::AnalyzedArticle analyzed = match::AnalyzedArticle::Analyze(
-      {.title = article.title(),
-       .body = article.body(),
-       .source = article.source(),
-       .lang = article.lang(),
-       .tags = std::move(tags)});
-  std::vector<Alert> alerts = BuildAlerts(article, snapshot.Match(analyzed));
+  std::vector<Alert> alerts = BuildAlerts(article, snapshot.Match(AnalyzeArticle(article)));
   return Prepared{.article = std::move(article), .alerts = std::move(alerts)};
 }
 
@@ -284,14 +277,7 @@ absl::StatusOr<uint32_t> IngestPipeline::Backfill(
       const absl::Time ingested = absl::FromUnixNanos(
           google::protobuf::util::TimeUtil::TimestampToNanoseconds(article.ingested_at()));
       if (ingested < since) continue;
-      std::vector<std::string_view> tags(article.tags().begin(), article.tags().end());
-      const match::AnalyzedArticle analyzed = match::AnalyzedArticle::Analyze(
-          {.title = article.title(),
-           .body = article.body(),
-           .source = article.source(),
-           .lang = article.lang(),
-           .tags = std::move(tags)});
-      for (Alert& alert : BuildAlerts(article, snapshot.Match(analyzed))) {
+      for (Alert& alert : BuildAlerts(article, snapshot.Match(AnalyzeArticle(article)))) {
         alert.set_backfill(true);
         *alert.mutable_created_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
             absl::ToUnixNanos(clock_.Now()));

@@ -11,22 +11,11 @@
 #include "client/lib/newswatch_client.h"
 #include "gtest/gtest.h"
 #include "tests/testutil/daemon_process.h"
+#include "tests/testutil/e2e_client.h"
 
 namespace nw::client {
 
-// `n` small articles "<prefix>-0".. that all match the rule "pipeline".
-inline std::vector<v1::Article> PipelineArticles(const std::string& prefix,
-                                                 int n) {
-  std::vector<v1::Article> articles;
-  for (int i = 0; i < n; ++i) {
-    v1::Article& a = articles.emplace_back();
-    a.set_id(absl::StrCat(prefix, "-", i));
-    a.set_source("test");
-    a.set_title(absl::StrCat("Pipeline report ", i));
-    a.set_body("Gas pipeline capacity rose again this week, operators said.");
-  }
-  return articles;
-}
+using testing::PipelineArticles;
 
 class DaemonTest : public ::testing::Test {
  protected:

@@ -16,7 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/match/analyzed_article.h"
+#include "server/ingest/alert_builder.h"
 #include "server/match/evaluator.h"
 #include "server/rules/parser.h"
 #include "tests/testutil/daemon_process.h"
@@ -34,11 +34,7 @@ constexpr int kKills = 5;
 // The offline matcher's verdict: does `article` match kRule?
 bool ExpectedToMatch(const v1::Article& article) {
   auto rule = rules::ParseRule(kRule);
-  std::vector<std::string_view> tags(article.tags().begin(), article.tags().end());
-  match::AnalyzedArticle analyzed = match::AnalyzedArticle::Analyze(
-      {.title = article.title(), .body = article.body(), .source = article.source(),
-       .lang = article.lang(), .tags = tags});
-  return match::Evaluate(**rule, analyzed).has_value();
+  return match::Evaluate(**rule, ingest::AnalyzeArticle(article)).has_value();
 }
 
 TEST(CrashE2eTest, KilledDaemonLosesNothingAcknowledgedAndResumesExactly) {

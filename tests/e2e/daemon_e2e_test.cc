@@ -39,20 +39,7 @@ std::vector<uint64_t> Cursors(const std::vector<v1::Alert>& alerts) {
   return cursors;
 }
 
-class DaemonE2eTest : public ::testing::Test {
- protected:
-  void StartDaemon() {
-    absl::StatusOr<std::unique_ptr<testing::DaemonProcess>> d =
-        testing::DaemonProcess::Start(testing::DaemonBinary(), data_dir_.path());
-    ASSERT_TRUE(d.ok()) << d.status();
-    daemon_ = *std::move(d);
-    client_ = std::make_unique<Client>(daemon_->Channel());
-  }
-
-  testing::TempDir data_dir_;
-  std::unique_ptr<testing::DaemonProcess> daemon_;
-  std::unique_ptr<Client> client_;
-};
+using DaemonE2eTest = testing::E2eTest;
 
 const std::vector<std::string> kOilIds = {"reuters-21578-236", "reuters-21578-273",
                                           "reuters-21578-349", "reuters-21578-353"};

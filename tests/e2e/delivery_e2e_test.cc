@@ -21,33 +21,8 @@ using ::testing::ElementsAreArray;
 using testing::Client;
 namespace v1 = ::newswatch::v1;
 
-// `n` small articles that all match the rule "pipeline".
-std::vector<v1::Article> PipelineArticles(const std::string& prefix, int n) {
-  std::vector<v1::Article> articles;
-  for (int i = 0; i < n; ++i) {
-    v1::Article& a = articles.emplace_back();
-    a.set_id(absl::StrCat(prefix, "-", i));
-    a.set_source("test");
-    a.set_title(absl::StrCat("Pipeline report ", i));
-    a.set_body("Gas pipeline capacity rose again this week, operators said.");
-  }
-  return articles;
-}
-
-class DeliveryE2eTest : public ::testing::Test {
- protected:
-  void StartDaemon(const std::vector<std::string>& flags = {}) {
-    absl::StatusOr<std::unique_ptr<testing::DaemonProcess>> d =
-        testing::DaemonProcess::Start(testing::DaemonBinary(), data_dir_.path(), flags);
-    ASSERT_TRUE(d.ok()) << d.status();
-    daemon_ = *std::move(d);
-    client_ = std::make_unique<Client>(daemon_->Channel());
-  }
-
-  testing::TempDir data_dir_;
-  std::unique_ptr<testing::DaemonProcess> daemon_;
-  std::unique_ptr<Client> client_;
-};
+using DeliveryE2eTest = testing::E2eTest;
+using testing::PipelineArticles;
 
 // Verifies that a subscriber that keeps disconnecting and resuming from its
 // last cursor, while articles arrive, sees every alert exactly once, in order.

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
+#include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "tests/testutil/daemon_process.h"
 
@@ -27,6 +28,26 @@ std::vector<v1::Article> LoadArticles(const std::string& name) {
     for (const auto& t : j["places"]) a.add_tags(t.get<std::string>());
   }
   return articles;
+}
+
+std::vector<v1::Article> PipelineArticles(const std::string& prefix, int n) {
+  std::vector<v1::Article> articles;
+  for (int i = 0; i < n; ++i) {
+    v1::Article& a = articles.emplace_back();
+    a.set_id(absl::StrCat(prefix, "-", i));
+    a.set_source("test");
+    a.set_title(absl::StrCat("Pipeline report ", i));
+    a.set_body("Gas pipeline capacity rose again this week, operators said.");
+  }
+  return articles;
+}
+
+void E2eTest::StartDaemon(const std::vector<std::string>& flags) {
+  absl::StatusOr<std::unique_ptr<DaemonProcess>> d =
+      DaemonProcess::Start(DaemonBinary(), data_dir_.path(), flags);
+  ASSERT_TRUE(d.ok()) << d.status();
+  daemon_ = *std::move(d);
+  client_ = std::make_unique<Client>(daemon_->Channel());
 }
 
 Client::Client(std::shared_ptr<grpc::Channel> channel)

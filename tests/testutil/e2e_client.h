@@ -11,15 +11,20 @@
 #include <vector>
 
 #include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
 #include "newswatch/v1/alert_service.grpc.pb.h"
 #include "newswatch/v1/article_service.grpc.pb.h"
 #include "newswatch/v1/ingest_service.grpc.pb.h"
 #include "newswatch/v1/rule_service.grpc.pb.h"
+#include "tests/testutil/daemon_process.h"
 
 namespace nw::testing {
 
 // Articles of a tests/data JSONL file (topics and places become tags).
 std::vector<newswatch::v1::Article> LoadArticles(const std::string& name);
+
+// `n` small articles "<prefix>-0", ... that all match the rule "pipeline".
+std::vector<newswatch::v1::Article> PipelineArticles(const std::string& prefix, int n);
 
 class Client {
  public:
@@ -49,6 +54,17 @@ class Client {
   std::unique_ptr<newswatch::v1::ArticleService::Stub> articles_;
   std::unique_ptr<newswatch::v1::RuleService::Stub> rules_;
   std::unique_ptr<newswatch::v1::AlertService::Stub> alerts_;
+};
+
+// A fixture with the real daemon over a temporary data dir and a Client.
+class E2eTest : public ::testing::Test {
+ protected:
+  // (Re)starts newswatchd on data_dir_ with `flags` and connects client_.
+  void StartDaemon(const std::vector<std::string>& flags = {});
+
+  TempDir data_dir_;
+  std::unique_ptr<DaemonProcess> daemon_;
+  std::unique_ptr<Client> client_;
 };
 
 }  // namespace nw::testing
