@@ -27,6 +27,8 @@ ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(15),
 ABSL_FLAG(std::string, retention, "",
           "delete articles and their alerts this long after ingest (e.g. 30d, 12h); "
           "empty keeps everything");
+ABSL_FLAG(int64_t, max_rules_per_subscriber, 10000, "rules one subscriber may have");
+ABSL_FLAG(int64_t, max_streams, 20000, "concurrent Subscribe streams");
 ABSL_FLAG(int64_t, max_article_bytes, 1 << 20, "largest accepted article, in bytes");
 
 // Accepts --data-dir as well as absl's --data_dir: flag names are rewritten
@@ -72,6 +74,9 @@ int main(int argc, char** argv) {
     }
     config.retention = *d;
   }
+  config.max_rules_per_subscriber =
+      static_cast<size_t>(absl::GetFlag(FLAGS_max_rules_per_subscriber));
+  config.max_streams = static_cast<size_t>(absl::GetFlag(FLAGS_max_streams));
   config.limits.max_article_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_article_bytes));
 
   absl::StatusOr<std::unique_ptr<nw::daemon::Daemon>> daemon = nw::daemon::Daemon::Start(config);

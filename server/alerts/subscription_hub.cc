@@ -1,20 +1,27 @@
 #include "server/alerts/subscription_hub.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace nw::alerts {
 
-void SubscriptionHub::Register(const std::shared_ptr<AlertStream>& stream,
-                               bool live_only) {
+absl::Status SubscriptionHub::Register(const std::shared_ptr<AlertStream>& stream,
+                                       bool live_only, size_t max_streams) {
   absl::MutexLock lock(&mu_);
+  if (connected_ >= max_streams) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the daemon serves ", connected_, " alert streams, its limit: retry later"));
+  }
   auto it = last_cursors_.find(stream->subscriber());
   stream->SetPublished(it == last_cursors_.end() ? 0 : it->second, live_only);
-  streams_[stream->subscriber()].insert(stream);
+  if (streams_[stream->subscriber()].insert(stream).second) ++connected_;
+  return absl::OkStatus();
 }
 
 void SubscriptionHub::Unregister(const std::shared_ptr<AlertStream>& stream) {
   absl::MutexLock lock(&mu_);
   auto it = streams_.find(stream->subscriber());
   if (it == streams_.end()) return;
-  it->second.erase(stream);
+  connected_ -= it->second.erase(stream);
   if (it->second.empty()) streams_.erase(it);
 }
 
@@ -38,9 +45,7 @@ void SubscriptionHub::SendHeartbeats(absl::Duration interval) {
 
 size_t SubscriptionHub::ConnectedStreams() const {
   absl::MutexLock lock(&mu_);
-  size_t n = 0;
-  for (const auto& [subscriber, streams] : streams_) n += streams.size();
-  return n;
+  return connected_;
 }
 
 }  // namespace nw::alerts

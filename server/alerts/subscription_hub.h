@@ -10,6 +10,7 @@
 #define NW_SERVER_ALERTS_SUBSCRIPTION_HUB_H_
 
 #include <cstdint>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "newswatch/v1/alert.pb.h"
 #include "server/alerts/alert_stream.h"
@@ -31,7 +33,9 @@ class SubscriptionHub {
 
   // Connects `stream`: from now on it is offered its subscriber's alerts.
   // With `live_only` it starts after the subscriber's last committed cursor.
-  void Register(const std::shared_ptr<AlertStream>& stream, bool live_only);
+  // ResourceExhausted (nothing registered) when `max_streams` are connected.
+  absl::Status Register(const std::shared_ptr<AlertStream>& stream, bool live_only,
+                        size_t max_streams = SIZE_MAX);
   // Disconnects `stream` (no-op if not registered).
   void Unregister(const std::shared_ptr<AlertStream>& stream);
 
@@ -51,6 +55,7 @@ class SubscriptionHub {
   absl::flat_hash_map<std::string, uint64_t> last_cursors_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, absl::flat_hash_set<std::shared_ptr<AlertStream>>>
       streams_ ABSL_GUARDED_BY(mu_);
+  size_t connected_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace nw::alerts

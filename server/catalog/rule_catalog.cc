@@ -45,12 +45,15 @@ absl::Status ValidateSubscriber(absl::string_view subscriber) {
 }
 
 absl::StatusOr<std::unique_ptr<RuleCatalog>> RuleCatalog::Open(
-    storage::Db& db, index::RuleRegistry& registry, ingest::IngestPipeline& pipeline) {
+    storage::Db& db, index::RuleRegistry& registry, ingest::IngestPipeline& pipeline,
+    CatalogLimits limits) {
   storage::RuleStore store(db);
   absl::StatusOr<std::vector<newswatch::v1::WatchRule>> stored = store.LoadAll();
   if (!stored.ok()) return stored.status();
   std::vector<std::shared_ptr<const index::IndexedRule>> compiled;
+  absl::flat_hash_map<std::string, size_t> rules_per_subscriber;
   for (const newswatch::v1::WatchRule& rule : *stored) {
+    ++rules_per_subscriber[rule.subscriber()];
     absl::StatusOr<std::shared_ptr<const index::IndexedRule>> c = Compile(rule);
     if (!c.ok()) {
       return absl::DataLossError(absl::StrCat("stored rule ", rule.id(),
@@ -61,7 +64,8 @@ absl::StatusOr<std::unique_ptr<RuleCatalog>> RuleCatalog::Open(
   registry.Reset(std::move(compiled));
   absl::StatusOr<uint64_t> last = store.LastRuleNumber();
   if (!last.ok()) return last.status();
-  return std::unique_ptr<RuleCatalog>(new RuleCatalog(db, registry, pipeline, *last));
+  return std::unique_ptr<RuleCatalog>(new RuleCatalog(db, registry, pipeline, limits, *last,
+                                                      std::move(rules_per_subscriber)));
 }
 
 absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(
@@ -81,6 +85,11 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(
   *rule.mutable_created_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
 
   absl::MutexLock lock(&mu_);
+  size_t& count = rules_per_subscriber_[rule.subscriber()];
+  if (count >= limits_.max_rules_per_subscriber) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "subscriber '", rule.subscriber(), "' has ", count, " rules, the limit: delete one first"));
+  }
   uint64_t number = last_rule_number_;
   if (rule.id().empty()) {
     // Skip numbers a caller already used as an explicit id.
@@ -93,6 +102,7 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(
   }
   if (absl::Status s = store_.Put(rule, number); !s.ok()) return s;
   last_rule_number_ = number;
+  ++count;
   auto indexed = std::make_shared<const index::IndexedRule>(
       index::IndexedRule{rule.id(), rule.subscriber(), *std::move(compiled)});
   // The split point: articles up to `matched_without` never saw the rule.
@@ -127,7 +137,10 @@ absl::StatusOr<std::vector<newswatch::v1::WatchRule>> RuleCatalog::List(
 
 absl::Status RuleCatalog::Delete(absl::string_view id) {
   absl::MutexLock lock(&mu_);
+  absl::StatusOr<newswatch::v1::WatchRule> rule = store_.Get(id);
+  if (!rule.ok()) return rule.status();
   if (absl::Status s = store_.Delete(id); !s.ok()) return s;
+  --rules_per_subscriber_[rule->subscriber()];
   registry_.Remove(id);
   return absl::OkStatus();
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "newswatch/v1/rule.pb.h"
@@ -31,6 +32,12 @@ namespace nw::catalog {
 // control characters. Subscriber names key alert logs and cursors.
 absl::Status ValidateSubscriber(absl::string_view subscriber);
 
+struct CatalogLimits {
+  // Rules one subscriber may have; CreateRule past it is RESOURCE_EXHAUSTED.
+  // Default: 10,000.
+  size_t max_rules_per_subscriber = 10000;
+};
+
 class RuleCatalog {
  public:
   // Loads and compiles every stored rule into `registry`. A stored rule that
@@ -39,13 +46,15 @@ class RuleCatalog {
   // the catalog.
   static absl::StatusOr<std::unique_ptr<RuleCatalog>> Open(storage::Db& db,
                                                           index::RuleRegistry& registry,
-                                                          ingest::IngestPipeline& pipeline);
+                                                          ingest::IngestPipeline& pipeline,
+                                                          CatalogLimits limits = {});
 
   // Stores a new rule (subscriber and query required; id optional, assigned
   // as "r-<n>" when empty) and returns it as stored, with created_at and its
   // canonical form. Errors: InvalidArgument for a bad rule (the message gives
   // the byte offset, spec §4; RuleErrorOffset() reads it) or subscriber;
-  // AlreadyExists when the id is taken. On error nothing is stored.
+  // AlreadyExists when the id is taken; ResourceExhausted when the
+  // subscriber has max_rules_per_subscriber rules. On error nothing is stored.
   // With `backfill_since`, the rule is also matched against the articles
   // ingested since then (exactly those matched without it), and their alerts
   // appended to the log; backfilled_alerts says how many.
@@ -67,15 +76,20 @@ class RuleCatalog {
 
  private:
   RuleCatalog(storage::Db& db, index::RuleRegistry& registry,
-              ingest::IngestPipeline& pipeline, uint64_t last_rule_number)
-      : store_(db), registry_(registry), pipeline_(pipeline),
-        last_rule_number_(last_rule_number) {}
+              ingest::IngestPipeline& pipeline, CatalogLimits limits,
+              uint64_t last_rule_number,
+              absl::flat_hash_map<std::string, size_t> rules_per_subscriber)
+      : store_(db), registry_(registry), pipeline_(pipeline), limits_(limits),
+        last_rule_number_(last_rule_number),
+        rules_per_subscriber_(std::move(rules_per_subscriber)) {}
 
   storage::RuleStore store_;
   index::RuleRegistry& registry_;
   ingest::IngestPipeline& pipeline_;
+  const CatalogLimits limits_;
   absl::Mutex mu_;
   uint64_t last_rule_number_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, size_t> rules_per_subscriber_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace nw::catalog

@@ -33,7 +33,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   if (!pipeline.ok()) return pipeline.status();
   d->pipeline_ = *std::move(pipeline);
   absl::StatusOr<std::unique_ptr<catalog::RuleCatalog>> catalog =
-      catalog::RuleCatalog::Open(*d->db_, *d->registry_, *d->pipeline_);
+      catalog::RuleCatalog::Open(*d->db_, *d->registry_, *d->pipeline_,
+                                 {.max_rules_per_subscriber = config.max_rules_per_subscriber});
   if (!catalog.ok()) return catalog.status();
   d->catalog_ = *std::move(catalog);
   d->stream_workers_ =
@@ -44,7 +45,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   d->article_service_ = std::make_unique<rpc::ArticleServiceImpl>(*d->articles_);
   d->rule_service_ = std::make_unique<rpc::RuleServiceImpl>(*d->catalog_);
   d->alert_service_ =
-      std::make_unique<rpc::AlertServiceImpl>(*d->hub_, *d->alert_log_, *d->readers_);
+      std::make_unique<rpc::AlertServiceImpl>(*d->hub_, *d->alert_log_, *d->readers_,
+                                              config.max_streams);
 
   // Expired data is gone before the first call is served.
   if (config.retention > absl::ZeroDuration()) d->EnforceRetention(config.retention);
@@ -54,6 +56,12 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &d->port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits.max_article_bytes) + 4096);
+  const int keepalive_ms = static_cast<int>(absl::ToInt64Milliseconds(config.keepalive_interval));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, keepalive_ms);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  // Clients may ping as often as every 10 s without being disconnected.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.RegisterService(d->ingest_service_.get());
   builder.RegisterService(d->article_service_.get());
   builder.RegisterService(d->rule_service_.get());

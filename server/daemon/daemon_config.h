@@ -37,6 +37,13 @@ struct DaemonConfig {
   // How often retention runs (it also runs at start). Default: 60 s.
   absl::Duration retention_check_interval = absl::Seconds(60);
   ingest::ArticleLimits limits;
+  // Rules per subscriber. Default: 10,000.
+  size_t max_rules_per_subscriber = 10000;
+  // Concurrent Subscribe streams. Default: 20,000.
+  size_t max_streams = 20000;
+  // HTTP/2 keepalive pings on idle connections, so dead peers are noticed.
+  // Default: 60 s.
+  absl::Duration keepalive_interval = absl::Seconds(60);
 };
 
 }  // namespace nw::daemon

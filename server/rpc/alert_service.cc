@@ -15,10 +15,9 @@ using newswatch::v1::SubscribeResponse;
 class AlertStreamReactor final : public grpc::ServerWriteReactor<SubscribeResponse>,
                                  public alerts::AlertSink {
  public:
-  AlertStreamReactor(alerts::SubscriptionHub& hub, std::shared_ptr<alerts::AlertStream> stream,
-                     bool live_only)
+  // REQUIRES: `stream` is registered with `hub`.
+  AlertStreamReactor(alerts::SubscriptionHub& hub, std::shared_ptr<alerts::AlertStream> stream)
       : hub_(hub), stream_(std::move(stream)) {
-    hub_.Register(stream_, live_only);
     stream_->Start(this);
   }
 
@@ -63,7 +62,10 @@ grpc::ServerWriteReactor<SubscribeResponse>* AlertServiceImpl::Subscribe(
   }
   auto stream = std::make_shared<alerts::AlertStream>(request->subscriber(),
                                                       request->from_cursor(), log_, readers_);
-  return new AlertStreamReactor(hub_, std::move(stream), request->live_only());
+  if (absl::Status s = hub_.Register(stream, request->live_only(), max_streams_); !s.ok()) {
+    return new RefusedStream(s);
+  }
+  return new AlertStreamReactor(hub_, std::move(stream));
 }
 
 }  // namespace nw::rpc

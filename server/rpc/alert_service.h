@@ -13,9 +13,10 @@ namespace nw::rpc {
 // AlertStreamReactor driving an alerts::AlertStream registered with the hub.
 class AlertServiceImpl final : public newswatch::v1::AlertService::CallbackService {
  public:
+  // More than `max_streams` concurrent Subscribe calls get RESOURCE_EXHAUSTED.
   AlertServiceImpl(alerts::SubscriptionHub& hub, const storage::AlertLog& log,
-                   base::ThreadPool& readers)
-      : hub_(hub), log_(log), readers_(readers) {}
+                   base::ThreadPool& readers, size_t max_streams)
+      : hub_(hub), log_(log), readers_(readers), max_streams_(max_streams) {}
 
   grpc::ServerWriteReactor<newswatch::v1::SubscribeResponse>* Subscribe(
       grpc::CallbackServerContext* context,
@@ -25,6 +26,7 @@ class AlertServiceImpl final : public newswatch::v1::AlertService::CallbackServi
   alerts::SubscriptionHub& hub_;
   const storage::AlertLog& log_;
   base::ThreadPool& readers_;
+  const size_t max_streams_;
 };
 
 }  // namespace nw::rpc

@@ -183,5 +183,51 @@ TEST_F(DaemonE2eTest, BadInputIsRefusedAndStoresNothing) {
   EXPECT_EQ(ack.article_id(), "nw-1");  // assigned when the sender gives none
 }
 
+// Verifies the per-subscriber rule limit and the stream limit: the call past
+// the limit gets RESOURCE_EXHAUSTED saying what to do, and changes nothing.
+TEST_F(DaemonE2eTest, LimitsGiveResourceExhausted) {
+  ASSERT_NO_FATAL_FAILURE(StartDaemon({"--max_rules_per_subscriber=2", "--max_streams=1"}));
+  v1::WatchRule rule;
+  ASSERT_TRUE(client_->CreateRule("analyst", "oil", &rule).ok());
+  ASSERT_TRUE(client_->CreateRule("analyst", "gas", &rule).ok());
+  grpc::Status s = client_->CreateRule("analyst", "coal", &rule);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(s.error_message(), HasSubstr("has 2 rules"));
+  EXPECT_EQ(client_->ListRules("analyst").size(), 2u);
+  EXPECT_TRUE(client_->CreateRule("other", "coal", &rule).ok());  // per subscriber
+
+  // One stream is open; a second is refused, and allowed once the first ends.
+  {
+    grpc::ClientContext first_ctx;
+    v1::SubscribeRequest req;
+    req.set_subscriber("analyst");
+    auto first = client_->alerts().Subscribe(&first_ctx, req);
+    v1::SubscribeResponse resp;
+    ASSERT_TRUE(first->Read(&resp));  // open: the first heartbeat arrived
+    grpc::ClientContext second_ctx;
+    auto second = client_->alerts().Subscribe(&second_ctx, req);
+    EXPECT_FALSE(second->Read(&resp));
+    grpc::Status refused = second->Finish();
+    EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+    EXPECT_THAT(refused.error_message(), HasSubstr("alert streams"));
+    first_ctx.TryCancel();
+    first->Finish().IgnoreError();
+  }
+  // The first stream's slot is freed when its call ends on the server.
+  bool reopened = false;
+  for (int attempt = 0; attempt < 50 && !reopened; ++attempt) {
+    grpc::ClientContext ctx;
+    v1::SubscribeRequest req;
+    req.set_subscriber("analyst");
+    auto again = client_->alerts().Subscribe(&ctx, req);
+    v1::SubscribeResponse resp;
+    reopened = again->Read(&resp);
+    ctx.TryCancel();
+    again->Finish().IgnoreError();
+    if (!reopened) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(reopened);
+}
+
 }  // namespace
 }  // namespace nw
