@@ -30,6 +30,18 @@ ABSL_FLAG(std::string, retention, "",
 ABSL_FLAG(int64_t, max_rules_per_subscriber, 10000, "rules one subscriber may have");
 ABSL_FLAG(int64_t, max_streams, 20000, "concurrent Subscribe streams");
 ABSL_FLAG(int64_t, max_article_bytes, 1 << 20, "largest accepted article, in bytes");
+ABSL_FLAG(std::string, tls_cert, "", "PEM server certificate chain; with --tls-key turns TLS on");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls-cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA bundle; clients must present a certificate it signed (mTLS)");
+ABSL_FLAG(std::string, token_file, "",
+          "bearer tokens and their roles; without it the daemon serves loopback only");
+ABSL_FLAG(bool, insecure, false,
+          "allow a non-loopback --listen without TLS and tokens (trusted networks only)");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "host:port serving Prometheus metrics at /metrics over HTTP; empty: off");
+ABSL_FLAG(std::string, log_level, "info", "lowest log level: debug, info, warning, error");
+ABSL_FLAG(std::string, log_format, "text", "log line format: text or json (JSON Lines)");
 
 // Accepts --data-dir as well as absl's --data_dir: flag names are rewritten
 // from dashes to underscores before parsing.
@@ -78,6 +90,14 @@ int main(int argc, char** argv) {
       static_cast<size_t>(absl::GetFlag(FLAGS_max_rules_per_subscriber));
   config.max_streams = static_cast<size_t>(absl::GetFlag(FLAGS_max_streams));
   config.limits.max_article_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_article_bytes));
+  config.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
+  config.tls_key_file = absl::GetFlag(FLAGS_tls_key);
+  config.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  config.token_file = absl::GetFlag(FLAGS_token_file);
+  config.insecure = absl::GetFlag(FLAGS_insecure);
+  config.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  config.log_level = absl::GetFlag(FLAGS_log_level);
+  config.log_format = absl::GetFlag(FLAGS_log_format);
 
   absl::StatusOr<std::unique_ptr<nw::daemon::Daemon>> daemon = nw::daemon::Daemon::Start(config);
   if (!daemon.ok()) {

@@ -44,6 +44,27 @@ struct DaemonConfig {
   // HTTP/2 keepalive pings on idle connections, so dead peers are noticed.
   // Default: 60 s.
   absl::Duration keepalive_interval = absl::Seconds(60);
+
+  // --- Security (issue 6). Paths are PEM files; empty means off.
+  // Server certificate chain and private key: both set turns TLS on.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // CA bundle that client certificates must chain to; set requires and
+  // verifies client certificates (mTLS). Needs tls_cert_file/tls_key_file.
+  std::string tls_client_ca_file;
+  // Bearer tokens and their roles (format: deploy/newswatch.tokens.example).
+  // Empty: no authentication, and the daemon listens on loopback only.
+  std::string token_file;
+  // Allows a non-loopback listen address without TLS and tokens.
+  bool insecure = false;
+
+  // --- Observability.
+  // host:port for the Prometheus /metrics endpoint over HTTP; empty: off.
+  std::string metrics_listen;
+  // Lowest log level written to stderr: debug, info, warning, error.
+  std::string log_level = "info";
+  // "text" (one human-readable line per event) or "json" (JSON Lines).
+  std::string log_format = "text";
 };
 
 }  // namespace nw::daemon
