@@ -5,7 +5,8 @@ PACKAGES=(
   build-essential clang cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   librocksdb-dev libabsl-dev libicu-dev nlohmann-json3-dev
-  libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libtomlplusplus-dev
+  systemd
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

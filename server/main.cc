@@ -7,12 +7,19 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/match.h"
 #include "server/base/duration.h"
+#include "server/config/config_file.h"
 #include "server/daemon/daemon.h"
 
+ABSL_FLAG(std::string, config, "",
+          "TOML file of settings whose keys are these flags' names (see "
+          "deploy/newswatch.example.toml); flags given here override it");
 ABSL_FLAG(std::string, listen, "127.0.0.1:7373",
           "host:port to serve gRPC on (port 0: pick a free one)");
 ABSL_FLAG(std::string, data_dir, "./newswatch-data", "RocksDB data folder (created if missing)");
@@ -30,6 +37,8 @@ ABSL_FLAG(std::string, retention, "",
 ABSL_FLAG(int64_t, max_rules_per_subscriber, 10000, "rules one subscriber may have");
 ABSL_FLAG(int64_t, max_streams, 20000, "concurrent Subscribe streams");
 ABSL_FLAG(int64_t, max_article_bytes, 1 << 20, "largest accepted article, in bytes");
+ABSL_FLAG(absl::Duration, keepalive_interval, absl::Seconds(60),
+          "HTTP/2 keepalive ping interval on idle connections, so dead peers are dropped");
 ABSL_FLAG(std::string, tls_cert, "", "PEM server certificate chain; with --tls-key turns TLS on");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls-cert");
 ABSL_FLAG(std::string, tls_client_ca, "",
@@ -57,10 +66,30 @@ std::vector<char*> NormalizeFlagNames(int argc, char** argv, std::vector<std::st
   return out;
 }
 
+// The flags of this file, minus --config itself: what a config file may set.
+absl::flat_hash_set<std::string> DaemonSettings() {
+  absl::flat_hash_set<std::string> names;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (absl::EndsWith(flag->Filename(), "server/main.cc") && name != "config") {
+      names.insert(std::string(name));
+    }
+  }
+  return names;
+}
+
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("newswatchd: stores articles, matches watch rules, streams alerts");
   std::vector<std::string> arg_storage;
   std::vector<char*> args = NormalizeFlagNames(argc, argv, arg_storage);
+  // The config file first, so that flags on the command line override it.
+  if (const std::string path = nw::config::FindFlagValue(static_cast<int>(args.size()),
+                                                         args.data(), "config");
+      !path.empty()) {
+    if (absl::Status s = nw::config::ApplyConfigFile(path, DaemonSettings()); !s.ok()) {
+      std::cerr << "newswatchd: --config: " << s.message() << "\n";
+      return 2;
+    }
+  }
   absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
 
   // Block the stop signals before any thread starts, then wait for them here.
@@ -90,6 +119,7 @@ int main(int argc, char** argv) {
       static_cast<size_t>(absl::GetFlag(FLAGS_max_rules_per_subscriber));
   config.max_streams = static_cast<size_t>(absl::GetFlag(FLAGS_max_streams));
   config.limits.max_article_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_article_bytes));
+  config.keepalive_interval = absl::GetFlag(FLAGS_keepalive_interval);
   config.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   config.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   config.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);

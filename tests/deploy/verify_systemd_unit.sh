@@ -4,7 +4,8 @@
 set -euo pipefail
 unit_src=$1 daemon=$2
 if ! command -v systemd-analyze >/dev/null; then
-  echo "systemd-analyze not installed: skipped"; exit 0
+  # deploy/install_deps.sh installs systemd; a silent skip would hide a bad unit.
+  echo "systemd-analyze not found: run deploy/install_deps.sh (package systemd)"; exit 1
 fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT

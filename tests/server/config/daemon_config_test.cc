@@ -1,0 +1,117 @@
+// newswatchd --config: the example file documents every setting, the daemon
+// runs on it, file settings take effect, flags override them, and a bad file
+// stops the daemon before it serves.
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <string>
+#include <sstream>
+#include <sys/wait.h>
+
+#include "absl/strings/match.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testutil/daemon_process.h"
+#include "tests/testutil/e2e_client.h"
+#include "toml++/toml.h"
+
+namespace nw::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Runs a shell command; returns its stdout+stderr and sets *exit_code.
+std::string RunCommand(const std::string& command, int* exit_code) {
+  std::string out;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof(buf), pipe)) out.append(buf, n);
+  const int status = pclose(pipe);
+  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+// The flags newswatchd defines itself (its --helpfull section for main.cc).
+std::set<std::string> DaemonFlags() {
+  int code = 0;
+  const std::string help = RunCommand(DaemonBinary() + " --helpfull", &code);
+  std::set<std::string> flags;
+  bool in_main = false;
+  std::istringstream lines(help);
+  for (std::string line; std::getline(lines, line);) {
+    if (absl::StartsWith(line, "  Flags from ")) in_main = absl::StrContains(line, "server/main.cc");
+    if (in_main && absl::StartsWith(line, "    --")) {
+      flags.insert(line.substr(6, line.find_first_of(" (", 6) - 6));
+    }
+  }
+  return flags;
+}
+
+std::string WriteFile(const TempDir& dir, const std::string& name, const std::string& text) {
+  const std::string path = dir.path() + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(DaemonConfigTest, ExampleConfigDocumentsEverySetting) {
+  std::set<std::string> flags = DaemonFlags();
+  ASSERT_TRUE(flags.contains("listen")) << "could not read newswatchd --helpfull";
+  flags.erase("config");
+  std::set<std::string> keys;
+  toml::table example = toml::parse_file(NW_EXAMPLE_CONFIG);
+  for (const auto& [key, value] : example) keys.insert(std::string(key.str()));
+  EXPECT_EQ(keys, flags) << "deploy/newswatch.example.toml must list every newswatchd flag";
+}
+
+TEST(DaemonConfigTest, DaemonServesWithTheExampleConfig) {
+  TempDir dir;
+  // DaemonProcess adds --listen=127.0.0.1:0 and --data-dir, overriding the file.
+  absl::StatusOr<std::unique_ptr<DaemonProcess>> daemon = DaemonProcess::Start(
+      DaemonBinary(), dir.path() + "/data", {std::string("--config=") + NW_EXAMPLE_CONFIG});
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  Client client((*daemon)->Channel());
+  newswatch::v1::WatchRule rule;
+  EXPECT_TRUE(client.CreateRule("desk", "oil", &rule).ok());
+  EXPECT_EQ(*(*daemon)->Stop(), 0);
+}
+
+TEST(DaemonConfigTest, FileSettingsApplyAndFlagsOverrideThem) {
+  TempDir dir;
+  const std::string config =
+      WriteFile(dir, "n.toml", "max_rules_per_subscriber = 1\nretention = \"30d\"\n");
+  {
+    auto daemon = DaemonProcess::Start(DaemonBinary(), dir.path() + "/data",
+                                       {"--config", config});
+    ASSERT_TRUE(daemon.ok()) << daemon.status();
+    Client client((*daemon)->Channel());
+    newswatch::v1::WatchRule rule;
+    ASSERT_TRUE(client.CreateRule("desk", "oil", &rule).ok());
+    EXPECT_EQ(client.CreateRule("desk", "gas", &rule).error_code(),
+              grpc::StatusCode::RESOURCE_EXHAUSTED);
+    EXPECT_EQ(*(*daemon)->Stop(), 0);
+  }
+  auto daemon = DaemonProcess::Start(DaemonBinary(), dir.path() + "/data",
+                                     {"--config=" + config, "--max-rules-per-subscriber=2"});
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  Client client((*daemon)->Channel());
+  newswatch::v1::WatchRule rule;
+  EXPECT_TRUE(client.CreateRule("desk", "gas", &rule).ok());
+  EXPECT_EQ(client.CreateRule("desk", "coal", &rule).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+TEST(DaemonConfigTest, BadConfigStopsTheDaemonWithFileAndLine) {
+  TempDir dir;
+  const std::string config = WriteFile(dir, "bad.toml", "listen = \"127.0.0.1:0\"\nmax_stream = 5\n");
+  int code = 0;
+  const std::string out = RunCommand(DaemonBinary() + " --data-dir=" + dir.path() + "/data --config=" +
+                                  config,
+                              &code);
+  EXPECT_EQ(code, 2);
+  EXPECT_THAT(out, HasSubstr(config + ":2:1: unknown setting 'max_stream'"));
+  EXPECT_THAT(out, HasSubstr("did you mean 'max_streams'"));
+  EXPECT_THAT(out, ::testing::Not(HasSubstr("listening on")));
+}
+
+}  // namespace
+}  // namespace nw::testing
