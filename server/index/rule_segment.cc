@@ -344,11 +344,11 @@ std::vector<match::Highlight> RuleSegment::ExactHighlights(
     if (kind != FeatureKind::kTerm && kind != FeatureKind::kPrefix) continue;
     constexpr match::Field kFields[] = {match::Field::kTitle, match::Field::kBody};
     if (kind == FeatureKind::kTerm) {
-      const match::AnalyzedArticle::FieldPositions* all = article.AllPositions(text);
-      if (all == nullptr) continue;
+      const uint32_t id = article.FindTerm(text);
+      if (id == match::AnalyzedArticle::kNoTerm) continue;
       for (size_t slot = 0; slot < 2; ++slot) {
         const std::vector<text::Word>& words = article.Words(kFields[slot]);
-        for (uint32_t p : (*all)[slot]) {
+        for (uint32_t p : article.TermPositions(id, kFields[slot])) {
           out.push_back(match::Highlight{kFields[slot], words[p].begin, words[p].end});
         }
       }
@@ -356,7 +356,7 @@ std::vector<match::Highlight> RuleSegment::ExactHighlights(
     }
     for (match::Field field : kFields) {
       const std::vector<text::Word>& words = article.Words(field);
-      article.ForEachPrefixMatch(field, text, [&](const std::vector<uint32_t>& positions) {
+      article.ForEachPrefixMatch(field, text, [&](absl::Span<const uint32_t> positions) {
         for (uint32_t p : positions) {
           out.push_back(match::Highlight{field, words[p].begin, words[p].end});
         }

@@ -6,23 +6,34 @@
 
 namespace nw::match {
 
-void AnalyzedArticle::AddField(Field field, std::string_view text) {
-  const size_t slot = Slot(field);
-  words_[slot] = text::AnalyzeField(text);
-  for (const text::Word& w : words_[slot]) {
-    auto [it, inserted] =
-        term_ids_.try_emplace(w.term, static_cast<uint32_t>(postings_.size()));
-    if (inserted) postings_.emplace_back();
-    postings_[it->second][slot].push_back(w.position);  // positions arrive ascending
-  }
-}
-
 AnalyzedArticle AnalyzedArticle::Analyze(const ArticleText& article) {
   AnalyzedArticle a;
-  a.AddField(Field::kTitle, article.title);
-  a.AddField(Field::kBody, article.body);
-  a.sorted_terms_.reserve(a.term_ids_.size());
-  for (const auto& [term, id] : a.term_ids_) a.sorted_terms_.emplace_back(term, id);
+  a.words_[0] = text::AnalyzeField(article.title);
+  a.words_[1] = text::AnalyzeField(article.body);
+  // Term ids, and per (term, field) counts; then positions by counting sort, so
+  // that every posting list lives in one array (no allocation per term).
+  a.term_ids_.reserve(a.words_[0].size() + a.words_[1].size());
+  std::vector<uint32_t>& counts = a.offsets_;
+  for (size_t slot = 0; slot < 2; ++slot) {
+    a.word_ids_[slot].reserve(a.words_[slot].size());
+    for (const text::Word& w : a.words_[slot]) {
+      auto [it, inserted] = a.term_ids_.try_emplace(std::string_view(w.term),
+                                                    static_cast<uint32_t>(counts.size() / 2));
+      if (inserted) counts.resize(counts.size() + 2, 0);
+      ++counts[2 * it->second + slot];
+      a.word_ids_[slot].push_back(it->second);
+    }
+  }
+  uint32_t sum = 0;
+  for (uint32_t& c : counts) sum += std::exchange(c, sum);  // exclusive prefix sums
+  counts.push_back(sum);
+  a.positions_.resize(sum);
+  std::vector<uint32_t> cursor(counts.begin(), counts.end() - 1);
+  for (size_t slot = 0; slot < 2; ++slot) {
+    const std::vector<uint32_t>& ids = a.word_ids_[slot];
+    for (uint32_t p = 0; p < ids.size(); ++p) a.positions_[cursor[2 * ids[p] + slot]++] = p;
+  }
+  a.sorted_terms_.assign(a.term_ids_.begin(), a.term_ids_.end());
   std::sort(a.sorted_terms_.begin(), a.sorted_terms_.end());
   a.source_ = text::NormalizeMetadata(article.source);
   a.lang_ = absl::AsciiStrToLower(
@@ -34,30 +45,22 @@ AnalyzedArticle AnalyzedArticle::Analyze(const ArticleText& article) {
   return a;
 }
 
-const AnalyzedArticle::FieldPositions* AnalyzedArticle::AllPositions(
-    std::string_view term) const {
-  auto it = term_ids_.find(absl::string_view(term.data(), term.size()));
-  return it == term_ids_.end() ? nullptr : &postings_[it->second];
-}
-
-const std::vector<uint32_t>* AnalyzedArticle::Positions(Field field,
-                                                        std::string_view term) const {
-  const FieldPositions* all = AllPositions(term);
-  if (all == nullptr || (*all)[Slot(field)].empty()) return nullptr;
-  return &(*all)[Slot(field)];
+uint32_t AnalyzedArticle::FindTerm(std::string_view term) const {
+  auto it = term_ids_.find(term);
+  return it == term_ids_.end() ? kNoTerm : it->second;
 }
 
 void AnalyzedArticle::ForEachPrefixMatch(
     Field field, std::string_view prefix,
-    absl::FunctionRef<void(const std::vector<uint32_t>&)> fn) const {
+    absl::FunctionRef<void(absl::Span<const uint32_t>)> fn) const {
   auto it = std::lower_bound(
       sorted_terms_.begin(), sorted_terms_.end(), prefix,
-      [](const std::pair<std::string, uint32_t>& entry, std::string_view p) {
-        return std::string_view(entry.first) < p;
+      [](const std::pair<std::string_view, uint32_t>& entry, std::string_view p) {
+        return entry.first < p;
       });
   for (; it != sorted_terms_.end(); ++it) {
-    if (std::string_view(it->first).substr(0, prefix.size()) != prefix) break;
-    const std::vector<uint32_t>& positions = postings_[it->second][Slot(field)];
+    if (it->first.substr(0, prefix.size()) != prefix) break;
+    const absl::Span<const uint32_t> positions = TermPositions(it->second, field);
     if (!positions.empty()) fn(positions);
   }
 }

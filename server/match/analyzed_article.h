@@ -1,8 +1,9 @@
 // File: server/match/analyzed_article.h
 //
 // An article analyzed once (rule-language.md §1) and then shared read-only by every
-// rule evaluation: per text field, its words by position and an index from term to
-// positions (hash for exact terms, sorted for prefixes); normalized metadata.
+// rule evaluation: per text field, its words by position; one dictionary of the
+// article's distinct terms (title and body together) with, per term and field, its
+// sorted positions in one flat array; normalized metadata (§2).
 //
 // Thread safety: immutable after Analyze(); share freely across threads.
 #ifndef NW_SERVER_MATCH_ANALYZED_ARTICLE_H_
@@ -17,6 +18,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
+#include "absl/types/span.h"
 #include "server/text/analyzer.h"
 
 namespace nw::match {
@@ -37,24 +39,42 @@ class AnalyzedArticle {
   // everything it needs: `article` may die afterwards.
   static AnalyzedArticle Analyze(const ArticleText& article);
 
-  // Positions of a term in each field: [0] title, [1] body, each sorted ascending.
-  using FieldPositions = std::array<std::vector<uint32_t>, 2>;
+  // Movable, not copyable: the term dictionary views the words' strings.
+  AnalyzedArticle(AnalyzedArticle&&) = default;
+  AnalyzedArticle& operator=(AnalyzedArticle&&) = default;
+  AnalyzedArticle(const AnalyzedArticle&) = delete;
+  AnalyzedArticle& operator=(const AnalyzedArticle&) = delete;
+
+  // Distinct terms have ids 0 .. TermCount()-1 (in order of first occurrence).
+  static constexpr uint32_t kNoTerm = UINT32_MAX;
+  // The id of `term` (normalized), or kNoTerm if it occurs in neither field.
+  uint32_t FindTerm(std::string_view term) const;
+  // Sorted ascending positions of term `id` in `field`; empty if none.
+  absl::Span<const uint32_t> TermPositions(uint32_t id, Field field) const {
+    const size_t k = 2 * size_t{id} + Slot(field);
+    return absl::MakeConstSpan(positions_.data() + offsets_[k], offsets_[k + 1] - offsets_[k]);
+  }
 
   // Sorted ascending positions at which `term` (normalized) occurs in `field`;
-  // nullptr if it does not occur there.
-  const std::vector<uint32_t>* Positions(Field field, std::string_view term) const;
-  // The positions of `term` in both fields with one lookup; nullptr if it occurs in
-  // neither.
-  const FieldPositions* AllPositions(std::string_view term) const;
+  // empty if it does not occur there.
+  absl::Span<const uint32_t> Positions(Field field, std::string_view term) const {
+    const uint32_t id = FindTerm(term);
+    return id == kNoTerm ? absl::Span<const uint32_t>() : TermPositions(id, field);
+  }
 
-  // Calls `fn` with the positions of every distinct word of `field` that starts with
-  // `prefix` (normalized; byte-wise, which for UTF-8 is by code points).
+  // Calls `fn` with the positions in `field` of every distinct word that starts
+  // with `prefix` (normalized; byte-wise, which for UTF-8 is by code points) and
+  // occurs in `field`.
   void ForEachPrefixMatch(Field field, std::string_view prefix,
-                          absl::FunctionRef<void(const std::vector<uint32_t>&)> fn) const;
+                          absl::FunctionRef<void(absl::Span<const uint32_t>)> fn) const;
 
   // The words of `field` by position (word i has position i).
   const std::vector<text::Word>& Words(Field field) const {
     return words_[Slot(field)];
+  }
+  // The term id of each word of `field`, by position.
+  const std::vector<uint32_t>& WordTermIds(Field field) const {
+    return word_ids_[Slot(field)];
   }
 
   // The number of distinct words of the article (title and body together), and the
@@ -67,14 +87,17 @@ class AnalyzedArticle {
   const std::vector<std::string>& tags() const { return tags_; }  // nfkc_cf
 
  private:
+  AnalyzedArticle() = default;
   static size_t Slot(Field field) { return field == Field::kTitle ? 0 : 1; }
-  void AddField(Field field, std::string_view text);
 
-  // One index over both fields, so that a term costs one hash lookup.
   std::array<std::vector<text::Word>, 2> words_;
-  std::vector<FieldPositions> postings_;  // by term id
-  absl::flat_hash_map<std::string, uint32_t> term_ids_;
-  std::vector<std::pair<std::string, uint32_t>> sorted_terms_;  // (term, id)
+  std::array<std::vector<uint32_t>, 2> word_ids_;
+  // Term -> id; keys view the words' strings (heap storage that moves keep).
+  absl::flat_hash_map<std::string_view, uint32_t> term_ids_;
+  // Positions of term id t in field slot s: positions_[offsets_[2t+s], offsets_[2t+s+1]).
+  std::vector<uint32_t> offsets_;
+  std::vector<uint32_t> positions_;
+  std::vector<std::pair<std::string_view, uint32_t>> sorted_terms_;  // (term, id)
   std::string source_;
   std::string lang_;
   std::vector<std::string> tags_;

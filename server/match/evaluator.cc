@@ -36,17 +36,15 @@ void ForEachOccurrence(const Node& leaf, Field field, const AnalyzedArticle& art
                        Fn&& fn) {
   const std::vector<PhraseElement>& elements = leaf.elements;
   if (leaf.kind == NodeKind::kTerm) {
-    if (const auto* positions = article.Positions(field, elements[0].text)) {
-      for (uint32_t p : *positions) {
-        if (fn(Span{p, p})) return;
-      }
+    for (uint32_t p : article.Positions(field, elements[0].text)) {
+      if (fn(Span{p, p})) return;
     }
     return;
   }
   if (leaf.kind == NodeKind::kPrefix) {
     bool stop = false;
     article.ForEachPrefixMatch(field, elements[0].text,
-                               [&](const std::vector<uint32_t>& positions) {
+                               [&](absl::Span<const uint32_t> positions) {
                                  for (size_t i = 0; i < positions.size() && !stop; ++i) {
                                    stop = fn(Span{positions[i], positions[i]});
                                  }
@@ -71,9 +69,7 @@ void ForEachOccurrence(const Node& leaf, Field field, const AnalyzedArticle& art
     }
     return;
   }
-  const auto* positions = article.Positions(field, elements[anchor].text);
-  if (positions == nullptr) return;
-  for (uint32_t p : *positions) {
+  for (uint32_t p : article.Positions(field, elements[anchor].text)) {
     if (p < anchor) continue;
     const uint32_t s = p - anchor;
     if (s + n > words.size()) break;
@@ -83,9 +79,10 @@ void ForEachOccurrence(const Node& leaf, Field field, const AnalyzedArticle& art
 
 bool LeafOccurs(const Node& leaf, uint8_t mask, const AnalyzedArticle& article) {
   if (leaf.kind == NodeKind::kTerm) {  // the common case: one lookup for both fields
-    const auto* all = article.AllPositions(leaf.elements[0].text);
-    return all != nullptr && (((mask & rules::kTitleBit) && !(*all)[0].empty()) ||
-                              ((mask & rules::kBodyBit) && !(*all)[1].empty()));
+    const uint32_t id = article.FindTerm(leaf.elements[0].text);
+    return id != AnalyzedArticle::kNoTerm &&
+           (((mask & rules::kTitleBit) && !article.TermPositions(id, Field::kTitle).empty()) ||
+            ((mask & rules::kBodyBit) && !article.TermPositions(id, Field::kBody).empty()));
   }
   for (Field f : kFields) {
     if (!InMask(f, mask)) continue;

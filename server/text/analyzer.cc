@@ -1,147 +1,57 @@
 #include "server/text/analyzer.h"
 
-#include <memory>
-
-#include "unicode/brkiter.h"
-#include "unicode/locid.h"
-#include "unicode/normalizer2.h"
-#include "unicode/uchar.h"
-#include "unicode/unistr.h"
-#include "unicode/utf8.h"
+#include "server/text/ascii_words.h"
+#include "server/text/icu_words.h"
 
 namespace nw::text {
 namespace {
 
-// The shared prototype; BreakIterator is not thread-safe, so each thread clones it.
-const icu::BreakIterator* Prototype() {
-  static const icu::BreakIterator* const kProto = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    icu::BreakIterator* bi =
-        icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status);
-    if (U_FAILURE(status)) std::abort();  // ICU data missing: nothing can work.
-    return bi;
-  }();
-  return kProto;
-}
-
-icu::BreakIterator& ThreadBreakIterator() {
-  thread_local std::unique_ptr<icu::BreakIterator> bi(Prototype()->clone());
-  return *bi;
-}
-
-// Normalizer2 instances are owned by ICU and thread-safe.
-struct Normalizers {
-  const icu::Normalizer2* nfkc_cf;
-  const icu::Normalizer2* nfd;
-  const icu::Normalizer2* nfc;
-};
-
-const Normalizers& GetNormalizers() {
-  static const Normalizers kNormalizers = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    Normalizers n;
-    n.nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
-    n.nfd = icu::Normalizer2::getNFDInstance(status);
-    n.nfc = icu::Normalizer2::getNFCInstance(status);
-    if (U_FAILURE(status)) std::abort();
-    return n;
-  }();
-  return kNormalizers;
-}
-
-void StripPossessive(std::string& term) {
-  if (term.size() >= 2 && term[term.size() - 2] == '\'' && term.back() == 's') {
-    term.resize(term.size() - 2);
+bool IsAscii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
   }
-}
-
-// §1 step 2 for a segment of pure ASCII: nfkc_cf is then ASCII lower-casing and
-// there are no marks; a fast path for the common case.
-std::string NormalizeAscii(std::string_view segment) {
-  std::string out(segment);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-// §1 step 2 in general.
-std::string NormalizeSegment(const icu::UnicodeString& segment) {
-  const Normalizers& n = GetNormalizers();
-  icu::UnicodeString s(segment);
-  s.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x2019)),
-                   icu::UnicodeString(static_cast<UChar32>(0x27)));
-  s.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x02BC)),
-                   icu::UnicodeString(static_cast<UChar32>(0x27)));
-  UErrorCode status = U_ZERO_ERROR;
-  icu::UnicodeString folded = n.nfkc_cf->normalize(s, status);
-  icu::UnicodeString decomposed = n.nfd->normalize(folded, status);
-  icu::UnicodeString stripped;
-  for (int32_t i = 0; i < decomposed.length();) {
-    UChar32 c = decomposed.char32At(i);
-    if (u_charType(c) != U_NON_SPACING_MARK) stripped.append(c);
-    i += U16_LENGTH(c);
-  }
-  icu::UnicodeString composed = n.nfc->normalize(stripped, status);
-  if (U_FAILURE(status)) return std::string();
-  std::string out;
-  composed.toUTF8String(out);
-  return out;
+  return true;
 }
 
 }  // namespace
 
 std::vector<Word> AnalyzeField(std::string_view utf8_text) {
   std::vector<Word> words;
-  if (utf8_text.empty()) return words;
-  // Decode to UTF-16 and remember, for every UTF-16 index, its byte offset, so that
-  // segment boundaries map back to the original bytes.
-  icu::UnicodeString text;
-  std::vector<uint32_t> byte_at;  // UTF-16 index -> byte offset; one past the end too
-  byte_at.reserve(utf8_text.size() + 1);
-  const auto* bytes = reinterpret_cast<const uint8_t*>(utf8_text.data());
-  const int32_t length = static_cast<int32_t>(utf8_text.size());
-  for (int32_t i = 0; i < length;) {
-    const int32_t start = i;
-    UChar32 c;
-    U8_NEXT(bytes, i, length, c);
-    if (c < 0) c = 0xFFFD;  // invalid input: callers promise it does not happen
-    text.append(c);
-    byte_at.push_back(static_cast<uint32_t>(start));
-    if (U16_LENGTH(c) == 2) byte_at.push_back(static_cast<uint32_t>(start));
-  }
-  byte_at.push_back(static_cast<uint32_t>(length));
-
-  icu::BreakIterator& bi = ThreadBreakIterator();
-  bi.setText(text);
+  words.reserve(utf8_text.size() / 6);
   uint32_t position = 0;
-  int32_t start = bi.first();
-  for (int32_t end = bi.next(); end != icu::BreakIterator::DONE;
-       start = end, end = bi.next()) {
-    if (bi.getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;
-    const uint32_t b = byte_at[start];
-    const uint32_t e = byte_at[end];
-    std::string_view raw = utf8_text.substr(b, e - b);
-    bool ascii = true;
-    for (char c : raw) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-    std::string term = ascii ? NormalizeAscii(raw)
-                             : NormalizeSegment(text.tempSubStringBetween(start, end));
-    StripPossessive(term);
-    if (term.empty()) continue;
-    words.push_back(Word{std::move(term), position++, b, e});
+  // The field splits at hard boundaries (ascii_words.h) into pieces that segment
+  // independently: runs of ASCII pieces take the fast path, each piece holding a
+  // non-ASCII byte goes through ICU.
+  const size_t n = utf8_text.size();
+  size_t pos = 0;
+  while (pos < n) {
+    size_t k = pos;
+    while (k < n && static_cast<unsigned char>(utf8_text[k]) < 0x80) ++k;
+    if (k == n) {
+      AppendAsciiWords(utf8_text.substr(pos), static_cast<uint32_t>(pos), &position, &words);
+      break;
+    }
+    size_t begin = k;  // start of the piece holding byte k
+    while (begin > pos && !IsHardBoundary(utf8_text, begin)) --begin;
+    size_t end = k + 1;
+    while (end < n && !IsHardBoundary(utf8_text, end)) ++end;
+    AppendAsciiWords(utf8_text.substr(pos, begin - pos), static_cast<uint32_t>(pos),
+                     &position, &words);
+    AppendIcuWords(utf8_text.substr(begin, end - begin), static_cast<uint32_t>(begin),
+                   &position, &words);
+    pos = end;
   }
-  // `bi` still refers to `text`, which dies now; the next call sets new text first.
   return words;
 }
 
 std::string NormalizeMetadata(std::string_view value) {
-  UErrorCode status = U_ZERO_ERROR;
-  icu::UnicodeString s = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(value.data(), static_cast<int32_t>(value.size())));
-  icu::UnicodeString folded = GetNormalizers().nfkc_cf->normalize(s, status);
-  std::string out;
-  if (U_FAILURE(status)) return out;
-  folded.toUTF8String(out);
+  if (!IsAscii(value)) return IcuNfkcCasefold(value);
+  // nfkc_cf maps ASCII to itself but for upper-case letters (proved by
+  // tests/server/text over every ASCII character).
+  std::string out(value);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
   return out;
 }
 

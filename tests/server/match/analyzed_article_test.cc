@@ -10,17 +10,19 @@ namespace nw::match {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
 TEST(AnalyzedArticleTest, IndexesPositionsPerField) {
   std::string title = "Oil";
   std::string body = "oil oil gas OIL";
   AnalyzedArticle a = AnalyzedArticle::Analyze({.title = title, .body = body});
-  ASSERT_NE(a.Positions(Field::kBody, "oil"), nullptr);
-  EXPECT_THAT(*a.Positions(Field::kBody, "oil"), ElementsAre(0, 1, 3));
-  EXPECT_THAT(*a.Positions(Field::kTitle, "oil"), ElementsAre(0));
-  EXPECT_EQ(a.Positions(Field::kTitle, "gas"), nullptr);
-  EXPECT_EQ(a.Positions(Field::kBody, "Oil"), nullptr);  // lookups take normalized terms
+  EXPECT_THAT(a.Positions(Field::kBody, "oil"), ElementsAre(0, 1, 3));
+  EXPECT_THAT(a.Positions(Field::kTitle, "oil"), ElementsAre(0));
+  EXPECT_THAT(a.Positions(Field::kTitle, "gas"), IsEmpty());
+  EXPECT_THAT(a.Positions(Field::kBody, "Oil"), IsEmpty());  // lookups take normalized terms
+  EXPECT_EQ(a.FindTerm("gas"), a.WordTermIds(Field::kBody)[2]);
+  EXPECT_EQ(a.FindTerm("coal"), AnalyzedArticle::kNoTerm);
   ASSERT_EQ(a.Words(Field::kBody).size(), 4u);
   EXPECT_EQ(a.Words(Field::kBody)[3].begin, 12u);
 }
@@ -29,12 +31,12 @@ TEST(AnalyzedArticleTest, PrefixLookupVisitsEveryMatchingTerm) {
   std::string body = "sanction sanctions sanctioned sand sanctum";
   AnalyzedArticle a = AnalyzedArticle::Analyze({.body = body});
   std::vector<uint32_t> seen;
-  a.ForEachPrefixMatch(Field::kBody, "sanction", [&](const std::vector<uint32_t>& p) {
+  a.ForEachPrefixMatch(Field::kBody, "sanction", [&](absl::Span<const uint32_t> p) {
     seen.insert(seen.end(), p.begin(), p.end());
   });
   EXPECT_THAT(seen, UnorderedElementsAre(0, 1, 2));
   seen.clear();
-  a.ForEachPrefixMatch(Field::kTitle, "san", [&](const std::vector<uint32_t>& p) {
+  a.ForEachPrefixMatch(Field::kTitle, "san", [&](absl::Span<const uint32_t> p) {
     seen.insert(seen.end(), p.begin(), p.end());
   });
   EXPECT_TRUE(seen.empty());
