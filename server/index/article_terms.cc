@@ -6,7 +6,11 @@ namespace nw::index {
 ArticleTerms ArticleTerms::Collect(const match::AnalyzedArticle& article) {
   ArticleTerms t;
   t.words.reserve(article.TermCount());
-  for (size_t i = 0; i < article.TermCount(); ++i) t.words.push_back(article.Term(i));
+  t.word_ids.reserve(article.TermCount());
+  for (size_t i = 0; i < article.TermCount(); ++i) {
+    t.words.push_back(article.Term(i));
+    t.word_ids.push_back(article.SortedTermId(i));
+  }
   t.source = article.source();
   for (const std::string& tag : article.tags()) t.tags.push_back(tag);
   const std::string_view lang = article.lang();

@@ -19,6 +19,7 @@ namespace nw::index {
 
 struct ArticleTerms {
   std::vector<std::string_view> words;  // distinct normalized words
+  std::vector<uint32_t> word_ids;       // AnalyzedArticle term id of each of `words`
   std::string_view source;
   std::vector<std::string_view> tags;
   std::vector<std::string_view> langs;  // the lang and its prefixes before each '-'

@@ -10,20 +10,43 @@ namespace nw::index {
 
 // Per-thread buffers. The feature set is a bit set (a bit per feature: small
 // enough to stay in cache while filters are checked), cleared after each use by
-// resetting only the bits that were set.
+// resetting only the bits that were set. Each present word or prefix feature also
+// lists the article terms that gave it, so that highlights need no text lookup.
 struct MatchScratch {
+  static constexpr uint32_t kNone = UINT32_MAX;
   std::vector<uint64_t> feature_bits;  // feature id -> present in the article
+  std::vector<uint32_t> feature_slot;  // feature id -> index in `present` (if present)
   std::vector<uint32_t> present;       // feature ids whose bit is set
-  std::vector<std::pair<uint32_t, uint32_t>> passed;  // (ordinal, entry) filter passed
-  std::vector<uint32_t> to_evaluate;                  // passed, not exact
+  std::vector<uint32_t> term_head;     // by index in `present`: first of its `links`
+  std::vector<std::pair<uint32_t, uint32_t>> links;  // (article term id, next link)
+  std::vector<uint64_t> passed;        // ordinal << 32 | entry: filter passed
+  std::vector<uint32_t> to_evaluate;   // passed, not exact
+  std::vector<uint64_t> keys;          // highlight keys: field slot << 32 | position
   std::vector<uint8_t> stack;
 
   void Begin(size_t features) {
     if (feature_bits.size() * 64 < features) feature_bits.resize((features + 63) / 64, 0);
+    if (feature_slot.size() < features) feature_slot.resize(features);
     present.clear();
+    term_head.clear();
+    links.clear();
     passed.clear();
   }
   bool Test(uint32_t f) const { return (feature_bits[f >> 6] >> (f & 63) & 1) != 0; }
+  // Marks feature `f` present, given by article term `term` (kNone: metadata).
+  void Mark(uint32_t f, uint32_t term) {
+    if (!Test(f)) {
+      feature_bits[f >> 6] |= uint64_t{1} << (f & 63);
+      feature_slot[f] = static_cast<uint32_t>(present.size());
+      present.push_back(f);
+      term_head.push_back(kNone);
+    }
+    if (term != kNone) {
+      uint32_t& head = term_head[feature_slot[f]];
+      links.emplace_back(term, head);
+      head = static_cast<uint32_t>(links.size() - 1);
+    }
+  }
   void End() {
     for (uint32_t f : present) feature_bits[f >> 6] = 0;
   }
@@ -206,10 +229,6 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
     }
     seg->block_offsets_[f + 1] = static_cast<uint32_t>(seg->blocks_.size());
   }
-  seg->features_.resize(next_feature);
-  for (const auto& [key, id] : seg->terms_) seg->features_[id] = {FeatureKind::kTerm, key};
-  for (const auto& [key, id] : seg->prefixes_) seg->features_[id] = {FeatureKind::kPrefix, key};
-  for (const auto& [key, id] : seg->metadata_) seg->features_[id] = {FeatureKind::kSource, key};
   return seg;
 }
 
@@ -224,16 +243,12 @@ std::optional<uint32_t> RuleSegment::Find(absl::string_view id) const {
 }
 
 void RuleSegment::MarkFeatures(const ArticleTerms& terms, MatchScratch& s) const {
-  auto mark = [&](uint32_t f) {
-    if (!s.Test(f)) {
-      s.feature_bits[f >> 6] |= uint64_t{1} << (f & 63);
-      s.present.push_back(f);
-    }
-  };
   const bool any_terms = !terms_.empty();
-  for (std::string_view w : terms.words) {
+  for (size_t i = 0; i < terms.words.size(); ++i) {
+    const std::string_view w = terms.words[i];
+    const uint32_t term = terms.word_ids[i];
     if (any_terms) {
-      if (auto it = terms_.find(View(w)); it != terms_.end()) mark(it->second);
+      if (auto it = terms_.find(View(w)); it != terms_.end()) s.Mark(it->second, term);
     }
     if (w.size() < 3 || prefix_starts_.empty()) continue;
     auto start = prefix_starts_.find(PrefixStart(w));
@@ -244,20 +259,36 @@ void RuleSegment::MarkFeatures(const ArticleTerms& terms, MatchScratch& s) const
       const int len = __builtin_ctzll(lengths);
       lengths &= lengths - 1;
       if (auto it = prefixes_.find(View(w.substr(0, len))); it != prefixes_.end()) {
-        mark(it->second);
+        s.Mark(it->second, term);
       }
     }
   }
   if (metadata_.empty()) return;
   auto mark_meta = [&](char tag, std::string_view value) {
     if (auto it = metadata_.find(MetadataKey(tag, value)); it != metadata_.end()) {
-      mark(it->second);
+      s.Mark(it->second, MatchScratch::kNone);
     }
   };
   mark_meta('s', terms.source);
   for (std::string_view tag : terms.tags) mark_meta('t', tag);
   for (std::string_view lang : terms.langs) mark_meta('l', lang);
 }
+
+namespace {
+
+// Whether the filter program [code, code + size) passes; the one- and two-feature
+// conjunctions that most rules reduce to skip the stack machine.
+bool PassesFilter(const uint32_t* code, uint32_t size, const MatchScratch& s,
+                  std::vector<uint8_t>& stack) {
+  if (size == 1) return s.Test(code[0] & kFeatureMask);  // a lone feature
+  if (size == 3 && code[2] == (kOpAnd | 2) && (code[0] & kOpMask) == kOpFeature &&
+      (code[1] & kOpMask) == kOpFeature) {
+    return s.Test(code[0] & kFeatureMask) && s.Test(code[1] & kFeatureMask);
+  }
+  return EvalFilter(code, size, [&](uint32_t f) { return s.Test(f); }, stack);
+}
+
+}  // namespace
 
 void RuleSegment::Match(
     const ArticleTerms& terms, const match::AnalyzedArticle& article, const Tombstones* dead,
@@ -267,39 +298,42 @@ void RuleSegment::Match(
   MatchScratch& s = ThreadScratch();
   s.Begin(feature_count());
   MarkFeatures(terms, s);
-  auto present = [&](uint32_t f) { return s.Test(f); };
+  uint64_t candidates = 0;
   auto scan = [&](uint32_t block) {
     const uint32_t* p = blocks_.data() + block_offsets_[block];
     const uint32_t* end = blocks_.data() + block_offsets_[block + 1];
     while (p < end) {
       const uint32_t r = p[0], size = p[1] & ~kExactBit;
       if (dead == nullptr || ((*dead)[r >> 6] >> (r & 63) & 1) == 0) {
-        ++stats->candidates;
-        if (EvalFilter(p + 2, size, present, s.stack)) {
-          s.passed.emplace_back(r, static_cast<uint32_t>(p - blocks_.data()));
+        ++candidates;
+        if (PassesFilter(p + 2, size, s, s.stack)) {
+          s.passed.push_back(uint64_t{r} << 32 | static_cast<uint32_t>(p - blocks_.data()));
         }
       }
       p += 2 + size;
     }
   };
-  for (uint32_t f : s.present) scan(f);
+  for (size_t i = 0; i < s.present.size(); ++i) scan(s.present[i]);
   scan(static_cast<uint32_t>(feature_count()));  // rules without anchors
-  s.End();
-  // A rule anchored on several features (a disjunction) may have passed twice.
+  stats->candidates += candidates;
+  // Ordinal order; a rule anchored on several features (a disjunction) may have
+  // passed more than once.
   std::sort(s.passed.begin(), s.passed.end());
-  s.passed.erase(std::unique(s.passed.begin(), s.passed.end(),
-                             [](const auto& x, const auto& y) { return x.first == y.first; }),
-                 s.passed.end());
   s.to_evaluate.clear();
-  for (const auto& [r, entry] : s.passed) {
-    const uint32_t* e = blocks_.data() + entry;
+  uint32_t last = UINT32_MAX;
+  for (const uint64_t key : s.passed) {
+    const uint32_t r = static_cast<uint32_t>(key >> 32);
+    if (r == last) continue;
+    last = r;
+    const uint32_t* e = blocks_.data() + static_cast<uint32_t>(key);
     if ((e[1] & kExactBit) == 0) {
       s.to_evaluate.push_back(r);
       continue;
     }
     ++stats->matches;  // the filter was the rule: no evaluation
-    hits->emplace_back(r, ExactHighlights(e + 2, e[1] & ~kExactBit, article));
+    hits->emplace_back(r, ExactHighlights(e + 2, e[1] & ~kExactBit, article, s));
   }
+  s.End();
   const size_t first_evaluated = hits->size();
   EvaluateAll(s.to_evaluate, article, hits, stats);
   if (first_evaluated != 0 && first_evaluated != hits->size()) {
@@ -335,38 +369,42 @@ void RuleSegment::EvaluateAll(
 }
 
 std::vector<match::Highlight> RuleSegment::ExactHighlights(
-    const uint32_t* code, uint32_t size, const match::AnalyzedArticle& article) const {
-  thread_local std::vector<match::Highlight> out;
-  out.clear();
+    const uint32_t* code, uint32_t size, const match::AnalyzedArticle& article,
+    MatchScratch& s) const {
+  // Every occurrence of every positive word or prefix feature (spec §5): the
+  // article terms that gave each present feature, at each of their positions.
+  // Metadata features have no terms. Keys sort as (field, position), i.e. as the
+  // highlights (field, begin, end) do.
+  constexpr match::Field kFields[] = {match::Field::kTitle, match::Field::kBody};
+  std::vector<uint64_t>& keys = s.keys;
+  keys.clear();
+  int lists = 0;
   for (uint32_t i = 0; i < size; ++i) {
     if ((code[i] & kOpMask) != kOpFeature || (code[i] & kNegatedBit) != 0) continue;
-    const auto& [kind, text] = features_[code[i] & kFeatureMask];
-    if (kind != FeatureKind::kTerm && kind != FeatureKind::kPrefix) continue;
-    constexpr match::Field kFields[] = {match::Field::kTitle, match::Field::kBody};
-    if (kind == FeatureKind::kTerm) {
-      const uint32_t id = article.FindTerm(text);
-      if (id == match::AnalyzedArticle::kNoTerm) continue;
-      for (size_t slot = 0; slot < 2; ++slot) {
-        const std::vector<text::Word>& words = article.Words(kFields[slot]);
-        for (uint32_t p : article.TermPositions(id, kFields[slot])) {
-          out.push_back(match::Highlight{kFields[slot], words[p].begin, words[p].end});
+    const uint32_t f = code[i] & kFeatureMask;
+    if (!s.Test(f)) continue;
+    for (uint32_t l = s.term_head[s.feature_slot[f]]; l != MatchScratch::kNone;
+         l = s.links[l].second) {
+      ++lists;
+      for (uint64_t slot = 0; slot < 2; ++slot) {
+        for (uint32_t p : article.TermPositions(s.links[l].first, kFields[slot])) {
+          keys.push_back(slot << 32 | p);
         }
       }
-      continue;
-    }
-    for (match::Field field : kFields) {
-      const std::vector<text::Word>& words = article.Words(field);
-      article.ForEachPrefixMatch(field, text, [&](absl::Span<const uint32_t> positions) {
-        for (uint32_t p : positions) {
-          out.push_back(match::Highlight{field, words[p].begin, words[p].end});
-        }
-      });
     }
   }
-  std::sort(out.begin(), out.end(), [](const match::Highlight& x, const match::Highlight& y) {
-    return std::tie(x.field, x.begin, x.end) < std::tie(y.field, y.begin, y.end);
-  });
-  return std::vector<match::Highlight>(out.begin(), std::unique(out.begin(), out.end()));
+  if (lists > 1) {  // one term's positions are sorted already, title first
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  }
+  std::vector<match::Highlight> out;
+  out.reserve(keys.size());
+  for (const uint64_t key : keys) {
+    const size_t slot = key >> 32;
+    const text::Word& w = article.Words(kFields[slot])[static_cast<uint32_t>(key)];
+    out.push_back(match::Highlight{kFields[slot], w.begin, w.end});
+  }
+  return out;
 }
 
 size_t RuleSegment::MemoryBytes() const {
@@ -375,7 +413,7 @@ size_t RuleSegment::MemoryBytes() const {
          MapBytes(prefixes_) + MapBytes(metadata_) +
          prefix_starts_.capacity() * (sizeof(std::pair<uint32_t, uint64_t>) + 1) +
          VectorBytes(block_offsets_) +
-         VectorBytes(blocks_) + VectorBytes(features_);
+         VectorBytes(blocks_);
 }
 
 }  // namespace nw::index

@@ -83,8 +83,10 @@ class RuleSegment {
                    std::vector<std::pair<uint32_t, std::vector<match::Highlight>>>* hits,
                    MatchStats* stats) const;
   // Highlights of an exact rule from its filter program (spec §5).
+  // REQUIRES: `scratch` holds the article's features (MarkFeatures).
   std::vector<match::Highlight> ExactHighlights(const uint32_t* code, uint32_t size,
-                                                const match::AnalyzedArticle& article) const;
+                                                const match::AnalyzedArticle& article,
+                                                MatchScratch& scratch) const;
 
   std::vector<std::shared_ptr<const IndexedRule>> rules_;
   std::vector<uint64_t> id_hashes_;    // hash of each id, sorted
@@ -99,9 +101,6 @@ class RuleSegment {
   std::vector<uint32_t> block_offsets_{0, 0};
   std::vector<uint32_t> blocks_;
   size_t always_count_ = 0;
-  // Feature id -> (kind, text), viewing the dictionaries' keys (stable: the maps
-  // are not modified after Build).
-  std::vector<std::pair<FeatureKind, std::string_view>> features_;
 };
 
 }  // namespace nw::index

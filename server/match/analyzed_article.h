@@ -81,6 +81,8 @@ class AnalyzedArticle {
   // i-th of them in byte-wise sorted order (for the rule index's presearcher).
   size_t TermCount() const { return sorted_terms_.size(); }
   std::string_view Term(size_t i) const { return sorted_terms_[i].first; }
+  // The id of the i-th term in sorted order.
+  uint32_t SortedTermId(size_t i) const { return sorted_terms_[i].second; }
 
   const std::string& source() const { return source_; }  // nfkc_cf
   const std::string& lang() const { return lang_; }      // ASCII lower case
