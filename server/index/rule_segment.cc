@@ -276,38 +276,50 @@ void RuleSegment::MarkFeatures(const ArticleTerms& terms, MatchScratch& s) const
 
 namespace {
 
-// Whether the filter program [code, code + size) passes; the one- and two-feature
-// conjunctions that most rules reduce to skip the stack machine.
+// Whether the filter program [code, code + size) passes. Programs of up to 64
+// words (all but pathological rules) run on a stack of bits in one register.
 bool PassesFilter(const uint32_t* code, uint32_t size, const MatchScratch& s,
                   std::vector<uint8_t>& stack) {
+  if (size == 0) return true;  // no necessary condition (rules without anchors)
   if (size == 1) return s.Test(code[0] & kFeatureMask);  // a lone feature
-  if (size == 3 && code[2] == (kOpAnd | 2) && (code[0] & kOpMask) == kOpFeature &&
-      (code[1] & kOpMask) == kOpFeature) {
-    return s.Test(code[0] & kFeatureMask) && s.Test(code[1] & kFeatureMask);
+  if (size > 64) return EvalFilter(code, size, [&](uint32_t f) { return s.Test(f); }, stack);
+  uint64_t bits = 0;  // top of the stack in bit 0
+  for (uint32_t i = 0; i < size; ++i) {
+    const uint32_t op = code[i] & kOpMask, arg = code[i] & kArgMask;
+    if (op == kOpFeature) {
+      bits = bits << 1 | (s.Test(arg & kFeatureMask) ? 1 : 0);
+    } else if (op == kOpNot) {
+      bits ^= 1;
+    } else {  // AND / OR of the top `arg` values (2 <= arg <= 63: fewer than size words)
+      const uint64_t mask = (uint64_t{1} << arg) - 1;
+      const bool v = op == kOpAnd ? (bits & mask) == mask : (bits & mask) != 0;
+      bits = (bits >> arg) << 1 | (v ? 1 : 0);
+    }
   }
-  return EvalFilter(code, size, [&](uint32_t f) { return s.Test(f); }, stack);
+  return (bits & 1) != 0;
 }
 
 }  // namespace
 
 void RuleSegment::Match(
     const ArticleTerms& terms, const match::AnalyzedArticle& article, const Tombstones* dead,
-    std::vector<std::pair<uint32_t, std::vector<match::Highlight>>>* hits,
+    std::vector<SegmentHit>* hits,
     MatchStats* stats) const {
   if (rules_.empty()) return;
   MatchScratch& s = ThreadScratch();
   s.Begin(feature_count());
   MarkFeatures(terms, s);
   uint64_t candidates = 0;
+  const uint32_t* const blocks = blocks_.data();
   auto scan = [&](uint32_t block) {
-    const uint32_t* p = blocks_.data() + block_offsets_[block];
-    const uint32_t* end = blocks_.data() + block_offsets_[block + 1];
+    const uint32_t* p = blocks + block_offsets_[block];
+    const uint32_t* end = blocks + block_offsets_[block + 1];
     while (p < end) {
       const uint32_t r = p[0], size = p[1] & ~kExactBit;
       if (dead == nullptr || ((*dead)[r >> 6] >> (r & 63) & 1) == 0) {
         ++candidates;
         if (PassesFilter(p + 2, size, s, s.stack)) {
-          s.passed.push_back(uint64_t{r} << 32 | static_cast<uint32_t>(p - blocks_.data()));
+          s.passed.push_back(uint64_t{r} << 32 | static_cast<uint32_t>(p - blocks));
         }
       }
       p += 2 + size;
@@ -344,7 +356,7 @@ void RuleSegment::Match(
 
 void RuleSegment::EvaluateAll(
     const std::vector<uint32_t>& ordinals, const match::AnalyzedArticle& article,
-    std::vector<std::pair<uint32_t, std::vector<match::Highlight>>>* hits,
+    std::vector<SegmentHit>* hits,
     MatchStats* stats) const {
   // The rules' trees are scattered over the heap: prefetch each one's chain of
   // objects (IndexedRule -> CompiledRule -> root node -> children) a few rules ahead.
@@ -363,12 +375,12 @@ void RuleSegment::EvaluateAll(
     std::optional<std::vector<match::Highlight>> h = match::Evaluate(*rule(i)->rule, article);
     if (h) {
       ++stats->matches;
-      hits->emplace_back(ordinals[i], *std::move(h));
+      hits->emplace_back(ordinals[i], Highlights(h->begin(), h->end()));
     }
   }
 }
 
-std::vector<match::Highlight> RuleSegment::ExactHighlights(
+Highlights RuleSegment::ExactHighlights(
     const uint32_t* code, uint32_t size, const match::AnalyzedArticle& article,
     MatchScratch& s) const {
   // Every occurrence of every positive word or prefix feature (spec §5): the
@@ -397,7 +409,7 @@ std::vector<match::Highlight> RuleSegment::ExactHighlights(
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   }
-  std::vector<match::Highlight> out;
+  Highlights out;
   out.reserve(keys.size());
   for (const uint64_t key : keys) {
     const size_t slot = key >> 32;

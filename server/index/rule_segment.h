@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/string_view.h"
 #include "server/index/article_terms.h"
 #include "server/index/indexed_rule.h"
@@ -43,6 +44,12 @@ using Tombstones = std::vector<uint64_t>;
 
 struct MatchScratch;  // per-thread buffers (rule_segment.cc)
 
+// Highlights of one hit (spec §5); most hits have a few, kept inline (no
+// allocation per hit).
+using Highlights = absl::InlinedVector<match::Highlight, 4>;
+// A matched rule of a segment: (ordinal, highlights).
+using SegmentHit = std::pair<uint32_t, Highlights>;
+
 class RuleSegment {
  public:
   // Indexes `rules` (unique ids) in (subscriber, id) order. `costs` chooses anchors;
@@ -62,7 +69,7 @@ class RuleSegment {
   // (may be null), that matches `article`, in ordinal order.
   void Match(const ArticleTerms& terms, const match::AnalyzedArticle& article,
              const Tombstones* dead,
-             std::vector<std::pair<uint32_t, std::vector<match::Highlight>>>* hits,
+             std::vector<SegmentHit>* hits,
              MatchStats* stats) const;
 
   // Rules that have no anchor and are evaluated for every article.
@@ -80,11 +87,11 @@ class RuleSegment {
   // Runs match::Evaluate on each of `ordinals` (ascending), appending the hits.
   void EvaluateAll(const std::vector<uint32_t>& ordinals,
                    const match::AnalyzedArticle& article,
-                   std::vector<std::pair<uint32_t, std::vector<match::Highlight>>>* hits,
+                   std::vector<SegmentHit>* hits,
                    MatchStats* stats) const;
   // Highlights of an exact rule from its filter program (spec §5).
   // REQUIRES: `scratch` holds the article's features (MarkFeatures).
-  std::vector<match::Highlight> ExactHighlights(const uint32_t* code, uint32_t size,
+  Highlights ExactHighlights(const uint32_t* code, uint32_t size,
                                                 const match::AnalyzedArticle& article,
                                                 MatchScratch& scratch) const;
 

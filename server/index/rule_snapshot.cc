@@ -47,7 +47,10 @@ MatchResult RuleSnapshot::MatchWithStats(const match::AnalyzedArticle& article) 
   MatchResult result;
   if (size() == 0) return result;
   const ArticleTerms terms = ArticleTerms::Collect(article);
-  std::vector<std::pair<uint32_t, std::vector<match::Highlight>>> base_hits, delta_hits;
+  // Reused per thread: growing fresh vectors per article costs more than matching.
+  thread_local std::vector<SegmentHit> base_hits, delta_hits;
+  base_hits.clear();
+  delta_hits.clear();
   base_->Match(terms, article, dead_.get(), &base_hits, &result.stats);
   delta_->Match(terms, article, nullptr, &delta_hits, &result.stats);
   result.hits.reserve(base_hits.size() + delta_hits.size());

@@ -30,7 +30,7 @@ namespace nw::index {
 // One matched rule and where its words were found (spec §5).
 struct RuleHit {
   std::shared_ptr<const IndexedRule> rule;
-  std::vector<match::Highlight> highlights;
+  Highlights highlights;  // sorted, without duplicates
 };
 
 struct MatchResult {

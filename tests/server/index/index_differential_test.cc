@@ -47,7 +47,8 @@ TEST(IndexDifferentialTest, RandomRulesMatchBruteForce) {
     ASSERT_EQ(Ids(got.hits), want) << "article " << a << ": " << article.title << " | "
                                    << article.body;
     for (const RuleHit& hit : got.hits) {
-      EXPECT_EQ(hit.highlights, *match::Evaluate(*hit.rule->rule, analyzed));
+      EXPECT_EQ(std::vector<match::Highlight>(hit.highlights.begin(), hit.highlights.end()),
+                *match::Evaluate(*hit.rule->rule, analyzed));
     }
     matches += got.hits.size();
     candidates += got.stats.candidates;
