@@ -7,9 +7,9 @@ ArticleTerms ArticleTerms::Collect(const match::AnalyzedArticle& article) {
   ArticleTerms t;
   t.words.reserve(article.TermCount());
   t.word_ids.reserve(article.TermCount());
-  for (size_t i = 0; i < article.TermCount(); ++i) {
-    t.words.push_back(article.Term(i));
-    t.word_ids.push_back(article.SortedTermId(i));
+  for (uint32_t id = 0; id < article.TermCount(); ++id) {
+    t.words.push_back(article.Term(id));
+    t.word_ids.push_back(id);
   }
   t.source = article.source();
   for (const std::string& tag : article.tags()) t.tags.push_back(tag);

@@ -12,14 +12,21 @@ AnalyzedArticle AnalyzedArticle::Analyze(const ArticleText& article) {
   a.words_[1] = text::AnalyzeField(article.body);
   // Term ids, and per (term, field) counts; then positions by counting sort, so
   // that every posting list lives in one array (no allocation per term).
-  a.term_ids_.reserve(a.words_[0].size() + a.words_[1].size());
+  const size_t word_count = a.words_[0].size() + a.words_[1].size();
+  a.term_ids_.reserve(word_count);
+  a.terms_.reserve(word_count);
+  a.offsets_.reserve(2 * word_count + 1);
   std::vector<uint32_t>& counts = a.offsets_;
   for (size_t slot = 0; slot < 2; ++slot) {
     a.word_ids_[slot].reserve(a.words_[slot].size());
     for (const text::Word& w : a.words_[slot]) {
       auto [it, inserted] = a.term_ids_.try_emplace(std::string_view(w.term),
-                                                    static_cast<uint32_t>(counts.size() / 2));
-      if (inserted) counts.resize(counts.size() + 2, 0);
+                                                    static_cast<uint32_t>(a.terms_.size()));
+      if (inserted) {
+        a.terms_.push_back(w.term);
+        counts.push_back(0);
+        counts.push_back(0);
+      }
       ++counts[2 * it->second + slot];
       a.word_ids_[slot].push_back(it->second);
     }
@@ -33,8 +40,6 @@ AnalyzedArticle AnalyzedArticle::Analyze(const ArticleText& article) {
     const std::vector<uint32_t>& ids = a.word_ids_[slot];
     for (uint32_t p = 0; p < ids.size(); ++p) a.positions_[cursor[2 * ids[p] + slot]++] = p;
   }
-  a.sorted_terms_.assign(a.term_ids_.begin(), a.term_ids_.end());
-  std::sort(a.sorted_terms_.begin(), a.sorted_terms_.end());
   a.source_ = text::NormalizeMetadata(article.source);
   a.lang_ = absl::AsciiStrToLower(
       absl::string_view(article.lang.data(), article.lang.size()));
@@ -53,12 +58,18 @@ uint32_t AnalyzedArticle::FindTerm(std::string_view term) const {
 void AnalyzedArticle::ForEachPrefixMatch(
     Field field, std::string_view prefix,
     absl::FunctionRef<void(absl::Span<const uint32_t>)> fn) const {
+  absl::call_once(sorted_->once, [&] {
+    sorted_->terms.reserve(terms_.size());
+    for (uint32_t id = 0; id < terms_.size(); ++id) sorted_->terms.emplace_back(terms_[id], id);
+    std::sort(sorted_->terms.begin(), sorted_->terms.end());
+  });
+  const auto& sorted_terms = sorted_->terms;
   auto it = std::lower_bound(
-      sorted_terms_.begin(), sorted_terms_.end(), prefix,
+      sorted_terms.begin(), sorted_terms.end(), prefix,
       [](const std::pair<std::string_view, uint32_t>& entry, std::string_view p) {
         return entry.first < p;
       });
-  for (; it != sorted_terms_.end(); ++it) {
+  for (; it != sorted_terms.end(); ++it) {
     if (it->first.substr(0, prefix.size()) != prefix) break;
     const absl::Span<const uint32_t> positions = TermPositions(it->second, field);
     if (!positions.empty()) fn(positions);

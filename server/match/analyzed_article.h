@@ -11,11 +11,13 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "absl/base/call_once.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/types/span.h"
@@ -77,12 +79,10 @@ class AnalyzedArticle {
     return word_ids_[Slot(field)];
   }
 
-  // The number of distinct words of the article (title and body together), and the
-  // i-th of them in byte-wise sorted order (for the rule index's presearcher).
-  size_t TermCount() const { return sorted_terms_.size(); }
-  std::string_view Term(size_t i) const { return sorted_terms_[i].first; }
-  // The id of the i-th term in sorted order.
-  uint32_t SortedTermId(size_t i) const { return sorted_terms_[i].second; }
+  // The number of distinct words of the article (title and body together), and
+  // the one with id `id` (for the rule index's presearcher).
+  size_t TermCount() const { return terms_.size(); }
+  std::string_view Term(uint32_t id) const { return terms_[id]; }
 
   const std::string& source() const { return source_; }  // nfkc_cf
   const std::string& lang() const { return lang_; }      // ASCII lower case
@@ -99,7 +99,14 @@ class AnalyzedArticle {
   // Positions of term id t in field slot s: positions_[offsets_[2t+s], offsets_[2t+s+1]).
   std::vector<uint32_t> offsets_;
   std::vector<uint32_t> positions_;
-  std::vector<std::pair<std::string_view, uint32_t>> sorted_terms_;  // (term, id)
+  std::vector<std::string_view> terms_;  // by id
+  // (term, id) in byte-wise order, for prefix lookups; sorted on first use (most
+  // articles meet no rule that needs it).
+  struct SortedTerms {
+    absl::once_flag once;
+    std::vector<std::pair<std::string_view, uint32_t>> terms;
+  };
+  std::unique_ptr<SortedTerms> sorted_ = std::make_unique<SortedTerms>();
   std::string source_;
   std::string lang_;
   std::vector<std::string> tags_;
