@@ -1,7 +1,6 @@
 #include "server/text/ascii_words.h"
 
 #include <array>
-#include <string>
 
 namespace nw::text {
 namespace {
@@ -31,6 +30,13 @@ constexpr std::array<uint8_t, 128> MakeClasses() {
 }
 constexpr std::array<uint8_t, 128> kClasses = MakeClasses();
 
+constexpr std::array<char, 128> MakeLower() {
+  std::array<char, 128> l{};
+  for (int ch = 0; ch < 128; ++ch) l[ch] = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+  return l;
+}
+constexpr std::array<char, 128> kLower = MakeLower();  // nfkc_cf of ASCII
+
 bool IsWordChar(uint8_t cls) { return cls == kLetter || cls == kDigit || cls == kExtendNum; }
 
 }  // namespace
@@ -38,47 +44,46 @@ bool IsWordChar(uint8_t cls) { return cls == kLetter || cls == kDigit || cls == 
 void AppendAsciiWords(std::string_view text, uint32_t base, uint32_t* next_position,
                       std::vector<Word>* out) {
   const size_t n = text.size();
-  auto cls = [&](size_t i) -> uint8_t {
-    return i < n ? kClasses[static_cast<unsigned char>(text[i]) & 0x7F] : kOther;
-  };
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  auto cls = [&](size_t i) { return kClasses[bytes[i] & 0x7F]; };
   size_t i = 0;
   while (i < n) {
-    const uint8_t first = cls(i);
-    if (!IsWordChar(first)) {  // a one-character segment of rule status 0
+    uint8_t last = cls(i);
+    if (!IsWordChar(last)) {  // a one-character segment of rule status 0
       ++i;
       continue;
     }
     // UAX #29 WB5-WB13b over ASCII: letters, digits and '_' join each other; a
     // letter, '.' or '\'', letter; a digit, '.' '\'' ',' or ';', digit.
     const size_t start = i;
-    bool alnum = first != kExtendNum;
-    size_t j = i;  // last character of the segment
-    for (;;) {
-      const uint8_t c = cls(j), d = cls(j + 1);
+    bool alnum = last != kExtendNum;
+    size_t j = i + 1;  // one past the segment so far
+    while (j < n) {
+      const uint8_t d = cls(j);
       if (IsWordChar(d)) {
         alnum = alnum || d != kExtendNum;
+        last = d;
         ++j;
-        continue;
-      }
-      if ((d == kMidNumLet || d == kMidNum) && cls(j + 2) == c &&
-          (c == kDigit || (c == kLetter && d == kMidNumLet))) {
+      } else if ((d == kMidNumLet || d == kMidNum) && j + 1 < n && cls(j + 1) == last &&
+                 (last == kDigit || (last == kLetter && d == kMidNumLet))) {
         j += 2;
-        continue;
+      } else {
+        break;
       }
-      break;
     }
-    i = j + 1;
+    i = j;
     // A lone '_' has rule status 0; "__" and longer are words (status 200).
-    if (!alnum && i - start < 2) continue;
-    std::string term(text.substr(start, i - start));
-    for (char& ch : term) {
-      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    if (!alnum && j - start < 2) continue;
+    size_t len = j - start;
+    if (len >= 3 && bytes[j - 2] == '\'' && (bytes[j - 1] | 0x20) == 's') {
+      len -= 2;  // §1 step 3 ('S' lower-cases to 's'); never empty: a letter precedes '
     }
-    if (term.size() >= 2 && term[term.size() - 2] == '\'' && term.back() == 's') {
-      term.resize(term.size() - 2);  // §1 step 3; never empty: a letter precedes '
-    }
-    out->push_back(Word{std::move(term), (*next_position)++, base + static_cast<uint32_t>(start),
-                        base + static_cast<uint32_t>(i)});
+    Word& w = out->emplace_back();
+    w.term.resize(len);
+    for (size_t k = 0; k < len; ++k) w.term[k] = kLower[bytes[start + k]];
+    w.position = (*next_position)++;
+    w.begin = base + static_cast<uint32_t>(start);
+    w.end = base + static_cast<uint32_t>(j);
   }
 }
 
