@@ -6,6 +6,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   librocksdb-dev libabsl-dev libicu-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libtomlplusplus-dev
+  libspdlog-dev libfmt-dev libcivetweb-dev  # the log (spdlog) and the /metrics HTTP server
   systemd
 )
 missing=()

@@ -27,7 +27,7 @@ absl::Status CommitArticles(Db& db, const std::vector<ArticleCommit>& commits) {
   if (last_sequence > 0) {
     batch.Put(db.cf(Cf::kMeta), std::string(kLastSequenceKey), EncodeU64(last_sequence));
   }
-  return FromRocksStatus(db.raw()->Write(db.write_options(), &batch), "CommitArticles");
+  return db.Write(batch, "CommitArticles");
 }
 
 }  // namespace nw::storage

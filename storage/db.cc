@@ -1,9 +1,30 @@
 #include "storage/db.h"
 
+#include "rocksdb/listener.h"
 #include "storage/rocks_status.h"
 
 namespace nw::storage {
 namespace {
+
+// A key of the meta family that only CheckWritable writes.
+constexpr char kWriteProbeKey[] = "health_probe";
+
+// Forwards RocksDB's background errors (a failed flush, compaction, WAL
+// sync or manifest write, which stop writes) to StorageHealth.
+class HealthListener final : public rocksdb::EventListener {
+ public:
+  explicit HealthListener(StorageHealth& health) : health_(health) {}
+  void OnBackgroundError(rocksdb::BackgroundErrorReason reason,
+                         rocksdb::Status* bg_error) override {
+    health_.ReportBackgroundError(FromRocksStatus(*bg_error, "RocksDB background error"));
+  }
+  void OnErrorRecoveryEnd(const rocksdb::BackgroundErrorRecoveryInfo& info) override {
+    if (info.new_bg_error.ok()) health_.ReportBackgroundRecovered();
+  }
+
+ private:
+  StorageHealth& health_;
+};
 
 // Names on disk; the order matches enum Cf.
 constexpr const char* kCfNames[] = {"articles", "article_ids", "rules", "alerts",
@@ -16,6 +37,9 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const DbOptions& options) {
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   db_options.max_background_jobs = 2;  // 2-core machines
+  if (options.env != nullptr) db_options.env = options.env;
+  auto db = std::unique_ptr<Db>(new Db());
+  db_options.listeners.push_back(std::make_shared<HealthListener>(*db->health_));
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName,
@@ -29,7 +53,6 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const DbOptions& options) {
       rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw);
   if (!s.ok()) return FromRocksStatus(s, "Db::Open " + options.path);
 
-  auto db = std::unique_ptr<Db>(new Db());
   db->db_.reset(raw);
   // handles[0] is the default family, which we keep only because RocksDB must.
   db->handles_.assign(handles.begin(), handles.end());
@@ -37,6 +60,42 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const DbOptions& options) {
   raw->DestroyColumnFamilyHandle(handles[0]).PermitUncheckedError();
   db->write_options_.sync = options.sync;
   return db;
+}
+
+absl::Status Db::Write(rocksdb::WriteBatch& batch, absl::string_view context) {
+  absl::Status s = FromRocksStatus(db_->Write(write_options_, &batch), context);
+  health_->ReportWrite(s);
+  return s;
+}
+
+absl::Status Db::CheckWritable() {
+  if (health_->healthy()) return absl::OkStatus();
+  // Resume is a no-op without a background error; with one, it retries the
+  // failed work (e.g. a flush) and reopens writes.
+  absl::Status resumed = FromRocksStatus(db_->Resume(), "Db::CheckWritable: resume");
+  if (!resumed.ok()) return resumed;
+  health_->ReportBackgroundRecovered();
+  rocksdb::WriteBatch probe;
+  probe.Put(cf(Cf::kMeta), kWriteProbeKey, "");
+  rocksdb::WriteOptions synced = write_options_;
+  synced.sync = true;
+  absl::Status written =
+      FromRocksStatus(db_->Write(synced, &probe), "Db::CheckWritable: probe write");
+  health_->ReportWrite(written);
+  return written;
+}
+
+std::vector<CfSize> Db::Sizes() const {
+  std::vector<CfSize> sizes;
+  for (size_t i = 0; i < handles_.size(); ++i) {
+    CfSize size{.name = kCfNames[i]};
+    db_->GetIntProperty(handles_[i], rocksdb::DB::Properties::kLiveSstFilesSize,
+                        &size.live_sst_bytes);
+    db_->GetIntProperty(handles_[i], rocksdb::DB::Properties::kCurSizeAllMemTables,
+                        &size.memtable_bytes);
+    sizes.push_back(std::move(size));
+  }
+  return sizes;
 }
 
 Db::~Db() {

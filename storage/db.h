@@ -12,7 +12,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "rocksdb/db.h"
+#include "rocksdb/env.h"
+#include "rocksdb/write_batch.h"
+#include "storage/storage_health.h"
 
 namespace nw::storage {
 
@@ -23,6 +27,17 @@ struct DbOptions {
   // power loss, at the price of one fsync per commit group.
   // Default: true.
   bool sync = true;
+  // The environment RocksDB does its file I/O through; not owned, must
+  // outlive the Db. Tests pass a fault-injecting wrapper.
+  // Default: null, rocksdb::Env::Default().
+  rocksdb::Env* env = nullptr;
+};
+
+// Bytes a column family holds (RocksDB properties, read at call time).
+struct CfSize {
+  std::string name;             // the column family's name on disk
+  uint64_t live_sst_bytes = 0;  // rocksdb.live-sst-files-size
+  uint64_t memtable_bytes = 0;  // rocksdb.cur-size-all-mem-tables
 };
 
 enum class Cf { kArticles = 0, kArticleIds, kRules, kAlerts, kMeta, kCount };
@@ -43,8 +58,27 @@ class Db {
   }
   const rocksdb::WriteOptions& write_options() const { return write_options_; }
 
+  // Applies `batch` with write_options() and reports the outcome to
+  // health(). Every write of the daemon goes through here. Errors: as
+  // FromRocksStatus maps them, prefixed with `context`; nothing was written.
+  absl::Status Write(rocksdb::WriteBatch& batch, absl::string_view context);
+
+  // Whether storage can take writes; see storage_health.h.
+  StorageHealth& health() const { return *health_; }
+
+  // When unhealthy: asks RocksDB to leave its read-only state (DB::Resume)
+  // and makes one small synced write to prove the disk takes writes again,
+  // which turns health() back to healthy. OK (and no I/O) when healthy.
+  // Errors: the failed Resume or write.
+  absl::Status CheckWritable();
+
+  // Sizes of every column family, in Cf order.
+  std::vector<CfSize> Sizes() const;
+
  private:
   Db() = default;
+  // Declared first: RocksDB's listener reports into it until db_ is closed.
+  std::unique_ptr<StorageHealth> health_ = std::make_unique<StorageHealth>();
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // indexed by Cf
   rocksdb::WriteOptions write_options_;

@@ -41,8 +41,7 @@ absl::StatusOr<uint64_t> DeleteOldArticles(Db& db, absl::Time cutoff, uint64_t* 
   const uint64_t kept = first_kept.value_or(last_seen + 1);
   if (*deleted == 0) return kept;
   batch.DeleteRange(db.cf(Cf::kArticles), EncodeU64(0), EncodeU64(kept));
-  absl::Status s = FromRocksStatus(db.raw()->Write(db.write_options(), &batch),
-                                   "retention: delete articles");
+  absl::Status s = db.Write(batch, "retention: delete articles");
   if (!s.ok()) return s;
   return kept;
 }
@@ -71,8 +70,7 @@ absl::StatusOr<uint64_t> DeleteOldAlerts(Db& db, const std::string& subscriber,
   batch.DeleteRange(db.cf(Cf::kAlerts), AlertKey(subscriber, 0),
                     AlertKey(subscriber, *last_deleted + 1));
   batch.Put(db.cf(Cf::kMeta), OldestCursorKey(subscriber), EncodeU64(*last_deleted + 1));
-  absl::Status s = FromRocksStatus(db.raw()->Write(db.write_options(), &batch),
-                                   "retention: delete alerts");
+  absl::Status s = db.Write(batch, "retention: delete alerts");
   if (!s.ok()) return s;
   return deleted;
 }

@@ -15,7 +15,7 @@ absl::Status RuleStore::Put(const newswatch::v1::WatchRule& rule,
   rocksdb::WriteBatch batch;
   batch.Put(db_.cf(Cf::kRules), rule.id(), rule.SerializeAsString());
   batch.Put(db_.cf(Cf::kMeta), std::string(kLastRuleNumberKey), EncodeU64(rule_number));
-  return FromRocksStatus(db_.raw()->Write(db_.write_options(), &batch), "RuleStore::Put");
+  return db_.Write(batch, "RuleStore::Put");
 }
 
 absl::StatusOr<newswatch::v1::WatchRule> RuleStore::Get(absl::string_view id) const {
@@ -34,9 +34,9 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleStore::Get(absl::string_view id) co
 absl::Status RuleStore::Delete(absl::string_view id) {
   absl::StatusOr<newswatch::v1::WatchRule> existing = Get(id);
   if (!existing.ok()) return existing.status();
-  return FromRocksStatus(db_.raw()->Delete(db_.write_options(), db_.cf(Cf::kRules),
-                                           rocksdb::Slice(id.data(), id.size())),
-                         "RuleStore::Delete");
+  rocksdb::WriteBatch batch;
+  batch.Delete(db_.cf(Cf::kRules), rocksdb::Slice(id.data(), id.size()));
+  return db_.Write(batch, "RuleStore::Delete");
 }
 
 absl::StatusOr<std::vector<newswatch::v1::WatchRule>> RuleStore::LoadAll() const {

@@ -15,12 +15,45 @@ AlertStream::AlertStream(std::string subscriber, uint64_t after_cursor,
       options_(options),
       next_cursor_(after_cursor + 1) {}
 
+AlertStream::~AlertStream() {
+  absl::MutexLock lock(&mu_);
+  ClearLocked();
+  SetLaggingLocked(false);
+}
+
+void AlertStream::AttachMetrics(AlertMetrics* metrics) {
+  absl::MutexLock lock(&mu_);
+  metrics_ = metrics;
+  metrics_->queued.Add(static_cast<int64_t>(queue_.size()));
+  if (lagging_) metrics_->catching_up.Add(1);
+}
+
+void AlertStream::PushLocked(newswatch::v1::Alert alert) {
+  queue_.push_back(std::move(alert));
+  if (metrics_) metrics_->queued.Add(1);
+}
+
+void AlertStream::PopLocked() {
+  queue_.pop_front();
+  if (metrics_) metrics_->queued.Add(-1);
+}
+
+void AlertStream::ClearLocked() {
+  if (metrics_) metrics_->queued.Add(-static_cast<int64_t>(queue_.size()));
+  queue_.clear();
+}
+
+void AlertStream::SetLaggingLocked(bool lagging) {
+  if (metrics_ && lagging != lagging_) metrics_->catching_up.Add(lagging ? 1 : -1);
+  lagging_ = lagging;
+}
+
 void AlertStream::SetPublished(uint64_t last_cursor, bool live_only) {
   absl::MutexLock lock(&mu_);
   published_ = last_cursor;
   if (live_only) next_cursor_ = last_cursor + 1;
   // Anything already committed that the client has not seen comes from the log.
-  lagging_ = next_cursor_ <= published_;
+  SetLaggingLocked(next_cursor_ <= published_);
 }
 
 void AlertStream::Offer(const newswatch::v1::Alert& alert) {
@@ -31,12 +64,12 @@ void AlertStream::Offer(const newswatch::v1::Alert& alert) {
   if (alert.cursor() <= have) return;  // already read from the log
   if (!lagging_) {
     if (alert.cursor() == have + 1 && queue_.size() < options_.max_queued_alerts) {
-      queue_.push_back(alert);
+      PushLocked(alert);
     } else {
       // A slow reader: drop the queue (memory stays bounded) and serve it
       // from the log, from where it is.
-      lagging_ = true;
-      queue_.clear();
+      SetLaggingLocked(true);
+      ClearLocked();
     }
   }
   PumpLocked();
@@ -87,7 +120,8 @@ void AlertStream::Detach() {
 void AlertStream::FinishLocked(const absl::Status& status) {
   if (finished_ || sink_ == nullptr) return;
   finished_ = true;
-  queue_.clear();
+  ClearLocked();
+  SetLaggingLocked(false);
   sink_->FinishStream(status);
 }
 
@@ -102,7 +136,8 @@ void AlertStream::PumpLocked() {
     last_write_ = absl::Now();
     next_cursor_ = queue_.front().cursor() + 1;
     sink_->StartAlertWrite(queue_.front());
-    queue_.pop_front();
+    if (metrics_) metrics_->delivered.Increment();
+    PopLocked();
     return;
   }
   if (lagging_ && !reading_) {
@@ -125,12 +160,12 @@ void AlertStream::ReadFromLog(uint64_t after_cursor) {
   }
   for (newswatch::v1::Alert& alert : *alerts) {
     const uint64_t expected = queue_.empty() ? next_cursor_ : queue_.back().cursor() + 1;
-    if (alert.cursor() == expected) queue_.push_back(std::move(alert));
+    if (alert.cursor() == expected) PushLocked(std::move(alert));
   }
   const uint64_t read_upto = queue_.empty() ? next_cursor_ - 1 : queue_.back().cursor();
   // Caught up with everything committed: live alerts from here on continue
   // the queue without a gap.
-  if (read_upto >= published_) lagging_ = false;
+  if (read_upto >= published_) SetLaggingLocked(false);
   PumpLocked();
 }
 

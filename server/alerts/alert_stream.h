@@ -26,6 +26,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "newswatch/v1/alert.pb.h"
+#include "server/alerts/alert_metrics.h"
 #include "server/base/thread_pool.h"
 #include "storage/alert_log.h"
 
@@ -61,6 +62,8 @@ class AlertStream : public std::enable_shared_from_this<AlertStream> {
   // `reader` must outlive the stream.
   AlertStream(std::string subscriber, uint64_t after_cursor, const storage::AlertLog& log,
               base::ThreadPool& reader, AlertStreamOptions options = {});
+  // Takes its queued alerts and catch-up state out of the metrics.
+  ~AlertStream();
 
   const std::string& subscriber() const { return subscriber_; }
 
@@ -79,6 +82,9 @@ class AlertStream : public std::enable_shared_from_this<AlertStream> {
   void MaybeHeartbeat(absl::Time now, absl::Duration interval);
 
   // Hub side (called with the hub's mutex held).
+  // From now on the stream counts what it sends, queues and whether it
+  // catches up in `metrics` (which must outlive it). Before SetPublished.
+  void AttachMetrics(AlertMetrics* metrics);
   // The subscriber's last committed cursor when the stream registers;
   // with `live_only`, the stream starts after it.
   void SetPublished(uint64_t last_cursor, bool live_only);
@@ -89,6 +95,12 @@ class AlertStream : public std::enable_shared_from_this<AlertStream> {
   void PumpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void FinishLocked(const absl::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ReadFromLog(uint64_t after_cursor);
+  // queue_ and lagging_ change only through these, which keep the metrics'
+  // totals over all streams exact.
+  void PushLocked(newswatch::v1::Alert alert) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void PopLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ClearLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void SetLaggingLocked(bool lagging) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // Constant after construction.
   const std::string subscriber_;
@@ -97,6 +109,7 @@ class AlertStream : public std::enable_shared_from_this<AlertStream> {
   const AlertStreamOptions options_;
 
   absl::Mutex mu_;
+  AlertMetrics* metrics_ ABSL_GUARDED_BY(mu_) = nullptr;
   AlertSink* sink_ ABSL_GUARDED_BY(mu_) = nullptr;
   uint64_t next_cursor_ ABSL_GUARDED_BY(mu_);       // the next cursor to send
   uint64_t published_ ABSL_GUARDED_BY(mu_) = 0;     // the last committed cursor

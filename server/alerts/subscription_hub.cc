@@ -8,12 +8,15 @@ absl::Status SubscriptionHub::Register(const std::shared_ptr<AlertStream>& strea
                                        bool live_only, size_t max_streams) {
   absl::MutexLock lock(&mu_);
   if (connected_ >= max_streams) {
+    metrics_.refused.Increment();
     return absl::ResourceExhaustedError(absl::StrCat(
         "the daemon serves ", connected_, " alert streams, its limit: retry later"));
   }
   auto it = last_cursors_.find(stream->subscriber());
+  stream->AttachMetrics(&metrics_);
   stream->SetPublished(it == last_cursors_.end() ? 0 : it->second, live_only);
   if (streams_[stream->subscriber()].insert(stream).second) ++connected_;
+  metrics_.connected.Set(static_cast<int64_t>(connected_));
   return absl::OkStatus();
 }
 
@@ -22,6 +25,7 @@ void SubscriptionHub::Unregister(const std::shared_ptr<AlertStream>& stream) {
   auto it = streams_.find(stream->subscriber());
   if (it == streams_.end()) return;
   connected_ -= it->second.erase(stream);
+  metrics_.connected.Set(static_cast<int64_t>(connected_));
   if (it->second.empty()) streams_.erase(it);
 }
 

@@ -21,19 +21,27 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "newswatch/v1/alert.pb.h"
+#include "server/alerts/alert_metrics.h"
 #include "server/alerts/alert_stream.h"
+#include "server/metrics/registry.h"
 
 namespace nw::alerts {
 
 class SubscriptionHub {
  public:
   // `last_cursors`: every subscriber's last committed cursor (from the log).
-  explicit SubscriptionHub(absl::flat_hash_map<std::string, uint64_t> last_cursors)
-      : last_cursors_(std::move(last_cursors)) {}
+  // Metrics go to `registry` (which must outlive the hub and its streams);
+  // null: a private registry nobody reads.
+  explicit SubscriptionHub(absl::flat_hash_map<std::string, uint64_t> last_cursors,
+                           metrics::Registry* registry = nullptr)
+      : own_registry_(registry ? nullptr : std::make_unique<metrics::Registry>()),
+        metrics_(registry ? *registry : *own_registry_),
+        last_cursors_(std::move(last_cursors)) {}
 
   // Connects `stream`: from now on it is offered its subscriber's alerts.
   // With `live_only` it starts after the subscriber's last committed cursor.
   // ResourceExhausted (nothing registered) when `max_streams` are connected.
+  // The stream reports to the hub's metrics from then on.
   absl::Status Register(const std::shared_ptr<AlertStream>& stream, bool live_only,
                         size_t max_streams = SIZE_MAX);
   // Disconnects `stream` (no-op if not registered).
@@ -51,6 +59,8 @@ class SubscriptionHub {
   size_t ConnectedStreams() const;
 
  private:
+  const std::unique_ptr<metrics::Registry> own_registry_;
+  AlertMetrics metrics_;
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, uint64_t> last_cursors_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, absl::flat_hash_set<std::shared_ptr<AlertStream>>>

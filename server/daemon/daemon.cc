@@ -9,12 +9,17 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "server/base/log.h"
 #include "storage/retention.h"
 
 namespace nw::daemon {
 
 absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config) {
   auto d = std::unique_ptr<Daemon>(new Daemon());
+  // The log first: everything after may log, and a bad setting stops here.
+  absl::StatusOr<std::unique_ptr<Observability>> obs = Observability::Create(config);
+  if (!obs.ok()) return obs.status();
+  d->obs_ = *std::move(obs);
   absl::StatusOr<std::unique_ptr<storage::Db>> db =
       storage::Db::Open({.path = config.data_dir, .sync = config.sync});
   if (!db.ok()) return db.status();
@@ -25,11 +30,14 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> cursors =
       d->alert_log_->LoadLastCursors();
   if (!cursors.ok()) return cursors.status();
-  d->hub_ = std::make_unique<alerts::SubscriptionHub>(*cursors);
+  d->hub_ = std::make_unique<alerts::SubscriptionHub>(*cursors, &d->obs_->registry());
   absl::StatusOr<std::unique_ptr<ingest::IngestPipeline>> pipeline =
       ingest::IngestPipeline::Create(
           *d->db_, *d->registry_, *d->hub_, *cursors,
-          {.limits = config.limits, .match_threads = config.match_threads}, d->clock_);
+          {.limits = config.limits,
+           .match_threads = config.match_threads,
+           .metrics = &d->obs_->registry()},
+          d->clock_);
   if (!pipeline.ok()) return pipeline.status();
   d->pipeline_ = *std::move(pipeline);
   absl::StatusOr<std::unique_ptr<catalog::RuleCatalog>> catalog =
@@ -37,6 +45,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
                                  {.max_rules_per_subscriber = config.max_rules_per_subscriber});
   if (!catalog.ok()) return catalog.status();
   d->catalog_ = *std::move(catalog);
+  d->obs_->RegisterGauges(*d->db_, *d->catalog_, *d->registry_);
   d->stream_workers_ =
       std::make_unique<base::ThreadPool>(std::max(1, config.ingest_stream_threads));
   d->readers_ = std::make_unique<base::ThreadPool>(std::max(1, config.reader_threads));
@@ -66,12 +75,18 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   builder.RegisterService(d->article_service_.get());
   builder.RegisterService(d->rule_service_.get());
   builder.RegisterService(d->alert_service_.get());
+  builder.experimental().SetInterceptorCreators(d->obs_->InterceptorFactories());
   d->server_ = builder.BuildAndStart();
   if (d->server_ == nullptr || d->port_ == 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", config.listen, ": address in use or invalid"));
   }
+  d->obs_->ServeHealth(*d->db_, *d->server_);
+  if (absl::Status s = d->obs_->StartHttp(config.metrics_listen); !s.ok()) return s;
   d->StartBackgroundTasks(config);
+  base::LogInfo("daemon", "started",
+                {{"listen", config.listen}, {"port", d->port_}, {"data_dir", config.data_dir},
+                 {"rules", d->catalog_->size()}});
   return d;
 }
 
@@ -97,16 +112,18 @@ void Daemon::EnforceRetention(absl::Duration retention) {
   absl::StatusOr<storage::RetentionResult> r =
       storage::EnforceRetention(*db_, clock_.Now() - retention);
   if (!r.ok()) {
-    std::cerr << "newswatchd: retention failed: " << r.status() << std::endl;
+    base::LogError("retention", "retention failed", {{"error", r.status().ToString()}});
   } else if (r->articles_deleted > 0) {
-    std::cerr << "newswatchd: retention deleted " << r->articles_deleted << " articles, "
-              << r->alerts_deleted << " alerts" << std::endl;
+    base::LogInfo("retention", "deleted expired articles",
+                  {{"articles", r->articles_deleted}, {"alerts", r->alerts_deleted}});
   }
 }
 
 void Daemon::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  base::LogInfo("daemon", "stopping");
+  obs_->Stop();  // before what /metrics and health read goes away
   // Open streams are cancelled at the deadline; unary calls get to finish.
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   server_->Wait();
@@ -116,6 +133,7 @@ void Daemon::Shutdown() {
   if (retention_.joinable()) retention_.join();
   stream_workers_.reset();  // run what is queued, join
   readers_.reset();
+  base::LogInfo("daemon", "stopped");
 }
 
 Daemon::~Daemon() {

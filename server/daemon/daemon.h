@@ -21,6 +21,7 @@
 #include "server/base/thread_pool.h"
 #include "server/catalog/rule_catalog.h"
 #include "server/daemon/daemon_config.h"
+#include "server/daemon/observability.h"
 #include "server/index/rule_registry.h"
 #include "server/ingest/ingest_pipeline.h"
 #include "server/rpc/alert_service.h"
@@ -43,6 +44,8 @@ class Daemon {
 
   // The port actually bound (useful with port 0).
   int port() const { return port_; }
+  // The port /metrics is served on (useful with port 0); 0 when off.
+  int metrics_port() const { return obs_->metrics_port(); }
   size_t rule_count() const { return catalog_->size(); }
 
   // Stops accepting calls, ends open streams, flushes and closes storage.
@@ -55,6 +58,8 @@ class Daemon {
   void EnforceRetention(absl::Duration retention);
 
   base::RealClock clock_;
+  // First in, last out: the log and the metrics registry everything reports to.
+  std::unique_ptr<Observability> obs_;
   std::unique_ptr<storage::Db> db_;
   std::unique_ptr<storage::ArticleStore> articles_;
   std::unique_ptr<storage::AlertLog> alert_log_;

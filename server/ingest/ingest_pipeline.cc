@@ -1,5 +1,6 @@
 #include "server/ingest/ingest_pipeline.h"
 
+#include <chrono>
 #include <optional>
 #include <utility>
 
@@ -57,6 +58,8 @@ IngestPipeline::IngestPipeline(storage::Db& db, const index::RuleRegistry& rules
       options_(options),
       clock_(clock),
       match_pool_(std::max(1, options.match_threads)),
+      own_metrics_(options.metrics ? nullptr : std::make_unique<metrics::Registry>()),
+      metrics_(options.metrics ? *options.metrics : *own_metrics_),
       last_sequence_(last_sequence),
       last_cursors_(std::move(last_cursors)),
       committer_([this] { CommitLoop(); }) {}
@@ -75,7 +78,14 @@ absl::StatusOr<IngestPipeline::Prepared> IngestPipeline::Prepare(
   article.clear_sequence();
   *article.mutable_ingested_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
       absl::ToUnixNanos(clock_.Now()));
-  std::vector<Alert> alerts = BuildAlerts(article, snapshot.Match(AnalyzeArticle(article)));
+  const auto start = std::chrono::steady_clock::now();
+  // Kept alive until the alerts are built: highlights may point into it.
+  const match::AnalyzedArticle analyzed = AnalyzeArticle(article);
+  index::MatchResult match = snapshot.MatchWithStats(analyzed);
+  std::vector<Alert> alerts = BuildAlerts(article, match.hits);
+  metrics_.match_seconds.Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  metrics_.candidates.Observe(static_cast<double>(match.stats.candidates));
   return Prepared{.article = std::move(article), .alerts = std::move(alerts)};
 }
 
@@ -88,6 +98,7 @@ absl::StatusOr<IngestResult> IngestPipeline::Ingest(Article article) {
 std::vector<absl::StatusOr<IngestResult>> IngestPipeline::IngestBatch(
     std::vector<Article> articles) {
   const size_t n = articles.size();
+  metrics_.in_flight.Add(static_cast<int64_t>(n));
   std::vector<absl::StatusOr<IngestResult>> results(n, IngestResult{});
   std::vector<std::optional<Prepared>> prepared(n);
   CommitRequest request{.prepared = &prepared, .results = &results};
@@ -121,6 +132,19 @@ std::vector<absl::StatusOr<IngestResult>> IngestPipeline::IngestBatch(
     queue_.push_back(&request);
   }
   request.done.WaitForNotification();
+  // Counted before the caller answers, so a client that has its acks sees
+  // them in the metrics.
+  for (const absl::StatusOr<IngestResult>& r : results) {
+    if (!r.ok()) {
+      metrics_.CountRejected(r.status().code());
+    } else if (r->duplicate) {
+      metrics_.duplicates.Increment();
+    } else {
+      metrics_.ingested.Increment();
+      metrics_.alerts_ingest.Increment(r->alerts);
+    }
+  }
+  metrics_.in_flight.Add(-static_cast<int64_t>(n));
   return results;
 }
 
@@ -236,8 +260,13 @@ void IngestPipeline::CommitGroup(const std::vector<CommitRequest*>& group) {
     }
   }
 
+  const auto start = std::chrono::steady_clock::now();
   absl::Status written = commits.empty() ? absl::OkStatus()
                                          : storage::CommitArticles(db_, commits);
+  if (!commits.empty()) {
+    metrics_.commit_seconds.Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
   if (written.ok()) {
     last_sequence_ = sequence;
     for (const auto& [subscriber, cursor] : cursors) last_cursors_[subscriber] = cursor;
@@ -291,6 +320,7 @@ absl::StatusOr<uint32_t> IngestPipeline::Backfill(
       CommitAndWait(request);
       if (!request.status.ok()) return request.status;
       created += static_cast<uint32_t>(alerts.size());
+      metrics_.alerts_backfill.Increment(alerts.size());
     }
     if (done) return created;
   }

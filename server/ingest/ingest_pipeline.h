@@ -35,6 +35,8 @@
 #include "server/base/thread_pool.h"
 #include "server/index/rule_registry.h"
 #include "server/ingest/article_validation.h"
+#include "server/ingest/ingest_metrics.h"
+#include "server/metrics/registry.h"
 #include "storage/article_store.h"
 #include "storage/db.h"
 
@@ -52,6 +54,9 @@ struct IngestOptions {
   // Threads that analyze and match the articles of a batch in parallel.
   // Default: 2.
   int match_threads = 2;
+  // Where the pipeline registers its metrics (ingest_metrics.h); must
+  // outlive the pipeline. Default: null, a private registry nobody reads.
+  metrics::Registry* metrics = nullptr;
 };
 
 class IngestPipeline {
@@ -112,6 +117,8 @@ class IngestPipeline {
   const IngestOptions options_;
   const base::Clock& clock_;
   base::ThreadPool match_pool_;
+  std::unique_ptr<metrics::Registry> own_metrics_;  // when options had none
+  IngestMetrics metrics_;
 
   // Readers: a Prepare between taking its snapshot and queueing its commit.
   // Writer: PublishRuleChange, so that no article straddles a rule change.

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,7 +38,7 @@ std::string TestDataPath(const std::string& name) {
 
 absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
     const std::string& binary, const std::string& data_dir,
-    const std::vector<std::string>& extra_flags) {
+    const std::vector<std::string>& extra_flags, const ProcessOptions& options) {
   int out[2];
   if (pipe(out) != 0) return absl::InternalError("pipe failed");
   std::vector<std::string> args = {binary, "--listen=127.0.0.1:0", "--data_dir=" + data_dir};
@@ -48,6 +49,16 @@ absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
     close(out[1]);
+    if (!options.stderr_path.empty()) {
+      const int err = open(options.stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      if (err >= 0) dup2(err, STDERR_FILENO);
+    }
+    if (options.file_size_limit_bytes > 0) {
+      signal(SIGXFSZ, SIG_IGN);  // stays ignored across exec
+      const rlimit limit{.rlim_cur = options.file_size_limit_bytes,
+                         .rlim_max = options.file_size_limit_bytes};
+      setrlimit(RLIMIT_FSIZE, &limit);
+    }
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -28,13 +28,23 @@ class TempDir {
   std::string path_;
 };
 
+// How the daemon process is set up besides its flags.
+struct ProcessOptions {
+  // Where its stderr (the log) goes; empty: inherited from the test.
+  std::string stderr_path;
+  // RLIMIT_FSIZE in bytes (0: unchanged). Writes past it fail with EFBIG
+  // (SIGXFSZ is ignored), which is how tests make storage fail for real.
+  uint64_t file_size_limit_bytes = 0;
+};
+
 class DaemonProcess {
  public:
   // Starts `binary` with --listen 127.0.0.1:0 --data-dir `data_dir` plus
   // `extra_flags`, and waits (up to 30 s) for its "listening on" line.
   static absl::StatusOr<std::unique_ptr<DaemonProcess>> Start(
       const std::string& binary, const std::string& data_dir,
-      const std::vector<std::string>& extra_flags = {});
+      const std::vector<std::string>& extra_flags = {},
+      const ProcessOptions& options = {});
   ~DaemonProcess();  // kills with SIGKILL if still running
 
   int port() const { return port_; }
