@@ -1,6 +1,7 @@
 #include "storage/db.h"
 
 #include "rocksdb/listener.h"
+#include "storage/format_version.h"
 #include "storage/rocks_status.h"
 
 namespace nw::storage {
@@ -59,6 +60,8 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const DbOptions& options) {
   db->handles_.erase(db->handles_.begin());
   raw->DestroyColumnFamilyHandle(handles[0]).PermitUncheckedError();
   db->write_options_.sync = options.sync;
+  // Before anyone reads: a data dir of a newer format must not be misread.
+  if (absl::Status v = CheckFormatVersion(*db); !v.ok()) return v;
   return db;
 }
 

@@ -42,6 +42,8 @@ inline std::string AlertPrefix(absl::string_view subscriber) {
 // meta CF keys.
 inline constexpr absl::string_view kLastSequenceKey = "last_sequence";
 inline constexpr absl::string_view kLastRuleNumberKey = "last_rule_number";
+// The data dir's format (see storage/format_version.h), 8 bytes.
+inline constexpr absl::string_view kFormatVersionKey = "format_version";
 inline std::string CursorKey(absl::string_view subscriber) {
   return "cursor/" + std::string(subscriber);
 }

@@ -1,0 +1,37 @@
+#include "storage/format_version.h"
+
+#include <optional>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/write_batch.h"
+#include "storage/key_codec.h"
+#include "storage/rocks_status.h"
+
+namespace nw::storage {
+
+absl::Status CheckFormatVersion(Db& db) {
+  std::string value;
+  rocksdb::Status s = db.raw()->Get(rocksdb::ReadOptions(), db.cf(Cf::kMeta),
+                                    std::string(kFormatVersionKey), &value);
+  if (s.IsNotFound()) {
+    rocksdb::WriteBatch batch;
+    batch.Put(db.cf(Cf::kMeta), std::string(kFormatVersionKey), EncodeU64(kFormatVersion));
+    return db.Write(batch, "stamping the data dir's format version");
+  }
+  if (!s.ok()) return FromRocksStatus(s, "reading the data dir's format version");
+  const std::optional<uint64_t> stored = DecodeU64(value);
+  if (!stored) {
+    return absl::DataLossError(absl::StrCat("the data dir's format version is malformed (",
+                                            value.size(), " bytes, want 8)"));
+  }
+  if (*stored > kFormatVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the data dir has format ", *stored, ", written by a newer newswatchd; this binary reads "
+        "format ", kFormatVersion, " and below: run the newer newswatchd (downgrades are not "
+        "supported; restore a backup taken before the upgrade instead)"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace nw::storage

@@ -1,0 +1,29 @@
+// File: storage/format_version.h
+//
+// The on-disk format of a data dir (storage/FORMAT.md), stamped in the meta
+// column family, so that a binary never misreads a data dir written by a
+// newer one after a downgrade.
+#ifndef NW_STORAGE_FORMAT_VERSION_H_
+#define NW_STORAGE_FORMAT_VERSION_H_
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "storage/db.h"
+
+namespace nw::storage {
+
+// The format this binary reads and writes. Raise it when a change to
+// FORMAT.md makes old binaries misread new data, and add the upgrade step.
+inline constexpr uint64_t kFormatVersion = 1;
+
+// Stamps an unstamped data dir (new, or written before stamping existed,
+// which is format 1) with kFormatVersion, synced.
+// Errors: FailedPrecondition when the dir has a newer format than this
+// binary (the message names both and says what to run); DataLoss when the
+// stamp is malformed; storage errors of the read or write.
+absl::Status CheckFormatVersion(Db& db);
+
+}  // namespace nw::storage
+
+#endif  // NW_STORAGE_FORMAT_VERSION_H_

@@ -1,0 +1,89 @@
+// The data dir's format stamp: new and pre-stamp dirs are stamped and open;
+// a dir of a newer format is refused before anything reads it.
+#include "storage/format_version.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "rocksdb/write_batch.h"
+#include "storage/db.h"
+#include "storage/key_codec.h"
+#include <filesystem>
+
+namespace nw::storage {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A fresh folder, removed with its contents at the end of the test.
+struct TempDir {
+  TempDir() {
+    std::string tmpl = ::testing::TempDir() + "/format_version_XXXXXX";
+    path_ = mkdtemp(tmpl.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+  std::string path_;
+};
+
+std::optional<uint64_t> StoredVersion(Db& db) {
+  std::string value;
+  if (!db.raw()->Get({}, db.cf(Cf::kMeta), std::string(kFormatVersionKey), &value).ok()) {
+    return std::nullopt;
+  }
+  return DecodeU64(value);
+}
+
+TEST(FormatVersionTest, NewDataDirIsStampedWithThisFormat) {
+  TempDir dir;
+  absl::StatusOr<std::unique_ptr<Db>> db = Db::Open({.path = dir.path()});
+  ASSERT_TRUE(db.ok()) << db.status();
+  EXPECT_EQ(StoredVersion(**db), kFormatVersion);
+}
+
+TEST(FormatVersionTest, UnstampedDataDirIsFormatOneAndOpens) {
+  TempDir dir;
+  {
+    auto db = Db::Open({.path = dir.path()});
+    ASSERT_TRUE(db.ok());
+    rocksdb::WriteBatch batch;  // as written before stamping existed
+    batch.Delete((*db)->cf(Cf::kMeta), std::string(kFormatVersionKey));
+    ASSERT_TRUE((*db)->Write(batch, "test").ok());
+  }
+  auto db = Db::Open({.path = dir.path()});
+  ASSERT_TRUE(db.ok()) << db.status();
+  EXPECT_EQ(StoredVersion(**db), 1u);
+}
+
+TEST(FormatVersionTest, NewerFormatIsRefusedWithWhatToDo) {
+  TempDir dir;
+  {
+    auto db = Db::Open({.path = dir.path()});
+    ASSERT_TRUE(db.ok());
+    rocksdb::WriteBatch batch;
+    batch.Put((*db)->cf(Cf::kMeta), std::string(kFormatVersionKey),
+              EncodeU64(kFormatVersion + 1));
+    ASSERT_TRUE((*db)->Write(batch, "test").ok());
+  }
+  auto db = Db::Open({.path = dir.path()});
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(db.status().message(), HasSubstr("newer newswatchd"));
+  EXPECT_THAT(db.status().message(), HasSubstr("restore a backup"));
+}
+
+TEST(FormatVersionTest, MalformedStampIsDataLoss) {
+  TempDir dir;
+  {
+    auto db = Db::Open({.path = dir.path()});
+    ASSERT_TRUE(db.ok());
+    rocksdb::WriteBatch batch;
+    batch.Put((*db)->cf(Cf::kMeta), std::string(kFormatVersionKey), "v1");
+    ASSERT_TRUE((*db)->Write(batch, "test").ok());
+  }
+  auto db = Db::Open({.path = dir.path()});
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), absl::StatusCode::kDataLoss);
+}
+
+}  // namespace
+}  // namespace nw::storage
