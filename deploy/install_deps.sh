@@ -8,6 +8,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libtomlplusplus-dev
   libspdlog-dev libfmt-dev libcivetweb-dev  # the log (spdlog) and the /metrics HTTP server
   systemd
+  libssl-dev openssl  # token hashing (libcrypto); openssl makes the tests' certificates
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

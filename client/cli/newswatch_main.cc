@@ -1,5 +1,5 @@
 // newswatch: the command-line client of newswatchd.
-//   newswatch [--server HOST:PORT] COMMAND [ARGS...]
+//   newswatch [--server HOST:PORT] [TLS and token flags] COMMAND [ARGS...]
 // Global flags before the command are passed on to it.
 #include <iostream>
 #include <string>
@@ -13,7 +13,7 @@ namespace nw::client::cli {
 namespace {
 
 constexpr char kUsage[] =
-    "usage: newswatch [--server HOST:PORT] COMMAND [ARGS...]\n"
+    "usage: newswatch [--server HOST:PORT] [--tls-ca F] [--token T] COMMAND [ARGS...]\n"
     "\n"
     "commands:\n"
     "  submit [FILE.jsonl ...]     submit articles (JSON Lines; stdin when no\n"
@@ -26,9 +26,16 @@ constexpr char kUsage[] =
     "                              print a subscriber's alerts as they come;\n"
     "                              reconnects and resumes after failures\n"
     "  get ARTICLE_ID              print a stored article as JSON\n"
+    "  token new --role ROLE [--subscriber S] --name NAME\n"
+    "                              make a bearer token and its token-file line\n"
     "\n"
-    "global flags:\n"
+    "global flags (also accepted after the command):\n"
     "  --server HOST:PORT          newswatchd address (default 127.0.0.1:7373)\n"
+    "  --tls                       use TLS, trusting the system's CA roots\n"
+    "  --tls-ca FILE               use TLS; PEM CA that signed the daemon's cert\n"
+    "  --tls-cert FILE, --tls-key FILE\n"
+    "                              client certificate and key (mTLS)\n"
+    "  --token TOKEN               bearer token (default: $NEWSWATCH_TOKEN)\n"
     "\n"
     "Run 'newswatch COMMAND --help' for the flags of a command.\n";
 
@@ -42,10 +49,11 @@ int Main(int argc, char** argv) {
       std::cout << kUsage;
       return kExitOk;
     }
-    if (arg == "--server" && i + 1 < argc) {
+    if (IsGlobalValueFlag(arg) && i + 1 < argc) {
       globals.push_back(arg);
       globals.push_back(argv[++i]);
-    } else if (absl::StartsWith(arg, "--server=")) {
+    } else if (IsGlobalValueFlag(arg.substr(0, arg.find('='))) || arg == "--tls" ||  // --tls: boolean
+               absl::StartsWith(arg, "--tls=")) {
       globals.push_back(arg);
     } else {
       return UsageError("unknown global flag " + arg, kUsage);
@@ -59,6 +67,7 @@ int Main(int argc, char** argv) {
   if (command == "rules") return RunRules(args);
   if (command == "watch") return RunWatch(args);
   if (command == "get") return RunGet(args);
+  if (command == "token") return RunToken(args);
   if (command == "help") {
     std::cout << kUsage;
     return kExitOk;

@@ -151,7 +151,7 @@ int RulesValidate(const std::vector<std::string>& args) {
 }  // namespace
 
 int RunRules(const std::vector<std::string>& args) {
-  // Global flags (--server) may come before the sub-command word.
+  // Global flags (--server, --token, ...) may come before the sub-command word.
   std::vector<std::string> rest;
   std::string sub;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -160,7 +160,7 @@ int RunRules(const std::vector<std::string>& args) {
       continue;
     }
     rest.push_back(args[i]);
-    if (sub.empty() && args[i] == "--server" && i + 1 < args.size()) {
+    if (sub.empty() && IsGlobalValueFlag(args[i]) && i + 1 < args.size()) {
       rest.push_back(args[++i]);
     }
   }

@@ -16,8 +16,7 @@
 #include "client/lib/alert_format.h"
 #include "client/lib/alert_subscription.h"
 #include "client/lib/cursor_file.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
+#include "client/lib/channel.h"
 #include "server/base/duration.h"
 
 namespace nw::client::cli {
@@ -132,6 +131,7 @@ int RunWatch(const std::vector<std::string>& args) {
   }
   AlertSubscriptionOptions options;
   options.server = a.Get("server", kDefaultServer);
+  options.security = SecurityFromArgs(a);
   options.subscriber = a.Get("subscriber");
   options.from_cursor = start->value_or(0);
   options.live_only = a.GetBool("live") && !start->has_value();
@@ -160,9 +160,11 @@ int RunWatch(const std::vector<std::string>& args) {
   // For the snippets of the human format (GetArticle).
   std::unique_ptr<NewswatchClient> client;
   if (!json) {
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+        NewChannel(options.server, options.security, grpc::ChannelArguments());
+    if (!channel.ok()) return Fail("watch", channel.status());
     client = NewswatchClient::FromChannel(
-        grpc::CreateChannel(options.server, grpc::InsecureChannelCredentials()),
-        ClientOptions{.server = options.server});
+        *std::move(channel), ClientOptions{.server = options.server});
   }
   AlertSubscription subscription(options);
   subscription.OnReconnect([](const ReconnectEvent& event) {

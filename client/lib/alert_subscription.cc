@@ -35,8 +35,9 @@ namespace {
 
 // A fresh channel per attempt, with its own subchannel pool, so that gRPC's
 // own reconnect backoff (up to 2 minutes by default) never delays ours.
-std::shared_ptr<grpc::Channel> NewChannel(const std::string& server,
-                                          absl::Duration max_backoff) {
+absl::StatusOr<std::shared_ptr<grpc::Channel>> NewSubscribeChannel(
+    const std::string& server, const ChannelSecurity& security,
+    absl::Duration max_backoff) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
@@ -45,8 +46,7 @@ std::shared_ptr<grpc::Channel> NewChannel(const std::string& server,
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
               static_cast<int>(std::max<int64_t>(
                   100, absl::ToInt64Milliseconds(max_backoff))));
-  return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(),
-                                   args);
+  return NewChannel(server, security, args);
 }
 
 }  // namespace
@@ -127,8 +127,11 @@ absl::Status AlertSubscription::Run(const AlertCallback& on_alert) {
 
 AlertSubscription::AttemptResult AlertSubscription::Attempt(
     const AlertCallback& on_alert) {
-  auto stub = v1::AlertService::NewStub(
-      NewChannel(Server(), options_.max_backoff));
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      NewSubscribeChannel(Server(), options_.security, options_.max_backoff);
+  // A TLS file that cannot be read will not be readable on a retry either.
+  if (!channel.ok()) return {Outcome::kPermanent, channel.status()};
+  auto stub = v1::AlertService::NewStub(*channel);
   grpc::ClientContext context;
   v1::SubscribeRequest request;
   request.set_subscriber(options_.subscriber);

@@ -32,6 +32,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "client/lib/channel.h"
 #include "newswatch/v1/alert_service.grpc.pb.h"
 
 namespace grpc {
@@ -47,6 +48,8 @@ struct AlertSubscriptionOptions {
   // Asked for the address before every (re)connect, e.g. when the daemon may
   // come back on another port. Default: none (use `server`).
   std::function<std::string()> server_provider;
+  // TLS and bearer token of every (re)connect. Default: plaintext, no token.
+  ChannelSecurity security;
   // Whose alerts. Required.
   std::string subscriber;
   // The last cursor already seen: alerts after it are delivered. Default: 0

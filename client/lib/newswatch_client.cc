@@ -63,15 +63,13 @@ absl::StatusOr<std::unique_ptr<NewswatchClient>> NewswatchClient::Connect(
   // client could be handed a pooled connection to a server that has just
   // died (restarted on the same port), and "ready" would mean nothing.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
-      options.server, grpc::InsecureChannelCredentials(), args);
-  if (channel == nullptr) {
-    return absl::InternalError("could not create a gRPC channel");
-  }
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      NewChannel(options.server, options.security, args);
+  if (!channel.ok()) return channel.status();
   absl::Status ready =
-      WaitUntilReady(*channel, options.server, options.connect_timeout);
+      WaitUntilReady(**channel, options.server, options.connect_timeout);
   if (!ready.ok()) return ready;
-  return FromChannel(std::move(channel), options);
+  return FromChannel(*std::move(channel), options);
 }
 
 std::unique_ptr<NewswatchClient> NewswatchClient::FromChannel(

@@ -24,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "client/lib/channel.h"
 #include "grpcpp/channel.h"
 #include "newswatch/v1/alert_service.grpc.pb.h"
 #include "newswatch/v1/article_service.grpc.pb.h"
@@ -41,17 +42,20 @@ struct ClientOptions {
   absl::Duration connect_timeout = absl::Seconds(5);
   // Deadline of each unary call. Default: 30 s.
   absl::Duration call_timeout = absl::Seconds(30);
+  // TLS and bearer token (Connect only). Default: plaintext, no token.
+  ChannelSecurity security;
 };
 
 class BulkSubmitter;
 
 class NewswatchClient {
  public:
-  // Opens an insecure channel (with a TCP connection of its own, not shared
-  // with other clients of the process) to options.server and waits until it
-  // is ready:
-  // Unavailable at once when the server refuses the connection, or after
-  // options.connect_timeout when it does not answer.
+  // Opens a channel with options.security (with a TCP connection of its own,
+  // not shared with other clients of the process) to options.server and
+  // waits until it is ready:
+  // Unavailable at once when the server refuses the connection (or the TLS
+  // handshake fails), or after options.connect_timeout when it does not
+  // answer; the errors of NewChannel (channel.h) for bad TLS files.
   static absl::StatusOr<std::unique_ptr<NewswatchClient>> Connect(
       const ClientOptions& options);
   // Over an existing channel (tests, in-process servers); does not wait.

@@ -20,6 +20,10 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   absl::StatusOr<std::unique_ptr<Observability>> obs = Observability::Create(config);
   if (!obs.ok()) return obs.status();
   d->obs_ = *std::move(obs);
+  // Security settings first: a bad one must not touch the data dir.
+  absl::StatusOr<ServerSecurity> security = BuildServerSecurity(config);
+  if (!security.ok()) return security.status();
+  d->security_ = *std::move(security);
   absl::StatusOr<std::unique_ptr<storage::Db>> db =
       storage::Db::Open({.path = config.data_dir, .sync = config.sync});
   if (!db.ok()) return db.status();
@@ -52,10 +56,12 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
 
   d->ingest_service_ = std::make_unique<rpc::IngestServiceImpl>(*d->pipeline_, *d->stream_workers_);
   d->article_service_ = std::make_unique<rpc::ArticleServiceImpl>(*d->articles_);
-  d->rule_service_ = std::make_unique<rpc::RuleServiceImpl>(*d->catalog_);
+  d->rule_service_ =
+      std::make_unique<rpc::RuleServiceImpl>(*d->catalog_, d->security_.authenticator.get());
   d->alert_service_ =
       std::make_unique<rpc::AlertServiceImpl>(*d->hub_, *d->alert_log_, *d->readers_,
-                                              config.max_streams);
+                                              config.max_streams,
+                                              d->security_.authenticator.get());
 
   // Expired data is gone before the first call is served.
   if (config.retention > absl::ZeroDuration()) d->EnforceRetention(config.retention);
@@ -63,7 +69,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &d->port_);
+  builder.AddListeningPort(config.listen, d->security_.credentials, &d->port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits.max_article_bytes) + 4096);
   const int keepalive_ms = static_cast<int>(absl::ToInt64Milliseconds(config.keepalive_interval));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, keepalive_ms);
@@ -78,9 +84,11 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   builder.experimental().SetInterceptorCreators(d->obs_->InterceptorFactories());
   d->server_ = builder.BuildAndStart();
   if (d->server_ == nullptr || d->port_ == 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", config.listen, ": address in use or invalid"));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", config.listen, ": address in use or invalid",
+        config.tls_cert_file.empty() ? "" : ", or --tls-cert/--tls-key rejected (see above)"));
   }
+  base::LogInfo("daemon", "security", {{"mode", d->security_.summary}});
   d->obs_->ServeHealth(*d->db_, *d->server_);
   if (absl::Status s = d->obs_->StartHttp(config.metrics_listen); !s.ok()) return s;
   d->StartBackgroundTasks(config);

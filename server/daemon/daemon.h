@@ -21,6 +21,7 @@
 #include "server/base/thread_pool.h"
 #include "server/catalog/rule_catalog.h"
 #include "server/daemon/daemon_config.h"
+#include "server/daemon/server_security.h"
 #include "server/daemon/observability.h"
 #include "server/index/rule_registry.h"
 #include "server/ingest/ingest_pipeline.h"
@@ -36,9 +37,11 @@ namespace nw::daemon {
 
 class Daemon {
  public:
-  // Opens the data dir and starts serving. Errors: the database cannot be
-  // opened (e.g. Unavailable: another newswatchd holds it), a stored rule no
-  // longer parses (DataLoss), or the address cannot be bound (Unavailable).
+  // Opens the data dir and starts serving. Errors: security settings refused
+  // (see BuildServerSecurity: TLS or token file, listen address), the
+  // database cannot be opened (e.g. Unavailable: another newswatchd holds
+  // it), a stored rule no longer parses (DataLoss), or the address cannot be
+  // bound (Unavailable).
   static absl::StatusOr<std::unique_ptr<Daemon>> Start(const DaemonConfig& config);
   ~Daemon();
 
@@ -58,6 +61,7 @@ class Daemon {
   void EnforceRetention(absl::Duration retention);
 
   base::RealClock clock_;
+  ServerSecurity security_;  // before the services, which use its authenticator
   // First in, last out: the log and the metrics registry everything reports to.
   std::unique_ptr<Observability> obs_;
   std::unique_ptr<storage::Db> db_;

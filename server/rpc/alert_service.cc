@@ -2,7 +2,9 @@
 
 #include <memory>
 
+#include "server/auth/policy.h"
 #include "server/catalog/rule_catalog.h"
+#include "server/rpc/caller.h"
 #include "server/rpc/status_convert.h"
 
 namespace nw::rpc {
@@ -58,6 +60,12 @@ class RefusedStream final : public grpc::ServerWriteReactor<SubscribeResponse> {
 grpc::ServerWriteReactor<SubscribeResponse>* AlertServiceImpl::Subscribe(
     grpc::CallbackServerContext* context, const newswatch::v1::SubscribeRequest* request) {
   if (absl::Status s = catalog::ValidateSubscriber(request->subscriber()); !s.ok()) {
+    return new RefusedStream(s);
+  }
+  absl::StatusOr<auth::Principal> caller = CallerOf(authenticator_, *context);
+  if (!caller.ok()) return new RefusedStream(caller.status());
+  if (absl::Status s = auth::CheckOwnsSubscriber(*caller, request->subscriber(), "subscribe to");
+      !s.ok()) {
     return new RefusedStream(s);
   }
   auto stream = std::make_shared<alerts::AlertStream>(request->subscriber(),

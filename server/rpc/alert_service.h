@@ -4,6 +4,7 @@
 
 #include "newswatch/v1/alert_service.grpc.pb.h"
 #include "server/alerts/subscription_hub.h"
+#include "server/auth/authenticator.h"
 #include "server/base/thread_pool.h"
 #include "storage/alert_log.h"
 
@@ -14,9 +15,16 @@ namespace nw::rpc {
 class AlertServiceImpl final : public newswatch::v1::AlertService::CallbackService {
  public:
   // More than `max_streams` concurrent Subscribe calls get RESOURCE_EXHAUSTED.
+  // With an `authenticator` (may be null; must outlive the service), an
+  // analyst may subscribe only to its own subscriber (else PERMISSION_DENIED).
   AlertServiceImpl(alerts::SubscriptionHub& hub, const storage::AlertLog& log,
-                   base::ThreadPool& readers, size_t max_streams)
-      : hub_(hub), log_(log), readers_(readers), max_streams_(max_streams) {}
+                   base::ThreadPool& readers, size_t max_streams,
+                   const auth::Authenticator* authenticator = nullptr)
+      : hub_(hub),
+        log_(log),
+        readers_(readers),
+        max_streams_(max_streams),
+        authenticator_(authenticator) {}
 
   grpc::ServerWriteReactor<newswatch::v1::SubscribeResponse>* Subscribe(
       grpc::CallbackServerContext* context,
@@ -27,6 +35,7 @@ class AlertServiceImpl final : public newswatch::v1::AlertService::CallbackServi
   const storage::AlertLog& log_;
   base::ThreadPool& readers_;
   const size_t max_streams_;
+  const auth::Authenticator* const authenticator_;
 };
 
 }  // namespace nw::rpc

@@ -5,6 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/auth/policy.h"
+#include "server/rpc/caller.h"
 #include "server/rpc/status_convert.h"
 #include "server/rules/compiled_rule.h"
 #include "server/rules/parser.h"
@@ -20,18 +22,42 @@ absl::Status DescribeRuleError(const absl::Status& status) {
   return absl::InvalidArgumentError(absl::StrCat("invalid rule: ", status.message()));
 }
 
+// What an analyst gets for another subscriber's rule: worded exactly as
+// storage's RuleStore::Get words a missing one.
+absl::Status HiddenRule(absl::string_view id) {
+  return absl::NotFoundError(absl::StrCat("no rule with id '", id, "'"));
+}
+
 }  // namespace
+
+absl::StatusOr<newswatch::v1::WatchRule> RuleServiceImpl::GetOwnRule(
+    const grpc::ServerContext& context, const std::string& id) {
+  absl::StatusOr<auth::Principal> caller = CallerOf(authenticator_, context);
+  if (!caller.ok()) return caller.status();
+  absl::StatusOr<newswatch::v1::WatchRule> rule = catalog_.Get(id);
+  if (rule.ok() && !caller->Owns(rule->subscriber())) return HiddenRule(id);
+  return rule;
+}
 
 grpc::Status RuleServiceImpl::CreateRule(grpc::ServerContext* context,
                                          const newswatch::v1::CreateRuleRequest* request,
                                          newswatch::v1::WatchRule* response) {
+  absl::StatusOr<auth::Principal> caller = CallerOf(authenticator_, *context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  newswatch::v1::WatchRule wanted = request->rule();
+  // An analyst's rule is for its subscriber unless it names another.
+  if (wanted.subscriber().empty()) wanted.set_subscriber(caller->subscriber);
+  if (absl::Status s = auth::CheckOwnsSubscriber(*caller, wanted.subscriber(), "add rules for");
+      !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   std::optional<absl::Time> backfill_since;
   if (request->has_backfill_since()) {
     backfill_since = absl::FromUnixNanos(
         google::protobuf::util::TimeUtil::TimestampToNanoseconds(request->backfill_since()));
   }
   absl::StatusOr<newswatch::v1::WatchRule> rule =
-      catalog_.Create(request->rule(), backfill_since);
+      catalog_.Create(wanted, backfill_since);
   if (!rule.ok()) {
     if (std::optional<uint32_t> offset = rules::RuleErrorOffset(rule.status())) {
       context->AddTrailingMetadata("nw-rule-error-offset", std::to_string(*offset));
@@ -45,7 +71,7 @@ grpc::Status RuleServiceImpl::CreateRule(grpc::ServerContext* context,
 grpc::Status RuleServiceImpl::GetRule(grpc::ServerContext* context,
                                       const newswatch::v1::GetRuleRequest* request,
                                       newswatch::v1::WatchRule* response) {
-  absl::StatusOr<newswatch::v1::WatchRule> rule = catalog_.Get(request->id());
+  absl::StatusOr<newswatch::v1::WatchRule> rule = GetOwnRule(*context, request->id());
   if (!rule.ok()) return ToGrpcStatus(rule.status());
   *response = *std::move(rule);
   return grpc::Status::OK;
@@ -54,8 +80,18 @@ grpc::Status RuleServiceImpl::GetRule(grpc::ServerContext* context,
 grpc::Status RuleServiceImpl::ListRules(grpc::ServerContext* context,
                                         const newswatch::v1::ListRulesRequest* request,
                                         newswatch::v1::ListRulesResponse* response) {
-  absl::StatusOr<std::vector<newswatch::v1::WatchRule>> rules =
-      catalog_.List(request->subscriber());
+  absl::StatusOr<auth::Principal> caller = CallerOf(authenticator_, *context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  std::string subscriber = request->subscriber();
+  // Only an admin lists every subscriber's rules; an analyst gets its own.
+  if (caller->role != auth::Role::kAdmin) {
+    if (subscriber.empty()) subscriber = caller->subscriber;
+    if (absl::Status s = auth::CheckOwnsSubscriber(*caller, subscriber, "list the rules of");
+        !s.ok()) {
+      return ToGrpcStatus(s);
+    }
+  }
+  absl::StatusOr<std::vector<newswatch::v1::WatchRule>> rules = catalog_.List(subscriber);
   if (!rules.ok()) return ToGrpcStatus(rules.status());
   for (newswatch::v1::WatchRule& rule : *rules) *response->add_rules() = std::move(rule);
   return grpc::Status::OK;
@@ -64,6 +100,11 @@ grpc::Status RuleServiceImpl::ListRules(grpc::ServerContext* context,
 grpc::Status RuleServiceImpl::DeleteRule(grpc::ServerContext* context,
                                          const newswatch::v1::DeleteRuleRequest* request,
                                          newswatch::v1::DeleteRuleResponse* response) {
+  if (authenticator_ != nullptr) {
+    // Rules never change subscriber, so checking before deleting is exact.
+    absl::StatusOr<newswatch::v1::WatchRule> rule = GetOwnRule(*context, request->id());
+    if (!rule.ok()) return ToGrpcStatus(rule.status());
+  }
   return ToGrpcStatus(catalog_.Delete(request->id()));
 }
 

@@ -3,6 +3,7 @@
 #define NW_SERVER_RPC_RULE_SERVICE_H_
 
 #include "newswatch/v1/rule_service.grpc.pb.h"
+#include "server/auth/authenticator.h"
 #include "server/catalog/rule_catalog.h"
 
 namespace nw::rpc {
@@ -10,9 +11,19 @@ namespace nw::rpc {
 // Thin: proto -> RuleCatalog -> ToGrpcStatus. An invalid rule gives
 // INVALID_ARGUMENT whose message names the byte offset (spec §4), also sent
 // as trailing metadata "nw-rule-error-offset".
+//
+// With an `authenticator` (a token file), analysts see and change only their
+// own subscriber's rules: another subscriber's rule reads as NOT_FOUND, with
+// the message of a missing one, so its existence is not revealed; ListRules
+// without a subscriber lists the analyst's own. (Which roles may call each
+// method at all is checked before, by the TokenAuthProcessor.)
 class RuleServiceImpl final : public newswatch::v1::RuleService::Service {
  public:
-  explicit RuleServiceImpl(catalog::RuleCatalog& catalog) : catalog_(catalog) {}
+  // `authenticator` may be null (no token file: no restrictions); it must
+  // outlive the service.
+  explicit RuleServiceImpl(catalog::RuleCatalog& catalog,
+                           const auth::Authenticator* authenticator = nullptr)
+      : catalog_(catalog), authenticator_(authenticator) {}
 
   grpc::Status CreateRule(grpc::ServerContext* context,
                           const newswatch::v1::CreateRuleRequest* request,
@@ -30,7 +41,13 @@ class RuleServiceImpl final : public newswatch::v1::RuleService::Service {
                             newswatch::v1::ValidateRuleResponse* response) override;
 
  private:
+  // The rule `id` if the caller may see it; NotFound alike for a missing rule
+  // and another subscriber's.
+  absl::StatusOr<newswatch::v1::WatchRule> GetOwnRule(const grpc::ServerContext& context,
+                                                      const std::string& id);
+
   catalog::RuleCatalog& catalog_;
+  const auth::Authenticator* const authenticator_;
 };
 
 }  // namespace nw::rpc

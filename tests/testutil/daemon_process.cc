@@ -77,10 +77,15 @@ absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
     ssize_t n = read(out[0], buf, sizeof buf);
     if (n <= 0) break;  // the daemon exited
     seen.append(buf, n);
-    const size_t at = seen.find("listening on 127.0.0.1:");
-    const size_t eol = seen.find(' ', at + 23);
-    if (at != std::string::npos && eol != std::string::npos) {
-      if (!absl::SimpleAtoi(seen.substr(at + 23, eol - at - 23), &port)) port = 0;
+    // "listening on HOST:PORT " (HOST: 127.0.0.1, or 0.0.0.0 etc. when a
+    // test listens elsewhere).
+    const size_t at = seen.find("listening on ");
+    const size_t eol = at == std::string::npos ? at : seen.find(' ', at + 13);
+    if (eol != std::string::npos) {
+      const size_t colon = seen.rfind(':', eol);
+      if (colon < at || !absl::SimpleAtoi(seen.substr(colon + 1, eol - colon - 1), &port)) {
+        port = 0;
+      }
     }
   }
   // Keep draining stdout so the daemon never blocks on a full pipe.

@@ -1,0 +1,50 @@
+// File: server/auth/authenticator.h
+//
+// Authenticator: the per-call gate of newswatchd when it runs with a token
+// file. server/rpc/auth_processor runs CheckCall once per call, before any
+// service code (a grpc::AuthMetadataProcessor); the services then ask
+// Identify() who the (already admitted) caller is, to apply subscriber
+// ownership.
+//
+// Thread safety: immutable; call from any thread.
+#ifndef NW_SERVER_AUTH_AUTHENTICATOR_H_
+#define NW_SERVER_AUTH_AUTHENTICATOR_H_
+
+#include <optional>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "server/auth/principal.h"
+#include "server/auth/token_table.h"
+
+namespace nw::auth {
+
+class Authenticator {
+ public:
+  explicit Authenticator(TokenTable tokens) : tokens_(std::move(tokens)) {}
+
+  // Admits or refuses a call to `method` (the HTTP/2 path) that carried the
+  // `authorization` header value (nullopt: none). OK for public methods
+  // (health) whatever the header. Unauthenticated when the header is
+  // missing, not "Bearer <token>", or the token is not in the token file;
+  // PermissionDenied when the token's role may not call `method`
+  // (policy.h).
+  absl::Status CheckCall(absl::string_view method,
+                         std::optional<absl::string_view> authorization) const;
+
+  // The principal of a call's `authorization` header; Unauthenticated as in
+  // CheckCall when there is none or it is unknown.
+  absl::StatusOr<Principal> Identify(std::optional<absl::string_view> authorization) const;
+
+  size_t token_count() const { return tokens_.size(); }
+
+ private:
+  absl::StatusOr<const Principal*> Find(std::optional<absl::string_view> authorization) const;
+
+  const TokenTable tokens_;
+};
+
+}  // namespace nw::auth
+
+#endif  // NW_SERVER_AUTH_AUTHENTICATOR_H_

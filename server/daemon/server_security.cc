@@ -1,0 +1,119 @@
+#include "server/daemon/server_security.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "grpcpp/security/auth_metadata_processor.h"
+#include "server/auth/listen_policy.h"
+#include "server/auth/token_table.h"
+#include "server/rpc/auth_processor.h"
+
+namespace nw::daemon {
+namespace {
+
+// The contents of the PEM file given to `flag`, with errors naming both.
+absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view flag,
+                                    absl::string_view expected) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    const std::string what =
+        absl::StrCat("cannot read the ", flag, " file '", path, "': ", strerror(err));
+    if (err == ENOENT) return absl::NotFoundError(what);
+    if (err == EACCES) return absl::PermissionDeniedError(what);
+    return absl::InternalError(what);
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  // gRPC would only say that the server failed to start; say which file.
+  if (!absl::StrContains(text.str(), "-----BEGIN ") ||
+      !absl::StrContains(text.str(), expected)) {
+    return absl::InvalidArgumentError(absl::StrCat("the ", flag, " file '", path,
+                                                   "' holds no PEM ", expected));
+  }
+  return text.str();
+}
+
+absl::Status CheckTlsFlags(const DaemonConfig& config) {
+  if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls-cert and --tls-key go together: give both (TLS) or neither (plaintext)");
+  }
+  if (!config.tls_client_ca_file.empty() && config.tls_cert_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls-client-ca (verify client certificates) needs --tls-cert and --tls-key");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
+    const DaemonConfig& config) {
+  absl::StatusOr<std::string> cert = ReadPem(config.tls_cert_file, "--tls-cert", "CERTIFICATE");
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadPem(config.tls_key_file, "--tls-key", "PRIVATE KEY");
+  if (!key.ok()) return key.status();
+  const bool verify_clients = !config.tls_client_ca_file.empty();
+  grpc::SslServerCredentialsOptions options(
+      verify_clients ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+                     : GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  if (verify_clients) {
+    absl::StatusOr<std::string> ca =
+        ReadPem(config.tls_client_ca_file, "--tls-client-ca", "CERTIFICATE");
+    if (!ca.ok()) return ca.status();
+    options.pem_root_certs = *std::move(ca);
+  }
+  options.pem_key_cert_pairs.push_back({*std::move(key), *std::move(cert)});
+  return grpc::SslServerCredentials(options);
+}
+
+}  // namespace
+
+absl::StatusOr<ServerSecurity> BuildServerSecurity(const DaemonConfig& config) {
+  if (absl::Status s = CheckTlsFlags(config); !s.ok()) return s;
+  const bool tls = !config.tls_cert_file.empty();
+  const bool tokens = !config.token_file.empty();
+  if (absl::Status s = auth::CheckListenPolicy(
+          config.listen, {.tls = tls, .tokens = tokens, .insecure = config.insecure});
+      !s.ok()) {
+    return s;
+  }
+  ServerSecurity security;
+  if (tokens) {
+    absl::StatusOr<auth::TokenTable> table = auth::TokenTable::Load(config.token_file);
+    if (!table.ok()) {
+      return absl::Status(table.status().code(),
+                          absl::StrCat("--token-file: ", table.status().message()));
+    }
+    security.authenticator = std::make_shared<const auth::Authenticator>(*std::move(table));
+  }
+  if (tls) {
+    absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> creds = TlsCredentials(config);
+    if (!creds.ok()) return creds.status();
+    security.credentials = *std::move(creds);
+    security.summary = config.tls_client_ca_file.empty() ? "TLS" : "TLS with client certificates";
+  } else if (tokens) {
+    // The auth processor needs secure credentials; local credentials are
+    // plaintext on the wire and only accept loopback / unix-socket peers.
+    security.credentials = grpc::experimental::LocalServerCredentials(
+        auth::ClassifyListen(config.listen) == auth::ListenScope::kUnixSocket ? UDS : LOCAL_TCP);
+    security.summary = "plaintext (local only)";
+  } else {
+    security.credentials = grpc::InsecureServerCredentials();
+    security.summary = "plaintext";
+  }
+  if (security.authenticator != nullptr) {
+    security.credentials->SetAuthMetadataProcessor(
+        std::make_shared<rpc::TokenAuthProcessor>(security.authenticator));
+    absl::StrAppend(&security.summary, ", ", security.authenticator->token_count(),
+                    " bearer tokens");
+  } else {
+    absl::StrAppend(&security.summary, ", no authentication");
+  }
+  return security;
+}
+
+}  // namespace nw::daemon

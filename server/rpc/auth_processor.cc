@@ -1,0 +1,28 @@
+#include "server/rpc/auth_processor.h"
+
+#include <optional>
+
+#include "server/rpc/status_convert.h"
+
+namespace nw::rpc {
+namespace {
+
+std::optional<absl::string_view> Lookup(const grpc::AuthMetadataProcessor::InputMetadata& md,
+                                        absl::string_view key) {
+  auto it = md.find(grpc::string_ref(key.data(), key.size()));
+  if (it == md.end()) return std::nullopt;
+  return absl::string_view(it->second.data(), it->second.size());
+}
+
+}  // namespace
+
+grpc::Status TokenAuthProcessor::Process(const InputMetadata& auth_metadata,
+                                         grpc::AuthContext* context,
+                                         OutputMetadata* consumed_auth_metadata,
+                                         OutputMetadata* response_metadata) {
+  const std::optional<absl::string_view> path = Lookup(auth_metadata, ":path");
+  return ToGrpcStatus(
+      authenticator_->CheckCall(path.value_or(""), Lookup(auth_metadata, "authorization")));
+}
+
+}  // namespace nw::rpc
