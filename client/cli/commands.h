@@ -15,6 +15,7 @@ int RunRules(const std::vector<std::string>& args);   // rules_command.cc
 int RunWatch(const std::vector<std::string>& args);   // watch_command.cc
 int RunGet(const std::vector<std::string>& args);     // get_command.cc
 int RunToken(const std::vector<std::string>& args);   // token_command.cc
+int RunAdmin(const std::vector<std::string>& args);   // admin_command.cc
 
 }  // namespace nw::client::cli
 

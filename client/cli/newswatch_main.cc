@@ -28,6 +28,8 @@ constexpr char kUsage[] =
     "  get ARTICLE_ID              print a stored article as JSON\n"
     "  token new --role ROLE [--subscriber S] --name NAME\n"
     "                              make a bearer token and its token-file line\n"
+    "  admin checkpoint DIR        online backup of the data dir to DIR (on the\n"
+    "                              daemon's host; admin token)\n"
     "\n"
     "global flags (also accepted after the command):\n"
     "  --server HOST:PORT          newswatchd address (default 127.0.0.1:7373)\n"
@@ -68,6 +70,7 @@ int Main(int argc, char** argv) {
   if (command == "watch") return RunWatch(args);
   if (command == "get") return RunGet(args);
   if (command == "token") return RunToken(args);
+  if (command == "admin") return RunAdmin(args);
   if (command == "help") {
     std::cout << kUsage;
     return kExitOk;

@@ -47,7 +47,8 @@ NewswatchClient::NewswatchClient(std::shared_ptr<grpc::Channel> channel,
       ingest_(v1::IngestService::NewStub(channel_)),
       articles_(v1::ArticleService::NewStub(channel_)),
       rules_(v1::RuleService::NewStub(channel_)),
-      alerts_(v1::AlertService::NewStub(channel_)) {}
+      alerts_(v1::AlertService::NewStub(channel_)),
+      admin_(v1::AdminService::NewStub(channel_)) {}
 
 NewswatchClient::~NewswatchClient() = default;
 
@@ -105,6 +106,19 @@ absl::StatusOr<v1::Article> NewswatchClient::GetArticle(absl::string_view id) {
       FromGrpcStatus(articles_->GetArticle(&context, request, &article));
   if (!status.ok()) return status;
   return article;
+}
+
+absl::StatusOr<v1::CreateCheckpointResponse> NewswatchClient::CreateCheckpoint(
+    absl::string_view directory) {
+  grpc::ClientContext context;
+  PrepareUnary(context);
+  v1::CreateCheckpointRequest request;
+  request.set_directory(std::string(directory));
+  v1::CreateCheckpointResponse response;
+  absl::Status status =
+      FromGrpcStatus(admin_->CreateCheckpoint(&context, request, &response));
+  if (!status.ok()) return status;
+  return response;
 }
 
 absl::StatusOr<v1::WatchRule> NewswatchClient::CreateRule(

@@ -26,6 +26,7 @@
 #include "absl/time/time.h"
 #include "client/lib/channel.h"
 #include "grpcpp/channel.h"
+#include "newswatch/v1/admin_service.grpc.pb.h"
 #include "newswatch/v1/alert_service.grpc.pb.h"
 #include "newswatch/v1/article_service.grpc.pb.h"
 #include "newswatch/v1/ingest_service.grpc.pb.h"
@@ -109,6 +110,12 @@ class NewswatchClient {
   absl::Status Subscribe(const v1::SubscribeRequest& request,
                          SubscribeCallback on_response);
 
+  // --- AdminService ---
+  // A consistent copy of the daemon's data dir at `directory` (absolute, on
+  // the daemon's host, must not exist). Errors: INVALID_ARGUMENT,
+  // ALREADY_EXISTS, PERMISSION_DENIED without an admin token.
+  absl::StatusOr<v1::CreateCheckpointResponse> CreateCheckpoint(absl::string_view directory);
+
   const ClientOptions& options() const { return options_; }
 
  private:
@@ -123,6 +130,7 @@ class NewswatchClient {
   std::unique_ptr<v1::ArticleService::Stub> articles_;
   std::unique_ptr<v1::RuleService::Stub> rules_;
   std::unique_ptr<v1::AlertService::Stub> alerts_;
+  std::unique_ptr<v1::AdminService::Stub> admin_;
 };
 
 // One SubmitArticles stream: the caller's thread writes, a reader thread takes

@@ -56,6 +56,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
 
   d->ingest_service_ = std::make_unique<rpc::IngestServiceImpl>(*d->pipeline_, *d->stream_workers_);
   d->article_service_ = std::make_unique<rpc::ArticleServiceImpl>(*d->articles_);
+  d->admin_service_ = std::make_unique<rpc::AdminServiceImpl>(*d->db_);
   d->rule_service_ =
       std::make_unique<rpc::RuleServiceImpl>(*d->catalog_, d->security_.authenticator.get());
   d->alert_service_ =
@@ -79,6 +80,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.RegisterService(d->ingest_service_.get());
   builder.RegisterService(d->article_service_.get());
+  builder.RegisterService(d->admin_service_.get());
   builder.RegisterService(d->rule_service_.get());
   builder.RegisterService(d->alert_service_.get());
   builder.experimental().SetInterceptorCreators(d->obs_->InterceptorFactories());

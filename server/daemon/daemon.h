@@ -21,10 +21,11 @@
 #include "server/base/thread_pool.h"
 #include "server/catalog/rule_catalog.h"
 #include "server/daemon/daemon_config.h"
-#include "server/daemon/server_security.h"
 #include "server/daemon/observability.h"
+#include "server/daemon/server_security.h"
 #include "server/index/rule_registry.h"
 #include "server/ingest/ingest_pipeline.h"
+#include "server/rpc/admin_service.h"
 #include "server/rpc/alert_service.h"
 #include "server/rpc/article_service.h"
 #include "server/rpc/ingest_service.h"
@@ -61,9 +62,9 @@ class Daemon {
   void EnforceRetention(absl::Duration retention);
 
   base::RealClock clock_;
-  ServerSecurity security_;  // before the services, which use its authenticator
   // First in, last out: the log and the metrics registry everything reports to.
   std::unique_ptr<Observability> obs_;
+  ServerSecurity security_;  // before the services, which use its authenticator
   std::unique_ptr<storage::Db> db_;
   std::unique_ptr<storage::ArticleStore> articles_;
   std::unique_ptr<storage::AlertLog> alert_log_;
@@ -75,6 +76,7 @@ class Daemon {
   std::unique_ptr<base::ThreadPool> readers_;         // alert log catch-up
   std::unique_ptr<rpc::IngestServiceImpl> ingest_service_;
   std::unique_ptr<rpc::ArticleServiceImpl> article_service_;
+  std::unique_ptr<rpc::AdminServiceImpl> admin_service_;
   std::unique_ptr<rpc::RuleServiceImpl> rule_service_;
   std::unique_ptr<rpc::AlertServiceImpl> alert_service_;
   std::unique_ptr<grpc::Server> server_;

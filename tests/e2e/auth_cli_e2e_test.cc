@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -135,6 +136,28 @@ TEST(TokenCommandTest, RefusesIncompleteRoles) {
   r = testing::RunToExit({NW_CLI_BINARY, "token", "new", "--role", "root", "--name", "x"});
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.output, HasSubstr("--role must be ingest, analyst or admin"));
+}
+
+// Backups are the admin's: over TLS, `newswatch admin checkpoint` with an
+// analyst's or the ingest token is refused and writes nothing; with the
+// admin token it writes a checkpoint.
+TEST_F(AuthCliE2eTest, OnlyAdminMayCheckpoint) {
+  ASSERT_NO_FATAL_FAILURE(StartDaemon(/*tls=*/true));
+  const std::string target = data_dir_.path() + "-checkpoint";
+  for (const std::string& token : {tokens_.alice, tokens_.ingest}) {
+    testing::ExitResult r = testing::RunToExit(Cli({"--token", token, "admin", "checkpoint", target}));
+    EXPECT_NE(r.code, 0) << r.output;
+    EXPECT_THAT(r.output, HasSubstr("may not call AdminService/CreateCheckpoint; allowed roles: admin"));
+  }
+  testing::ExitResult r = testing::RunToExit(Cli({"admin", "checkpoint", target}));
+  EXPECT_THAT(r.output, HasSubstr("missing bearer token"));
+  EXPECT_EQ(access(target.c_str(), F_OK), -1) << "a refused checkpoint wrote " << target;
+
+  r = testing::RunToExit(Cli({"--token", tokens_.admin, "admin", "checkpoint", target}));
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("checkpoint " + target + ": articles up to sequence 0"));
+  EXPECT_EQ(access((target + "/CURRENT").c_str(), F_OK), 0) << "no RocksDB checkpoint in " << target;
+  std::filesystem::remove_all(target);
 }
 
 }  // namespace

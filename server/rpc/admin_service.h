@@ -1,0 +1,26 @@
+// File: server/rpc/admin_service.h
+#ifndef NW_SERVER_RPC_ADMIN_SERVICE_H_
+#define NW_SERVER_RPC_ADMIN_SERVICE_H_
+
+#include "newswatch/v1/admin_service.grpc.pb.h"
+#include "storage/db.h"
+
+namespace nw::rpc {
+
+// CreateCheckpoint: an online backup of the data dir (storage/checkpoint.h).
+// Thread safety: concurrent calls OK (each needs its own directory).
+class AdminServiceImpl final : public newswatch::v1::AdminService::Service {
+ public:
+  explicit AdminServiceImpl(storage::Db& db) : db_(db) {}
+
+  grpc::Status CreateCheckpoint(grpc::ServerContext* context,
+                                const newswatch::v1::CreateCheckpointRequest* request,
+                                newswatch::v1::CreateCheckpointResponse* response) override;
+
+ private:
+  storage::Db& db_;
+};
+
+}  // namespace nw::rpc
+
+#endif  // NW_SERVER_RPC_ADMIN_SERVICE_H_
