@@ -12,6 +12,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "server/base/duration.h"
 #include "server/config/config_file.h"
@@ -78,7 +79,17 @@ absl::flat_hash_set<std::string> DaemonSettings() {
 }
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("newswatchd: stores articles, matches watch rules, streams alerts");
+  absl::SetProgramUsageMessage(
+      "stores articles, matches watch rules, streams alerts.\n"
+      "Every flag can also be set in a TOML file given with --config "
+      "(deploy/newswatch.example.toml).");
+  // --help lists this file's flags (absl's default looks for a file named
+  // after the program).
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = [](absl::string_view file) {
+    return absl::EndsWith(file, "server/main.cc");
+  };
+  absl::SetFlagsUsageConfig(usage);
   std::vector<std::string> arg_storage;
   std::vector<char*> args = NormalizeFlagNames(argc, argv, arg_storage);
   // The config file first, so that flags on the command line override it.

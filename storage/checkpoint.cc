@@ -30,6 +30,11 @@ absl::StatusOr<CheckpointInfo> CreateCheckpoint(Db& db, const std::string& direc
                                        std::string(kLastSequenceKey), &value).ok()) {
     last_sequence = DecodeU64(value).value_or(0);
   }
+  if (!fs::is_directory(fs::path(directory).parent_path(), ec)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the parent of checkpoint directory ", directory,
+        " does not exist on the daemon's host; create it first"));
+  }
   rocksdb::Checkpoint* raw = nullptr;
   rocksdb::Status s = rocksdb::Checkpoint::Create(db.raw(), &raw);
   if (!s.ok()) return FromRocksStatus(s, "creating a checkpoint");

@@ -23,8 +23,9 @@ struct CheckpointInfo {
 // parent must). Ingest goes on meanwhile: the checkpoint holds every commit
 // that finished before the call and possibly some later ones, never part
 // of one (a commit is one WriteBatch).
-// Errors: InvalidArgument (empty or relative path), AlreadyExists, or the
-// filesystem's error as RocksDB reports it.
+// Errors: InvalidArgument (empty or relative path), AlreadyExists,
+// FailedPrecondition (the parent folder is missing), or the filesystem's
+// error as RocksDB reports it.
 absl::StatusOr<CheckpointInfo> CreateCheckpoint(Db& db, const std::string& directory);
 
 }  // namespace nw::storage

@@ -71,6 +71,9 @@ TEST_F(CheckpointE2eTest, BadDirectoriesAreRefusedWithWhatToFix) {
   s = Checkpoint(exists.path(), &made);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
   EXPECT_THAT(s.error_message(), HasSubstr("name a new one"));
+  s = Checkpoint(exists.path() + "/missing/ckpt", &made);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("create it first"));
 }
 
 }  // namespace
