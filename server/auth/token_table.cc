@@ -1,9 +1,5 @@
 #include "server/auth/token_table.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -12,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "server/auth/token_hash.h"
+#include "server/base/read_file.h"
 
 namespace nw::auth {
 namespace {
@@ -133,17 +130,9 @@ absl::StatusOr<TokenTable> TokenTable::Parse(absl::string_view text,
 }
 
 absl::StatusOr<TokenTable> TokenTable::Load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int err = errno;
-    const std::string what = absl::StrCat("cannot read token file '", path, "': ", strerror(err));
-    if (err == ENOENT) return absl::NotFoundError(what);
-    if (err == EACCES) return absl::PermissionDeniedError(what);
-    return absl::InternalError(what);
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return Parse(text.str(), path);
+  absl::StatusOr<std::string> text = base::ReadWholeFile(path, "token file");
+  if (!text.ok()) return text.status();
+  return Parse(*text, path);
 }
 
 const Principal* TokenTable::Find(absl::string_view token) const {

@@ -1,10 +1,6 @@
 #include "server/config/config_file.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -13,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "server/base/read_file.h"
 #include "toml++/toml.h"
 
 namespace nw::config {
@@ -53,18 +50,12 @@ absl::StatusOr<std::string> FlagText(const toml::node& value) {
 
 absl::Status ApplyConfigFile(const std::string& path,
                              const absl::flat_hash_set<std::string>& settings) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int err = errno;
-    const std::string why = absl::StrCat("cannot read config file ", path, ": ", std::strerror(err));
-    return err == EACCES ? absl::PermissionDeniedError(why) : absl::NotFoundError(why);
-  }
-  std::stringstream text;
-  text << in.rdbuf();
+  absl::StatusOr<std::string> text = base::ReadWholeFile(path, "config file");
+  if (!text.ok()) return text.status();
 
   toml::table table;
   try {
-    table = toml::parse(text.str(), path);
+    table = toml::parse(*text, path);
   } catch (const toml::parse_error& e) {
     return absl::InvalidArgumentError(
         absl::StrCat(Where(path, e.source()), "TOML syntax: ", std::string(e.description())));

@@ -1,15 +1,12 @@
 #include "server/daemon/server_security.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/security/auth_metadata_processor.h"
 #include "server/auth/listen_policy.h"
 #include "server/auth/token_table.h"
+#include "server/base/read_file.h"
 #include "server/rpc/auth_processor.h"
 
 namespace nw::daemon {
@@ -18,24 +15,15 @@ namespace {
 // The contents of the PEM file given to `flag`, with errors naming both.
 absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view flag,
                                     absl::string_view expected) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int err = errno;
-    const std::string what =
-        absl::StrCat("cannot read the ", flag, " file '", path, "': ", strerror(err));
-    if (err == ENOENT) return absl::NotFoundError(what);
-    if (err == EACCES) return absl::PermissionDeniedError(what);
-    return absl::InternalError(what);
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
+  absl::StatusOr<std::string> text =
+      base::ReadWholeFile(path, absl::StrCat("the ", flag, " file"));
+  if (!text.ok()) return text.status();
   // gRPC would only say that the server failed to start; say which file.
-  if (!absl::StrContains(text.str(), "-----BEGIN ") ||
-      !absl::StrContains(text.str(), expected)) {
+  if (!absl::StrContains(*text, "-----BEGIN ") || !absl::StrContains(*text, expected)) {
     return absl::InvalidArgumentError(absl::StrCat("the ", flag, " file '", path,
                                                    "' holds no PEM ", expected));
   }
-  return text.str();
+  return *std::move(text);
 }
 
 absl::Status CheckTlsFlags(const DaemonConfig& config) {

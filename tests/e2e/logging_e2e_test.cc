@@ -9,6 +9,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "server/base/read_file.h"
 #include "tests/testutil/daemon_process.h"
 #include "tests/testutil/e2e_client.h"
 
@@ -18,11 +19,9 @@ namespace {
 using ::testing::HasSubstr;
 namespace v1 = ::newswatch::v1;
 
+// The file's text; "" when it cannot be read (the assertions then say why).
 std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return base::ReadWholeFile(path, "file").value_or("");
 }
 
 // Every line of the log parsed; a line that is not a JSON object with

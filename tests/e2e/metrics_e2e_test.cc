@@ -17,6 +17,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "newswatch/v1/alert_service.grpc.pb.h"
+#include "server/base/read_file.h"
 #include "tests/testutil/daemon_process.h"
 #include "tests/testutil/e2e_client.h"
 #include "tests/testutil/http_client.h"
@@ -31,11 +32,9 @@ using testing::DaemonProcess;
 using testing::ScrapedMetrics;
 namespace v1 = ::newswatch::v1;
 
+// The file's text; "" when it cannot be read (the assertions then say why).
 std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return base::ReadWholeFile(path, "file").value_or("");
 }
 
 // The daemon logs "metrics_port=N" (text) when /metrics is up, before it
