@@ -2,8 +2,12 @@
 // is reported with file:line:col and sets nothing.
 #include "server/config/config_file.h"
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/time/time.h"
@@ -33,9 +37,17 @@ class ConfigFileTest : public ::testing::Test {
     absl::SetFlag(&FLAGS_cfg_heartbeat, absl::Seconds(15));
   }
   std::string Write(const std::string& text) {
-    const std::string path = ::testing::TempDir() + "/config_file_test.toml";
+    // One file per test and process: ctest runs these tests in parallel.
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    const std::string path = ::testing::TempDir() + "/config_file_test." + info->name() + "." +
+                             std::to_string(::getpid()) + "." +
+                             std::to_string(written_.size()) + ".toml";
+    written_.push_back(path);
     std::ofstream(path) << text;
     return path;
+  }
+  void TearDown() override {
+    for (const std::string& path : written_) std::remove(path.c_str());
   }
   void ExpectDefaults() {
     EXPECT_EQ(absl::GetFlag(FLAGS_cfg_listen), "127.0.0.1:7373");
@@ -43,6 +55,9 @@ class ConfigFileTest : public ::testing::Test {
     EXPECT_TRUE(absl::GetFlag(FLAGS_cfg_sync));
     EXPECT_EQ(absl::GetFlag(FLAGS_cfg_heartbeat), absl::Seconds(15));
   }
+
+ private:
+  std::vector<std::string> written_;
 };
 
 TEST_F(ConfigFileTest, SetsStringIntegerBooleanAndDurationSettings) {
