@@ -7,6 +7,7 @@ PACKAGES=(
   librocksdb-dev libabsl-dev libicu-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libtomlplusplus-dev
   libspdlog-dev libfmt-dev libcivetweb-dev  # the log (spdlog) and the /metrics HTTP server
+  libjemalloc-dev  # the daemon's allocator
   systemd
   libssl-dev openssl  # token hashing (libcrypto); openssl makes the tests' certificates
 )

@@ -1,6 +1,11 @@
 #include "storage/commit_batch.h"
 
+#include <algorithm>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/string_view.h"
 
 #include "storage/key_codec.h"
 #include "storage/rocks_status.h"
@@ -10,6 +15,7 @@ namespace nw::storage {
 absl::Status CommitArticles(Db& db, const std::vector<ArticleCommit>& commits) {
   rocksdb::WriteBatch batch;
   uint64_t last_sequence = 0;
+  std::vector<const newswatch::v1::Alert*> alerts;
   for (const ArticleCommit& commit : commits) {
     if (commit.article != nullptr) {
       const newswatch::v1::Article& article = *commit.article;
@@ -18,9 +24,23 @@ absl::Status CommitArticles(Db& db, const std::vector<ArticleCommit>& commits) {
       batch.Put(db.cf(Cf::kArticleIds), article.id(), seq_key);
       last_sequence = std::max(last_sequence, article.sequence());
     }
-    for (const newswatch::v1::Alert& alert : *commit.alerts) {
-      batch.Put(db.cf(Cf::kAlerts), AlertKey(alert.subscriber(), alert.cursor()),
-                alert.SerializeAsString());
+    for (const newswatch::v1::Alert& alert : *commit.alerts) alerts.push_back(&alert);
+  }
+  // In key order: the memtable's skip list keeps its last insert position, so
+  // ascending keys are found from there instead of from the top (memtable
+  // inserts were a third of ingest CPU when alerts went in article order).
+  std::sort(alerts.begin(), alerts.end(),
+            [](const newswatch::v1::Alert* a, const newswatch::v1::Alert* b) {
+              return std::pair<absl::string_view, uint64_t>(a->subscriber(), a->cursor()) <
+                     std::pair<absl::string_view, uint64_t>(b->subscriber(), b->cursor());
+            });
+  for (size_t i = 0; i < alerts.size(); ++i) {
+    const newswatch::v1::Alert& alert = *alerts[i];
+    batch.Put(db.cf(Cf::kAlerts), AlertKey(alert.subscriber(), alert.cursor()),
+              alert.SerializeAsString());
+    // One cursor key per subscriber and write (its last alert), not one per
+    // alert: each put is a memtable entry.
+    if (i + 1 == alerts.size() || alerts[i + 1]->subscriber() != alert.subscriber()) {
       batch.Put(db.cf(Cf::kMeta), CursorKey(alert.subscriber()), EncodeU64(alert.cursor()));
     }
   }
