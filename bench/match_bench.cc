@@ -24,6 +24,7 @@
 #include "absl/flags/parse.h"
 #include "bench/line_reader.h"
 #include "nlohmann/json.hpp"
+#include "server/index/df_cost_model.h"
 #include "server/index/rule_snapshot.h"
 #include "server/match/evaluator.h"
 #include "server/rules/parser.h"
@@ -32,6 +33,9 @@ ABSL_FLAG(std::string, rules, "", "rules JSONL ({id, subscriber, rule}); .gz acc
 ABSL_FLAG(std::string, articles, "", "articles JSONL (shared/data format); .gz accepted");
 ABSL_FLAG(size_t, limit, 0, "match only the first N articles (0: all)");
 ABSL_FLAG(int, threads, 1, "matching (and rule compiling) threads");
+ABSL_FLAG(size_t, df_sample, 2000,
+          "anchor rules by document frequency over the last N articles of --articles "
+          "(0: by the static, statistics-free estimate)");
 ABSL_FLAG(bool, brute_force, false, "evaluate every rule instead of using the index");
 ABSL_FLAG(std::string, check, "", "expected matches JSONL ({article_id, rules}); exit 1 "
           "on any difference");
@@ -238,9 +242,23 @@ int Run() {
   const double load_cpu_s = ProcessCpuSeconds() - cpu0;
   const size_t rss_rules = RssBytes();
   const size_t n_rules = rules.size();
+  // Document frequencies from a sample of "recent" articles: the file's last N.
+  std::shared_ptr<const index::DocumentFrequencyCostModel> df_costs;
+  if (const size_t n = absl::GetFlag(FLAGS_df_sample); n > 0 && !brute) {
+    const std::vector<Article> all =
+        ParseArticles(OrExit(ReadLines(absl::GetFlag(FLAGS_articles))));
+    index::DocumentFrequencyCostModel::Builder sample;
+    for (size_t i = all.size() - std::min(n, all.size()); i < all.size(); ++i) {
+      const match::AnalyzedArticle analyzed = Analyze(all[i]);
+      sample.Add(index::ArticleTerms::Collect(analyzed));
+    }
+    df_costs = std::move(sample).Build();
+    std::printf("anchor costs: document frequency over the last %zu articles (%zu words)\n",
+                df_costs->sample_articles(), df_costs->vocabulary());
+  }
   t = Clock::now();
   cpu0 = ProcessCpuSeconds();
-  const index::RuleSnapshot snapshot(std::move(rules), threads);
+  const index::RuleSnapshot snapshot(std::move(rules), threads, df_costs.get());
   const double build_s = Seconds(t);
   const double build_cpu_s = ProcessCpuSeconds() - cpu0;
   const size_t rss_index = RssBytes();
@@ -323,9 +341,15 @@ int Run() {
 }  // namespace nw::bench
 
 int main(int argc, char** argv) {
-  // Flag names are identifiers: accept the documented spelling --brute-force too.
+  // Flag names are identifiers: accept the documented spellings with dashes
+  // (--brute-force, --df-sample) too.
   for (int i = 1; i < argc; ++i) {
-    if (std::string_view(argv[i]) == "--brute-force") argv[i] = const_cast<char*>("--brute_force");
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg.substr(0, 2) != "--") continue;
+    for (char* c = argv[i] + 2; *c != '\0' && *c != '='; ++c) {
+      if (*c == '-') *c = '_';
+    }
   }
   absl::ParseCommandLine(argc, argv);
   return nw::bench::Run();

@@ -10,6 +10,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "server/base/log.h"
+#include "server/catalog/anchor_costs.h"
 #include "storage/retention.h"
 
 namespace nw::daemon {
@@ -31,6 +32,16 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   d->articles_ = std::make_unique<storage::ArticleStore>(*d->db_);
   d->alert_log_ = std::make_unique<storage::AlertLog>(*d->db_);
   d->registry_ = std::make_unique<index::RuleRegistry>();
+  // Before the rules are indexed: anchors by document frequency in recent news.
+  absl::StatusOr<std::shared_ptr<const index::DocumentFrequencyCostModel>> costs =
+      catalog::CostModelFromRecentArticles(*d->db_);
+  if (!costs.ok()) return costs.status();
+  if (*costs != nullptr) {
+    base::LogInfo("daemon", "anchor costs from document frequency",
+                  {{"sample_articles", absl::StrCat((*costs)->sample_articles())},
+                   {"words", absl::StrCat((*costs)->vocabulary())}});
+    d->registry_->SetCostModel(*std::move(costs));
+  }
   absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> cursors =
       d->alert_log_->LoadLastCursors();
   if (!cursors.ok()) return cursors.status();

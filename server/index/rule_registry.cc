@@ -17,8 +17,18 @@ std::shared_ptr<const RuleSnapshot> RuleRegistry::Current() const {
   return current_;
 }
 
+void RuleRegistry::SetCostModel(std::shared_ptr<const CostModel> costs) {
+  absl::MutexLock lock(&write_mu_);
+  costs_ = std::move(costs);
+}
+
 void RuleRegistry::Reset(std::vector<std::shared_ptr<const IndexedRule>> rules) {
-  std::shared_ptr<const RuleSegment> base = RuleSegment::Build(std::move(rules));
+  std::shared_ptr<const CostModel> costs;
+  {
+    absl::MutexLock lock(&write_mu_);
+    costs = costs_;
+  }
+  std::shared_ptr<const RuleSegment> base = RuleSegment::Build(std::move(rules), costs.get());
   absl::MutexLock lock(&write_mu_);
   ++generation_;  // a merge in flight started from older rules: drop its result
   merge_log_.clear();
@@ -68,7 +78,7 @@ void RuleRegistry::Publish() {
   for (const auto& [id, rule] : delta_) delta_rules.push_back(rule);
   auto next = std::make_shared<const RuleSnapshot>(
       base_, dead_count_ == 0 ? nullptr : std::make_shared<const Tombstones>(dead_),
-      dead_count_, RuleSegment::Build(std::move(delta_rules)));
+      dead_count_, RuleSegment::Build(std::move(delta_rules), costs_.get()));
   absl::MutexLock lock(&mu_);
   current_ = std::move(next);
 }
@@ -84,7 +94,7 @@ void RuleRegistry::MaybeMerge() {
   if (merging_ || delta_.size() < options_.max_delta) return;
   std::shared_ptr<const RuleSnapshot> from = Current();
   if (!options_.background_merge) {
-    InstallBase(RuleSegment::Build(from->rules()));
+    InstallBase(RuleSegment::Build(from->rules(), costs_.get()));
     ++merges_;
     Publish();
     return;
@@ -92,8 +102,9 @@ void RuleRegistry::MaybeMerge() {
   merging_ = true;
   merge_log_.clear();
   if (merge_thread_.joinable()) merge_thread_.join();  // finished: merging_ was false
-  merge_thread_ = std::thread([this, from = std::move(from), generation = generation_] {
-    FinishMerge(RuleSegment::Build(from->rules()), generation);
+  merge_thread_ = std::thread([this, from = std::move(from), generation = generation_,
+                               costs = costs_] {
+    FinishMerge(RuleSegment::Build(from->rules(), costs.get()), generation);
   });
 }
 

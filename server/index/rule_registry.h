@@ -61,6 +61,12 @@ class RuleRegistry {
   // Removes the rule with this id; false when there was none.
   bool Remove(absl::string_view id);
 
+  // Indexes built from now on (the next Reset, every delta, every merge) choose
+  // their anchors with `costs` (null: StaticCostModel, the default); rules
+  // already in the base keep their anchors until the next merge. Anchors only
+  // change which rules are candidates, never which match (rule_query.h).
+  void SetCostModel(std::shared_ptr<const CostModel> costs);
+
   // Blocks until no background merge is running (tests, benchmarks).
   void WaitForMerge();
   // Number of base merges installed so far.
@@ -90,6 +96,7 @@ class RuleRegistry {
   std::vector<Change> merge_log_ ABSL_GUARDED_BY(write_mu_);  // since merge began
   std::thread merge_thread_ ABSL_GUARDED_BY(write_mu_);
   uint64_t merges_ ABSL_GUARDED_BY(write_mu_) = 0;
+  std::shared_ptr<const CostModel> costs_ ABSL_GUARDED_BY(write_mu_);
 
   mutable absl::Mutex mu_;  // guards only the published pointer
   std::shared_ptr<const RuleSnapshot> current_ ABSL_GUARDED_BY(mu_);

@@ -27,8 +27,8 @@ std::shared_ptr<const IndexedRule> Alias(const std::shared_ptr<const RuleSegment
 RuleSnapshot::RuleSnapshot() : RuleSnapshot(std::vector<std::shared_ptr<const IndexedRule>>{}) {}
 
 RuleSnapshot::RuleSnapshot(std::vector<std::shared_ptr<const IndexedRule>> rules,
-                           int build_threads)
-    : base_(RuleSegment::Build(std::move(rules), nullptr, build_threads)),
+                           int build_threads, const CostModel* costs)
+    : base_(RuleSegment::Build(std::move(rules), costs, build_threads)),
       delta_(RuleSegment::Build({})) {}
 
 RuleSnapshot::RuleSnapshot(std::shared_ptr<const RuleSegment> base,

@@ -42,9 +42,10 @@ class RuleSnapshot {
  public:
   RuleSnapshot();
   // Indexes `rules` (any order; duplicate ids are the caller's bug) as one base,
-  // decomposing rules on `build_threads` threads.
+  // decomposing rules on `build_threads` threads. `costs` chooses anchors
+  // (nullptr: StaticCostModel); it is used only while building.
   explicit RuleSnapshot(std::vector<std::shared_ptr<const IndexedRule>> rules,
-                        int build_threads = 1);
+                        int build_threads = 1, const CostModel* costs = nullptr);
   // Composes a snapshot. `base` and `delta` must not be null; `dead` (may be null)
   // has a bit per base ordinal; no live rule id may appear in both segments.
   RuleSnapshot(std::shared_ptr<const RuleSegment> base,

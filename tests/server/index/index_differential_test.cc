@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "server/index/df_cost_model.h"
 #include "server/index/rule_registry.h"
 #include "server/match/evaluator.h"
 #include "tests/server/index/test_rules.h"
@@ -55,6 +56,39 @@ TEST(IndexDifferentialTest, RandomRulesMatchBruteForce) {
   }
   EXPECT_GT(matches, 1000u);               // the corpus does exercise matching
   EXPECT_LT(candidates, 100u * rules.size());  // and the index does filter
+}
+
+// Verifies index == brute force when anchors come from document frequencies
+// (the daemon's default once articles are stored): anchors change which rules
+// are candidates, never which match.
+TEST(IndexDifferentialTest, DocumentFrequencyAnchorsMatchBruteForce) {
+  RandomCorpus corpus(20261130);
+  const auto rules = RandomRules(corpus, 2000);
+  DocumentFrequencyCostModel::Builder sample;
+  for (int a = 0; a < 200; ++a) {
+    const match::AnalyzedArticle analyzed = corpus.Article().Analyze();
+    sample.Add(ArticleTerms::Collect(analyzed));
+  }
+  const auto costs = std::move(sample).Build();
+  const RuleSnapshot by_df(rules, 1, costs.get());
+  const RuleSnapshot by_length(rules);
+  uint64_t matches = 0, candidates_df = 0, candidates_length = 0;
+  for (int a = 0; a < 100; ++a) {
+    const testing::TestArticle article = corpus.Article();
+    const match::AnalyzedArticle analyzed = article.Analyze();
+    const MatchResult got = by_df.MatchWithStats(analyzed);
+    ASSERT_EQ(Ids(got.hits), BruteForce(rules, analyzed)) << "article " << a;
+    for (const RuleHit& hit : got.hits) {
+      EXPECT_EQ(std::vector<match::Highlight>(hit.highlights.begin(), hit.highlights.end()),
+                *match::Evaluate(*hit.rule->rule, analyzed));
+    }
+    matches += got.hits.size();
+    candidates_df += got.stats.candidates;
+    candidates_length += by_length.MatchWithStats(analyzed).stats.candidates;
+  }
+  EXPECT_GT(matches, 500u);
+  // The model was used: it anchors differently from the static estimate.
+  EXPECT_NE(candidates_df, candidates_length);
 }
 
 // Verifies index == brute force while rules are added, replaced and removed

@@ -1,0 +1,70 @@
+// Start-up anchor costs come from the newest stored articles, and only once
+// there are enough of them.
+#include "server/catalog/anchor_costs.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "storage/commit_batch.h"
+
+namespace nw::catalog {
+namespace {
+
+struct TempDir {
+  TempDir() {
+    std::string tmpl = ::testing::TempDir() + "/anchor_costs_XXXXXX";
+    path_ = mkdtemp(tmpl.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string path_;
+};
+
+// Stores articles 1..n; article i says "common" and, for i > n - 10, "recent".
+void Store(storage::Db& db, int n) {
+  std::vector<newswatch::v1::Article> articles(n);
+  std::vector<newswatch::v1::Alert> none;
+  std::vector<storage::ArticleCommit> commits;
+  for (int i = 0; i < n; ++i) {
+    articles[i].set_id("a-" + std::to_string(i + 1));
+    articles[i].set_sequence(i + 1);
+    articles[i].set_body(i >= n - 10 ? "common recent" : "common");
+    commits.push_back({&articles[i], &none});
+  }
+  ASSERT_TRUE(storage::CommitArticles(db, commits).ok());
+}
+
+index::Feature Term(const std::string& text) {
+  return index::Feature{.kind = index::FeatureKind::kTerm, .text = text};
+}
+
+TEST(AnchorCostsTest, SamplesTheNewestStoredArticles) {
+  TempDir dir;
+  auto db = storage::Db::Open({.path = dir.path_});
+  ASSERT_TRUE(db.ok()) << db.status();
+  Store(**db, 150);
+  auto model = CostModelFromRecentArticles(**db, /*max_articles=*/20, /*min_articles=*/5);
+  ASSERT_TRUE(model.ok()) << model.status();
+  ASSERT_NE(*model, nullptr);
+  EXPECT_EQ((*model)->sample_articles(), 20u);
+  // Half of the newest 20 say "recent"; all say "common".
+  EXPECT_NEAR((*model)->Cost(Term("recent")), 10.0 / 21, 0.01);
+  EXPECT_NEAR((*model)->Cost(Term("common")), 20.0 / 21, 0.01);
+}
+
+TEST(AnchorCostsTest, TooFewArticlesKeepTheStaticEstimate) {
+  TempDir dir;
+  auto db = storage::Db::Open({.path = dir.path_});
+  ASSERT_TRUE(db.ok()) << db.status();
+  auto empty = CostModelFromRecentArticles(**db);
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(*empty, nullptr);
+  Store(**db, 50);
+  auto few = CostModelFromRecentArticles(**db, 2000, 100);
+  ASSERT_TRUE(few.ok()) << few.status();
+  EXPECT_EQ(*few, nullptr);
+}
+
+}  // namespace
+}  // namespace nw::catalog
