@@ -59,6 +59,8 @@ ABSL_FLAG(absl::Duration, drain, absl::Seconds(10),
           "(ends after 1 s without one)");
 ABSL_FLAG(std::string, run_id, "", "article id prefix; default load<unix-ms>");
 ABSL_FLAG(int, rule_threads, 4, "concurrent CreateRule calls while setting up");
+ABSL_FLAG(uint32_t, max_batch, 256,
+          "SubscribeRequest.max_batch: alerts per message (1: one per message)");
 
 namespace nw::bench {
 namespace {
@@ -93,6 +95,7 @@ struct Run {
 
   std::atomic<size_t> alerts_received{0};
   std::atomic<size_t> heartbeats{0};
+  std::atomic<size_t> batches{0};  // messages that carried more than one alert
   std::atomic<size_t> connected{0};
   std::atomic<size_t> stream_failures{0};
   std::atomic<int64_t> last_alert_ns{0};
@@ -124,6 +127,7 @@ class SubscriberStream final
       : run_(run) {
     request_.set_subscriber(subscriber);
     request_.set_live_only(true);
+    request_.set_max_batch(absl::GetFlag(FLAGS_max_batch));
     stub.async()->Subscribe(&context_, &request_, this);
     StartRead(&response_);
     StartCall();
@@ -143,22 +147,28 @@ class SubscriberStream final
       ++run_.connected;
     }
     if (response_.has_alert()) {
-      const v1::Alert& alert = response_.alert();
-      ++run_.alerts_received;
-      run_.last_alert_ns = now;
-      const int64_t k = run_.ArticleNumber(alert.article_id());
-      if (k >= 0) {
-        const int64_t sent = run_.submit_ns[k].load();
-        if (sent > 0) run_.alert_latency.Add((now - sent) / 1000);
-      }
-      const int64_t created = alert.created_at().seconds() * 1'000'000'000 +
-                              alert.created_at().nanos();
-      if (created > 0) run_.commit_latency.Add((now - created) / 1000);
+      Received(response_.alert(), now);
+    } else if (response_.has_batch()) {
+      ++run_.batches;
+      for (const v1::Alert& alert : response_.batch().alerts()) Received(alert, now);
     } else {
       ++run_.heartbeats;
     }
     StartRead(&response_);
   }
+  void Received(const v1::Alert& alert, int64_t now) {
+    ++run_.alerts_received;
+    run_.last_alert_ns = now;
+    const int64_t k = run_.ArticleNumber(alert.article_id());
+    if (k >= 0) {
+      const int64_t sent = run_.submit_ns[k].load();
+      if (sent > 0) run_.alert_latency.Add((now - sent) / 1000);
+    }
+    const int64_t created = alert.created_at().seconds() * 1'000'000'000 +
+                            alert.created_at().nanos();
+    if (created > 0) run_.commit_latency.Add((now - created) / 1000);
+  }
+
   void OnDone(const grpc::Status& status) override {
     if (!status.ok() && status.error_code() != grpc::StatusCode::CANCELLED) {
       ++run_.stream_failures;
@@ -378,6 +388,7 @@ int Main(int argc, char** argv) {
   report["subscriber_streams_connected"] = connected_at_end;
   report["subscriber_stream_failures"] = run.stream_failures.load();
   report["alerts_received"] = run.alerts_received.load();
+  report["alert_batches_received"] = run.batches.load();
   report["alerts_per_s"] = alert_s > 0 ? run.alerts_received / alert_s : 0.0;
   report["ingest_to_alert_p50_ms"] = Ms(run.alert_latency.Percentile(50));
   report["ingest_to_alert_p99_ms"] = Ms(run.alert_latency.Percentile(99));

@@ -33,6 +33,9 @@ bool IsPermanentSubscribeError(const absl::Status& status) {
 
 namespace {
 
+// Alerts per message asked of the server (SubscribeRequest.max_batch).
+constexpr uint32_t kSubscribeMaxBatch = 256;
+
 // A fresh channel per attempt, with its own subchannel pool, so that gRPC's
 // own reconnect backoff (up to 2 minutes by default) never delays ours.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> NewSubscribeChannel(
@@ -140,6 +143,8 @@ AlertSubscription::AttemptResult AlertSubscription::Attempt(
     if (stopping_) return {Outcome::kStopped, absl::OkStatus()};
     request.set_from_cursor(last_cursor_);
     request.set_live_only(live_only_);
+    // Alerts that are ready together arrive as one message.
+    request.set_max_batch(kSubscribeMaxBatch);
     context_ = &context;
     last_activity_ = absl::Now();
     idle_cancelled_ = false;
@@ -163,19 +168,25 @@ AlertSubscription::AttemptResult AlertSubscription::Attempt(
           last_cursor_ = response.heartbeat().last_cursor();
         } else if (response.has_alert()) {
           last_cursor_ = response.alert().cursor() - 1;
+        } else if (response.has_batch() && !response.batch().alerts().empty()) {
+          last_cursor_ = response.batch().alerts(0).cursor() - 1;
         }
       }
       last = last_cursor_;
     }
-    if (!response.has_alert()) continue;  // heartbeats: liveness only
-    const v1::Alert& alert = response.alert();
-    if (alert.cursor() <= last) continue;  // never hand one over twice
-    if (!on_alert(alert)) {
-      caller_stopped = true;
-      break;
+    // Heartbeats: liveness only. A batch is consecutive alerts in cursor order.
+    const v1::Alert* single = response.has_alert() ? &response.alert() : nullptr;
+    const int count = single != nullptr ? 1 : response.batch().alerts_size();
+    for (int i = 0; i < count && !caller_stopped; ++i) {
+      const v1::Alert& alert = single != nullptr ? *single : response.batch().alerts(i);
+      if (alert.cursor() <= last) continue;  // never hand one over twice
+      if (!on_alert(alert)) {
+        caller_stopped = true;
+        break;
+      }
+      absl::MutexLock lock(&mu_);
+      last_cursor_ = last = alert.cursor();
     }
-    absl::MutexLock lock(&mu_);
-    last_cursor_ = alert.cursor();
   }
   if (caller_stopped) {
     context.TryCancel();

@@ -134,10 +134,16 @@ void AlertStream::PumpLocked() {
   if (!queue_.empty()) {
     writing_ = true;
     last_write_ = absl::Now();
-    next_cursor_ = queue_.front().cursor() + 1;
-    sink_->StartAlertWrite(queue_.front());
-    if (metrics_) metrics_->delivered.Increment();
-    PopLocked();
+    const size_t n = std::min(queue_.size(), std::max<size_t>(options_.max_batch, 1));
+    std::vector<newswatch::v1::Alert> alerts;
+    alerts.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      alerts.push_back(std::move(queue_.front()));
+      PopLocked();
+    }
+    next_cursor_ = alerts.back().cursor() + 1;
+    if (metrics_) metrics_->delivered.Increment(n);
+    sink_->StartAlertsWrite(std::move(alerts));
     return;
   }
   if (lagging_ && !reading_) {

@@ -38,9 +38,10 @@ namespace nw::alerts {
 class AlertSink {
  public:
   virtual ~AlertSink() = default;
-  // Starts sending `alert`; the transport calls AlertStream::OnWriteDone when
-  // it is sent. At most one write is outstanding.
-  virtual void StartAlertWrite(const newswatch::v1::Alert& alert) = 0;
+  // Starts sending `alerts` (1 to AlertStreamOptions::max_batch consecutive
+  // alerts, in cursor order) as one message; the transport calls
+  // AlertStream::OnWriteDone when it is sent. At most one write is outstanding.
+  virtual void StartAlertsWrite(std::vector<newswatch::v1::Alert> alerts) = 0;
   // Starts sending a heartbeat carrying the subscriber's last committed
   // cursor; completion is reported through OnWriteDone like an alert's.
   virtual void StartHeartbeatWrite(uint64_t last_cursor) = 0;
@@ -54,6 +55,10 @@ struct AlertStreamOptions {
   size_t max_queued_alerts = 1024;
   // Alerts read from the log per catch-up read. Default: 256.
   size_t catch_up_batch = 256;
+  // Alerts per write: the ready ones go out together, up to this many (a
+  // reader catching up or a burst costs one message, not one per alert).
+  // Default: 1 (one alert per message).
+  size_t max_batch = 1;
 };
 
 class AlertStream : public std::enable_shared_from_this<AlertStream> {

@@ -36,6 +36,12 @@ struct IngestPipeline::CommitRequest {
   absl::Notification done;
 };
 
+struct IngestPipeline::PublishJob {
+  std::vector<Alert> alerts;  // committed, for the hub; empty when the write failed
+  std::vector<CommitRequest*> requests;
+  absl::Status written;
+};
+
 absl::StatusOr<std::unique_ptr<IngestPipeline>> IngestPipeline::Create(
     storage::Db& db, const index::RuleRegistry& rules, alerts::SubscriptionHub& hub,
     absl::flat_hash_map<std::string, uint64_t> last_cursors, IngestOptions options,
@@ -62,6 +68,7 @@ IngestPipeline::IngestPipeline(storage::Db& db, const index::RuleRegistry& rules
       metrics_(options.metrics ? *options.metrics : *own_metrics_),
       last_sequence_(last_sequence),
       last_cursors_(std::move(last_cursors)),
+      publisher_([this] { PublishLoop(); }),
       committer_([this] { CommitLoop(); }) {}
 
 IngestPipeline::~IngestPipeline() {
@@ -70,6 +77,11 @@ IngestPipeline::~IngestPipeline() {
     stopping_ = true;
   }
   committer_.join();
+  {
+    absl::MutexLock lock(&publish_mu_);
+    publish_stopping_ = true;
+  }
+  publisher_.join();
 }
 
 absl::StatusOr<IngestPipeline::Prepared> IngestPipeline::Prepare(
@@ -267,22 +279,47 @@ void IngestPipeline::CommitGroup(const std::vector<CommitRequest*>& group) {
     metrics_.commit_seconds.Observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
+  PublishJob job{.requests = group, .written = written};
   if (written.ok()) {
     last_sequence_ = sequence;
     for (const auto& [subscriber, cursor] : cursors) last_cursors_[subscriber] = cursor;
-    // Commit, then notify: streams only ever see durable alerts.
-    std::vector<Alert> published;
+    // Commit, then publish: streams only ever see durable alerts. The callers
+    // wait on `done` and read only their results (and the count of their
+    // alerts), so the alerts move to the hub instead of being copied.
     for (const storage::ArticleCommit& commit : commits) {
-      published.insert(published.end(), commit.alerts->begin(), commit.alerts->end());
+      auto& alerts = *const_cast<std::vector<Alert>*>(commit.alerts);
+      for (Alert& alert : alerts) job.alerts.push_back(std::move(alert));
     }
-    hub_.Publish(published);
   } else {
     // Nothing was written: the counters stay where they were.
     for (const auto& [request, i] : committed) (*request->results)[i] = written;
   }
-  for (CommitRequest* request : group) {
-    if (request->kind == CommitRequest::Kind::kAlerts) request->status = written;
-    request->done.Notify();
+  absl::MutexLock lock(&publish_mu_);
+  publish_queue_.push_back(std::move(job));
+}
+
+void IngestPipeline::PublishLoop() {
+  while (true) {
+    std::deque<PublishJob> jobs;
+    {
+      absl::MutexLock lock(&publish_mu_);
+      publish_mu_.Await(absl::Condition(
+          +[](IngestPipeline* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->publish_mu_) {
+            return p->publish_stopping_ || !p->publish_queue_.empty();
+          },
+          this));
+      if (publish_queue_.empty()) return;  // stopping, and nothing left
+      jobs.swap(publish_queue_);
+    }
+    // In commit order; a request completes only once its alerts are offered
+    // to the streams, so an acknowledged article's alerts are live.
+    for (PublishJob& job : jobs) {
+      if (!job.alerts.empty()) hub_.Publish(job.alerts);
+      for (CommitRequest* request : job.requests) {
+        if (request->kind == CommitRequest::Kind::kAlerts) request->status = job.written;
+        request->done.Notify();
+      }
+    }
   }
 }
 

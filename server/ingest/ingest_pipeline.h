@@ -8,7 +8,10 @@
 // match pool). Commits run on one committer thread, which takes every
 // request queued while the previous write was syncing and writes them as one
 // WriteBatch: concurrent submissions share one WAL sync (group commit), and
-// sequence numbers, cursors and publish order are one order.
+// sequence numbers, cursors and publish order are one order. A publisher
+// thread then hands each written group's alerts to the subscription hub and
+// only then completes its requests: handing alerts to gRPC streams does
+// socket writes inline, which must not hold up the next group's commit.
 //
 // Thread safety: all public methods may be called concurrently.
 #ifndef NW_SERVER_INGEST_INGEST_PIPELINE_H_
@@ -108,6 +111,8 @@ class IngestPipeline {
   void CommitAndWait(CommitRequest& request);
   void CommitLoop();
   void CommitGroup(const std::vector<CommitRequest*>& group);
+  struct PublishJob;  // a written group: its alerts and its requests
+  void PublishLoop();
 
   // Constant after construction.
   storage::Db& db_;
@@ -132,7 +137,13 @@ class IngestPipeline {
   uint64_t last_sequence_;
   absl::flat_hash_map<std::string, uint64_t> last_cursors_;
 
-  std::thread committer_;  // last: started when everything above exists
+  absl::Mutex publish_mu_;
+  std::deque<PublishJob> publish_queue_ ABSL_GUARDED_BY(publish_mu_);
+  bool publish_stopping_ ABSL_GUARDED_BY(publish_mu_) = false;
+
+  // Last: started when everything above exists.
+  std::thread publisher_;
+  std::thread committer_;
 };
 
 }  // namespace nw::ingest

@@ -1,6 +1,10 @@
 #include "server/rpc/alert_service.h"
 
+#include <algorithm>
 #include <memory>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
 
 #include "server/auth/policy.h"
 #include "server/catalog/rule_catalog.h"
@@ -11,6 +15,9 @@ namespace nw::rpc {
 namespace {
 
 using newswatch::v1::SubscribeResponse;
+
+// SubscribeRequest.max_batch above this is refused (alert_service.proto).
+constexpr uint32_t kMaxBatch = 1024;
 
 // Bridges one gRPC stream and its AlertStream (architecture: one write in
 // flight, Finish on failure, delete in OnDone, nothing blocking in reactions).
@@ -24,8 +31,15 @@ class AlertStreamReactor final : public grpc::ServerWriteReactor<SubscribeRespon
   }
 
   // AlertSink (called with the stream's mutex held).
-  void StartAlertWrite(const newswatch::v1::Alert& alert) override {
-    *response_.mutable_alert() = alert;
+  void StartAlertsWrite(std::vector<newswatch::v1::Alert> alerts) override {
+    if (alerts.size() == 1) {
+      *response_.mutable_alert() = std::move(alerts.front());
+    } else {
+      auto* batch = response_.mutable_batch()->mutable_alerts();
+      batch->Clear();
+      batch->Reserve(static_cast<int>(alerts.size()));
+      for (newswatch::v1::Alert& alert : alerts) *batch->Add() = std::move(alert);
+    }
     StartWrite(&response_);
   }
   void StartHeartbeatWrite(uint64_t last_cursor) override {
@@ -68,8 +82,13 @@ grpc::ServerWriteReactor<SubscribeResponse>* AlertServiceImpl::Subscribe(
       !s.ok()) {
     return new RefusedStream(s);
   }
-  auto stream = std::make_shared<alerts::AlertStream>(request->subscriber(),
-                                                      request->from_cursor(), log_, readers_);
+  if (request->max_batch() > kMaxBatch) {
+    return new RefusedStream(absl::InvalidArgumentError(
+        absl::StrCat("max_batch ", request->max_batch(), " is over the limit of ", kMaxBatch)));
+  }
+  auto stream = std::make_shared<alerts::AlertStream>(
+      request->subscriber(), request->from_cursor(), log_, readers_,
+      alerts::AlertStreamOptions{.max_batch = std::max<size_t>(request->max_batch(), 1)});
   if (absl::Status s = hub_.Register(stream, request->live_only(), max_streams_); !s.ok()) {
     return new RefusedStream(s);
   }

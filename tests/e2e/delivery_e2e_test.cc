@@ -116,6 +116,63 @@ TEST_F(DeliveryE2eTest, SlowReaderNeitherBlocksIngestNorLosesAlerts) {
   slow->Finish().IgnoreError();
 }
 
+// Verifies that a client asking for batches gets alerts that are ready
+// together (here: a replay from the log) several per message, each batch
+// consecutive, and overall every alert once in cursor order; and that a
+// max_batch over the limit is refused with what to fix.
+TEST_F(DeliveryE2eTest, BatchedStreamCarriesEveryAlertInOrderInFewerMessages) {
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
+  v1::WatchRule rule;
+  ASSERT_TRUE(client_->CreateRule("batched", "pipeline", &rule).ok());
+  constexpr int kArticles = 100;
+  std::vector<v1::Article> articles = PipelineArticles("batch", kArticles);
+  ASSERT_EQ(client_->SubmitAll(articles).size(), static_cast<size_t>(kArticles));
+
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  v1::SubscribeRequest req;
+  req.set_subscriber("batched");
+  req.set_max_batch(16);
+  auto reader = client_->alerts().Subscribe(&ctx, req);
+  v1::SubscribeResponse resp;
+  uint64_t expect = 1;
+  int messages = 0, batches = 0;
+  while (expect <= kArticles && reader->Read(&resp)) {
+    if (resp.has_heartbeat()) continue;
+    ++messages;
+    std::vector<v1::Alert> alerts;
+    if (resp.has_alert()) {
+      alerts.push_back(resp.alert());
+    } else {
+      ASSERT_TRUE(resp.has_batch());
+      ASSERT_GE(resp.batch().alerts_size(), 2);  // a lone alert comes as `alert`
+      ASSERT_LE(resp.batch().alerts_size(), 16);
+      ++batches;
+      alerts.assign(resp.batch().alerts().begin(), resp.batch().alerts().end());
+    }
+    for (const v1::Alert& alert : alerts) {
+      ASSERT_EQ(alert.cursor(), expect);
+      ASSERT_EQ(alert.article_id(), articles[expect - 1].id());
+      ++expect;
+    }
+  }
+  EXPECT_EQ(expect, static_cast<uint64_t>(kArticles + 1));
+  EXPECT_GT(batches, 0);
+  EXPECT_LE(messages, kArticles / 2);  // replayed 16 at a time, not one by one
+  ctx.TryCancel();
+  reader->Finish().IgnoreError();
+
+  grpc::ClientContext too_big_ctx;
+  v1::SubscribeRequest too_big = req;
+  too_big.set_max_batch(5000);
+  auto refused = client_->alerts().Subscribe(&too_big_ctx, too_big);
+  while (refused->Read(&resp)) {
+  }
+  const grpc::Status status = refused->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("max_batch 5000 is over the limit"));
+}
+
 // Verifies that an idle stream carries heartbeats at the configured interval.
 TEST_F(DeliveryE2eTest, IdleStreamCarriesHeartbeats) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon({"--heartbeat_interval=100ms"}));
