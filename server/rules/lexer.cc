@@ -1,5 +1,7 @@
 #include "server/rules/lexer.h"
 
+#include <algorithm>
+
 #include "server/rules/rule_error.h"
 #include "unicode/uchar.h"
 #include "unicode/utf8.h"
@@ -16,13 +18,15 @@ TokenKind KeywordKind(std::string_view word) {
 }
 
 // N of "NEAR/N", or -1 unless it is a decimal integer in 1..100.
+// N's value decides (spec §2: "N is an integer 1..100"), however it is
+// written: NEAR/007 and NEAR/0100 are 7 and 100, NEAR/0 and NEAR/101 errors.
 int NearDistance(std::string_view word) {
   std::string_view digits = word.substr(5);
-  if (digits.empty() || digits.size() > 3) return -1;
+  if (digits.empty()) return -1;
   int n = 0;
   for (char c : digits) {
     if (c < '0' || c > '9') return -1;
-    n = n * 10 + (c - '0');
+    n = std::min(n * 10 + (c - '0'), 1000);  // saturates: no overflow on long inputs
   }
   return n >= 1 && n <= 100 ? n : -1;
 }

@@ -93,6 +93,12 @@ TEST(ParserErrorsTest, Fields) {
 TEST(ParserErrorsTest, Near) {
   EXPECT_EQ(ErrorAt("a NEAR/0 b"), 2);
   EXPECT_EQ(ErrorAt("a NEAR/101 b"), 2);
+  // N's value decides, however many digits spell it.
+  EXPECT_EQ(ErrorAt("a NEAR/000 b"), 2);
+  EXPECT_EQ(ErrorAt("a NEAR/0101 b"), 2);
+  EXPECT_EQ(ErrorAt("a NEAR/99999999999999999999 b"), 2);
+  EXPECT_EQ(ErrorAt("a NEAR/007 b"), -1);
+  EXPECT_EQ(ErrorAt("a NEAR/0100 b"), -1);
   EXPECT_EQ(ErrorAt("a NEAR/x b"), 2);
   EXPECT_EQ(ErrorAt("a NEAR/ b"), 2);
   EXPECT_EQ(ErrorAt("a NEAR/3 b NEAR/3 c"), 11);
