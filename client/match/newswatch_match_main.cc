@@ -3,7 +3,8 @@
 //   newswatch-match --rule 'RULE' ARTICLE.json
 //       Prints {"match": bool, "highlights": [[field, begin, end], ...]} or
 //       {"error": message, "offset": N}. Exit 0 (match or not), 2 (rule error),
-//       1 (usage or I/O error).
+//       1 (usage or I/O error), 3 (internal: the daemon's rule index and the
+//       exact evaluator disagree; every result is computed both ways).
 //   newswatch-match --cases FILE.jsonl
 //       Runs conformance cases (format of tests/data/conformance.jsonl), prints each
 //       failure and then "N passed, N failed". Exit 1 if any case failed.
@@ -17,6 +18,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "nlohmann/json.hpp"
+#include "server/index/rule_snapshot.h"
 #include "server/match/analyzed_article.h"
 #include "server/match/evaluator.h"
 #include "server/rules/parser.h"
@@ -94,6 +96,23 @@ ordered_json RunRule(const std::string& rule_text, const json& article,
   auto analyzed = nw::match::AnalyzedArticle::Analyze(ArticleFromJson(article));
   auto highlights = nw::match::Evaluate(**rule, analyzed);
   *exit_code = 0;
+  // The daemon matches through the rule index (presearch, then exact
+  // verification or highlights from the filter): it must agree exactly.
+  const nw::index::RuleSnapshot snapshot(
+      {std::make_shared<const nw::index::IndexedRule>(
+          nw::index::IndexedRule{"rule", "tester", *rule})});
+  const nw::index::MatchResult indexed = snapshot.MatchWithStats(analyzed);
+  const bool agree =
+      indexed.hits.size() == (highlights.has_value() ? 1u : 0u) &&
+      (indexed.hits.empty() ||
+       std::vector<nw::match::Highlight>(indexed.hits[0].highlights.begin(),
+                                         indexed.hits[0].highlights.end()) == *highlights);
+  if (!agree) {
+    *exit_code = 3;
+    return ordered_json{{"error", "internal: the rule index and the evaluator disagree"},
+                        {"evaluator_match", highlights.has_value()},
+                        {"index_match", !indexed.hits.empty()}};
+  }
   ordered_json out = {{"match", highlights.has_value()},
                       {"highlights", ordered_json::array()}};
   if (highlights.has_value()) {
@@ -133,6 +152,7 @@ bool RunCase(const json& c, ordered_json* actual) {
   int exit_code = 0;
   *actual = RunRule(rule_text, c.contains("article") ? c["article"] : json::object(),
                     &exit_code);
+  if (exit_code == 3) return false;  // index and evaluator disagree
   if (c.contains("error_offset")) {
     return actual->contains("offset") &&
            json::parse((*actual)["offset"].dump()) == c["error_offset"];
