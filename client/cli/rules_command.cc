@@ -1,8 +1,9 @@
-// newswatch rules add|list|rm|validate
+// newswatch rules add|list|get|rm|validate
 #include <iostream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "client/cli/cli_common.h"
 #include "client/cli/commands.h"
 #include "client/lib/text_render.h"
@@ -19,6 +20,8 @@ constexpr char kRulesUsage[] =
     "      prints how many alerts that made\n"
     "  newswatch rules list [--subscriber S]\n"
     "      one rule a line: id, subscriber, label, query (tab-separated)\n"
+    "  newswatch rules get ID\n"
+    "      the rule: id, subscriber, label, query, canonical form, created\n"
     "  newswatch rules rm ID\n"
     "  newswatch rules validate 'RULE'\n"
     "      prints 'ok: <canonical>', or the error and where it is (exit 1)\n";
@@ -114,6 +117,30 @@ int RulesList(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
+int RulesGet(const std::vector<std::string>& args) {
+  CommandArgs cmd = ParseCommandArgs(args, {}, "usage: newswatch rules get ID\n");
+  if (cmd.exit_code >= 0) return cmd.exit_code;
+  if (cmd.parsed.positional.size() != 1) {
+    return UsageError("rules get takes one rule ID", kRulesUsage);
+  }
+  auto client = ConnectOrReport(cmd.parsed);
+  if (client == nullptr) return kExitFailure;
+  const std::string& id = cmd.parsed.positional[0];
+  absl::StatusOr<v1::WatchRule> rule = client->GetRule(id);
+  if (!rule.ok()) return Fail("get rule " + id, rule.status());
+  std::cout << "id:         " << rule->id() << "\n"
+            << "subscriber: " << rule->subscriber() << "\n"
+            << "label:      " << (rule->label().empty() ? "-" : OneLine(rule->label())) << "\n"
+            << "query:      " << OneLine(rule->query()) << "\n"
+            << "canonical:  " << OneLine(rule->canonical()) << "\n"
+            << "created:    "
+            << absl::FormatTime(absl::RFC3339_sec,
+                                absl::FromUnixSeconds(rule->created_at().seconds()),
+                                absl::UTCTimeZone())
+            << std::endl;
+  return kExitOk;
+}
+
 int RulesRemove(const std::vector<std::string>& args) {
   CommandArgs cmd =
       ParseCommandArgs(args, {}, "usage: newswatch rules rm ID\n");
@@ -166,6 +193,7 @@ int RunRules(const std::vector<std::string>& args) {
   }
   if (sub == "add") return RulesAdd(rest);
   if (sub == "list" || sub == "ls") return RulesList(rest);
+  if (sub == "get" || sub == "show") return RulesGet(rest);
   if (sub == "rm" || sub == "delete") return RulesRemove(rest);
   if (sub == "validate") return RulesValidate(rest);
   if (sub.empty()) {

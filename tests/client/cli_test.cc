@@ -250,5 +250,28 @@ TEST_F(CliTest, RulesAddBackfill) {
   EXPECT_THAT(bad.Err(), HasSubstr("--backfill"));
 }
 
+TEST_F(CliTest, RulesGetShowsOneRuleAndNotFoundFails) {
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
+  Cli add(work_.path(), {"--server", daemon_->address(), "rules", "add", "--subscriber",
+                         "desk", "--label", "energy", "crude AND (OPEC OR opec*)"});
+  ASSERT_EQ(add.Wait(), 0) << add.Err();
+  const std::string id = add.Lines().at(0).substr(0, add.Lines().at(0).find('\t'));
+
+  Cli get(work_.path(), {"--server", daemon_->address(), "rules", "get", id});
+  EXPECT_EQ(get.Wait(), 0) << get.Err();
+  const std::vector<std::string> lines = get.Lines();
+  ASSERT_EQ(lines.size(), 6u);
+  EXPECT_EQ(lines[0], "id:         " + id);
+  EXPECT_EQ(lines[1], "subscriber: desk");
+  EXPECT_EQ(lines[2], "label:      energy");
+  EXPECT_EQ(lines[3], "query:      crude AND (OPEC OR opec*)");
+  EXPECT_THAT(lines[4], HasSubstr("canonical:  crude AND (opec OR opec*)"));
+  EXPECT_THAT(lines[5], HasSubstr("created:    20"));
+
+  Cli missing(work_.path(), {"--server", daemon_->address(), "rules", "get", "r-404"});
+  EXPECT_EQ(missing.Wait(), 1);
+  EXPECT_THAT(missing.Err(), HasSubstr("r-404"));
+}
+
 }  // namespace
 }  // namespace nw::client
