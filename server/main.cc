@@ -1,5 +1,5 @@
 // newswatchd: the newswatch daemon. Flags -> DaemonConfig -> Daemon; then
-// waits for SIGINT/SIGTERM and shuts down cleanly.
+// waits for SIGINT/SIGTERM and shuts down cleanly; SIGHUP reloads the token file.
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
@@ -103,11 +103,13 @@ int main(int argc, char** argv) {
   }
   absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
 
-  // Block the stop signals before any thread starts, then wait for them here.
+  // Block the signals before any thread starts, then wait for them here:
+  // SIGINT/SIGTERM stop, SIGHUP reloads the token file.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   nw::daemon::DaemonConfig config;
@@ -151,7 +153,16 @@ int main(int argc, char** argv) {
             << config.data_dir << ", " << (*daemon)->rule_count() << " rules)" << std::endl;
 
   int signal = 0;
-  sigwait(&stop_signals, &signal);
+  while (sigwait(&stop_signals, &signal) == 0 && signal == SIGHUP) {
+    absl::StatusOr<size_t> tokens = (*daemon)->ReloadTokens();
+    if (tokens.ok()) {
+      std::cout << "newswatchd: SIGHUP, token file reloaded (" << *tokens << " tokens)"
+                << std::endl;
+    } else {
+      std::cerr << "newswatchd: SIGHUP, token file not reloaded: " << tokens.status().message()
+                << std::endl;
+    }
+  }
   std::cout << "newswatchd: " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down"
             << std::endl;
   (*daemon)->Shutdown();

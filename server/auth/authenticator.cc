@@ -7,7 +7,18 @@
 
 namespace nw::auth {
 
-absl::StatusOr<const Principal*> Authenticator::Find(
+void Authenticator::ReplaceTokens(TokenTable tokens) {
+  auto table = std::make_shared<const TokenTable>(std::move(tokens));
+  absl::MutexLock lock(&mu_);
+  tokens_ = std::move(table);
+}
+
+std::shared_ptr<const TokenTable> Authenticator::Tokens() const {
+  absl::MutexLock lock(&mu_);
+  return tokens_;
+}
+
+absl::StatusOr<Principal> Authenticator::Find(
     std::optional<absl::string_view> authorization) const {
   if (!authorization) {
     return absl::UnauthenticatedError(
@@ -21,28 +32,27 @@ absl::StatusOr<const Principal*> Authenticator::Find(
         "the authorization metadata must be 'Bearer <token>'");
   }
   token = absl::StripLeadingAsciiWhitespace(token.substr(7));
-  const Principal* principal = tokens_.Find(token);
+  const std::shared_ptr<const TokenTable> tokens = Tokens();
+  const Principal* principal = tokens->Find(token);
   if (principal == nullptr) {
     return absl::UnauthenticatedError(
         "unknown bearer token: it is not in newswatchd's token file (make one with "
         "'newswatch token new')");
   }
-  return principal;
+  return *principal;
 }
 
 absl::Status Authenticator::CheckCall(absl::string_view method,
                                       std::optional<absl::string_view> authorization) const {
   if (IsPublicMethod(method)) return absl::OkStatus();
-  absl::StatusOr<const Principal*> principal = Find(authorization);
+  absl::StatusOr<Principal> principal = Find(authorization);
   if (!principal.ok()) return principal.status();
-  return CheckMethod(**principal, method);
+  return CheckMethod(*principal, method);
 }
 
 absl::StatusOr<Principal> Authenticator::Identify(
     std::optional<absl::string_view> authorization) const {
-  absl::StatusOr<const Principal*> principal = Find(authorization);
-  if (!principal.ok()) return principal.status();
-  return **principal;
+  return Find(authorization);
 }
 
 }  // namespace nw::auth

@@ -6,14 +6,17 @@
 // Identify() who the (already admitted) caller is, to apply subscriber
 // ownership.
 //
-// Thread safety: immutable; call from any thread.
+// Thread safety: all methods may be called concurrently. ReplaceTokens swaps
+// the token table atomically: a call is checked against one table, old or new.
 #ifndef NW_SERVER_AUTH_AUTHENTICATOR_H_
 #define NW_SERVER_AUTH_AUTHENTICATOR_H_
 
+#include <memory>
 #include <optional>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/strings/string_view.h"
 #include "server/auth/principal.h"
 #include "server/auth/token_table.h"
@@ -22,7 +25,12 @@ namespace nw::auth {
 
 class Authenticator {
  public:
-  explicit Authenticator(TokenTable tokens) : tokens_(std::move(tokens)) {}
+  explicit Authenticator(TokenTable tokens)
+      : tokens_(std::make_shared<const TokenTable>(std::move(tokens))) {}
+
+  // From now on calls are checked against `tokens` (a re-read token file):
+  // added tokens work and removed ones are refused, without a restart.
+  void ReplaceTokens(TokenTable tokens);
 
   // Admits or refuses a call to `method` (the HTTP/2 path) that carried the
   // `authorization` header value (nullopt: none). OK for public methods
@@ -37,12 +45,14 @@ class Authenticator {
   // CheckCall when there is none or it is unknown.
   absl::StatusOr<Principal> Identify(std::optional<absl::string_view> authorization) const;
 
-  size_t token_count() const { return tokens_.size(); }
+  size_t token_count() const { return Tokens()->size(); }
 
  private:
-  absl::StatusOr<const Principal*> Find(std::optional<absl::string_view> authorization) const;
+  std::shared_ptr<const TokenTable> Tokens() const;
+  absl::StatusOr<Principal> Find(std::optional<absl::string_view> authorization) const;
 
-  const TokenTable tokens_;
+  mutable absl::Mutex mu_;  // guards only the pointer
+  std::shared_ptr<const TokenTable> tokens_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace nw::auth

@@ -25,6 +25,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   absl::StatusOr<ServerSecurity> security = BuildServerSecurity(config);
   if (!security.ok()) return security.status();
   d->security_ = *std::move(security);
+  d->token_file_ = config.token_file;
   absl::StatusOr<std::unique_ptr<storage::Db>> db =
       storage::Db::Open({.path = config.data_dir, .sync = config.sync});
   if (!db.ok()) return db.status();
@@ -138,6 +139,24 @@ void Daemon::EnforceRetention(absl::Duration retention) {
     base::LogInfo("retention", "deleted expired articles",
                   {{"articles", r->articles_deleted}, {"alerts", r->alerts_deleted}});
   }
+}
+
+absl::StatusOr<size_t> Daemon::ReloadTokens() {
+  if (security_.authenticator == nullptr) {
+    return absl::FailedPreconditionError(
+        "newswatchd runs without --token-file: there are no tokens to reload");
+  }
+  absl::StatusOr<auth::TokenTable> table = auth::TokenTable::Load(token_file_);
+  if (!table.ok()) {
+    base::LogError("daemon", "token file not reloaded; the tokens in force stay",
+                   {{"error", std::string(table.status().message())}});
+    return table.status();
+  }
+  const size_t count = table->size();
+  security_.authenticator->ReplaceTokens(*std::move(table));
+  base::LogInfo("daemon", "token file reloaded",
+                {{"file", token_file_}, {"tokens", absl::StrCat(count)}});
+  return count;
 }
 
 void Daemon::Shutdown() {

@@ -52,6 +52,13 @@ class Daemon {
   int metrics_port() const { return obs_->metrics_port(); }
   size_t rule_count() const { return catalog_->size(); }
 
+  // Re-reads the token file (--token-file) and puts it in force for every
+  // later call (SIGHUP in newswatchd), returning how many tokens it holds.
+  // FailedPrecondition when the daemon runs without a token file; a file
+  // that cannot be read or parsed is reported (file:line) and the tokens in
+  // force stay.
+  absl::StatusOr<size_t> ReloadTokens();
+
   // Stops accepting calls, ends open streams, flushes and closes storage.
   void Shutdown();
 
@@ -86,6 +93,7 @@ class Daemon {
   std::thread retention_;
   int port_ = 0;
   bool shut_down_ = false;
+  std::string token_file_;
 };
 
 }  // namespace nw::daemon

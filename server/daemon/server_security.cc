@@ -76,7 +76,7 @@ absl::StatusOr<ServerSecurity> BuildServerSecurity(const DaemonConfig& config) {
       return absl::Status(table.status().code(),
                           absl::StrCat("--token-file: ", table.status().message()));
     }
-    security.authenticator = std::make_shared<const auth::Authenticator>(*std::move(table));
+    security.authenticator = std::make_shared<auth::Authenticator>(*std::move(table));
   }
   if (tls) {
     absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> creds = TlsCredentials(config);

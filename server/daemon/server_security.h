@@ -26,7 +26,7 @@ namespace nw::daemon {
 struct ServerSecurity {
   std::shared_ptr<grpc::ServerCredentials> credentials;
   // Null without a token file (no authentication).
-  std::shared_ptr<const auth::Authenticator> authenticator;
+  std::shared_ptr<auth::Authenticator> authenticator;
   // For the start-up log, e.g. "TLS with client certificates, 3 tokens".
   std::string summary;
 };

@@ -1,6 +1,8 @@
 // End to end: newswatchd with TLS and a token file, on 127.0.0.1, real gRPC.
 // Each role is refused what it may not do with the exact code; two analysts
 // never see each other's rules or alerts; TLS, mTLS and the listen policy.
+#include <signal.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -17,6 +19,10 @@
 #include "newswatch/v1/article_service.grpc.pb.h"
 #include "newswatch/v1/ingest_service.grpc.pb.h"
 #include "newswatch/v1/rule_service.grpc.pb.h"
+#include "absl/time/clock.h"
+#include "server/auth/token_hash.h"
+#include "server/auth/token_table.h"
+#include "server/base/read_file.h"
 #include "tests/e2e/auth_fixture.h"
 #include "tests/testutil/e2e_client.h"
 
@@ -392,6 +398,58 @@ TEST_F(AuthE2eTest, TokensAreEnforcedOverPlaintextLoopback) {
   EXPECT_CODE(Api(Channel("", /*tls=*/false)).ListRules(""), UNAUTHENTICATED);
   EXPECT_CODE(Api(Channel(tokens_.ingest, /*tls=*/false)).ListRules(""), PERMISSION_DENIED);
   EXPECT_TRUE(Api(Channel(tokens_.alice, /*tls=*/false)).ListRules("").ok());
+}
+
+// Verifies that SIGHUP puts a rewritten token file in force without a
+// restart (added tokens work, removed ones are refused), and that a broken
+// file is reported in the log and leaves the tokens in force.
+TEST_F(AuthE2eTest, SighupReloadsTheTokenFile) {
+  const std::string file = data_dir_.path() + "/reload.tokens";
+  const std::string log = data_dir_.path() + "/daemon.log";
+  auto line = [](const std::string& token, const auth::Principal& who) {
+    return auth::TokenTable::FormatLine(auth::Sha256Hex(token), who) + "\n";
+  };
+  const std::string admin_line =
+      line(tokens_.admin, {.name = "ops", .role = auth::Role::kAdmin, .subscriber = ""});
+  const std::string alice_line = line(
+      tokens_.alice, {.name = "alice", .role = auth::Role::kAnalyst, .subscriber = "desk-asia"});
+  std::ofstream(file) << admin_line;
+  absl::StatusOr<std::unique_ptr<testing::DaemonProcess>> d = testing::DaemonProcess::Start(
+      testing::DaemonBinary(), data_dir_.path() + "/data", {"--token-file=" + file},
+      {.stderr_path = log});
+  ASSERT_TRUE(d.ok()) << d.status();
+  daemon_ = *std::move(d);
+  auto alice_lists = [&] {
+    return Api(Channel(tokens_.alice, /*tls=*/false)).ListRules("").error_code();
+  };
+  auto wait_for = [&](grpc::StatusCode want) {
+    for (int i = 0; i < 100 && alice_lists() != want; ++i) absl::SleepFor(absl::Milliseconds(100));
+    return alice_lists();
+  };
+  EXPECT_EQ(alice_lists(), grpc::StatusCode::UNAUTHENTICATED);
+
+  std::ofstream(file) << admin_line << alice_line;
+  ASSERT_EQ(::kill(daemon_->pid(), SIGHUP), 0);
+  EXPECT_EQ(wait_for(grpc::StatusCode::OK), grpc::StatusCode::OK);
+
+  // A broken file: reported, and alice's token stays in force.
+  std::ofstream(file) << admin_line << alice_line << "sha256:nothex admin name=x\n";
+  ASSERT_EQ(::kill(daemon_->pid(), SIGHUP), 0);
+  std::string text;
+  for (int i = 0; i < 100; ++i) {
+    text = base::ReadWholeFile(log, "log").value_or("");
+    if (text.find("token file not reloaded") != std::string::npos) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_THAT(text, HasSubstr("token file not reloaded"));
+  EXPECT_THAT(text, HasSubstr("reload.tokens:3:"));
+  EXPECT_EQ(alice_lists(), grpc::StatusCode::OK);
+
+  // Removing the line revokes the token.
+  std::ofstream(file) << admin_line;
+  ASSERT_EQ(::kill(daemon_->pid(), SIGHUP), 0);
+  EXPECT_EQ(wait_for(grpc::StatusCode::UNAUTHENTICATED), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(Api(Channel(tokens_.admin, /*tls=*/false)).ListRules("").ok());
 }
 
 using DaemonSecurityStartTest = testing::AuthFixture;

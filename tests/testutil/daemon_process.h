@@ -48,6 +48,7 @@ class DaemonProcess {
   ~DaemonProcess();  // kills with SIGKILL if still running
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   // A channel to the daemon, connected (waits up to 10 s).
   std::shared_ptr<grpc::Channel> Channel() const;
