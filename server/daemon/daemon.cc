@@ -22,7 +22,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   if (!obs.ok()) return obs.status();
   d->obs_ = *std::move(obs);
   // Security settings first: a bad one must not touch the data dir.
-  absl::StatusOr<ServerSecurity> security = BuildServerSecurity(config);
+  absl::StatusOr<ServerSecurity> security = BuildServerSecurity(config, &d->obs_->registry());
   if (!security.ok()) return security.status();
   d->security_ = *std::move(security);
   d->token_file_ = config.token_file;

@@ -60,7 +60,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
 
 }  // namespace
 
-absl::StatusOr<ServerSecurity> BuildServerSecurity(const DaemonConfig& config) {
+absl::StatusOr<ServerSecurity> BuildServerSecurity(const DaemonConfig& config,
+                                                   metrics::Registry* registry) {
   if (absl::Status s = CheckTlsFlags(config); !s.ok()) return s;
   const bool tls = !config.tls_cert_file.empty();
   const bool tokens = !config.token_file.empty();
@@ -94,8 +95,16 @@ absl::StatusOr<ServerSecurity> BuildServerSecurity(const DaemonConfig& config) {
     security.summary = "plaintext";
   }
   if (security.authenticator != nullptr) {
+    metrics::CounterFamily* refused =
+        registry == nullptr
+            ? nullptr
+            : &registry->AddCounterFamily(
+                  "newswatch_calls_refused_total",
+                  "Calls refused for their bearer token (missing, unknown, or not allowed "
+                  "the method) before any service ran, by code.",
+                  {"code"});
     security.credentials->SetAuthMetadataProcessor(
-        std::make_shared<rpc::TokenAuthProcessor>(security.authenticator));
+        std::make_shared<rpc::TokenAuthProcessor>(security.authenticator, refused));
     absl::StrAppend(&security.summary, ", ", security.authenticator->token_count(),
                     " bearer tokens");
   } else {

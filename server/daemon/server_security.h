@@ -20,6 +20,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "server/auth/authenticator.h"
 #include "server/daemon/daemon_config.h"
+#include "server/metrics/registry.h"
 
 namespace nw::daemon {
 
@@ -38,7 +39,10 @@ struct ServerSecurity {
 //    ("<file>:<line>: ...");
 //  NotFound / PermissionDenied: a file cannot be read;
 //  FailedPrecondition: the listen address is not allowed (says what to add).
-absl::StatusOr<ServerSecurity> BuildServerSecurity(const DaemonConfig& config);
+// Calls refused for their token are counted in `registry` (may be null) as
+// newswatch_calls_refused_total{code}.
+absl::StatusOr<ServerSecurity> BuildServerSecurity(const DaemonConfig& config,
+                                                   metrics::Registry* registry = nullptr);
 
 }  // namespace nw::daemon
 

@@ -21,8 +21,13 @@ grpc::Status TokenAuthProcessor::Process(const InputMetadata& auth_metadata,
                                          OutputMetadata* consumed_auth_metadata,
                                          OutputMetadata* response_metadata) {
   const std::optional<absl::string_view> path = Lookup(auth_metadata, ":path");
-  return ToGrpcStatus(
-      authenticator_->CheckCall(path.value_or(""), Lookup(auth_metadata, "authorization")));
+  const absl::Status status =
+      authenticator_->CheckCall(path.value_or(""), Lookup(auth_metadata, "authorization"));
+  // By code only: the path is the caller's to choose, so not a label.
+  if (!status.ok() && refused_ != nullptr) {
+    refused_->WithLabels({absl::StatusCodeToString(status.code())}).Increment();
+  }
+  return ToGrpcStatus(status);
 }
 
 }  // namespace nw::rpc

@@ -22,13 +22,17 @@
 
 #include "grpcpp/security/auth_metadata_processor.h"
 #include "server/auth/authenticator.h"
+#include "server/metrics/registry.h"
 
 namespace nw::rpc {
 
 class TokenAuthProcessor final : public grpc::AuthMetadataProcessor {
  public:
-  explicit TokenAuthProcessor(std::shared_ptr<const auth::Authenticator> authenticator)
-      : authenticator_(std::move(authenticator)) {}
+  // Refusals are counted in `refused` (labels: code), which must outlive the
+  // processor; null: not counted.
+  TokenAuthProcessor(std::shared_ptr<const auth::Authenticator> authenticator,
+                     metrics::CounterFamily* refused = nullptr)
+      : authenticator_(std::move(authenticator)), refused_(refused) {}
 
   // A hash lookup: cheap enough to run inline on the call's thread.
   bool IsBlocking() const override { return false; }
@@ -42,6 +46,7 @@ class TokenAuthProcessor final : public grpc::AuthMetadataProcessor {
 
  private:
   const std::shared_ptr<const auth::Authenticator> authenticator_;
+  metrics::CounterFamily* const refused_;
 };
 
 }  // namespace nw::rpc

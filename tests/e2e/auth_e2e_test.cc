@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -24,6 +25,8 @@
 #include "server/auth/token_table.h"
 #include "server/base/read_file.h"
 #include "tests/e2e/auth_fixture.h"
+#include "tests/testutil/http_client.h"
+#include "tests/testutil/metrics_text.h"
 #include "tests/testutil/e2e_client.h"
 
 namespace nw {
@@ -450,6 +453,33 @@ TEST_F(AuthE2eTest, SighupReloadsTheTokenFile) {
   ASSERT_EQ(::kill(daemon_->pid(), SIGHUP), 0);
   EXPECT_EQ(wait_for(grpc::StatusCode::UNAUTHENTICATED), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_TRUE(Api(Channel(tokens_.admin, /*tls=*/false)).ListRules("").ok());
+}
+
+// Verifies that calls refused for their token are counted by code on
+// /metrics (they never reach a service, so the rpc error counter misses them).
+TEST_F(AuthE2eTest, RefusedCallsAreCountedByCode) {
+  const std::string log = data_dir_.path() + "/daemon.log";
+  absl::StatusOr<std::unique_ptr<testing::DaemonProcess>> d = testing::DaemonProcess::Start(
+      testing::DaemonBinary(), data_dir_.path() + "/data",
+      {"--token-file=" + token_file_, "--metrics-listen=127.0.0.1:0"}, {.stderr_path = log});
+  ASSERT_TRUE(d.ok()) << d.status();
+  daemon_ = *std::move(d);
+  std::smatch port;
+  const std::string text = base::ReadWholeFile(log, "log").value_or("");
+  ASSERT_TRUE(std::regex_search(text, port, std::regex(R"(metrics_port=(\d+))"))) << text;
+
+  EXPECT_CODE(Api(Channel("", /*tls=*/false)).ListRules(""), UNAUTHENTICATED);
+  EXPECT_CODE(Api(Channel("nwt_not-a-token", /*tls=*/false)).ListRules(""), UNAUTHENTICATED);
+  EXPECT_CODE(Api(Channel(tokens_.ingest, /*tls=*/false)).ListRules(""), PERMISSION_DENIED);
+  EXPECT_TRUE(Api(Channel(tokens_.admin, /*tls=*/false)).ListRules("").ok());
+
+  absl::StatusOr<testing::HttpResponse> r =
+      testing::HttpRequest(std::stoi(port[1]), "GET", "/metrics");
+  ASSERT_TRUE(r.ok()) << r.status();
+  absl::StatusOr<testing::ScrapedMetrics> m = testing::ParseMetricsText(r->body);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->Get(R"(newswatch_calls_refused_total{code="UNAUTHENTICATED"})"), 2);
+  EXPECT_EQ(m->Get(R"(newswatch_calls_refused_total{code="PERMISSION_DENIED"})"), 1);
 }
 
 using DaemonSecurityStartTest = testing::AuthFixture;
