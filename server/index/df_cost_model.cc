@@ -46,8 +46,7 @@ DocumentFrequencyCostModel::Builder::Build() && {
 }
 
 double DocumentFrequencyCostModel::Cost(const Feature& feature) const {
-  const double fallback = static_.Cost(feature);  // in (0, 1]
-  if (articles_ == 0) return fallback;
+  if (articles_ == 0) return static_.Cost(feature);
   uint64_t df = 0;
   switch (feature.kind) {
     case FeatureKind::kTerm: {
@@ -56,11 +55,9 @@ double DocumentFrequencyCostModel::Cost(const Feature& feature) const {
       break;
     }
     case FeatureKind::kPrefix: {
+      // Words with the prefix are one run from the first word >= it.
       const auto lo = std::lower_bound(sorted_words_.begin(), sorted_words_.end(), feature.text);
-      auto hi = lo;
-      // Words with the prefix are one run from `lo`; the run ends before the
-      // first word that does not start with it.
-      hi = std::partition_point(lo, sorted_words_.end(), [&](const std::string& w) {
+      const auto hi = std::partition_point(lo, sorted_words_.end(), [&](const std::string& w) {
         return w.compare(0, feature.text.size(), feature.text) == 0;
       });
       df = df_prefix_sums_[hi - sorted_words_.begin()] - df_prefix_sums_[lo - sorted_words_.begin()];
@@ -73,9 +70,11 @@ double DocumentFrequencyCostModel::Cost(const Feature& feature) const {
       break;
     }
   }
-  // Unseen: below 1/(N+1), ordered by the static estimate.
   const double n = static_cast<double>(articles_) + 1.0;
-  return (static_cast<double>(df) + 0.5 * fallback) / n;
+  // Seen: its share of the sample. Unseen: below 1/(N+1), ordered by the
+  // static estimate (computed only here: it is the slower part).
+  if (df > 0) return static_cast<double>(df) / n;
+  return 0.5 * static_.Cost(feature) / n;
 }
 
 }  // namespace nw::index
