@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+
 namespace nw::alerts {
 
 AlertStream::AlertStream(std::string subscriber, uint64_t after_cursor,
@@ -164,9 +166,27 @@ void AlertStream::ReadFromLog(uint64_t after_cursor) {
     FinishLocked(alerts.status());
     return;
   }
+  // From cursor 0 ("every alert still stored"), retention may have deleted
+  // the first ones: start at the oldest kept (for any other cursor the log
+  // reports such a gap as OutOfRange), or after the newest when none is kept.
+  if (next_cursor_ == 1 && queue_.empty()) {
+    if (!alerts->empty()) {
+      next_cursor_ = std::max(next_cursor_, alerts->front().cursor());
+    } else if (published_ > 0) {
+      next_cursor_ = published_ + 1;
+    }
+  }
   for (newswatch::v1::Alert& alert : *alerts) {
     const uint64_t expected = queue_.empty() ? next_cursor_ : queue_.back().cursor() + 1;
     if (alert.cursor() == expected) PushLocked(std::move(alert));
+  }
+  if (queue_.empty() && next_cursor_ <= published_) {
+    // Committed alerts are always readable, so the next ones were deleted
+    // meanwhile: re-reading would spin. The client resumes from 0.
+    FinishLocked(absl::OutOfRangeError(absl::StrCat(
+        "alerts of ", subscriber_, " after cursor ", next_cursor_ - 1,
+        " were deleted by retention while the stream replayed them; resume from 0")));
+    return;
   }
   const uint64_t read_upto = queue_.empty() ? next_cursor_ - 1 : queue_.back().cursor();
   // Caught up with everything committed: live alerts from here on continue
