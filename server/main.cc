@@ -126,6 +126,11 @@ int main(int argc, char** argv) {
       std::cerr << "newswatchd: --retention: " << d.status().message() << "\n";
       return 2;
     }
+    if (*d <= absl::ZeroDuration()) {
+      std::cerr << "newswatchd: --retention: must be positive, e.g. 30d (leave it empty to keep "
+                   "everything)\n";
+      return 2;
+    }
     config.retention = *d;
   }
   config.max_rules_per_subscriber =

@@ -11,11 +11,13 @@
 #include "grpcpp/server_builder.h"
 #include "server/base/log.h"
 #include "server/catalog/anchor_costs.h"
+#include "server/daemon/config_check.h"
 #include "storage/retention.h"
 
 namespace nw::daemon {
 
 absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config) {
+  if (absl::Status s = CheckDaemonConfig(config); !s.ok()) return s;
   auto d = std::unique_ptr<Daemon>(new Daemon());
   // The log first: everything after may log, and a bad setting stops here.
   absl::StatusOr<std::unique_ptr<Observability>> obs = Observability::Create(config);
@@ -83,8 +85,11 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen, d->security_.credentials, &d->port_);
-  builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits.max_article_bytes) + 4096);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(MaxMessageBytes(config)));
   const int keepalive_ms = static_cast<int>(absl::ToInt64Milliseconds(config.keepalive_interval));
+  // gRPC sets SO_REUSEPORT by default: a second daemon could bind the same
+  // port and take half the connections. One port, one daemon.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, keepalive_ms);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);

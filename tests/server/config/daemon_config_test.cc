@@ -115,3 +115,52 @@ TEST(DaemonConfigTest, BadConfigStopsTheDaemonWithFileAndLine) {
 
 }  // namespace
 }  // namespace nw::testing
+
+namespace nw::testing {
+namespace {
+
+// Verifies that out-of-range settings stop the daemon before it opens or
+// binds anything, naming the flag and what it accepts (gRPC and the thread
+// pools would otherwise bend them silently: port 99999 became a random port).
+TEST(DaemonConfigTest, OutOfRangeSettingsRefuseStartSayingWhatIsAccepted) {
+  TempDir dir;
+  const struct {
+    std::string flag, want;
+  } cases[] = {
+      {"--listen=127.0.0.1:99999", "the port must be 0..65535"},
+      {"--listen=127.0.0.1", "give HOST:PORT"},
+      {"--max-article-bytes=-5", "--max-article-bytes -5: must be 1.."},
+      {"--max-article-bytes=0", "--max-article-bytes 0: must be 1.."},
+      {"--match-threads=100000", "--match-threads 100000: must be 1..256 threads"},
+      {"--max-streams=0", "--max-streams 0: must be at least 1"},
+      {"--retention=0s", "--retention: must be positive"},
+  };
+  for (const auto& c : cases) {
+    int code = 0;
+    const std::string out =
+        RunCommand(DaemonBinary() + " --data-dir=" + dir.path() + "/data " + c.flag, &code);
+    EXPECT_NE(code, 0) << c.flag;
+    EXPECT_THAT(out, HasSubstr(c.want)) << c.flag;
+    EXPECT_THAT(out, ::testing::Not(HasSubstr("listening on"))) << c.flag;
+  }
+}
+
+// Verifies that a second daemon cannot take a port the first one serves on
+// (gRPC's default SO_REUSEPORT let both bind and split the connections).
+TEST(DaemonConfigTest, SecondDaemonOnTheSamePortRefusesStart) {
+  TempDir dir;
+  absl::StatusOr<std::unique_ptr<DaemonProcess>> first =
+      DaemonProcess::Start(DaemonBinary(), dir.path() + "/a");
+  ASSERT_TRUE(first.ok()) << first.status();
+  int code = 0;
+  // `timeout`: if the bug is back the second daemon serves instead of exiting.
+  const std::string out = RunCommand("timeout 10 " + DaemonBinary() + " --data-dir=" +
+                                         dir.path() + "/b --listen=" + (*first)->address(),
+                                     &code);
+  EXPECT_NE(code, 0);
+  EXPECT_THAT(out, ::testing::Not(HasSubstr("listening on")));
+  EXPECT_THAT(out, HasSubstr("cannot listen on " + (*first)->address()));
+}
+
+}  // namespace
+}  // namespace nw::testing
