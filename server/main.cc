@@ -38,6 +38,9 @@ ABSL_FLAG(std::string, retention, "",
 ABSL_FLAG(int64_t, max_rules_per_subscriber, 10000, "rules one subscriber may have");
 ABSL_FLAG(int64_t, max_streams, 20000, "concurrent Subscribe streams");
 ABSL_FLAG(int64_t, max_article_bytes, 1 << 20, "largest accepted article, in bytes");
+ABSL_FLAG(int64_t, min_free_disk_bytes, int64_t{64} << 20,
+          "free space kept on the data dir's disk: below it writes are refused until "
+          "space is freed, and the daemon does not start (0: off)");
 ABSL_FLAG(absl::Duration, keepalive_interval, absl::Seconds(60),
           "HTTP/2 keepalive ping interval on idle connections, so dead peers are dropped");
 ABSL_FLAG(std::string, tls_cert, "", "PEM server certificate chain; with --tls-key turns TLS on");
@@ -138,6 +141,7 @@ int main(int argc, char** argv) {
   config.max_streams = static_cast<size_t>(absl::GetFlag(FLAGS_max_streams));
   config.limits.max_article_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_article_bytes));
   config.keepalive_interval = absl::GetFlag(FLAGS_keepalive_interval);
+  config.min_free_disk_bytes = absl::GetFlag(FLAGS_min_free_disk_bytes);
   config.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   config.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   config.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);

@@ -1,5 +1,10 @@
 #include "storage/db.h"
 
+#include <filesystem>
+#include <system_error>
+
+#include "absl/strings/str_cat.h"
+
 #include "rocksdb/listener.h"
 #include "storage/format_version.h"
 #include "storage/rocks_status.h"
@@ -34,6 +39,24 @@ constexpr const char* kCfNames[] = {"articles", "article_ids", "rules", "alerts"
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Db>> Db::Open(const DbOptions& options) {
+  auto disk_space = std::make_unique<DiskSpaceGuard>(
+      options.path, options.min_free_disk_bytes,
+      options.free_disk_bytes ? options.free_disk_bytes : FreeDiskBytes);
+  // RocksDB writes while opening; on a full disk that would abort, not fail.
+  if (options.min_free_disk_bytes > 0) {
+    // The folder may not exist yet: ask about its nearest existing parent.
+    std::filesystem::path probe = options.path;
+    std::error_code ec;
+    while (!probe.empty() && !std::filesystem::exists(probe, ec)) probe = probe.parent_path();
+    absl::Status s =
+        DiskSpaceGuard(probe.empty() ? "." : probe.string(), options.min_free_disk_bytes,
+                       options.free_disk_bytes ? options.free_disk_bytes : FreeDiskBytes)
+            .Check();
+    if (!s.ok()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot open ", options.path, ": ", s.message()));
+    }
+  }
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
@@ -60,12 +83,17 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const DbOptions& options) {
   db->handles_.erase(db->handles_.begin());
   raw->DestroyColumnFamilyHandle(handles[0]).PermitUncheckedError();
   db->write_options_.sync = options.sync;
+  db->disk_space_ = std::move(disk_space);
   // Before anyone reads: a data dir of a newer format must not be misread.
   if (absl::Status v = CheckFormatVersion(*db); !v.ok()) return v;
   return db;
 }
 
 absl::Status Db::Write(rocksdb::WriteBatch& batch, absl::string_view context) {
+  if (absl::Status space = disk_space_->Check(); !space.ok()) {
+    health_->ReportWrite(space);
+    return space;
+  }
   absl::Status s = FromRocksStatus(db_->Write(write_options_, &batch), context);
   health_->ReportWrite(s);
   return s;
@@ -80,6 +108,7 @@ absl::Status Db::CheckWritable() {
   health_->ReportBackgroundRecovered();
   rocksdb::WriteBatch probe;
   probe.Put(cf(Cf::kMeta), kWriteProbeKey, "");
+  if (absl::Status space = disk_space_->Check(); !space.ok()) return space;
   rocksdb::WriteOptions synced = write_options_;
   synced.sync = true;
   absl::Status written =

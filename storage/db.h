@@ -16,6 +16,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/env.h"
 #include "rocksdb/write_batch.h"
+#include "storage/disk_space.h"
 #include "storage/storage_health.h"
 
 namespace nw::storage {
@@ -31,6 +32,12 @@ struct DbOptions {
   // outlive the Db. Tests pass a fault-injecting wrapper.
   // Default: null, rocksdb::Env::Default().
   rocksdb::Env* env = nullptr;
+  // Writes are refused (ResourceExhausted) while the data dir's file system
+  // has less free space than this, and Open refuses to start (see
+  // disk_space.h). Default: 0, off (newswatchd passes --min-free-disk-bytes).
+  uint64_t min_free_disk_bytes = 0;
+  // Free space of a path; tests inject one. Default: null, FreeDiskBytes.
+  DiskSpaceGuard::FreeBytesFn free_disk_bytes;
 };
 
 // Bytes a column family holds (RocksDB properties, read at call time).
@@ -59,8 +66,10 @@ class Db {
   const rocksdb::WriteOptions& write_options() const { return write_options_; }
 
   // Applies `batch` with write_options() and reports the outcome to
-  // health(). Every write of the daemon goes through here. Errors: as
-  // FromRocksStatus maps them, prefixed with `context`; nothing was written.
+  // health(). Every write of the daemon goes through here. Errors:
+  // ResourceExhausted while the disk is below its reserve (disk_space.h);
+  // otherwise as FromRocksStatus maps them, prefixed with `context`. On
+  // error nothing was written.
   absl::Status Write(rocksdb::WriteBatch& batch, absl::string_view context);
 
   // Whether storage can take writes; see storage_health.h.
@@ -82,6 +91,7 @@ class Db {
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // indexed by Cf
   rocksdb::WriteOptions write_options_;
+  std::unique_ptr<DiskSpaceGuard> disk_space_;
 };
 
 }  // namespace nw::storage

@@ -50,16 +50,19 @@ absl::Status CheckDaemonConfig(const DaemonConfig& config) {
         "--max-article-bytes ", static_cast<int64_t>(article), ": must be 1..",
         kMaxArticleBytesLimit, " bytes"));
   }
-  if (config.max_streams == 0 || config.max_streams > (size_t{1} << 30)) {
+  // 0 is allowed: it refuses every stream / rule (e.g. an ingest-only node).
+  if (config.max_streams > (size_t{1} << 30)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--max-streams ", static_cast<int64_t>(config.max_streams), ": must be at least 1"));
+        "--max-streams ", static_cast<int64_t>(config.max_streams), ": must be 0..2^30"));
   }
-  if (config.max_rules_per_subscriber == 0 ||
-      config.max_rules_per_subscriber > (size_t{1} << 30)) {
+  if (config.max_rules_per_subscriber > (size_t{1} << 30)) {
     return absl::InvalidArgumentError(
         absl::StrCat("--max-rules-per-subscriber ",
-                     static_cast<int64_t>(config.max_rules_per_subscriber),
-                     ": must be at least 1"));
+                     static_cast<int64_t>(config.max_rules_per_subscriber), ": must be 0..2^30"));
+  }
+  if (config.min_free_disk_bytes < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--min-free-disk-bytes ", config.min_free_disk_bytes, ": must be 0 (off) or more"));
   }
   if (config.heartbeat_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--heartbeat-interval: must be positive, e.g. 15s");

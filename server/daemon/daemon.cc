@@ -29,7 +29,9 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   d->security_ = *std::move(security);
   d->token_file_ = config.token_file;
   absl::StatusOr<std::unique_ptr<storage::Db>> db =
-      storage::Db::Open({.path = config.data_dir, .sync = config.sync});
+      storage::Db::Open({.path = config.data_dir,
+                         .sync = config.sync,
+                         .min_free_disk_bytes = static_cast<uint64_t>(config.min_free_disk_bytes)});
   if (!db.ok()) return db.status();
   d->db_ = *std::move(db);
   d->articles_ = std::make_unique<storage::ArticleStore>(*d->db_);

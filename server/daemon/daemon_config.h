@@ -41,6 +41,9 @@ struct DaemonConfig {
   size_t max_rules_per_subscriber = 10000;
   // Concurrent Subscribe streams. Default: 20,000.
   size_t max_streams = 20000;
+  // Free disk space kept where the data dir is: writes are refused below it
+  // (storage/disk_space.h). 0: off. Default: 64 MiB.
+  int64_t min_free_disk_bytes = int64_t{64} << 20;
   // HTTP/2 keepalive pings on idle connections, so dead peers are noticed.
   // Default: 60 s.
   absl::Duration keepalive_interval = absl::Seconds(60);

@@ -132,8 +132,12 @@ TEST(DaemonConfigTest, OutOfRangeSettingsRefuseStartSayingWhatIsAccepted) {
       {"--max-article-bytes=-5", "--max-article-bytes -5: must be 1.."},
       {"--max-article-bytes=0", "--max-article-bytes 0: must be 1.."},
       {"--match-threads=100000", "--match-threads 100000: must be 1..256 threads"},
-      {"--max-streams=0", "--max-streams 0: must be at least 1"},
+      {"--max-streams=-1", "--max-streams -1: must be 0..2^30"},
       {"--retention=0s", "--retention: must be positive"},
+      {"--min-free-disk-bytes=-1", "--min-free-disk-bytes -1: must be 0 (off) or more"},
+      // More free space asked for than any disk has: refused before RocksDB
+      // writes anything (on a full disk RocksDB aborts instead of failing).
+      {"--min-free-disk-bytes=1000000000000000000", "disk almost full"},
   };
   for (const auto& c : cases) {
     int code = 0;

@@ -1,0 +1,90 @@
+// The disk reserve: below it writes are refused with what to do, nothing is
+// written, health says so; once space is back, writes resume by themselves.
+#include "storage/disk_space.h"
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "rocksdb/write_batch.h"
+#include "storage/db.h"
+
+namespace nw::storage {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct TempDir {
+  TempDir() {
+    std::string tmpl = ::testing::TempDir() + "/disk_space_XXXXXX";
+    path_ = mkdtemp(tmpl.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string path_;
+};
+
+constexpr uint64_t kReserve = uint64_t{64} << 20;
+
+TEST(DiskSpaceTest, WritesStopBelowTheReserveAndResumeWhenSpaceIsBack) {
+  TempDir dir;
+  std::atomic<uint64_t> free_bytes{kReserve * 4};
+  auto db = Db::Open({.path = dir.path_ + "/db",
+                      .min_free_disk_bytes = kReserve,
+                      .free_disk_bytes = [&](const std::string&) -> absl::StatusOr<uint64_t> {
+                        return free_bytes.load();
+                      }});
+  ASSERT_TRUE(db.ok()) << db.status();
+  auto put = [&](const std::string& key) {
+    rocksdb::WriteBatch batch;
+    batch.Put((*db)->cf(Cf::kMeta), key, "v");
+    return (*db)->Write(batch, "test");
+  };
+  auto stored = [&](const std::string& key) {
+    std::string value;
+    return (*db)->raw()->Get({}, (*db)->cf(Cf::kMeta), key, &value).ok();
+  };
+  ASSERT_TRUE(put("before").ok());
+
+  free_bytes = kReserve - 1;
+  absl::SleepFor(absl::Milliseconds(150));  // the guard asks at most every 100 ms
+  absl::Status refused = put("while-full");
+  EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(refused.message(), HasSubstr("disk almost full"));
+  EXPECT_THAT(refused.message(), HasSubstr("--min-free-disk-bytes"));
+  EXPECT_FALSE(stored("while-full"));
+  EXPECT_FALSE((*db)->health().healthy());
+  EXPECT_EQ((*db)->CheckWritable().code(), absl::StatusCode::kResourceExhausted);
+
+  free_bytes = kReserve * 2;
+  absl::SleepFor(absl::Milliseconds(150));
+  EXPECT_TRUE((*db)->CheckWritable().ok());
+  EXPECT_TRUE((*db)->health().healthy());
+  EXPECT_TRUE(put("after").ok());
+  EXPECT_TRUE(stored("after"));
+}
+
+TEST(DiskSpaceTest, OpenBelowTheReserveIsRefusedWithWhatToDo) {
+  TempDir dir;
+  auto db = Db::Open({.path = dir.path_ + "/not-yet/db",
+                      .min_free_disk_bytes = kReserve,
+                      .free_disk_bytes = [](const std::string&) -> absl::StatusOr<uint64_t> {
+                        return uint64_t{1} << 20;
+                      }});
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(db.status().message(), HasSubstr("1 MiB free"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path_ + "/not-yet/db"));
+}
+
+TEST(DiskSpaceTest, FreeDiskBytesReadsTheFileSystem) {
+  absl::StatusOr<uint64_t> free = FreeDiskBytes(::testing::TempDir());
+  ASSERT_TRUE(free.ok()) << free.status();
+  EXPECT_GT(*free, 0u);
+  EXPECT_FALSE(FreeDiskBytes("/no/such/folder").ok());
+}
+
+}  // namespace
+}  // namespace nw::storage
