@@ -12,6 +12,7 @@ AlertStream::AlertStream(std::string subscriber, uint64_t after_cursor,
                          const storage::AlertLog& log, base::ThreadPool& reader,
                          AlertStreamOptions options)
     : subscriber_(std::move(subscriber)),
+      start_after_(after_cursor),
       log_(log),
       reader_(reader),
       options_(options),

@@ -71,6 +71,8 @@ class AlertStream : public std::enable_shared_from_this<AlertStream> {
   ~AlertStream();
 
   const std::string& subscriber() const { return subscriber_; }
+  // The cursor the client asked to start after (SubscribeRequest.from_cursor).
+  uint64_t start_after() const { return start_after_; }
 
   // Transport side.
   // Starts delivery into `sink`; call after SubscriptionHub::Register.
@@ -109,6 +111,7 @@ class AlertStream : public std::enable_shared_from_this<AlertStream> {
 
   // Constant after construction.
   const std::string subscriber_;
+  const uint64_t start_after_;
   const storage::AlertLog& log_;
   base::ThreadPool& reader_;
   const AlertStreamOptions options_;

@@ -13,6 +13,15 @@ absl::Status SubscriptionHub::Register(const std::shared_ptr<AlertStream>& strea
         "the daemon serves ", connected_, " alert streams, its limit: retry later"));
   }
   auto it = last_cursors_.find(stream->subscriber());
+  const uint64_t newest = it == last_cursors_.end() ? 0 : it->second;
+  if (!live_only && stream->start_after() > newest) {
+    // Clients only ever see cursors up to the newest: this one comes from
+    // elsewhere (a cursor file kept across a restored backup, a typo).
+    return absl::OutOfRangeError(absl::StrCat(
+        "from_cursor ", stream->start_after(), " is past the newest alert of ",
+        stream->subscriber(), " (cursor ", newest, "): resume from ", newest,
+        " or lower (0 replays every alert still stored)"));
+  }
   stream->AttachMetrics(&metrics_);
   stream->SetPublished(it == last_cursors_.end() ? 0 : it->second, live_only);
   if (streams_[stream->subscriber()].insert(stream).second) ++connected_;

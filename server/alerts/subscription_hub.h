@@ -40,7 +40,9 @@ class SubscriptionHub {
 
   // Connects `stream`: from now on it is offered its subscriber's alerts.
   // With `live_only` it starts after the subscriber's last committed cursor.
-  // ResourceExhausted (nothing registered) when `max_streams` are connected.
+  // ResourceExhausted (nothing registered) when `max_streams` are connected;
+  // OutOfRange (nothing registered) when the stream starts after a cursor
+  // the subscriber never had.
   // The stream reports to the hub's metrics from then on.
   absl::Status Register(const std::shared_ptr<AlertStream>& stream, bool live_only,
                         size_t max_streams = SIZE_MAX);

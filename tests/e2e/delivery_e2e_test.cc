@@ -173,6 +173,36 @@ TEST_F(DeliveryE2eTest, BatchedStreamCarriesEveryAlertInOrderInFewerMessages) {
   EXPECT_THAT(status.error_message(), ::testing::HasSubstr("max_batch 5000 is over the limit"));
 }
 
+// Verifies that resuming after a cursor the subscriber never had (a cursor
+// file kept across a restored backup) is OUT_OF_RANGE naming the newest
+// cursor, while resuming at the newest cursor waits for the next alert.
+TEST_F(DeliveryE2eTest, ResumeFromACursorPastTheNewestIsOutOfRange) {
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
+  v1::WatchRule rule;
+  ASSERT_TRUE(client_->CreateRule("ahead", "pipeline", &rule).ok());
+  ASSERT_EQ(client_->SubmitAll(PipelineArticles("ahead", 3)).size(), 3u);
+
+  auto subscribe = [&](uint64_t from, v1::SubscribeResponse* first) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    v1::SubscribeRequest req;
+    req.set_subscriber("ahead");
+    req.set_from_cursor(from);
+    auto reader = client_->alerts().Subscribe(&ctx, req);
+    if (reader->Read(first)) ctx.TryCancel();  // open: hang up
+    return reader->Finish();
+  };
+  v1::SubscribeResponse first;
+  const grpc::Status ahead = subscribe(10, &first);
+  EXPECT_EQ(ahead.error_code(), grpc::StatusCode::OUT_OF_RANGE);
+  EXPECT_THAT(ahead.error_message(),
+              ::testing::HasSubstr("from_cursor 10 is past the newest alert of ahead (cursor 3)"));
+  // At the newest cursor: open, nothing to replay (the first message is a heartbeat).
+  first.Clear();
+  EXPECT_NE(subscribe(3, &first).error_code(), grpc::StatusCode::OUT_OF_RANGE);
+  EXPECT_TRUE(first.has_heartbeat());
+}
+
 // Verifies that an idle stream carries heartbeats at the configured interval.
 TEST_F(DeliveryE2eTest, IdleStreamCarriesHeartbeats) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon({"--heartbeat_interval=100ms"}));
