@@ -330,6 +330,12 @@ int Main(int argc, char** argv) {
   std::cerr << "subscribers: " << run.connected << " of " << names.size()
             << " streams open (" << absl::Now() - t_sub << "), "
             << run.stream_failures << " failed\n";
+  {
+    absl::MutexLock lock(&run.error_mu);
+    if (!run.first_stream_error.empty()) {
+      std::cerr << "first subscriber stream failure: " << run.first_stream_error << "\n";
+    }
+  }
 
   // Ingest.
   const int streams = std::max(1, absl::GetFlag(FLAGS_streams));
@@ -408,7 +414,8 @@ int Main(int argc, char** argv) {
                run.alerts_received.load(), alert_s > 0 ? run.alerts_received / alert_s : 0.0,
                Ms(run.alert_latency.Percentile(50)), Ms(run.alert_latency.Percentile(99)));
   std::cout << report.dump() << std::endl;
-  return run.ack_errors == 0 && run.acked == run.submitted ? 0 : 1;
+  // A failed subscriber stream makes the delivery figures meaningless too.
+  return run.ack_errors == 0 && run.acked == run.submitted && run.stream_failures == 0 ? 0 : 1;
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <exception>
 #include <optional>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -59,8 +60,9 @@ absl::Status ReadString(const Json& object, const char* key,
   return absl::OkStatus();
 }
 
-absl::Status AppendTags(const Json& object, const char* key,
-                        absl::string_view location, Article& article) {
+// `seen`: the tags already added, so a long tag list stays linear.
+absl::Status AppendTags(const Json& object, const char* key, absl::string_view location,
+                        Article& article, absl::flat_hash_set<std::string>& seen) {
   auto it = object.find(key);
   if (it == object.end() || it->is_null()) return absl::OkStatus();
   if (!it->is_array()) return FieldError(location, key, "an array of strings");
@@ -70,10 +72,7 @@ absl::Status AppendTags(const Json& object, const char* key,
     }
     const std::string& value = tag.get_ref<const std::string&>();
     if (value.empty()) continue;
-    const auto& tags = article.tags();
-    if (std::find(tags.begin(), tags.end(), value) == tags.end()) {
-      article.add_tags(value);
-    }
+    if (seen.insert(value).second) article.add_tags(value);
   }
   return absl::OkStatus();
 }
@@ -93,8 +92,9 @@ absl::Status FillArticle(const Json& object, absl::string_view location,
     absl::Status status = ReadString(object, field.key, location, field.out);
     if (!status.ok()) return status;
   }
+  absl::flat_hash_set<std::string> seen(article.tags().begin(), article.tags().end());
   for (const char* key : {"topics", "places", "tags"}) {
-    absl::Status status = AppendTags(object, key, location, article);
+    absl::Status status = AppendTags(object, key, location, article, seen);
     if (!status.ok()) return status;
   }
   std::string published;

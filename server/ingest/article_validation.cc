@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "unicode/utf8.h"
 
@@ -35,7 +36,9 @@ absl::Status CheckUtf8(absl::string_view field, absl::string_view text) {
 
 absl::Status ValidateArticle(const newswatch::v1::Article& article,
                              const ArticleLimits& limits) {
-  if (article.title().empty() && article.body().empty()) {
+  // White space alone is no text either.
+  if (absl::StripAsciiWhitespace(article.title()).empty() &&
+      absl::StripAsciiWhitespace(article.body()).empty()) {
     return absl::InvalidArgumentError(
         "article has an empty title and an empty body: at least one must have text");
   }

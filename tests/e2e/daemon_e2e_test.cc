@@ -151,6 +151,13 @@ TEST_F(DaemonE2eTest, BadInputIsRefusedAndStoresNothing) {
   grpc::Status s = client_->Submit(empty, &ack);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("empty title and an empty body"));
+  v1::Article blank;  // white space alone is no text
+  blank.set_id("blank-1");
+  blank.set_title("  ");
+  blank.set_body("\n\t \r\n");
+  s = client_->Submit(blank, &ack);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("empty title and an empty body"));
 
   v1::Article bad_utf8;
   bad_utf8.set_id("bad-utf8-1");
@@ -172,6 +179,7 @@ TEST_F(DaemonE2eTest, BadInputIsRefusedAndStoresNothing) {
   EXPECT_TRUE(client_->ListRules("").empty());
   v1::Article got;
   EXPECT_EQ(client_->GetArticle("empty-1", &got).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(client_->GetArticle("blank-1", &got).error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(client_->GetArticle("bad-utf8-1", &got).error_code(), grpc::StatusCode::NOT_FOUND);
 
   // A good article after the bad ones gets sequence 1: nothing was consumed.
