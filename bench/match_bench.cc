@@ -1,23 +1,24 @@
-// newswatch-bench-match: matches articles against a rule set through the rule index
-// (or, with --brute-force, by evaluating every rule) and reports load and index
-// build times, index memory, throughput, latency, candidates and matches. The last
-// line printed is one JSON object (see bench/README.md).
+// newswatch-bench-match: matches articles against a rule set through the rule
+// index (or, with --brute-force, by evaluating every rule) and reports load and
+// index build times, index memory, throughput, latency, candidates and matches.
+// The last line printed is one JSON object (see bench/README.md).
 //
 //   newswatch-bench-match --rules RULES.jsonl[.gz] --articles ARTICLES.jsonl
 //       [--limit N] [--threads T] [--brute-force] [--check EXPECTED.jsonl]
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -29,15 +30,20 @@
 #include "server/match/evaluator.h"
 #include "server/rules/parser.h"
 
-ABSL_FLAG(std::string, rules, "", "rules JSONL ({id, subscriber, rule}); .gz accepted");
-ABSL_FLAG(std::string, articles, "", "articles JSONL (shared/data format); .gz accepted");
+ABSL_FLAG(std::string, rules, "",
+          "rules JSONL ({id, subscriber, rule}); .gz accepted");
+ABSL_FLAG(std::string, articles, "",
+          "articles JSONL (shared/data format); .gz accepted");
 ABSL_FLAG(size_t, limit, 0, "match only the first N articles (0: all)");
 ABSL_FLAG(int, threads, 1, "matching (and rule compiling) threads");
-ABSL_FLAG(size_t, df_sample, 2000,
-          "anchor rules by document frequency over the last N articles of --articles "
-          "(0: by the static, statistics-free estimate)");
-ABSL_FLAG(bool, brute_force, false, "evaluate every rule instead of using the index");
-ABSL_FLAG(std::string, check, "", "expected matches JSONL ({article_id, rules}); exit 1 "
+ABSL_FLAG(
+    size_t, df_sample, 2000,
+    "anchor rules by document frequency over the last N articles of --articles "
+    "(0: by the static, statistics-free estimate)");
+ABSL_FLAG(bool, brute_force, false,
+          "evaluate every rule instead of using the index");
+ABSL_FLAG(std::string, check, "",
+          "expected matches JSONL ({article_id, rules}); exit 1 "
           "on any difference");
 
 namespace nw::bench {
@@ -70,8 +76,9 @@ double ThreadCpuSeconds() {
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-// Runs fn(i) for i in [0, n) on `threads` threads, in contiguous slices. Returns
-// the CPU time the threads used (immune to other processes' load, unlike wall time).
+// Runs fn(i) for i in [0, n) on `threads` threads, in contiguous slices.
+// Returns the CPU time the threads used (immune to other processes' load,
+// unlike wall time).
 template <typename Fn>
 double ParallelFor(size_t n, int threads, Fn fn) {
   std::vector<std::thread> pool;
@@ -91,7 +98,8 @@ double ParallelFor(size_t n, int threads, Fn fn) {
 }
 
 // Parses and compiles every rule line; exits on the first invalid one.
-std::vector<RulePtr> CompileRules(const std::vector<std::string>& lines, int threads) {
+std::vector<RulePtr> CompileRules(const std::vector<std::string>& lines,
+                                  int threads) {
   std::vector<RulePtr> rules(lines.size());
   std::atomic<size_t> bad{SIZE_MAX};
   ParallelFor(lines.size(), threads, [&](size_t i) {
@@ -105,8 +113,9 @@ std::vector<RulePtr> CompileRules(const std::vector<std::string>& lines, int thr
       bad = i;
       return;
     }
-    rules[i] = std::make_shared<const index::IndexedRule>(index::IndexedRule{
-        j["id"].get<std::string>(), j["subscriber"].get<std::string>(), *compiled});
+    rules[i] = std::make_shared<const index::IndexedRule>(
+        index::IndexedRule{j["id"].get<std::string>(),
+                           j["subscriber"].get<std::string>(), *compiled});
   });
   if (bad != SIZE_MAX) {
     std::cerr << "invalid rule line " << bad + 1 << ": " << lines[bad] << "\n";
@@ -135,8 +144,8 @@ std::vector<Article> ParseArticles(const std::vector<std::string>& lines) {
 }
 
 match::AnalyzedArticle Analyze(const Article& a) {
-  match::ArticleText text{.title = a.title, .body = a.body, .source = a.source,
-                          .lang = a.lang};
+  match::ArticleText text{
+      .title = a.title, .body = a.body, .source = a.source, .lang = a.lang};
   for (const std::string& t : a.tags) text.tags.push_back(t);
   return match::AnalyzedArticle::Analyze(text);
 }
@@ -174,17 +183,21 @@ ArticleResult MatchOne(const Article& a, const index::RuleSnapshot& snapshot,
 
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
-  const size_t k = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
+  const size_t k =
+      std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
   std::nth_element(v.begin(), v.begin() + k, v.end());
   return v[k];
 }
 
 // Rule ids ordered by rule number ("r2" before "r10"), as the expected file is.
 void SortByRuleNumber(std::vector<std::string>& ids) {
-  auto number = [](const std::string& id) { return std::atoll(id.c_str() + 1); };
-  std::sort(ids.begin(), ids.end(), [&](const std::string& x, const std::string& y) {
-    return number(x) != number(y) ? number(x) < number(y) : x < y;
-  });
+  auto number = [](const std::string& id) {
+    return std::atoll(id.c_str() + 1);
+  };
+  std::sort(ids.begin(), ids.end(),
+            [&](const std::string& x, const std::string& y) {
+              return number(x) != number(y) ? number(x) < number(y) : x < y;
+            });
 }
 
 // Compares with the expected file; returns the number of differing articles.
@@ -200,18 +213,20 @@ size_t Check(const std::string& path, const std::vector<Article>& articles,
   for (size_t i = 0; i < n; ++i) {
     const json want = json::parse((*lines)[i]);
     std::vector<std::string> ids;
-    for (const index::IndexedRule* rule : results[i].rules) ids.push_back(rule->id);
+    for (const index::IndexedRule* rule : results[i].rules)
+      ids.push_back(rule->id);
     SortByRuleNumber(ids);
     const json got(ids);
     if (want["article_id"] != articles[i].id || want["rules"] != got) {
       if (++diffs <= 10) {
-        std::cout << "DIFF " << articles[i].id << " (expected " << want["article_id"]
-                  << "): got " << got << ", want " << want["rules"] << "\n";
+        std::cout << "DIFF " << articles[i].id << " (expected "
+                  << want["article_id"] << "): got " << got << ", want "
+                  << want["rules"] << "\n";
       }
     }
   }
-  std::cout << "check: " << n << " articles compared with " << path << ", " << diffs
-            << " differ\n";
+  std::cout << "check: " << n << " articles compared with " << path << ", "
+            << diffs << " differ\n";
   return diffs;
 }
 
@@ -227,9 +242,11 @@ T OrExit(absl::StatusOr<T> v) {
 int Run() {
   const int threads = std::max(1, absl::GetFlag(FLAGS_threads));
   const bool brute = absl::GetFlag(FLAGS_brute_force);
-  if (absl::GetFlag(FLAGS_rules).empty() || absl::GetFlag(FLAGS_articles).empty()) {
-    std::cerr << "usage: newswatch-bench-match --rules R.jsonl --articles A.jsonl "
-                 "[--limit N] [--threads T] [--brute-force] [--check E.jsonl]\n";
+  if (absl::GetFlag(FLAGS_rules).empty() ||
+      absl::GetFlag(FLAGS_articles).empty()) {
+    std::cerr
+        << "usage: newswatch-bench-match --rules R.jsonl --articles A.jsonl "
+           "[--limit N] [--threads T] [--brute-force] [--check E.jsonl]\n";
     return 2;
   }
   // Rules: read, parse and compile, then build the index.
@@ -253,8 +270,10 @@ int Run() {
       sample.Add(index::ArticleTerms::Collect(analyzed));
     }
     df_costs = std::move(sample).Build();
-    std::printf("anchor costs: document frequency over the last %zu articles (%zu words)\n",
-                df_costs->sample_articles(), df_costs->vocabulary());
+    std::printf(
+        "anchor costs: document frequency over the last %zu articles (%zu "
+        "words)\n",
+        df_costs->sample_articles(), df_costs->vocabulary());
   }
   t = Clock::now();
   cpu0 = ProcessCpuSeconds();
@@ -263,28 +282,32 @@ int Run() {
   const double build_cpu_s = ProcessCpuSeconds() - cpu0;
   const size_t rss_index = RssBytes();
   const size_t index_bytes = snapshot.MemoryBytes();
-  std::printf("rules: %zu  load+compile %.2f s (%.2f s CPU, %d threads)  index build %.2f s"
-              " (%.2f s CPU)\n",
-              n_rules, load_s, load_cpu_s, threads, build_s, build_cpu_s);
-  std::printf("memory: index %.1f B/rule (capacity accounting of the index structures)"
-              "; RSS delta: rules+ASTs %.1f B/rule, index %.1f B/rule\n",
-              double(index_bytes) / std::max<size_t>(n_rules, 1),
-              double(rss_rules - rss0) / std::max<size_t>(n_rules, 1),
-              double(rss_index - rss_rules) / std::max<size_t>(n_rules, 1));
+  std::printf(
+      "rules: %zu  load+compile %.2f s (%.2f s CPU, %d threads)  index build "
+      "%.2f s"
+      " (%.2f s CPU)\n",
+      n_rules, load_s, load_cpu_s, threads, build_s, build_cpu_s);
+  std::printf(
+      "memory: index %.1f B/rule (capacity accounting of the index structures)"
+      "; RSS delta: rules+ASTs %.1f B/rule, index %.1f B/rule\n",
+      double(index_bytes) / std::max<size_t>(n_rules, 1),
+      double(rss_rules - rss0) / std::max<size_t>(n_rules, 1),
+      double(rss_index - rss_rules) / std::max<size_t>(n_rules, 1));
   std::printf("always-evaluated rules: %zu\n", snapshot.always_evaluated());
 
   const size_t limit = absl::GetFlag(FLAGS_limit);
-  const std::vector<Article> articles = ParseArticles(
-      OrExit(ReadLines(absl::GetFlag(FLAGS_articles), limit == 0 ? SIZE_MAX : limit)));
+  const std::vector<Article> articles = ParseArticles(OrExit(
+      ReadLines(absl::GetFlag(FLAGS_articles), limit == 0 ? SIZE_MAX : limit)));
   std::vector<ArticleResult> results(articles.size());
   t = Clock::now();
-  const double cpu_s = ParallelFor(
-      articles.size(), threads,
-      [&](size_t i) { results[i] = MatchOne(articles[i], snapshot, brute); });
+  const double cpu_s = ParallelFor(articles.size(), threads, [&](size_t i) {
+    results[i] = MatchOne(articles[i], snapshot, brute);
+  });
   const double wall_s = Seconds(t);
 
   std::vector<double> total_us, match_us;
-  double analyze_sum = 0, match_sum = 0, candidates = 0, evaluated = 0, matches = 0;
+  double analyze_sum = 0, match_sum = 0, candidates = 0, evaluated = 0,
+         matches = 0;
   for (const ArticleResult& r : results) {
     total_us.push_back(r.analyze_us + r.match_us);
     match_us.push_back(r.match_us);
@@ -317,18 +340,23 @@ int Run() {
       {"load_cpu_s", load_cpu_s},
       {"index_build_cpu_s", build_cpu_s},
       {"bytes_per_rule", double(index_bytes) / std::max<size_t>(n_rules, 1)},
-      {"rss_bytes_per_rule", double(rss_index - rss0) / std::max<size_t>(n_rules, 1)},
+      {"rss_bytes_per_rule",
+       double(rss_index - rss0) / std::max<size_t>(n_rules, 1)},
       {"always_evaluated", snapshot.always_evaluated()},
   };
-  std::printf("articles: %zu  %.0f articles/s wall, %.0f articles/s by thread CPU time\n"
-              "  per article (thread CPU time): p50 %.1f us  p99 %.1f us (analysis + match)"
-              "\n  analysis %.1f us/article, match %.1f us/article (p50 %.1f, p99 %.1f)"
-              "\n  candidates %.1f/article, evaluated %.1f/article, matches %.2f/article\n",
-              articles.size(), articles.size() / wall_s, threads * articles.size() / cpu_s,
-              Percentile(total_us, 0.5),
-              Percentile(total_us, 0.99), analyze_sum / n, match_sum / n,
-              Percentile(match_us, 0.5), Percentile(match_us, 0.99), candidates / n,
-              evaluated / n, matches / n);
+  std::printf(
+      "articles: %zu  %.0f articles/s wall, %.0f articles/s by thread CPU "
+      "time\n"
+      "  per article (thread CPU time): p50 %.1f us  p99 %.1f us (analysis + "
+      "match)"
+      "\n  analysis %.1f us/article, match %.1f us/article (p50 %.1f, p99 %.1f)"
+      "\n  candidates %.1f/article, evaluated %.1f/article, matches "
+      "%.2f/article\n",
+      articles.size(), articles.size() / wall_s,
+      threads * articles.size() / cpu_s, Percentile(total_us, 0.5),
+      Percentile(total_us, 0.99), analyze_sum / n, match_sum / n,
+      Percentile(match_us, 0.5), Percentile(match_us, 0.99), candidates / n,
+      evaluated / n, matches / n);
   size_t diffs = 0;
   if (!absl::GetFlag(FLAGS_check).empty()) {
     diffs = Check(absl::GetFlag(FLAGS_check), articles, results);

@@ -1,5 +1,6 @@
 // newswatchd: the newswatch daemon. Flags -> DaemonConfig -> Daemon; then
-// waits for SIGINT/SIGTERM and shuts down cleanly; SIGHUP reloads the token file.
+// waits for SIGINT/SIGTERM and shuts down cleanly; SIGHUP reloads the token
+// file.
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
@@ -23,42 +24,58 @@ ABSL_FLAG(std::string, config, "",
           "deploy/newswatch.example.toml); flags given here override it");
 ABSL_FLAG(std::string, listen, "127.0.0.1:7373",
           "host:port to serve gRPC on (port 0: pick a free one)");
-ABSL_FLAG(std::string, data_dir, "./newswatch-data", "RocksDB data folder (created if missing)");
+ABSL_FLAG(std::string, data_dir, "./newswatch-data",
+          "RocksDB data folder (created if missing)");
 ABSL_FLAG(bool, sync, true,
-          "sync the write-ahead log before acknowledging; --nosync trades durability on "
+          "sync the write-ahead log before acknowledging; --nosync trades "
+          "durability on "
           "power loss for bulk-load speed");
-ABSL_FLAG(int, ingest_stream_threads, 4, "threads driving SubmitArticles streams");
+ABSL_FLAG(int, ingest_stream_threads, 4,
+          "threads driving SubmitArticles streams");
 ABSL_FLAG(int, reader_threads, 2, "threads reading alert logs for catch-up");
-ABSL_FLAG(int, match_threads, 2, "threads that analyze and match articles in parallel");
+ABSL_FLAG(int, match_threads, 2,
+          "threads that analyze and match articles in parallel");
 ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(15),
           "idle alert streams get a heartbeat this often (e.g. 15s, 500ms)");
-ABSL_FLAG(std::string, retention, "",
-          "delete articles and their alerts this long after ingest (e.g. 30d, 12h); "
-          "empty keeps everything");
-ABSL_FLAG(int64_t, max_rules_per_subscriber, 10000, "rules one subscriber may have");
+ABSL_FLAG(
+    std::string, retention, "",
+    "delete articles and their alerts this long after ingest (e.g. 30d, 12h); "
+    "empty keeps everything");
+ABSL_FLAG(int64_t, max_rules_per_subscriber, 10000,
+          "rules one subscriber may have");
 ABSL_FLAG(int64_t, max_streams, 20000, "concurrent Subscribe streams");
-ABSL_FLAG(int64_t, max_article_bytes, 1 << 20, "largest accepted article, in bytes");
-ABSL_FLAG(int64_t, min_free_disk_bytes, int64_t{64} << 20,
-          "free space kept on the data dir's disk: below it writes are refused until "
-          "space is freed, and the daemon does not start (0: off)");
+ABSL_FLAG(int64_t, max_article_bytes, 1 << 20,
+          "largest accepted article, in bytes");
+ABSL_FLAG(
+    int64_t, min_free_disk_bytes, int64_t{64} << 20,
+    "free space kept on the data dir's disk: below it writes are refused until "
+    "space is freed, and the daemon does not start (0: off)");
 ABSL_FLAG(absl::Duration, keepalive_interval, absl::Seconds(60),
-          "HTTP/2 keepalive ping interval on idle connections, so dead peers are dropped");
-ABSL_FLAG(std::string, tls_cert, "", "PEM server certificate chain; with --tls-key turns TLS on");
+          "HTTP/2 keepalive ping interval on idle connections, so dead peers "
+          "are dropped");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM server certificate chain; with --tls-key turns TLS on");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls-cert");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA bundle; clients must present a certificate it signed (mTLS)");
 ABSL_FLAG(std::string, token_file, "",
-          "bearer tokens and their roles; without it the daemon serves loopback only");
+          "bearer tokens and their roles; without it the daemon serves "
+          "loopback only");
 ABSL_FLAG(bool, insecure, false,
-          "allow a non-loopback --listen without TLS and tokens (trusted networks only)");
-ABSL_FLAG(std::string, metrics_listen, "",
-          "host:port serving Prometheus metrics at /metrics over HTTP; empty: off");
-ABSL_FLAG(std::string, log_level, "info", "lowest log level: debug, info, warning, error");
-ABSL_FLAG(std::string, log_format, "text", "log line format: text or json (JSON Lines)");
+          "allow a non-loopback --listen without TLS and tokens (trusted "
+          "networks only)");
+ABSL_FLAG(
+    std::string, metrics_listen, "",
+    "host:port serving Prometheus metrics at /metrics over HTTP; empty: off");
+ABSL_FLAG(std::string, log_level, "info",
+          "lowest log level: debug, info, warning, error");
+ABSL_FLAG(std::string, log_format, "text",
+          "log line format: text or json (JSON Lines)");
 
 // Accepts --data-dir as well as absl's --data_dir: flag names are rewritten
 // from dashes to underscores before parsing.
-std::vector<char*> NormalizeFlagNames(int argc, char** argv, std::vector<std::string>& storage) {
+std::vector<char*> NormalizeFlagNames(int argc, char** argv,
+                                      std::vector<std::string>& storage) {
   storage.assign(argv, argv + argc);
   for (std::string& arg : storage) {
     if (arg.rfind("--", 0) != 0) continue;
@@ -74,7 +91,8 @@ std::vector<char*> NormalizeFlagNames(int argc, char** argv, std::vector<std::st
 absl::flat_hash_set<std::string> DaemonSettings() {
   absl::flat_hash_set<std::string> names;
   for (const auto& [name, flag] : absl::GetAllFlags()) {
-    if (absl::EndsWith(flag->Filename(), "server/main.cc") && name != "config") {
+    if (absl::EndsWith(flag->Filename(), "server/main.cc") &&
+        name != "config") {
       names.insert(std::string(name));
     }
   }
@@ -96,10 +114,11 @@ int main(int argc, char** argv) {
   std::vector<std::string> arg_storage;
   std::vector<char*> args = NormalizeFlagNames(argc, argv, arg_storage);
   // The config file first, so that flags on the command line override it.
-  if (const std::string path = nw::config::FindFlagValue(static_cast<int>(args.size()),
-                                                         args.data(), "config");
+  if (const std::string path = nw::config::FindFlagValue(
+          static_cast<int>(args.size()), args.data(), "config");
       !path.empty()) {
-    if (absl::Status s = nw::config::ApplyConfigFile(path, DaemonSettings()); !s.ok()) {
+    if (absl::Status s = nw::config::ApplyConfigFile(path, DaemonSettings());
+        !s.ok()) {
       std::cerr << "newswatchd: --config: " << s.message() << "\n";
       return 2;
     }
@@ -123,14 +142,16 @@ int main(int argc, char** argv) {
   config.reader_threads = absl::GetFlag(FLAGS_reader_threads);
   config.match_threads = absl::GetFlag(FLAGS_match_threads);
   config.heartbeat_interval = absl::GetFlag(FLAGS_heartbeat_interval);
-  if (const std::string retention = absl::GetFlag(FLAGS_retention); !retention.empty()) {
+  if (const std::string retention = absl::GetFlag(FLAGS_retention);
+      !retention.empty()) {
     absl::StatusOr<absl::Duration> d = nw::base::ParseHumanDuration(retention);
     if (!d.ok()) {
       std::cerr << "newswatchd: --retention: " << d.status().message() << "\n";
       return 2;
     }
     if (*d <= absl::ZeroDuration()) {
-      std::cerr << "newswatchd: --retention: must be positive, e.g. 30d (leave it empty to keep "
+      std::cerr << "newswatchd: --retention: must be positive, e.g. 30d (leave "
+                   "it empty to keep "
                    "everything)\n";
       return 2;
     }
@@ -139,7 +160,8 @@ int main(int argc, char** argv) {
   config.max_rules_per_subscriber =
       static_cast<size_t>(absl::GetFlag(FLAGS_max_rules_per_subscriber));
   config.max_streams = static_cast<size_t>(absl::GetFlag(FLAGS_max_streams));
-  config.limits.max_article_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_article_bytes));
+  config.limits.max_article_bytes =
+      static_cast<size_t>(absl::GetFlag(FLAGS_max_article_bytes));
   config.keepalive_interval = absl::GetFlag(FLAGS_keepalive_interval);
   config.min_free_disk_bytes = absl::GetFlag(FLAGS_min_free_disk_bytes);
   config.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
@@ -151,29 +173,31 @@ int main(int argc, char** argv) {
   config.log_level = absl::GetFlag(FLAGS_log_level);
   config.log_format = absl::GetFlag(FLAGS_log_format);
 
-  absl::StatusOr<std::unique_ptr<nw::daemon::Daemon>> daemon = nw::daemon::Daemon::Start(config);
+  absl::StatusOr<std::unique_ptr<nw::daemon::Daemon>> daemon =
+      nw::daemon::Daemon::Start(config);
   if (!daemon.ok()) {
     std::cerr << "newswatchd: cannot start: " << daemon.status() << "\n";
     return 1;
   }
   const std::string host = config.listen.substr(0, config.listen.rfind(':'));
   // Tests and scripts read this line to learn the port.
-  std::cout << "newswatchd listening on " << host << ":" << (*daemon)->port() << " (data dir "
-            << config.data_dir << ", " << (*daemon)->rule_count() << " rules)" << std::endl;
+  std::cout << "newswatchd listening on " << host << ":" << (*daemon)->port()
+            << " (data dir " << config.data_dir << ", "
+            << (*daemon)->rule_count() << " rules)" << std::endl;
 
   int signal = 0;
   while (sigwait(&stop_signals, &signal) == 0 && signal == SIGHUP) {
     absl::StatusOr<size_t> tokens = (*daemon)->ReloadTokens();
     if (tokens.ok()) {
-      std::cout << "newswatchd: SIGHUP, token file reloaded (" << *tokens << " tokens)"
-                << std::endl;
+      std::cout << "newswatchd: SIGHUP, token file reloaded (" << *tokens
+                << " tokens)" << std::endl;
     } else {
-      std::cerr << "newswatchd: SIGHUP, token file not reloaded: " << tokens.status().message()
-                << std::endl;
+      std::cerr << "newswatchd: SIGHUP, token file not reloaded: "
+                << tokens.status().message() << std::endl;
     }
   }
-  std::cout << "newswatchd: " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down"
-            << std::endl;
+  std::cout << "newswatchd: " << (signal == SIGINT ? "SIGINT" : "SIGTERM")
+            << ", shutting down" << std::endl;
   (*daemon)->Shutdown();
   daemon->reset();
   std::cout << "newswatchd: stopped" << std::endl;

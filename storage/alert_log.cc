@@ -11,21 +11,24 @@
 namespace nw::storage {
 
 absl::StatusOr<std::vector<newswatch::v1::Alert>> AlertLog::ReadAfter(
-    absl::string_view subscriber, uint64_t after_cursor, size_t max_alerts) const {
+    absl::string_view subscriber, uint64_t after_cursor,
+    size_t max_alerts) const {
   std::vector<newswatch::v1::Alert> alerts;
   // Alerts deleted by retention cannot be replayed: say so, and from where.
   std::string oldest_value;
-  rocksdb::Status os = db_.raw()->Get(rocksdb::ReadOptions(), db_.cf(Cf::kMeta),
-                                      OldestCursorKey(subscriber), &oldest_value);
-  if (!os.ok() && !os.IsNotFound()) return FromRocksStatus(os, "AlertLog::ReadAfter");
+  rocksdb::Status os =
+      db_.raw()->Get(rocksdb::ReadOptions(), db_.cf(Cf::kMeta),
+                     OldestCursorKey(subscriber), &oldest_value);
+  if (!os.ok() && !os.IsNotFound())
+    return FromRocksStatus(os, "AlertLog::ReadAfter");
   // Cursor 0 asks for everything still stored, so it is never out of range.
   if (os.ok() && after_cursor > 0) {
     const uint64_t oldest = DecodeU64(oldest_value).value_or(0);
     if (after_cursor + 1 < oldest) {
       return absl::OutOfRangeError(absl::StrCat(
           "cursor ", after_cursor, " of ", subscriber,
-          " is older than retention: the oldest alert still stored has cursor ", oldest,
-          "; resume from ", oldest - 1));
+          " is older than retention: the oldest alert still stored has cursor ",
+          oldest, "; resume from ", oldest - 1));
     }
   }
   const std::string prefix = AlertPrefix(subscriber);
@@ -40,28 +43,34 @@ absl::StatusOr<std::vector<newswatch::v1::Alert>> AlertLog::ReadAfter(
   for (it->Seek(AlertKey(subscriber, after_cursor + 1));
        it->Valid() && alerts.size() < max_alerts; it->Next()) {
     newswatch::v1::Alert& alert = alerts.emplace_back();
-    if (!alert.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return absl::DataLossError(absl::StrCat("stored alert of ", subscriber, " does not parse"));
+    if (!alert.ParseFromArray(it->value().data(),
+                              static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(
+          absl::StrCat("stored alert of ", subscriber, " does not parse"));
     }
   }
-  if (!it->status().ok()) return FromRocksStatus(it->status(), "AlertLog::ReadAfter");
+  if (!it->status().ok())
+    return FromRocksStatus(it->status(), "AlertLog::ReadAfter");
   return alerts;
 }
 
-absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> AlertLog::LoadLastCursors()
-    const {
+absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>>
+AlertLog::LoadLastCursors() const {
   absl::flat_hash_map<std::string, uint64_t> cursors;
   std::unique_ptr<rocksdb::Iterator> it(
       db_.raw()->NewIterator(rocksdb::ReadOptions(), db_.cf(Cf::kMeta)));
   for (it->Seek(std::string(kCursorKeyPrefix));
-       it->Valid() && it->key().starts_with(std::string(kCursorKeyPrefix)); it->Next()) {
-    std::optional<uint64_t> cursor = DecodeU64(absl::string_view(it->value().data(), it->value().size()));
+       it->Valid() && it->key().starts_with(std::string(kCursorKeyPrefix));
+       it->Next()) {
+    std::optional<uint64_t> cursor =
+        DecodeU64(absl::string_view(it->value().data(), it->value().size()));
     if (!cursor) return absl::DataLossError("bad cursor record");
     absl::string_view key(it->key().data(), it->key().size());
     key.remove_prefix(kCursorKeyPrefix.size());
     cursors[std::string(key)] = *cursor;
   }
-  if (!it->status().ok()) return FromRocksStatus(it->status(), "AlertLog::LoadLastCursors");
+  if (!it->status().ok())
+    return FromRocksStatus(it->status(), "AlertLog::LoadLastCursors");
   return cursors;
 }
 

@@ -11,11 +11,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "newswatch/v1/alert.pb.h"
 #include "storage/db.h"
 
@@ -30,10 +30,12 @@ class AlertLog {
   // deleted alerts after `after_cursor` (the message names the oldest cursor
   // still stored). DataLoss on a bad record.
   absl::StatusOr<std::vector<newswatch::v1::Alert>> ReadAfter(
-      absl::string_view subscriber, uint64_t after_cursor, size_t max_alerts) const;
+      absl::string_view subscriber, uint64_t after_cursor,
+      size_t max_alerts) const;
 
   // The last cursor of every subscriber that has alerts (read at start-up).
-  absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> LoadLastCursors() const;
+  absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> LoadLastCursors()
+      const;
 
  private:
   Db& db_;

@@ -12,26 +12,31 @@ namespace nw::storage {
 absl::StatusOr<std::optional<uint64_t>> ArticleStore::FindSequence(
     absl::string_view id) const {
   std::string value;
-  rocksdb::Status s = db_.raw()->Get(rocksdb::ReadOptions(), db_.cf(Cf::kArticleIds),
-                                     rocksdb::Slice(id.data(), id.size()), &value);
+  rocksdb::Status s =
+      db_.raw()->Get(rocksdb::ReadOptions(), db_.cf(Cf::kArticleIds),
+                     rocksdb::Slice(id.data(), id.size()), &value);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocksStatus(s, "ArticleStore::FindSequence");
   std::optional<uint64_t> seq = DecodeU64(value);
-  if (!seq) return absl::DataLossError(absl::StrCat("bad dedupe key for article ", id));
+  if (!seq)
+    return absl::DataLossError(absl::StrCat("bad dedupe key for article ", id));
   return seq;
 }
 
-absl::StatusOr<newswatch::v1::Article> ArticleStore::Get(absl::string_view id) const {
+absl::StatusOr<newswatch::v1::Article> ArticleStore::Get(
+    absl::string_view id) const {
   absl::StatusOr<std::optional<uint64_t>> seq = FindSequence(id);
   if (!seq.ok()) return seq.status();
-  if (!seq->has_value()) return absl::NotFoundError(absl::StrCat("no article with id '", id, "'"));
+  if (!seq->has_value())
+    return absl::NotFoundError(absl::StrCat("no article with id '", id, "'"));
   std::string value;
-  rocksdb::Status s = db_.raw()->Get(rocksdb::ReadOptions(), db_.cf(Cf::kArticles),
-                                     EncodeU64(**seq), &value);
+  rocksdb::Status s = db_.raw()->Get(
+      rocksdb::ReadOptions(), db_.cf(Cf::kArticles), EncodeU64(**seq), &value);
   if (!s.ok()) return FromRocksStatus(s, "ArticleStore::Get");
   newswatch::v1::Article article;
   if (!article.ParseFromString(value)) {
-    return absl::DataLossError(absl::StrCat("stored article ", id, " does not parse"));
+    return absl::DataLossError(
+        absl::StrCat("stored article ", id, " does not parse"));
   }
   return article;
 }
@@ -41,14 +46,16 @@ absl::StatusOr<std::vector<newswatch::v1::Article>> ArticleStore::ScanFrom(
   std::vector<newswatch::v1::Article> articles;
   std::unique_ptr<rocksdb::Iterator> it(
       db_.raw()->NewIterator(rocksdb::ReadOptions(), db_.cf(Cf::kArticles)));
-  for (it->Seek(EncodeU64(from_sequence)); it->Valid() && articles.size() < max_articles;
-       it->Next()) {
+  for (it->Seek(EncodeU64(from_sequence));
+       it->Valid() && articles.size() < max_articles; it->Next()) {
     newswatch::v1::Article& article = articles.emplace_back();
-    if (!article.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+    if (!article.ParseFromArray(it->value().data(),
+                                static_cast<int>(it->value().size()))) {
       return absl::DataLossError("a stored article does not parse");
     }
   }
-  if (!it->status().ok()) return FromRocksStatus(it->status(), "ArticleStore::ScanFrom");
+  if (!it->status().ok())
+    return FromRocksStatus(it->status(), "ArticleStore::ScanFrom");
   return articles;
 }
 

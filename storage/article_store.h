@@ -10,9 +10,9 @@
 #include <cstdint>
 #include <optional>
 #include <vector>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "newswatch/v1/article.pb.h"
 #include "storage/db.h"
 
@@ -28,12 +28,13 @@ class ArticleStore {
 
   // The ingest sequence number of the article with this id (the dedupe key),
   // or nullopt when no such article is stored.
-  absl::StatusOr<std::optional<uint64_t>> FindSequence(absl::string_view id) const;
+  absl::StatusOr<std::optional<uint64_t>> FindSequence(
+      absl::string_view id) const;
 
   // Up to `max_articles` stored articles with sequence >= `from_sequence`, in
   // sequence order. DataLoss when a record does not parse.
-  absl::StatusOr<std::vector<newswatch::v1::Article>> ScanFrom(uint64_t from_sequence,
-                                                              size_t max_articles) const;
+  absl::StatusOr<std::vector<newswatch::v1::Article>> ScanFrom(
+      uint64_t from_sequence, size_t max_articles) const;
 
   // The highest sequence number stored, 0 for an empty database.
   absl::StatusOr<uint64_t> LastSequence() const;

@@ -26,7 +26,8 @@ struct CheckpointInfo {
 // Errors: InvalidArgument (empty or relative path), AlreadyExists,
 // FailedPrecondition (the parent folder is missing), or the filesystem's
 // error as RocksDB reports it.
-absl::StatusOr<CheckpointInfo> CreateCheckpoint(Db& db, const std::string& directory);
+absl::StatusOr<CheckpointInfo> CreateCheckpoint(Db& db,
+                                                const std::string& directory);
 
 }  // namespace nw::storage
 

@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-
 #include "storage/key_codec.h"
 #include "storage/rocks_status.h"
 
@@ -24,15 +23,18 @@ absl::Status CommitArticles(Db& db, const std::vector<ArticleCommit>& commits) {
       batch.Put(db.cf(Cf::kArticleIds), article.id(), seq_key);
       last_sequence = std::max(last_sequence, article.sequence());
     }
-    for (const newswatch::v1::Alert& alert : *commit.alerts) alerts.push_back(&alert);
+    for (const newswatch::v1::Alert& alert : *commit.alerts)
+      alerts.push_back(&alert);
   }
   // In key order: the memtable's skip list keeps its last insert position, so
   // ascending keys are found from there instead of from the top (memtable
   // inserts were a third of ingest CPU when alerts went in article order).
   std::sort(alerts.begin(), alerts.end(),
             [](const newswatch::v1::Alert* a, const newswatch::v1::Alert* b) {
-              return std::pair<absl::string_view, uint64_t>(a->subscriber(), a->cursor()) <
-                     std::pair<absl::string_view, uint64_t>(b->subscriber(), b->cursor());
+              return std::pair<absl::string_view, uint64_t>(a->subscriber(),
+                                                            a->cursor()) <
+                     std::pair<absl::string_view, uint64_t>(b->subscriber(),
+                                                            b->cursor());
             });
   for (size_t i = 0; i < alerts.size(); ++i) {
     const newswatch::v1::Alert& alert = *alerts[i];
@@ -40,12 +42,15 @@ absl::Status CommitArticles(Db& db, const std::vector<ArticleCommit>& commits) {
               alert.SerializeAsString());
     // One cursor key per subscriber and write (its last alert), not one per
     // alert: each put is a memtable entry.
-    if (i + 1 == alerts.size() || alerts[i + 1]->subscriber() != alert.subscriber()) {
-      batch.Put(db.cf(Cf::kMeta), CursorKey(alert.subscriber()), EncodeU64(alert.cursor()));
+    if (i + 1 == alerts.size() ||
+        alerts[i + 1]->subscriber() != alert.subscriber()) {
+      batch.Put(db.cf(Cf::kMeta), CursorKey(alert.subscriber()),
+                EncodeU64(alert.cursor()));
     }
   }
   if (last_sequence > 0) {
-    batch.Put(db.cf(Cf::kMeta), std::string(kLastSequenceKey), EncodeU64(last_sequence));
+    batch.Put(db.cf(Cf::kMeta), std::string(kLastSequenceKey),
+              EncodeU64(last_sequence));
   }
   return db.Write(batch, "CommitArticles");
 }

@@ -4,7 +4,6 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
-
 #include "rocksdb/listener.h"
 #include "storage/format_version.h"
 #include "storage/rocks_status.h"
@@ -22,9 +21,11 @@ class HealthListener final : public rocksdb::EventListener {
   explicit HealthListener(StorageHealth& health) : health_(health) {}
   void OnBackgroundError(rocksdb::BackgroundErrorReason reason,
                          rocksdb::Status* bg_error) override {
-    health_.ReportBackgroundError(FromRocksStatus(*bg_error, "RocksDB background error"));
+    health_.ReportBackgroundError(
+        FromRocksStatus(*bg_error, "RocksDB background error"));
   }
-  void OnErrorRecoveryEnd(const rocksdb::BackgroundErrorRecoveryInfo& info) override {
+  void OnErrorRecoveryEnd(
+      const rocksdb::BackgroundErrorRecoveryInfo& info) override {
     if (info.new_bg_error.ok()) health_.ReportBackgroundRecovered();
   }
 
@@ -33,8 +34,8 @@ class HealthListener final : public rocksdb::EventListener {
 };
 
 // Names on disk; the order matches enum Cf.
-constexpr const char* kCfNames[] = {"articles", "article_ids", "rules", "alerts",
-                                    "meta"};
+constexpr const char* kCfNames[] = {"articles", "article_ids", "rules",
+                                    "alerts", "meta"};
 
 }  // namespace
 
@@ -47,10 +48,12 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const DbOptions& options) {
     // The folder may not exist yet: ask about its nearest existing parent.
     std::filesystem::path probe = options.path;
     std::error_code ec;
-    while (!probe.empty() && !std::filesystem::exists(probe, ec)) probe = probe.parent_path();
+    while (!probe.empty() && !std::filesystem::exists(probe, ec))
+      probe = probe.parent_path();
     absl::Status s =
-        DiskSpaceGuard(probe.empty() ? "." : probe.string(), options.min_free_disk_bytes,
-                       options.free_disk_bytes ? options.free_disk_bytes : FreeDiskBytes)
+        DiskSpaceGuard(
+            probe.empty() ? "." : probe.string(), options.min_free_disk_bytes,
+            options.free_disk_bytes ? options.free_disk_bytes : FreeDiskBytes)
             .Check();
     if (!s.ok()) {
       return absl::FailedPreconditionError(
@@ -63,7 +66,8 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const DbOptions& options) {
   db_options.max_background_jobs = 2;  // 2-core machines
   if (options.env != nullptr) db_options.env = options.env;
   auto db = std::unique_ptr<Db>(new Db());
-  db_options.listeners.push_back(std::make_shared<HealthListener>(*db->health_));
+  db_options.listeners.push_back(
+      std::make_shared<HealthListener>(*db->health_));
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName,
@@ -103,7 +107,8 @@ absl::Status Db::CheckWritable() {
   if (health_->healthy()) return absl::OkStatus();
   // Resume is a no-op without a background error; with one, it retries the
   // failed work (e.g. a flush) and reopens writes.
-  absl::Status resumed = FromRocksStatus(db_->Resume(), "Db::CheckWritable: resume");
+  absl::Status resumed =
+      FromRocksStatus(db_->Resume(), "Db::CheckWritable: resume");
   if (!resumed.ok()) return resumed;
   health_->ReportBackgroundRecovered();
   rocksdb::WriteBatch probe;
@@ -111,8 +116,8 @@ absl::Status Db::CheckWritable() {
   if (absl::Status space = disk_space_->Check(); !space.ok()) return space;
   rocksdb::WriteOptions synced = write_options_;
   synced.sync = true;
-  absl::Status written =
-      FromRocksStatus(db_->Write(synced, &probe), "Db::CheckWritable: probe write");
+  absl::Status written = FromRocksStatus(db_->Write(synced, &probe),
+                                         "Db::CheckWritable: probe write");
   health_->ReportWrite(written);
   return written;
 }
@@ -123,7 +128,8 @@ std::vector<CfSize> Db::Sizes() const {
     CfSize size{.name = kCfNames[i]};
     db_->GetIntProperty(handles_[i], rocksdb::DB::Properties::kLiveSstFilesSize,
                         &size.live_sst_bytes);
-    db_->GetIntProperty(handles_[i], rocksdb::DB::Properties::kCurSizeAllMemTables,
+    db_->GetIntProperty(handles_[i],
+                        rocksdb::DB::Properties::kCurSizeAllMemTables,
                         &size.memtable_bytes);
     sizes.push_back(std::move(size));
   }
@@ -131,7 +137,8 @@ std::vector<CfSize> Db::Sizes() const {
 }
 
 Db::~Db() {
-  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  for (auto* h : handles_)
+    db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   if (db_) db_->Close().PermitUncheckedError();
 }
 

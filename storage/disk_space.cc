@@ -13,7 +13,8 @@ absl::StatusOr<uint64_t> FreeDiskBytes(const std::string& path) {
   if (statvfs(path.c_str(), &st) != 0) {
     return absl::ErrnoToStatus(errno, absl::StrCat("statvfs ", path));
   }
-  return static_cast<uint64_t>(st.f_bavail) * static_cast<uint64_t>(st.f_frsize);
+  return static_cast<uint64_t>(st.f_bavail) *
+         static_cast<uint64_t>(st.f_frsize);
 }
 
 absl::Status DiskSpaceGuard::Check() {
@@ -27,9 +28,10 @@ absl::Status DiskSpaceGuard::Check() {
     last_ = absl::OkStatus();
   } else {
     last_ = absl::ResourceExhaustedError(absl::StrCat(
-        "disk almost full: ", *free >> 20, " MiB free where the data dir ", path_,
-        " is, below the reserve of ", min_free_bytes_ >> 20,
-        " MiB (--min-free-disk-bytes); nothing was written. Free space (or lower the "
+        "disk almost full: ", *free >> 20, " MiB free where the data dir ",
+        path_, " is, below the reserve of ", min_free_bytes_ >> 20,
+        " MiB (--min-free-disk-bytes); nothing was written. Free space (or "
+        "lower the "
         "reserve); writes resume by themselves"));
   }
   return last_;

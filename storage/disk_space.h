@@ -28,12 +28,16 @@ absl::StatusOr<uint64_t> FreeDiskBytes(const std::string& path);
 
 class DiskSpaceGuard {
  public:
-  using FreeBytesFn = std::function<absl::StatusOr<uint64_t>(const std::string&)>;
+  using FreeBytesFn =
+      std::function<absl::StatusOr<uint64_t>(const std::string&)>;
 
   // `min_free_bytes` 0 turns the guard off. `free_bytes` is FreeDiskBytes
   // unless a test injects another.
-  DiskSpaceGuard(std::string path, uint64_t min_free_bytes, FreeBytesFn free_bytes = FreeDiskBytes)
-      : path_(std::move(path)), min_free_bytes_(min_free_bytes), free_bytes_(std::move(free_bytes)) {}
+  DiskSpaceGuard(std::string path, uint64_t min_free_bytes,
+                 FreeBytesFn free_bytes = FreeDiskBytes)
+      : path_(std::move(path)),
+        min_free_bytes_(min_free_bytes),
+        free_bytes_(std::move(free_bytes)) {}
 
   // OK when the reserve is there (or the guard is off); ResourceExhausted
   // saying how much is free and what to do when it is not. The file system

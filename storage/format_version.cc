@@ -16,19 +16,25 @@ absl::Status CheckFormatVersion(Db& db) {
                                     std::string(kFormatVersionKey), &value);
   if (s.IsNotFound()) {
     rocksdb::WriteBatch batch;
-    batch.Put(db.cf(Cf::kMeta), std::string(kFormatVersionKey), EncodeU64(kFormatVersion));
+    batch.Put(db.cf(Cf::kMeta), std::string(kFormatVersionKey),
+              EncodeU64(kFormatVersion));
     return db.Write(batch, "stamping the data dir's format version");
   }
-  if (!s.ok()) return FromRocksStatus(s, "reading the data dir's format version");
+  if (!s.ok())
+    return FromRocksStatus(s, "reading the data dir's format version");
   const std::optional<uint64_t> stored = DecodeU64(value);
   if (!stored) {
-    return absl::DataLossError(absl::StrCat("the data dir's format version is malformed (",
-                                            value.size(), " bytes, want 8)"));
+    return absl::DataLossError(
+        absl::StrCat("the data dir's format version is malformed (",
+                     value.size(), " bytes, want 8)"));
   }
   if (*stored > kFormatVersion) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "the data dir has format ", *stored, ", written by a newer newswatchd; this binary reads "
-        "format ", kFormatVersion, " and below: run the newer newswatchd (downgrades are not "
+        "the data dir has format ", *stored,
+        ", written by a newer newswatchd; this binary reads "
+        "format ",
+        kFormatVersion,
+        " and below: run the newer newswatchd (downgrades are not "
         "supported; restore a backup taken before the upgrade instead)"));
   }
   return absl::OkStatus();

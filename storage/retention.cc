@@ -16,7 +16,8 @@ namespace {
 
 // Deletes the articles ingested before `cutoff` (sequence order is ingest
 // order); returns the first sequence kept.
-absl::StatusOr<uint64_t> DeleteOldArticles(Db& db, absl::Time cutoff, uint64_t* deleted) {
+absl::StatusOr<uint64_t> DeleteOldArticles(Db& db, absl::Time cutoff,
+                                           uint64_t* deleted) {
   const int64_t cutoff_ns = absl::ToUnixNanos(cutoff);
   rocksdb::WriteBatch batch;
   std::optional<uint64_t> first_kept;
@@ -25,11 +26,12 @@ absl::StatusOr<uint64_t> DeleteOldArticles(Db& db, absl::Time cutoff, uint64_t* 
       db.raw()->NewIterator(rocksdb::ReadOptions(), db.cf(Cf::kArticles)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     newswatch::v1::Article article;
-    if (!article.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+    if (!article.ParseFromArray(it->value().data(),
+                                static_cast<int>(it->value().size()))) {
       return absl::DataLossError("retention: a stored article does not parse");
     }
-    if (google::protobuf::util::TimeUtil::TimestampToNanoseconds(article.ingested_at()) >=
-        cutoff_ns) {
+    if (google::protobuf::util::TimeUtil::TimestampToNanoseconds(
+            article.ingested_at()) >= cutoff_ns) {
       first_kept = article.sequence();
       break;
     }
@@ -37,7 +39,8 @@ absl::StatusOr<uint64_t> DeleteOldArticles(Db& db, absl::Time cutoff, uint64_t* 
     last_seen = article.sequence();
     ++*deleted;
   }
-  if (!it->status().ok()) return FromRocksStatus(it->status(), "retention: scan articles");
+  if (!it->status().ok())
+    return FromRocksStatus(it->status(), "retention: scan articles");
   const uint64_t kept = first_kept.value_or(last_seen + 1);
   if (*deleted == 0) return kept;
   batch.DeleteRange(db.cf(Cf::kArticles), EncodeU64(0), EncodeU64(kept));
@@ -55,21 +58,25 @@ absl::StatusOr<uint64_t> DeleteOldAlerts(Db& db, const std::string& subscriber,
   uint64_t deleted = 0;
   std::unique_ptr<rocksdb::Iterator> it(
       db.raw()->NewIterator(rocksdb::ReadOptions(), db.cf(Cf::kAlerts)));
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+       it->Next()) {
     newswatch::v1::Alert alert;
-    if (!alert.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+    if (!alert.ParseFromArray(it->value().data(),
+                              static_cast<int>(it->value().size()))) {
       return absl::DataLossError("retention: a stored alert does not parse");
     }
     if (alert.article_sequence() >= first_kept_sequence) break;
     last_deleted = alert.cursor();
     ++deleted;
   }
-  if (!it->status().ok()) return FromRocksStatus(it->status(), "retention: scan alerts");
+  if (!it->status().ok())
+    return FromRocksStatus(it->status(), "retention: scan alerts");
   if (!last_deleted) return 0;
   rocksdb::WriteBatch batch;
   batch.DeleteRange(db.cf(Cf::kAlerts), AlertKey(subscriber, 0),
                     AlertKey(subscriber, *last_deleted + 1));
-  batch.Put(db.cf(Cf::kMeta), OldestCursorKey(subscriber), EncodeU64(*last_deleted + 1));
+  batch.Put(db.cf(Cf::kMeta), OldestCursorKey(subscriber),
+            EncodeU64(*last_deleted + 1));
   absl::Status s = db.Write(batch, "retention: delete alerts");
   if (!s.ok()) return s;
   return deleted;
@@ -79,7 +86,8 @@ absl::StatusOr<uint64_t> DeleteOldAlerts(Db& db, const std::string& subscriber,
 
 absl::StatusOr<RetentionResult> EnforceRetention(Db& db, absl::Time cutoff) {
   RetentionResult result;
-  absl::StatusOr<uint64_t> first_kept = DeleteOldArticles(db, cutoff, &result.articles_deleted);
+  absl::StatusOr<uint64_t> first_kept =
+      DeleteOldArticles(db, cutoff, &result.articles_deleted);
   if (!first_kept.ok()) return first_kept.status();
   result.first_kept_sequence = *first_kept;
 
@@ -88,13 +96,15 @@ absl::StatusOr<RetentionResult> EnforceRetention(Db& db, absl::Time cutoff) {
   std::unique_ptr<rocksdb::Iterator> it(
       db.raw()->NewIterator(rocksdb::ReadOptions(), db.cf(Cf::kMeta)));
   const std::string cursor_prefix(kCursorKeyPrefix);
-  for (it->Seek(cursor_prefix); it->Valid() && it->key().starts_with(cursor_prefix);
-       it->Next()) {
+  for (it->Seek(cursor_prefix);
+       it->Valid() && it->key().starts_with(cursor_prefix); it->Next()) {
     subscribers.push_back(it->key().ToString().substr(cursor_prefix.size()));
   }
-  if (!it->status().ok()) return FromRocksStatus(it->status(), "retention: list subscribers");
+  if (!it->status().ok())
+    return FromRocksStatus(it->status(), "retention: list subscribers");
   for (const std::string& subscriber : subscribers) {
-    absl::StatusOr<uint64_t> deleted = DeleteOldAlerts(db, subscriber, *first_kept);
+    absl::StatusOr<uint64_t> deleted =
+        DeleteOldAlerts(db, subscriber, *first_kept);
     if (!deleted.ok()) return deleted.status();
     result.alerts_deleted += *deleted;
   }

@@ -14,19 +14,24 @@ absl::Status RuleStore::Put(const newswatch::v1::WatchRule& rule,
                             uint64_t rule_number) {
   rocksdb::WriteBatch batch;
   batch.Put(db_.cf(Cf::kRules), rule.id(), rule.SerializeAsString());
-  batch.Put(db_.cf(Cf::kMeta), std::string(kLastRuleNumberKey), EncodeU64(rule_number));
+  batch.Put(db_.cf(Cf::kMeta), std::string(kLastRuleNumberKey),
+            EncodeU64(rule_number));
   return db_.Write(batch, "RuleStore::Put");
 }
 
-absl::StatusOr<newswatch::v1::WatchRule> RuleStore::Get(absl::string_view id) const {
+absl::StatusOr<newswatch::v1::WatchRule> RuleStore::Get(
+    absl::string_view id) const {
   std::string value;
-  rocksdb::Status s = db_.raw()->Get(rocksdb::ReadOptions(), db_.cf(Cf::kRules),
-                                     rocksdb::Slice(id.data(), id.size()), &value);
-  if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("no rule with id '", id, "'"));
+  rocksdb::Status s =
+      db_.raw()->Get(rocksdb::ReadOptions(), db_.cf(Cf::kRules),
+                     rocksdb::Slice(id.data(), id.size()), &value);
+  if (s.IsNotFound())
+    return absl::NotFoundError(absl::StrCat("no rule with id '", id, "'"));
   if (!s.ok()) return FromRocksStatus(s, "RuleStore::Get");
   newswatch::v1::WatchRule rule;
   if (!rule.ParseFromString(value)) {
-    return absl::DataLossError(absl::StrCat("stored rule ", id, " does not parse"));
+    return absl::DataLossError(
+        absl::StrCat("stored rule ", id, " does not parse"));
   }
   return rule;
 }
@@ -39,18 +44,21 @@ absl::Status RuleStore::Delete(absl::string_view id) {
   return db_.Write(batch, "RuleStore::Delete");
 }
 
-absl::StatusOr<std::vector<newswatch::v1::WatchRule>> RuleStore::LoadAll() const {
+absl::StatusOr<std::vector<newswatch::v1::WatchRule>> RuleStore::LoadAll()
+    const {
   std::vector<newswatch::v1::WatchRule> rules;
   std::unique_ptr<rocksdb::Iterator> it(
       db_.raw()->NewIterator(rocksdb::ReadOptions(), db_.cf(Cf::kRules)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     newswatch::v1::WatchRule& rule = rules.emplace_back();
-    if (!rule.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return absl::DataLossError(
-          absl::StrCat("stored rule ", it->key().ToString(), " does not parse"));
+    if (!rule.ParseFromArray(it->value().data(),
+                             static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat(
+          "stored rule ", it->key().ToString(), " does not parse"));
     }
   }
-  if (!it->status().ok()) return FromRocksStatus(it->status(), "RuleStore::LoadAll");
+  if (!it->status().ok())
+    return FromRocksStatus(it->status(), "RuleStore::LoadAll");
   return rules;
 }
 

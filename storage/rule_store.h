@@ -8,10 +8,10 @@
 #define NW_STORAGE_RULE_STORE_H_
 
 #include <cstdint>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "newswatch/v1/rule.pb.h"
 #include "storage/db.h"
 

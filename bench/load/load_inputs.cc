@@ -17,8 +17,8 @@ namespace nw::bench {
 
 namespace v1 = ::newswatch::v1;
 
-absl::StatusOr<std::vector<v1::Article>> LoadArticleFile(const std::string& path,
-                                                         size_t limit) {
+absl::StatusOr<std::vector<v1::Article>> LoadArticleFile(
+    const std::string& path, size_t limit) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
   std::vector<v1::Article> articles;
@@ -112,7 +112,8 @@ absl::StatusOr<int64_t> ReadProcStatusKb(int pid, const std::string& field) {
   std::string line;
   while (std::getline(in, line)) {
     absl::string_view rest(line);
-    if (!absl::ConsumePrefix(&rest, field) || !absl::ConsumePrefix(&rest, ":")) {
+    if (!absl::ConsumePrefix(&rest, field) ||
+        !absl::ConsumePrefix(&rest, ":")) {
       continue;
     }
     rest = absl::StripAsciiWhitespace(rest);
@@ -120,7 +121,8 @@ absl::StatusOr<int64_t> ReadProcStatusKb(int pid, const std::string& field) {
     int64_t kb = 0;
     if (absl::SimpleAtoi(absl::StripAsciiWhitespace(rest), &kb)) return kb;
   }
-  return absl::NotFoundError(absl::StrCat(field, " not in /proc/", pid, "/status"));
+  return absl::NotFoundError(
+      absl::StrCat(field, " not in /proc/", pid, "/status"));
 }
 
 }  // namespace nw::bench

@@ -1,7 +1,9 @@
 // newswatch-load: load generator for a running newswatchd.
 //
-//   newswatch-load --server 127.0.0.1:7411 --articles ../shared/data/reuters21578.jsonl \
-//       --rules ../shared/bench/rules-10k.jsonl --streams 4 --subscribers 20 --rate 1000
+//   newswatch-load --server 127.0.0.1:7411 --articles
+//   ../shared/data/reuters21578.jsonl \
+//       --rules ../shared/bench/rules-10k.jsonl --streams 4 --subscribers 20
+//       --rate 1000
 //
 // Creates the rules the daemon lacks, opens the subscriber streams (live
 // only), then submits articles over N SubmitArticles streams (each article a
@@ -35,11 +37,13 @@
 #include "nlohmann/json.hpp"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:7373", "newswatchd address");
-ABSL_FLAG(std::string, articles, "../shared/data/reuters21578.jsonl",
-          "articles, JSON Lines (cycled with fresh ids when --limit is larger)");
-ABSL_FLAG(std::string, rules, "",
-          "rules JSONL {\"id\",\"subscriber\",\"rule\"}, created before the run "
-          "unless present (by id); empty: none");
+ABSL_FLAG(
+    std::string, articles, "../shared/data/reuters21578.jsonl",
+    "articles, JSON Lines (cycled with fresh ids when --limit is larger)");
+ABSL_FLAG(
+    std::string, rules, "",
+    "rules JSONL {\"id\",\"subscriber\",\"rule\"}, created before the run "
+    "unless present (by id); empty: none");
 ABSL_FLAG(int, streams, 4, "concurrent SubmitArticles streams");
 ABSL_FLAG(int, subscribers, 0,
           "Subscribe streams for the first M subscribers of --rules");
@@ -59,8 +63,9 @@ ABSL_FLAG(absl::Duration, drain, absl::Seconds(10),
           "(ends after 1 s without one)");
 ABSL_FLAG(std::string, run_id, "", "article id prefix; default load<unix-ms>");
 ABSL_FLAG(int, rule_threads, 4, "concurrent CreateRule calls while setting up");
-ABSL_FLAG(uint32_t, max_batch, 256,
-          "SubscribeRequest.max_batch: alerts per message (1: one per message)");
+ABSL_FLAG(
+    uint32_t, max_batch, 256,
+    "SubscribeRequest.max_batch: alerts per message (1: one per message)");
 
 namespace nw::bench {
 namespace {
@@ -106,11 +111,13 @@ struct Run {
 
   // The article number in an id "<run_id>-<k>", or -1.
   int64_t ArticleNumber(const std::string& id) const {
-    if (id.size() <= run_id.size() + 1 || id.compare(0, run_id.size(), run_id) != 0) {
+    if (id.size() <= run_id.size() + 1 ||
+        id.compare(0, run_id.size(), run_id) != 0) {
       return -1;
     }
     int64_t k = 0;
-    if (!absl::SimpleAtoi(absl::string_view(id).substr(run_id.size() + 1), &k) ||
+    if (!absl::SimpleAtoi(absl::string_view(id).substr(run_id.size() + 1),
+                          &k) ||
         k < 0 || static_cast<size_t>(k) >= capacity) {
       return -1;
     }
@@ -150,7 +157,8 @@ class SubscriberStream final
       Received(response_.alert(), now);
     } else if (response_.has_batch()) {
       ++run_.batches;
-      for (const v1::Alert& alert : response_.batch().alerts()) Received(alert, now);
+      for (const v1::Alert& alert : response_.batch().alerts())
+        Received(alert, now);
     } else {
       ++run_.heartbeats;
     }
@@ -174,9 +182,9 @@ class SubscriberStream final
       ++run_.stream_failures;
       absl::MutexLock lock(&run_.error_mu);
       if (run_.first_stream_error.empty()) {
-        run_.first_stream_error = absl::StrCat(
-            request_.subscriber(), ": ", status.error_code(), " ",
-            status.error_message());
+        run_.first_stream_error =
+            absl::StrCat(request_.subscriber(), ": ", status.error_code(), " ",
+                         status.error_message());
       }
     }
     absl::MutexLock lock(&mu_);
@@ -195,8 +203,9 @@ class SubscriberStream final
 
 // One ingest stream: takes article numbers from run.next and submits them on
 // schedule (article k at start + k / rate) or as fast as the window allows.
-void IngestLoop(const std::string& server, const std::vector<v1::Article>& articles,
-                Run& run, double rate, absl::Time stop_at, size_t window) {
+void IngestLoop(const std::string& server,
+                const std::vector<v1::Article>& articles, Run& run, double rate,
+                absl::Time stop_at, size_t window) {
   auto client = client::NewswatchClient::FromChannel(
       OwnConnection(server), client::ClientOptions{.server = server});
   auto bulk = client->StartBulkSubmit(
@@ -239,7 +248,8 @@ double Ms(int64_t micros) { return micros / 1000.0; }
 
 int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "drives newswatchd with ingest and subscriber streams; see bench/load/README.md");
+      "drives newswatchd with ingest and subscriber streams; see "
+      "bench/load/README.md");
   std::vector<std::string> storage(argv, argv + argc);
   for (std::string& arg : storage) {  // accept --idle-subscribers as well
     if (arg.rfind("--", 0) != 0) continue;
@@ -256,12 +266,14 @@ int Main(int argc, char** argv) {
       LoadArticleFile(absl::GetFlag(FLAGS_articles), 0);
   if (!articles.ok() || articles->empty()) {
     std::cerr << "newswatch-load: articles: "
-              << (articles.ok() ? "none" : articles.status().ToString()) << "\n";
+              << (articles.ok() ? "none" : articles.status().ToString())
+              << "\n";
     return 2;
   }
   std::vector<RuleLine> rules;
   if (!absl::GetFlag(FLAGS_rules).empty()) {
-    absl::StatusOr<std::vector<RuleLine>> r = LoadRuleFile(absl::GetFlag(FLAGS_rules));
+    absl::StatusOr<std::vector<RuleLine>> r =
+        LoadRuleFile(absl::GetFlag(FLAGS_rules));
     if (!r.ok()) {
       std::cerr << "newswatch-load: rules: " << r.status() << "\n";
       return 2;
@@ -299,21 +311,24 @@ int Main(int argc, char** argv) {
   if (limit > 0) {
     run.capacity = static_cast<size_t>(limit);
   } else if (duration > absl::ZeroDuration()) {
-    run.capacity = rate > 0 ? static_cast<size_t>(rate * absl::ToDoubleSeconds(duration)) + 1
-                            : size_t{20'000'000};
+    run.capacity =
+        rate > 0
+            ? static_cast<size_t>(rate * absl::ToDoubleSeconds(duration)) + 1
+            : size_t{20'000'000};
   } else {
     run.capacity = articles->size();
   }
   run.submit_ns.reset(new std::atomic<int64_t>[run.capacity]);
 
   // Subscribers: channels of --streams_per_connection streams each.
-  std::vector<std::string> names =
-      FirstSubscribers(rules, static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_subscribers))));
+  std::vector<std::string> names = FirstSubscribers(
+      rules,
+      static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_subscribers))));
   for (int i = 0; i < absl::GetFlag(FLAGS_idle_subscribers); ++i) {
     names.push_back(absl::StrCat(run.run_id, "-idle-", i));
   }
-  const size_t per_connection =
-      static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_streams_per_connection)));
+  const size_t per_connection = static_cast<size_t>(
+      std::max(1, absl::GetFlag(FLAGS_streams_per_connection)));
   std::vector<std::unique_ptr<v1::AlertService::Stub>> stubs;
   std::vector<std::unique_ptr<SubscriberStream>> subscribers;
   const absl::Time t_sub = absl::Now();
@@ -324,7 +339,8 @@ int Main(int argc, char** argv) {
     subscribers.push_back(
         std::make_unique<SubscriberStream>(*stubs.back(), names[i], run));
   }
-  for (int i = 0; i < 1200 && run.connected + run.stream_failures < names.size(); ++i) {
+  for (int i = 0;
+       i < 1200 && run.connected + run.stream_failures < names.size(); ++i) {
     absl::SleepFor(absl::Milliseconds(50));
   }
   std::cerr << "subscribers: " << run.connected << " of " << names.size()
@@ -333,7 +349,8 @@ int Main(int argc, char** argv) {
   {
     absl::MutexLock lock(&run.error_mu);
     if (!run.first_stream_error.empty()) {
-      std::cerr << "first subscriber stream failure: " << run.first_stream_error << "\n";
+      std::cerr << "first subscriber stream failure: " << run.first_stream_error
+                << "\n";
     }
   }
 
@@ -345,18 +362,20 @@ int Main(int argc, char** argv) {
                                  : absl::InfiniteFuture();
   std::vector<std::thread> senders;
   for (int i = 0; i < streams; ++i) {
-    senders.emplace_back(IngestLoop, server, std::cref(*articles), std::ref(run),
-                         rate, stop_at,
-                         static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_window))));
+    senders.emplace_back(
+        IngestLoop, server, std::cref(*articles), std::ref(run), rate, stop_at,
+        static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_window))));
   }
   for (std::thread& t : senders) t.join();
-  const int64_t ingest_end = std::max<int64_t>(run.last_ack_ns, run.start_ns + 1);
+  const int64_t ingest_end =
+      std::max<int64_t>(run.last_ack_ns, run.start_ns + 1);
 
   // Let alerts in flight arrive.
   const absl::Time drain_until = absl::Now() + absl::GetFlag(FLAGS_drain);
   if (!subscribers.empty()) {
     while (absl::Now() < drain_until) {
-      const int64_t quiet = NowNs() - std::max<int64_t>(run.last_alert_ns, ingest_end);
+      const int64_t quiet =
+          NowNs() - std::max<int64_t>(run.last_alert_ns, ingest_end);
       if (quiet > 1'000'000'000) break;
       absl::SleepFor(absl::Milliseconds(50));
     }
@@ -400,22 +419,34 @@ int Main(int argc, char** argv) {
   report["ingest_to_alert_p99_ms"] = Ms(run.alert_latency.Percentile(99));
   report["ingest_to_alert_max_ms"] = Ms(run.alert_latency.Max());
   report["commit_to_alert_p99_ms"] = Ms(run.commit_latency.Percentile(99));
-  report["daemon_rss_mb"] = rss_kb < 0 ? nlohmann::ordered_json() : nlohmann::ordered_json(rss_kb / 1024.0);
-  report["daemon_peak_rss_mb"] = hwm_kb < 0 ? nlohmann::ordered_json() : nlohmann::ordered_json(hwm_kb / 1024.0);
+  report["daemon_rss_mb"] = rss_kb < 0
+                                ? nlohmann::ordered_json()
+                                : nlohmann::ordered_json(rss_kb / 1024.0);
+  report["daemon_peak_rss_mb"] = hwm_kb < 0
+                                     ? nlohmann::ordered_json()
+                                     : nlohmann::ordered_json(hwm_kb / 1024.0);
   {
     absl::MutexLock lock(&run.error_mu);
-    if (!run.first_stream_error.empty()) report["first_stream_error"] = run.first_stream_error;
+    if (!run.first_stream_error.empty())
+      report["first_stream_error"] = run.first_stream_error;
   }
-  std::fprintf(stderr,
-               "ingest: %zu acked in %.2f s = %.0f articles/s; ack p50 %.2f ms p99 %.2f ms\n"
-               "alerts: %zu received (%.0f/s); submit->alert p50 %.2f ms p99 %.2f ms\n",
-               run.acked.load(), ingest_s, run.acked / ingest_s,
-               Ms(run.ack_latency.Percentile(50)), Ms(run.ack_latency.Percentile(99)),
-               run.alerts_received.load(), alert_s > 0 ? run.alerts_received / alert_s : 0.0,
-               Ms(run.alert_latency.Percentile(50)), Ms(run.alert_latency.Percentile(99)));
+  std::fprintf(
+      stderr,
+      "ingest: %zu acked in %.2f s = %.0f articles/s; ack p50 %.2f ms p99 %.2f "
+      "ms\n"
+      "alerts: %zu received (%.0f/s); submit->alert p50 %.2f ms p99 %.2f ms\n",
+      run.acked.load(), ingest_s, run.acked / ingest_s,
+      Ms(run.ack_latency.Percentile(50)), Ms(run.ack_latency.Percentile(99)),
+      run.alerts_received.load(),
+      alert_s > 0 ? run.alerts_received / alert_s : 0.0,
+      Ms(run.alert_latency.Percentile(50)),
+      Ms(run.alert_latency.Percentile(99)));
   std::cout << report.dump() << std::endl;
   // A failed subscriber stream makes the delivery figures meaningless too.
-  return run.ack_errors == 0 && run.acked == run.submitted && run.stream_failures == 0 ? 0 : 1;
+  return run.ack_errors == 0 && run.acked == run.submitted &&
+                 run.stream_failures == 0
+             ? 0
+             : 1;
 }
 
 }  // namespace

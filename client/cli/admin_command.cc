@@ -9,9 +9,12 @@ namespace nw::client::cli {
 int RunAdmin(const std::vector<std::string>& args) {
   static constexpr char kUsage[] =
       "usage: newswatch admin checkpoint DIR\n"
-      "Writes a consistent copy of the daemon's data dir to DIR, an absolute path\n"
-      "on the daemon's host that must not exist yet (online backup; restore by\n"
-      "starting newswatchd with --data-dir pointing at a copy of it). Needs an\n"
+      "Writes a consistent copy of the daemon's data dir to DIR, an absolute "
+      "path\n"
+      "on the daemon's host that must not exist yet (online backup; restore "
+      "by\n"
+      "starting newswatchd with --data-dir pointing at a copy of it). Needs "
+      "an\n"
       "admin token when the daemon has a token file.\n";
   CommandArgs cmd = ParseCommandArgs(args, {}, kUsage);
   if (cmd.exit_code >= 0) return cmd.exit_code;
@@ -21,10 +24,12 @@ int RunAdmin(const std::vector<std::string>& args) {
   }
   auto client = ConnectOrReport(cmd.parsed);
   if (client == nullptr) return kExitFailure;
-  absl::StatusOr<v1::CreateCheckpointResponse> made = client->CreateCheckpoint(words[1]);
+  absl::StatusOr<v1::CreateCheckpointResponse> made =
+      client->CreateCheckpoint(words[1]);
   if (!made.ok()) return Fail("admin checkpoint " + words[1], made.status());
-  std::cout << "checkpoint " << made->directory() << ": articles up to sequence "
-            << made->last_sequence() << ", " << made->bytes() << " bytes" << std::endl;
+  std::cout << "checkpoint " << made->directory()
+            << ": articles up to sequence " << made->last_sequence() << ", "
+            << made->bytes() << " bytes" << std::endl;
   return kExitOk;
 }
 

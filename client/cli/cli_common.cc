@@ -16,8 +16,10 @@ FlagSpec ServerFlag() {
 std::vector<FlagSpec> SecurityFlags() {
   return {
       {"tls", "", "use TLS, trusting the system's CA roots"},
-      {"tls-ca", "FILE", "use TLS; PEM CA bundle that signed newswatchd's certificate"},
-      {"tls-cert", "FILE", "PEM client certificate, for a daemon that verifies them (mTLS)"},
+      {"tls-ca", "FILE",
+       "use TLS; PEM CA bundle that signed newswatchd's certificate"},
+      {"tls-cert", "FILE",
+       "PEM client certificate, for a daemon that verifies them (mTLS)"},
       {"tls-key", "FILE", "PEM private key of --tls-cert"},
       {"token", "TOKEN", "bearer token (default: $NEWSWATCH_TOKEN)"},
   };

@@ -43,9 +43,9 @@ int Fail(absl::string_view what, const absl::Status& status);
 // Prints "newswatch: <message>" and `usage` to stderr; returns kExitUsage.
 int UsageError(absl::string_view message, absl::string_view usage);
 
-// Parses `args` against `specs` (plus --server and SecurityFlags()); on --help prints `usage` and
-// the flags to stdout, on a bad flag prints them to stderr, and sets
-// exit_code: the command then returns it.
+// Parses `args` against `specs` (plus --server and SecurityFlags()); on --help
+// prints `usage` and the flags to stdout, on a bad flag prints them to stderr,
+// and sets exit_code: the command then returns it.
 struct CommandArgs {
   ParsedArgs parsed;
   int exit_code = -1;  // >= 0: stop and exit with this code

@@ -66,9 +66,8 @@ absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& args,
     } else if (i + 1 < args.size()) {
       value = args[++i];
     } else {
-      return absl::InvalidArgumentError(
-          absl::StrCat("flag --", name, " needs a value (", spec->value_name,
-                       ")"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "flag --", name, " needs a value (", spec->value_name, ")"));
     }
     if (spec->value_name.empty() && value != "true" && value != "false") {
       return absl::InvalidArgumentError(
@@ -83,8 +82,8 @@ std::string FlagHelp(const std::vector<FlagSpec>& specs) {
   std::vector<std::string> heads;
   size_t width = 0;
   for (const FlagSpec& spec : specs) {
-    heads.push_back(absl::StrCat("--", spec.name, spec.value_name.empty() ? "" : " ",
-                                 spec.value_name));
+    heads.push_back(absl::StrCat(
+        "--", spec.name, spec.value_name.empty() ? "" : " ", spec.value_name));
     width = std::max(width, heads.back().size());
   }
   std::string out;

@@ -28,7 +28,8 @@ class ParsedArgs {
   std::map<std::string, std::string> values;  // booleans: "true"/"false"
 
   bool Has(absl::string_view name) const;
-  std::string Get(absl::string_view name, absl::string_view fallback = "") const;
+  std::string Get(absl::string_view name,
+                  absl::string_view fallback = "") const;
   bool GetBool(absl::string_view name) const;
 };
 

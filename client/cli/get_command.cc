@@ -23,7 +23,8 @@ int RunGet(const std::vector<std::string>& args) {
   absl::StatusOr<v1::Article> article = client->GetArticle(id);
   if (!article.ok()) return Fail("get " + id, article.status());
   std::cout << ArticleToJson(*article).dump(
-                   2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+                   2, ' ', false,
+                   nlohmann::ordered_json::error_handler_t::replace)
             << std::endl;
   return kExitOk;
 }

@@ -13,7 +13,8 @@ namespace nw::client::cli {
 namespace {
 
 constexpr char kUsage[] =
-    "usage: newswatch [--server HOST:PORT] [--tls-ca F] [--token T] COMMAND [ARGS...]\n"
+    "usage: newswatch [--server HOST:PORT] [--tls-ca F] [--token T] COMMAND "
+    "[ARGS...]\n"
     "\n"
     "commands:\n"
     "  submit [FILE.jsonl ...]     submit articles (JSON Lines; stdin when no\n"
@@ -22,19 +23,24 @@ constexpr char kUsage[] =
     "  rules list [--subscriber S]\n"
     "  rules rm ID\n"
     "  rules validate RULE\n"
-    "  watch --subscriber S [--from CURSOR] [--cursor-file F] [--live] [--json]\n"
+    "  watch --subscriber S [--from CURSOR] [--cursor-file F] [--live] "
+    "[--json]\n"
     "                              print a subscriber's alerts as they come;\n"
     "                              reconnects and resumes after failures\n"
     "  get ARTICLE_ID              print a stored article as JSON\n"
     "  token new --role ROLE [--subscriber S] --name NAME\n"
-    "                              make a bearer token and its token-file line\n"
-    "  admin checkpoint DIR        online backup of the data dir to DIR (on the\n"
+    "                              make a bearer token and its token-file "
+    "line\n"
+    "  admin checkpoint DIR        online backup of the data dir to DIR (on "
+    "the\n"
     "                              daemon's host; admin token)\n"
     "\n"
     "global flags (also accepted after the command):\n"
-    "  --server HOST:PORT          newswatchd address (default 127.0.0.1:7373)\n"
+    "  --server HOST:PORT          newswatchd address (default "
+    "127.0.0.1:7373)\n"
     "  --tls                       use TLS, trusting the system's CA roots\n"
-    "  --tls-ca FILE               use TLS; PEM CA that signed the daemon's cert\n"
+    "  --tls-ca FILE               use TLS; PEM CA that signed the daemon's "
+    "cert\n"
     "  --tls-cert FILE, --tls-key FILE\n"
     "                              client certificate and key (mTLS)\n"
     "  --token TOKEN               bearer token (default: $NEWSWATCH_TOKEN)\n"
@@ -54,7 +60,8 @@ int Main(int argc, char** argv) {
     if (IsGlobalValueFlag(arg) && i + 1 < argc) {
       globals.push_back(arg);
       globals.push_back(argv[++i]);
-    } else if (IsGlobalValueFlag(arg.substr(0, arg.find('='))) || arg == "--tls" ||  // --tls: boolean
+    } else if (IsGlobalValueFlag(arg.substr(0, arg.find('='))) ||
+               arg == "--tls" ||  // --tls: boolean
                absl::StartsWith(arg, "--tls=")) {
       globals.push_back(arg);
     } else {

@@ -14,7 +14,8 @@ namespace {
 
 constexpr char kRulesUsage[] =
     "usage:\n"
-    "  newswatch rules add --subscriber S [--label L] [--backfill DURATION] 'RULE'\n"
+    "  newswatch rules add --subscriber S [--label L] [--backfill DURATION] "
+    "'RULE'\n"
     "      create a rule; prints its id and canonical form; with --backfill\n"
     "      (e.g. 7d) also alerts on the articles stored in that last span and\n"
     "      prints how many alerts that made\n"
@@ -118,7 +119,8 @@ int RulesList(const std::vector<std::string>& args) {
 }
 
 int RulesGet(const std::vector<std::string>& args) {
-  CommandArgs cmd = ParseCommandArgs(args, {}, "usage: newswatch rules get ID\n");
+  CommandArgs cmd =
+      ParseCommandArgs(args, {}, "usage: newswatch rules get ID\n");
   if (cmd.exit_code >= 0) return cmd.exit_code;
   if (cmd.parsed.positional.size() != 1) {
     return UsageError("rules get takes one rule ID", kRulesUsage);
@@ -130,13 +132,15 @@ int RulesGet(const std::vector<std::string>& args) {
   if (!rule.ok()) return Fail("get rule " + id, rule.status());
   std::cout << "id:         " << rule->id() << "\n"
             << "subscriber: " << rule->subscriber() << "\n"
-            << "label:      " << (rule->label().empty() ? "-" : OneLine(rule->label())) << "\n"
+            << "label:      "
+            << (rule->label().empty() ? "-" : OneLine(rule->label())) << "\n"
             << "query:      " << OneLine(rule->query()) << "\n"
             << "canonical:  " << OneLine(rule->canonical()) << "\n"
             << "created:    "
-            << absl::FormatTime(absl::RFC3339_sec,
-                                absl::FromUnixSeconds(rule->created_at().seconds()),
-                                absl::UTCTimeZone())
+            << absl::FormatTime(
+                   absl::RFC3339_sec,
+                   absl::FromUnixSeconds(rule->created_at().seconds()),
+                   absl::UTCTimeZone())
             << std::endl;
   return kExitOk;
 }

@@ -22,7 +22,8 @@ constexpr char kUsage[] =
     "Streams every article (one JSON object a line; stdin when no FILE or\n"
     "for \"-\") to newswatchd, then prints\n"
     "  submitted N articles (D duplicates, E rejected) in S s, R articles/s\n"
-    "N counts every non-blank line with a verdict. Rejected lines are reported on stderr as\n"
+    "N counts every non-blank line with a verdict. Rejected lines are reported "
+    "on stderr as\n"
     "FILE:LINE; the exit status is 1 when any line was rejected.\n";
 
 // Counters shared by the writer (this thread) and the ack reader thread.
@@ -37,10 +38,11 @@ class SubmitTally {
   }
   void OnAck(const v1::ArticleAck& ack, const std::string& location) {
     if (ack.error_code() != 0) {
-      Rejected(absl::StrCat(location, ": rejected by server (",
-                            absl::StatusCodeToString(
-                                static_cast<absl::StatusCode>(ack.error_code())),
-                            "): ", ack.error_message()));
+      Rejected(
+          absl::StrCat(location, ": rejected by server (",
+                       absl::StatusCodeToString(
+                           static_cast<absl::StatusCode>(ack.error_code())),
+                       "): ", ack.error_message()));
       return;
     }
     absl::MutexLock lock(&mu_);

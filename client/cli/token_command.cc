@@ -32,7 +32,8 @@ int RunToken(const std::vector<std::string>& args) {
   CommandArgs cmd = ParseCommandArgs(
       args,
       {{"role", "ROLE", "ingest, analyst or admin (required)"},
-       {"subscriber", "S", "the analyst's subscriber (analysts only; required for them)"},
+       {"subscriber", "S",
+        "the analyst's subscriber (analysts only; required for them)"},
        {"name", "NAME", "who or what holds the token, for logs (required)"}},
       kUsage);
   if (cmd.exit_code >= 0) return cmd.exit_code;
@@ -41,22 +42,30 @@ int RunToken(const std::vector<std::string>& args) {
     return UsageError("token takes the subcommand 'new'", kUsage);
   }
   std::optional<auth::Role> role = auth::ParseRole(a.Get("role"));
-  if (!role) return UsageError("--role must be ingest, analyst or admin", kUsage);
-  auth::Principal principal{.name = a.Get("name"), .role = *role, .subscriber = a.Get("subscriber")};
+  if (!role)
+    return UsageError("--role must be ingest, analyst or admin", kUsage);
+  auth::Principal principal{
+      .name = a.Get("name"), .role = *role, .subscriber = a.Get("subscriber")};
   if ((*role == auth::Role::kAnalyst) == principal.subscriber.empty()) {
-    return UsageError("--subscriber is required for analyst tokens and only for them", kUsage);
+    return UsageError(
+        "--subscriber is required for analyst tokens and only for them",
+        kUsage);
   }
   if (absl::Status s = auth::TokenTable::CheckPrincipal(principal); !s.ok()) {
-    return UsageError(absl::StrCat("--name/--subscriber: ", s.message()), kUsage);
+    return UsageError(absl::StrCat("--name/--subscriber: ", s.message()),
+                      kUsage);
   }
   absl::StatusOr<std::string> token = auth::NewToken();
   if (!token.ok()) return Fail("token new", token.status());
-  const std::string line = auth::TokenTable::FormatLine(auth::Sha256Hex(*token), principal);
-  std::cout << "# The token for " << principal.name
-            << " (shown only this once; pass it as --token or NEWSWATCH_TOKEN):\n"
-            << *token << "\n"
-            << "# Append this line to newswatchd's --token-file and restart newswatchd:\n"
-            << line << std::endl;
+  const std::string line =
+      auth::TokenTable::FormatLine(auth::Sha256Hex(*token), principal);
+  std::cout
+      << "# The token for " << principal.name
+      << " (shown only this once; pass it as --token or NEWSWATCH_TOKEN):\n"
+      << *token << "\n"
+      << "# Append this line to newswatchd's --token-file and restart "
+         "newswatchd:\n"
+      << line << std::endl;
   return kExitOk;
 }
 

@@ -15,8 +15,8 @@
 #include "client/cli/commands.h"
 #include "client/lib/alert_format.h"
 #include "client/lib/alert_subscription.h"
-#include "client/lib/cursor_file.h"
 #include "client/lib/channel.h"
+#include "client/lib/cursor_file.h"
 #include "server/base/duration.h"
 
 namespace nw::client::cli {
@@ -25,14 +25,17 @@ namespace {
 constexpr char kUsage[] =
     "usage: newswatch watch --subscriber S [--from CURSOR] [--cursor-file F]\n"
     "                       [--live] [--json] [--idle-timeout DURATION]\n"
-    "Prints the subscriber's stored alerts after CURSOR, then new ones as they\n"
+    "Prints the subscriber's stored alerts after CURSOR, then new ones as "
+    "they\n"
     "come, one a line:\n"
     "  #cursor  published  source  article_id  title  [rule ids]\n"
     "followed by an indented snippet per highlight (the matched words in\n"
     "[brackets]). With --json: one JSON object a line instead.\n"
     "When the stream breaks (daemon restarted, network lost) watch reconnects\n"
-    "with backoff (100 ms doubling to 5 s) and resumes after the last alert it\n"
-    "printed: none is missed or printed twice. --cursor-file keeps that cursor\n"
+    "with backoff (100 ms doubling to 5 s) and resumes after the last alert "
+    "it\n"
+    "printed: none is missed or printed twice. --cursor-file keeps that "
+    "cursor\n"
     "across runs (read at start when the file exists, rewritten atomically\n"
     "within 100 ms of each alert and on exit). Exits 1 when the cursor is\n"
     "older than the daemon's retention (OUT_OF_RANGE) or the request is bad;\n"
@@ -171,7 +174,8 @@ int RunWatch(const std::vector<std::string>& args) {
     std::cerr << "newswatch: watch: stream lost ("
               << absl::StatusCodeToString(event.cause.code()) << ": "
               << event.cause.message() << "); reconnecting in "
-              << absl::FormatDuration(absl::Trunc(event.delay, absl::Milliseconds(1)))
+              << absl::FormatDuration(
+                     absl::Trunc(event.delay, absl::Milliseconds(1)))
               << std::endl;
   });
   absl::Status status;

@@ -27,8 +27,8 @@ std::string FormatAlertLine(const Alert& alert) {
   const std::string published = alert.has_published_at()
                                     ? FormatTimestamp(alert.published_at())
                                     : std::string("-");
-  const std::string title =
-      alert.title().empty() ? std::string("(no title)") : OneLine(alert.title());
+  const std::string title = alert.title().empty() ? std::string("(no title)")
+                                                  : OneLine(alert.title());
   return absl::StrCat("#", alert.cursor(), "  ", published, "  ",
                       alert.source().empty() ? "-" : alert.source(), "  ",
                       alert.article_id(), "  ", title, "  [",

@@ -175,10 +175,12 @@ AlertSubscription::AttemptResult AlertSubscription::Attempt(
       last = last_cursor_;
     }
     // Heartbeats: liveness only. A batch is consecutive alerts in cursor order.
-    const v1::Alert* single = response.has_alert() ? &response.alert() : nullptr;
+    const v1::Alert* single =
+        response.has_alert() ? &response.alert() : nullptr;
     const int count = single != nullptr ? 1 : response.batch().alerts_size();
     for (int i = 0; i < count && !caller_stopped; ++i) {
-      const v1::Alert& alert = single != nullptr ? *single : response.batch().alerts(i);
+      const v1::Alert& alert =
+          single != nullptr ? *single : response.batch().alerts(i);
       if (alert.cursor() <= last) continue;  // never hand one over twice
       if (!on_alert(alert)) {
         caller_stopped = true;

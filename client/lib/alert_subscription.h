@@ -15,7 +15,8 @@
 // Example:
 //   AlertSubscription sub({.server = "127.0.0.1:7373", .subscriber = "energy",
 //                          .from_cursor = saved});
-//   absl::Status s = sub.Run([&](const v1::Alert& a) { Print(a); return true; });
+//   absl::Status s = sub.Run([&](const v1::Alert& a) { Print(a); return true;
+//   });
 //   // From another thread: sub.Stop();
 //
 // Thread safety: Run() is called by one thread at a time; Stop(),

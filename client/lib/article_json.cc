@@ -61,8 +61,9 @@ absl::Status ReadString(const Json& object, const char* key,
 }
 
 // `seen`: the tags already added, so a long tag list stays linear.
-absl::Status AppendTags(const Json& object, const char* key, absl::string_view location,
-                        Article& article, absl::flat_hash_set<std::string>& seen) {
+absl::Status AppendTags(const Json& object, const char* key,
+                        absl::string_view location, Article& article,
+                        absl::flat_hash_set<std::string>& seen) {
   auto it = object.find(key);
   if (it == object.end() || it->is_null()) return absl::OkStatus();
   if (!it->is_array()) return FieldError(location, key, "an array of strings");
@@ -92,7 +93,8 @@ absl::Status FillArticle(const Json& object, absl::string_view location,
     absl::Status status = ReadString(object, field.key, location, field.out);
     if (!status.ok()) return status;
   }
-  absl::flat_hash_set<std::string> seen(article.tags().begin(), article.tags().end());
+  absl::flat_hash_set<std::string> seen(article.tags().begin(),
+                                        article.tags().end());
   for (const char* key : {"topics", "places", "tags"}) {
     absl::Status status = AppendTags(object, key, location, article, seen);
     if (!status.ok()) return status;
@@ -124,9 +126,8 @@ absl::StatusOr<Article> ParseArticleJson(absl::string_view line,
         absl::StrCat(location, ": invalid JSON: ", JsonErrorText(e.what())));
   }
   if (!object.is_object()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(location, ": expected a JSON object, got ",
-                     object.type_name()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        location, ": expected a JSON object, got ", object.type_name()));
   }
   Article article;
   absl::Status status = FillArticle(object, location, article);
@@ -181,7 +182,8 @@ absl::StatusOr<google::protobuf::Timestamp> ParseIsoTimestamp(
     return bad("no such day");
   }
   google::protobuf::Timestamp ts;
-  ts.set_seconds(absl::ToUnixSeconds(absl::FromCivil(civil, absl::UTCTimeZone())));
+  ts.set_seconds(
+      absl::ToUnixSeconds(absl::FromCivil(civil, absl::UTCTimeZone())));
   ts.set_nanos(nanos);
   return ts;
 }
@@ -203,12 +205,14 @@ nlohmann::ordered_json ArticleToJson(const Article& article) {
   json["lang"] = article.lang();
   json["tags"] = nlohmann::ordered_json::array();
   for (const std::string& tag : article.tags()) json["tags"].push_back(tag);
-  json["published_at"] = article.has_published_at()
-                             ? nlohmann::ordered_json(FormatTimestamp(article.published_at()))
-                             : nlohmann::ordered_json(nullptr);
-  json["ingested_at"] = article.has_ingested_at()
-                            ? nlohmann::ordered_json(FormatTimestamp(article.ingested_at()))
-                            : nlohmann::ordered_json(nullptr);
+  json["published_at"] =
+      article.has_published_at()
+          ? nlohmann::ordered_json(FormatTimestamp(article.published_at()))
+          : nlohmann::ordered_json(nullptr);
+  json["ingested_at"] =
+      article.has_ingested_at()
+          ? nlohmann::ordered_json(FormatTimestamp(article.ingested_at()))
+          : nlohmann::ordered_json(nullptr);
   return json;
 }
 

@@ -24,7 +24,8 @@ class BearerInterceptor final : public gx::Interceptor {
   explicit BearerInterceptor(std::shared_ptr<const std::string> header)
       : header_(std::move(header)) {}
   void Intercept(gx::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(gx::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+    if (methods->QueryInterceptionHookPoint(
+            gx::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
       methods->GetSendInitialMetadata()->emplace("authorization", *header_);
     }
     methods->Proceed();
@@ -34,10 +35,12 @@ class BearerInterceptor final : public gx::Interceptor {
   std::shared_ptr<const std::string> header_;
 };
 
-class BearerInterceptorFactory final : public gx::ClientInterceptorFactoryInterface {
+class BearerInterceptorFactory final
+    : public gx::ClientInterceptorFactoryInterface {
  public:
   explicit BearerInterceptorFactory(const std::string& token)
-      : header_(std::make_shared<const std::string>(absl::StrCat("Bearer ", token))) {}
+      : header_(std::make_shared<const std::string>(
+            absl::StrCat("Bearer ", token))) {}
   gx::Interceptor* CreateClientInterceptor(gx::ClientRpcInfo* info) override {
     return new BearerInterceptor(header_);
   }
@@ -46,12 +49,13 @@ class BearerInterceptorFactory final : public gx::ClientInterceptorFactoryInterf
   std::shared_ptr<const std::string> header_;
 };
 
-absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view what) {
+absl::StatusOr<std::string> ReadPem(const std::string& path,
+                                    absl::string_view what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;
-    const std::string message =
-        absl::StrCat("cannot read the ", what, " file '", path, "': ", strerror(err));
+    const std::string message = absl::StrCat(
+        "cannot read the ", what, " file '", path, "': ", strerror(err));
     if (err == ENOENT) return absl::NotFoundError(message);
     if (err == EACCES) return absl::PermissionDeniedError(message);
     return absl::InternalError(message);
@@ -74,7 +78,8 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials(
   }
   grpc::SslCredentialsOptions options;
   if (!security.tls_ca_file.empty()) {
-    absl::StatusOr<std::string> ca = ReadPem(security.tls_ca_file, "TLS CA (--tls-ca)");
+    absl::StatusOr<std::string> ca =
+        ReadPem(security.tls_ca_file, "TLS CA (--tls-ca)");
     if (!ca.ok()) return ca.status();
     options.pem_root_certs = *std::move(ca);
   }
@@ -82,7 +87,8 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials(
     absl::StatusOr<std::string> cert =
         ReadPem(security.tls_cert_file, "TLS client certificate (--tls-cert)");
     if (!cert.ok()) return cert.status();
-    absl::StatusOr<std::string> key = ReadPem(security.tls_key_file, "TLS key (--tls-key)");
+    absl::StatusOr<std::string> key =
+        ReadPem(security.tls_key_file, "TLS key (--tls-key)");
     if (!key.ok()) return key.status();
     options.pem_cert_chain = *std::move(cert);
     options.pem_private_key = *std::move(key);
@@ -92,21 +98,25 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials(
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<grpc::Channel>> NewChannel(const std::string& server,
-                                                          const ChannelSecurity& security,
-                                                          const grpc::ChannelArguments& args) {
-  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials = Credentials(security);
+absl::StatusOr<std::shared_ptr<grpc::Channel>> NewChannel(
+    const std::string& server, const ChannelSecurity& security,
+    const grpc::ChannelArguments& args) {
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      Credentials(security);
   if (!credentials.ok()) return credentials.status();
   std::shared_ptr<grpc::Channel> channel;
   if (security.token.empty()) {
     channel = grpc::CreateCustomChannel(server, *credentials, args);
   } else {
-    std::vector<std::unique_ptr<gx::ClientInterceptorFactoryInterface>> interceptors;
-    interceptors.push_back(std::make_unique<BearerInterceptorFactory>(security.token));
-    channel = gx::CreateCustomChannelWithInterceptors(server, *credentials, args,
-                                                      std::move(interceptors));
+    std::vector<std::unique_ptr<gx::ClientInterceptorFactoryInterface>>
+        interceptors;
+    interceptors.push_back(
+        std::make_unique<BearerInterceptorFactory>(security.token));
+    channel = gx::CreateCustomChannelWithInterceptors(
+        server, *credentials, args, std::move(interceptors));
   }
-  if (channel == nullptr) return absl::InternalError("could not create a gRPC channel");
+  if (channel == nullptr)
+    return absl::InternalError("could not create a gRPC channel");
   return channel;
 }
 

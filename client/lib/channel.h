@@ -34,7 +34,8 @@ struct ChannelSecurity {
   std::string token;
 
   bool tls() const {
-    return use_tls || !tls_ca_file.empty() || !tls_cert_file.empty() || !tls_key_file.empty();
+    return use_tls || !tls_ca_file.empty() || !tls_cert_file.empty() ||
+           !tls_key_file.empty();
   }
 };
 
@@ -42,9 +43,9 @@ struct ChannelSecurity {
 // Errors: InvalidArgument when only one of tls_cert_file/tls_key_file is
 // given or a file holds no PEM data; NotFound / PermissionDenied naming the
 // file when one cannot be read.
-absl::StatusOr<std::shared_ptr<grpc::Channel>> NewChannel(const std::string& server,
-                                                          const ChannelSecurity& security,
-                                                          const grpc::ChannelArguments& args);
+absl::StatusOr<std::shared_ptr<grpc::Channel>> NewChannel(
+    const std::string& server, const ChannelSecurity& security,
+    const grpc::ChannelArguments& args);
 
 }  // namespace nw::client
 

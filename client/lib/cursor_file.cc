@@ -23,7 +23,8 @@ absl::Status ErrnoError(absl::string_view what, const std::string& path) {
 
 }  // namespace
 
-absl::StatusOr<std::optional<uint64_t>> ReadCursorFile(const std::string& path) {
+absl::StatusOr<std::optional<uint64_t>> ReadCursorFile(
+    const std::string& path) {
   std::ifstream in(path);
   if (!in) {
     if (errno == ENOENT) return std::optional<uint64_t>();
@@ -42,14 +43,15 @@ absl::StatusOr<std::optional<uint64_t>> ReadCursorFile(const std::string& path) 
 
 absl::Status WriteCursorFile(const std::string& path, uint64_t cursor) {
   const std::string temp = absl::StrCat(path, ".tmp");
-  const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int fd =
+      open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoError("cannot create", temp);
   const std::string line = absl::StrCat(cursor, "\n");
-  const bool written =
-      write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
-      fsync(fd) == 0;
-  const absl::Status write_error = written ? absl::OkStatus()
-                                           : ErrnoError("cannot write", temp);
+  const bool written = write(fd, line.data(), line.size()) ==
+                           static_cast<ssize_t>(line.size()) &&
+                       fsync(fd) == 0;
+  const absl::Status write_error =
+      written ? absl::OkStatus() : ErrnoError("cannot write", temp);
   close(fd);
   if (!write_error.ok()) {
     unlink(temp.c_str());

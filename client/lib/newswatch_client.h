@@ -92,14 +92,16 @@ class NewswatchClient {
   // With request.backfill_since set, the daemon also matches the rule against
   // the articles stored since then before it returns; the response's
   // backfilled_alerts says how many alerts that created.
-  absl::StatusOr<v1::WatchRule> CreateRule(const v1::CreateRuleRequest& request);
+  absl::StatusOr<v1::WatchRule> CreateRule(
+      const v1::CreateRuleRequest& request);
   absl::StatusOr<v1::WatchRule> GetRule(absl::string_view id);
   // Every subscriber's rules when `subscriber` is empty.
   absl::StatusOr<std::vector<v1::WatchRule>> ListRules(
       absl::string_view subscriber);
   absl::Status DeleteRule(absl::string_view id);
   // OK with valid=false for a bad rule; an error only when the call failed.
-  absl::StatusOr<v1::ValidateRuleResponse> ValidateRule(absl::string_view query);
+  absl::StatusOr<v1::ValidateRuleResponse> ValidateRule(
+      absl::string_view query);
 
   // --- AlertService ---
   // Calls `on_response` for every SubscribeResponse (alerts and heartbeats)
@@ -114,7 +116,8 @@ class NewswatchClient {
   // A consistent copy of the daemon's data dir at `directory` (absolute, on
   // the daemon's host, must not exist). Errors: INVALID_ARGUMENT,
   // ALREADY_EXISTS, PERMISSION_DENIED without an admin token.
-  absl::StatusOr<v1::CreateCheckpointResponse> CreateCheckpoint(absl::string_view directory);
+  absl::StatusOr<v1::CreateCheckpointResponse> CreateCheckpoint(
+      absl::string_view directory);
 
   const ClientOptions& options() const { return options_; }
 

@@ -57,16 +57,15 @@ std::string RenderSnippet(absl::string_view text, size_t begin, size_t end,
   size_t start = begin > context_bytes ? begin - context_bytes : 0;
   start = ForwardToBoundary(text, start);
   if (start > begin) start = begin;
-  size_t stop = std::min(text.size(), end + std::min(context_bytes,
-                                                     text.size() - end));
+  size_t stop =
+      std::min(text.size(), end + std::min(context_bytes, text.size() - end));
   stop = BackToBoundary(text, stop);
   if (stop < end) stop = end;
 
-  return absl::StrCat(start > 0 ? "..." : "",
-                      OneLine(text.substr(start, begin - start)), "[",
-                      OneLine(text.substr(begin, end - begin)), "]",
-                      OneLine(text.substr(end, stop - end)),
-                      stop < text.size() ? "..." : "");
+  return absl::StrCat(
+      start > 0 ? "..." : "", OneLine(text.substr(start, begin - start)), "[",
+      OneLine(text.substr(begin, end - begin)), "]",
+      OneLine(text.substr(end, stop - end)), stop < text.size() ? "..." : "");
 }
 
 std::string RenderCaret(absl::string_view query, size_t offset,

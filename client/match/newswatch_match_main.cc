@@ -6,8 +6,8 @@
 //       1 (usage or I/O error), 3 (internal: the daemon's rule index and the
 //       exact evaluator disagree; every result is computed both ways).
 //   newswatch-match --cases FILE.jsonl
-//       Runs conformance cases (format of tests/data/conformance.jsonl), prints each
-//       failure and then "N passed, N failed". Exit 1 if any case failed.
+//       Runs conformance cases (format of tests/data/conformance.jsonl), prints
+//       each failure and then "N passed, N failed". Exit 1 if any case failed.
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -25,22 +25,29 @@
 
 ABSL_FLAG(std::string, rule, "",
           "the watch rule to test against the article file given as argument");
-ABSL_FLAG(std::string, cases, "", "a JSON Lines file of conformance cases to run");
+ABSL_FLAG(std::string, cases, "",
+          "a JSON Lines file of conformance cases to run");
 
 namespace {
 
 using json = nlohmann::json;
-using ordered_json = nlohmann::ordered_json;  // keeps "match" before "highlights"
+using ordered_json =
+    nlohmann::ordered_json;  // keeps "match" before "highlights"
 
-// Whether flag `name` appears on the command line; an empty --rule '' is still a rule.
+// Whether flag `name` appears on the command line; an empty --rule '' is still
+// a rule.
 bool FlagGiven(int argc, char** argv, std::string_view name) {
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--") break;
-    if (arg.substr(0, 2) == "--") arg.remove_prefix(2);
-    else if (arg.substr(0, 1) == "-") arg.remove_prefix(1);
-    else continue;
-    if (arg == name || arg.substr(0, name.size() + 1) == std::string(name) + "=") {
+    if (arg.substr(0, 2) == "--")
+      arg.remove_prefix(2);
+    else if (arg.substr(0, 1) == "-")
+      arg.remove_prefix(1);
+    else
+      continue;
+    if (arg == name ||
+        arg.substr(0, name.size() + 1) == std::string(name) + "=") {
       return true;
     }
   }
@@ -66,8 +73,8 @@ std::string_view StringField(const json& obj, const char* key) {
   return it->get_ref<const std::string&>();
 }
 
-// Views into `obj`, which must outlive the result. Tags come from `tags`, or the
-// data files' `topics` and `places`.
+// Views into `obj`, which must outlive the result. Tags come from `tags`, or
+// the data files' `topics` and `places`.
 nw::match::ArticleText ArticleFromJson(const json& obj) {
   nw::match::ArticleText a;
   a.title = StringField(obj, "title");
@@ -90,8 +97,9 @@ ordered_json RunRule(const std::string& rule_text, const json& article,
   auto rule = nw::rules::ParseRule(rule_text);
   if (!rule.ok()) {
     *exit_code = 2;
-    return ordered_json{{"error", std::string(rule.status().message())},
-                {"offset", nw::rules::RuleErrorOffset(rule.status()).value_or(0)}};
+    return ordered_json{
+        {"error", std::string(rule.status().message())},
+        {"offset", nw::rules::RuleErrorOffset(rule.status()).value_or(0)}};
   }
   auto analyzed = nw::match::AnalyzedArticle::Analyze(ArticleFromJson(article));
   auto highlights = nw::match::Evaluate(**rule, analyzed);
@@ -106,20 +114,22 @@ ordered_json RunRule(const std::string& rule_text, const json& article,
       indexed.hits.size() == (highlights.has_value() ? 1u : 0u) &&
       (indexed.hits.empty() ||
        std::vector<nw::match::Highlight>(indexed.hits[0].highlights.begin(),
-                                         indexed.hits[0].highlights.end()) == *highlights);
+                                         indexed.hits[0].highlights.end()) ==
+           *highlights);
   if (!agree) {
     *exit_code = 3;
-    return ordered_json{{"error", "internal: the rule index and the evaluator disagree"},
-                        {"evaluator_match", highlights.has_value()},
-                        {"index_match", !indexed.hits.empty()}};
+    return ordered_json{
+        {"error", "internal: the rule index and the evaluator disagree"},
+        {"evaluator_match", highlights.has_value()},
+        {"index_match", !indexed.hits.empty()}};
   }
   ordered_json out = {{"match", highlights.has_value()},
                       {"highlights", ordered_json::array()}};
   if (highlights.has_value()) {
     for (const auto& h : *highlights) {
-      out["highlights"].push_back(
-          ordered_json::array({h.field == nw::match::Field::kTitle ? "title" : "body",
-                       h.begin, h.end}));
+      out["highlights"].push_back(ordered_json::array(
+          {h.field == nw::match::Field::kTitle ? "title" : "body", h.begin,
+           h.end}));
     }
   }
   return out;
@@ -134,10 +144,12 @@ int RunSingle(const std::string& rule_text, const std::string& path) {
   // One JSON object; a JSON Lines file contributes its first line.
   json article = json::parse(*content, nullptr, false);
   if (article.is_discarded()) {
-    article = json::parse(content->substr(0, content->find('\n')), nullptr, false);
+    article =
+        json::parse(content->substr(0, content->find('\n')), nullptr, false);
   }
   if (article.is_discarded() || !article.is_object()) {
-    std::cerr << "newswatch-match: " << path << " does not hold a JSON object\n";
+    std::cerr << "newswatch-match: " << path
+              << " does not hold a JSON object\n";
     return 1;
   }
   int exit_code = 0;
@@ -150,8 +162,9 @@ int RunSingle(const std::string& rule_text, const std::string& path) {
 bool RunCase(const json& c, ordered_json* actual) {
   const std::string rule_text = c.value("rule", "");
   int exit_code = 0;
-  *actual = RunRule(rule_text, c.contains("article") ? c["article"] : json::object(),
-                    &exit_code);
+  *actual =
+      RunRule(rule_text, c.contains("article") ? c["article"] : json::object(),
+              &exit_code);
   if (exit_code == 3) return false;  // index and evaluator disagree
   if (c.contains("error_offset")) {
     return actual->contains("offset") &&
@@ -190,8 +203,8 @@ int RunCases(const std::string& path) {
       if (c.contains(key)) expected[key] = c[key];
     }
     std::cout << "FAIL " << c.value("id", "line " + std::to_string(line_no))
-              << "\n  expected: " << Dump(expected) << "\n  actual:   " << Dump(actual)
-              << "\n";
+              << "\n  expected: " << Dump(expected)
+              << "\n  actual:   " << Dump(actual) << "\n";
   }
   std::cout << passed << " passed, " << failed << " failed\n";
   return failed == 0 ? 0 : 1;

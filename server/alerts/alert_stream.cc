@@ -47,7 +47,8 @@ void AlertStream::ClearLocked() {
 }
 
 void AlertStream::SetLaggingLocked(bool lagging) {
-  if (metrics_ && lagging != lagging_) metrics_->catching_up.Add(lagging ? 1 : -1);
+  if (metrics_ && lagging != lagging_)
+    metrics_->catching_up.Add(lagging ? 1 : -1);
   lagging_ = lagging;
 }
 
@@ -63,10 +64,12 @@ void AlertStream::Offer(const newswatch::v1::Alert& alert) {
   absl::MutexLock lock(&mu_);
   if (finished_) return;
   published_ = std::max(published_, alert.cursor());
-  const uint64_t have = queue_.empty() ? next_cursor_ - 1 : queue_.back().cursor();
+  const uint64_t have =
+      queue_.empty() ? next_cursor_ - 1 : queue_.back().cursor();
   if (alert.cursor() <= have) return;  // already read from the log
   if (!lagging_) {
-    if (alert.cursor() == have + 1 && queue_.size() < options_.max_queued_alerts) {
+    if (alert.cursor() == have + 1 &&
+        queue_.size() < options_.max_queued_alerts) {
       PushLocked(alert);
     } else {
       // A slow reader: drop the queue (memory stays bounded) and serve it
@@ -137,7 +140,8 @@ void AlertStream::PumpLocked() {
   if (!queue_.empty()) {
     writing_ = true;
     last_write_ = absl::Now();
-    const size_t n = std::min(queue_.size(), std::max<size_t>(options_.max_batch, 1));
+    const size_t n =
+        std::min(queue_.size(), std::max<size_t>(options_.max_batch, 1));
     std::vector<newswatch::v1::Alert> alerts;
     alerts.reserve(n);
     for (size_t i = 0; i < n; ++i) {
@@ -178,7 +182,8 @@ void AlertStream::ReadFromLog(uint64_t after_cursor) {
     }
   }
   for (newswatch::v1::Alert& alert : *alerts) {
-    const uint64_t expected = queue_.empty() ? next_cursor_ : queue_.back().cursor() + 1;
+    const uint64_t expected =
+        queue_.empty() ? next_cursor_ : queue_.back().cursor() + 1;
     if (alert.cursor() == expected) PushLocked(std::move(alert));
   }
   if (queue_.empty() && next_cursor_ <= published_) {
@@ -186,10 +191,12 @@ void AlertStream::ReadFromLog(uint64_t after_cursor) {
     // meanwhile: re-reading would spin. The client resumes from 0.
     FinishLocked(absl::OutOfRangeError(absl::StrCat(
         "alerts of ", subscriber_, " after cursor ", next_cursor_ - 1,
-        " were deleted by retention while the stream replayed them; resume from 0")));
+        " were deleted by retention while the stream replayed them; resume "
+        "from 0")));
     return;
   }
-  const uint64_t read_upto = queue_.empty() ? next_cursor_ - 1 : queue_.back().cursor();
+  const uint64_t read_upto =
+      queue_.empty() ? next_cursor_ - 1 : queue_.back().cursor();
   // Caught up with everything committed: live alerts from here on continue
   // the queue without a gap.
   if (read_upto >= published_) SetLaggingLocked(false);

@@ -65,8 +65,9 @@ class AlertStream : public std::enable_shared_from_this<AlertStream> {
  public:
   // Streams alerts of `subscriber` with cursor > `after_cursor`. `log` and
   // `reader` must outlive the stream.
-  AlertStream(std::string subscriber, uint64_t after_cursor, const storage::AlertLog& log,
-              base::ThreadPool& reader, AlertStreamOptions options = {});
+  AlertStream(std::string subscriber, uint64_t after_cursor,
+              const storage::AlertLog& log, base::ThreadPool& reader,
+              AlertStreamOptions options = {});
   // Takes its queued alerts and catch-up state out of the metrics.
   ~AlertStream();
 
@@ -77,7 +78,8 @@ class AlertStream : public std::enable_shared_from_this<AlertStream> {
   // Transport side.
   // Starts delivery into `sink`; call after SubscriptionHub::Register.
   void Start(AlertSink* sink);
-  // The write started by StartAlertWrite finished; `ok` false: the client is gone.
+  // The write started by StartAlertWrite finished; `ok` false: the client is
+  // gone.
   void OnWriteDone(bool ok);
   // The client went away or the server shuts down: finish as soon as no write
   // is outstanding.
@@ -100,11 +102,13 @@ class AlertStream : public std::enable_shared_from_this<AlertStream> {
 
  private:
   void PumpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void FinishLocked(const absl::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void FinishLocked(const absl::Status& status)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ReadFromLog(uint64_t after_cursor);
   // queue_ and lagging_ change only through these, which keep the metrics'
   // totals over all streams exact.
-  void PushLocked(newswatch::v1::Alert alert) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void PushLocked(newswatch::v1::Alert alert)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void PopLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ClearLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void SetLaggingLocked(bool lagging) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -119,13 +123,13 @@ class AlertStream : public std::enable_shared_from_this<AlertStream> {
   absl::Mutex mu_;
   AlertMetrics* metrics_ ABSL_GUARDED_BY(mu_) = nullptr;
   AlertSink* sink_ ABSL_GUARDED_BY(mu_) = nullptr;
-  uint64_t next_cursor_ ABSL_GUARDED_BY(mu_);       // the next cursor to send
-  uint64_t published_ ABSL_GUARDED_BY(mu_) = 0;     // the last committed cursor
+  uint64_t next_cursor_ ABSL_GUARDED_BY(mu_);    // the next cursor to send
+  uint64_t published_ ABSL_GUARDED_BY(mu_) = 0;  // the last committed cursor
   // Contiguous cursors from next_cursor_ on, when not empty.
   std::deque<newswatch::v1::Alert> queue_ ABSL_GUARDED_BY(mu_);
-  bool lagging_ ABSL_GUARDED_BY(mu_) = false;   // live alerts are not queued
-  bool reading_ ABSL_GUARDED_BY(mu_) = false;   // a log read is scheduled
-  bool writing_ ABSL_GUARDED_BY(mu_) = false;   // a write is outstanding
+  bool lagging_ ABSL_GUARDED_BY(mu_) = false;  // live alerts are not queued
+  bool reading_ ABSL_GUARDED_BY(mu_) = false;  // a log read is scheduled
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;  // a write is outstanding
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time last_write_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();

@@ -4,13 +4,15 @@
 
 namespace nw::alerts {
 
-absl::Status SubscriptionHub::Register(const std::shared_ptr<AlertStream>& stream,
-                                       bool live_only, size_t max_streams) {
+absl::Status SubscriptionHub::Register(
+    const std::shared_ptr<AlertStream>& stream, bool live_only,
+    size_t max_streams) {
   absl::MutexLock lock(&mu_);
   if (connected_ >= max_streams) {
     metrics_.refused.Increment();
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "the daemon serves ", connected_, " alert streams, its limit: retry later"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("the daemon serves ", connected_,
+                     " alert streams, its limit: retry later"));
   }
   auto it = last_cursors_.find(stream->subscriber());
   const uint64_t newest = it == last_cursors_.end() ? 0 : it->second;

@@ -9,8 +9,8 @@
 #ifndef NW_SERVER_ALERTS_SUBSCRIPTION_HUB_H_
 #define NW_SERVER_ALERTS_SUBSCRIPTION_HUB_H_
 
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,9 +32,11 @@ class SubscriptionHub {
   // `last_cursors`: every subscriber's last committed cursor (from the log).
   // Metrics go to `registry` (which must outlive the hub and its streams);
   // null: a private registry nobody reads.
-  explicit SubscriptionHub(absl::flat_hash_map<std::string, uint64_t> last_cursors,
-                           metrics::Registry* registry = nullptr)
-      : own_registry_(registry ? nullptr : std::make_unique<metrics::Registry>()),
+  explicit SubscriptionHub(
+      absl::flat_hash_map<std::string, uint64_t> last_cursors,
+      metrics::Registry* registry = nullptr)
+      : own_registry_(registry ? nullptr
+                               : std::make_unique<metrics::Registry>()),
         metrics_(registry ? *registry : *own_registry_),
         last_cursors_(std::move(last_cursors)) {}
 
@@ -44,8 +46,8 @@ class SubscriptionHub {
   // OutOfRange (nothing registered) when the stream starts after a cursor
   // the subscriber never had.
   // The stream reports to the hub's metrics from then on.
-  absl::Status Register(const std::shared_ptr<AlertStream>& stream, bool live_only,
-                        size_t max_streams = SIZE_MAX);
+  absl::Status Register(const std::shared_ptr<AlertStream>& stream,
+                        bool live_only, size_t max_streams = SIZE_MAX);
   // Disconnects `stream` (no-op if not registered).
   void Unregister(const std::shared_ptr<AlertStream>& stream);
 
@@ -65,7 +67,8 @@ class SubscriptionHub {
   AlertMetrics metrics_;
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, uint64_t> last_cursors_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, absl::flat_hash_set<std::shared_ptr<AlertStream>>>
+  absl::flat_hash_map<std::string,
+                      absl::flat_hash_set<std::shared_ptr<AlertStream>>>
       streams_ ABSL_GUARDED_BY(mu_);
   size_t connected_ ABSL_GUARDED_BY(mu_) = 0;
 };

@@ -22,7 +22,8 @@ absl::StatusOr<Principal> Authenticator::Find(
     std::optional<absl::string_view> authorization) const {
   if (!authorization) {
     return absl::UnauthenticatedError(
-        "missing bearer token: pass --token or set NEWSWATCH_TOKEN (gRPC metadata "
+        "missing bearer token: pass --token or set NEWSWATCH_TOKEN (gRPC "
+        "metadata "
         "'authorization: Bearer <token>')");
   }
   absl::string_view token = absl::StripAsciiWhitespace(*authorization);
@@ -36,14 +37,16 @@ absl::StatusOr<Principal> Authenticator::Find(
   const Principal* principal = tokens->Find(token);
   if (principal == nullptr) {
     return absl::UnauthenticatedError(
-        "unknown bearer token: it is not in newswatchd's token file (make one with "
+        "unknown bearer token: it is not in newswatchd's token file (make one "
+        "with "
         "'newswatch token new')");
   }
   return *principal;
 }
 
-absl::Status Authenticator::CheckCall(absl::string_view method,
-                                      std::optional<absl::string_view> authorization) const {
+absl::Status Authenticator::CheckCall(
+    absl::string_view method,
+    std::optional<absl::string_view> authorization) const {
   if (IsPublicMethod(method)) return absl::OkStatus();
   absl::StatusOr<Principal> principal = Find(authorization);
   if (!principal.ok()) return principal.status();

@@ -16,8 +16,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "server/auth/principal.h"
 #include "server/auth/token_table.h"
 
@@ -43,13 +43,15 @@ class Authenticator {
 
   // The principal of a call's `authorization` header; Unauthenticated as in
   // CheckCall when there is none or it is unknown.
-  absl::StatusOr<Principal> Identify(std::optional<absl::string_view> authorization) const;
+  absl::StatusOr<Principal> Identify(
+      std::optional<absl::string_view> authorization) const;
 
   size_t token_count() const { return Tokens()->size(); }
 
  private:
   std::shared_ptr<const TokenTable> Tokens() const;
-  absl::StatusOr<Principal> Find(std::optional<absl::string_view> authorization) const;
+  absl::StatusOr<Principal> Find(
+      std::optional<absl::string_view> authorization) const;
 
   mutable absl::Mutex mu_;  // guards only the pointer
   std::shared_ptr<const TokenTable> tokens_ ABSL_GUARDED_BY(mu_);

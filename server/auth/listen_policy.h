@@ -33,7 +33,8 @@ struct ListenSecurity {
 //  * a network address needs TLS and a token file, unless --insecure;
 //  * a token file without TLS needs 127.0.0.1, [::1], localhost or a unix
 //    socket (even with --insecure).
-absl::Status CheckListenPolicy(absl::string_view listen, const ListenSecurity& security);
+absl::Status CheckListenPolicy(absl::string_view listen,
+                               const ListenSecurity& security);
 
 }  // namespace nw::auth
 

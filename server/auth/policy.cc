@@ -19,7 +19,8 @@ constexpr RoleSet Roles(std::initializer_list<Role> roles) {
   for (Role r : roles) set |= 1u << static_cast<unsigned>(r);
   return set;
 }
-constexpr RoleSet kAnyRole = Roles({Role::kIngest, Role::kAnalyst, Role::kAdmin});
+constexpr RoleSet kAnyRole =
+    Roles({Role::kIngest, Role::kAnalyst, Role::kAdmin});
 
 struct MethodRule {
   absl::string_view method;  // a full path, or a "/service/" prefix
@@ -29,15 +30,24 @@ struct MethodRule {
 // The policy table. Ownership of the subscriber in the request is checked
 // by the services themselves (they know the request); see CheckOwnsSubscriber.
 constexpr MethodRule kPolicy[] = {
-    {"/newswatch.v1.IngestService/SubmitArticle", Roles({Role::kIngest, Role::kAdmin})},
-    {"/newswatch.v1.IngestService/SubmitArticles", Roles({Role::kIngest, Role::kAdmin})},
-    {"/newswatch.v1.ArticleService/GetArticle", Roles({Role::kAnalyst, Role::kAdmin})},
-    {"/newswatch.v1.RuleService/CreateRule", Roles({Role::kAnalyst, Role::kAdmin})},
-    {"/newswatch.v1.RuleService/GetRule", Roles({Role::kAnalyst, Role::kAdmin})},
-    {"/newswatch.v1.RuleService/ListRules", Roles({Role::kAnalyst, Role::kAdmin})},
-    {"/newswatch.v1.RuleService/DeleteRule", Roles({Role::kAnalyst, Role::kAdmin})},
-    {"/newswatch.v1.RuleService/ValidateRule", Roles({Role::kAnalyst, Role::kAdmin})},
-    {"/newswatch.v1.AlertService/Subscribe", Roles({Role::kAnalyst, Role::kAdmin})},
+    {"/newswatch.v1.IngestService/SubmitArticle",
+     Roles({Role::kIngest, Role::kAdmin})},
+    {"/newswatch.v1.IngestService/SubmitArticles",
+     Roles({Role::kIngest, Role::kAdmin})},
+    {"/newswatch.v1.ArticleService/GetArticle",
+     Roles({Role::kAnalyst, Role::kAdmin})},
+    {"/newswatch.v1.RuleService/CreateRule",
+     Roles({Role::kAnalyst, Role::kAdmin})},
+    {"/newswatch.v1.RuleService/GetRule",
+     Roles({Role::kAnalyst, Role::kAdmin})},
+    {"/newswatch.v1.RuleService/ListRules",
+     Roles({Role::kAnalyst, Role::kAdmin})},
+    {"/newswatch.v1.RuleService/DeleteRule",
+     Roles({Role::kAnalyst, Role::kAdmin})},
+    {"/newswatch.v1.RuleService/ValidateRule",
+     Roles({Role::kAnalyst, Role::kAdmin})},
+    {"/newswatch.v1.AlertService/Subscribe",
+     Roles({Role::kAnalyst, Role::kAdmin})},
     {"/newswatch.v1.AdminService/", Roles({Role::kAdmin})},  // checkpoints etc.
     // The API's schema, which is public anyway: any valid token, so that
     // anonymous callers still see nothing but health.
@@ -48,8 +58,8 @@ constexpr RoleSet kDefaultRoles = Roles({Role::kAdmin});
 
 RoleSet AllowedRoles(absl::string_view method) {
   for (const MethodRule& rule : kPolicy) {
-    if (method == rule.method ||
-        (absl::EndsWith(rule.method, "/") && absl::StartsWith(method, rule.method))) {
+    if (method == rule.method || (absl::EndsWith(rule.method, "/") &&
+                                  absl::StartsWith(method, rule.method))) {
       return rule.roles;
     }
   }
@@ -72,25 +82,27 @@ bool IsPublicMethod(absl::string_view method) {
 
 absl::Status CheckMethod(const Principal& principal, absl::string_view method) {
   const RoleSet allowed = AllowedRoles(method);
-  if (allowed & (1u << static_cast<unsigned>(principal.role))) return absl::OkStatus();
+  if (allowed & (1u << static_cast<unsigned>(principal.role)))
+    return absl::OkStatus();
   absl::string_view short_name = method;
   absl::ConsumePrefix(&short_name, "/newswatch.v1.");
-  return absl::PermissionDeniedError(absl::StrCat(principal.Describe(), " may not call ",
-                                                  short_name, "; allowed roles: ",
-                                                  RoleList(allowed)));
+  return absl::PermissionDeniedError(
+      absl::StrCat(principal.Describe(), " may not call ", short_name,
+                   "; allowed roles: ", RoleList(allowed)));
 }
 
-absl::Status CheckOwnsSubscriber(const Principal& principal, absl::string_view subscriber,
+absl::Status CheckOwnsSubscriber(const Principal& principal,
+                                 absl::string_view subscriber,
                                  absl::string_view action) {
   if (principal.Owns(subscriber)) return absl::OkStatus();
   if (principal.role == Role::kAnalyst) {
-    return absl::PermissionDeniedError(absl::StrCat(principal.Describe(), " may not ", action,
-                                                    " subscriber '", subscriber,
-                                                    "'; it is limited to subscriber '",
-                                                    principal.subscriber, "'"));
+    return absl::PermissionDeniedError(absl::StrCat(
+        principal.Describe(), " may not ", action, " subscriber '", subscriber,
+        "'; it is limited to subscriber '", principal.subscriber, "'"));
   }
   return absl::PermissionDeniedError(
-      absl::StrCat(principal.Describe(), " may not ", action, " subscriber '", subscriber, "'"));
+      absl::StrCat(principal.Describe(), " may not ", action, " subscriber '",
+                   subscriber, "'"));
 }
 
 }  // namespace nw::auth

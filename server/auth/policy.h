@@ -38,7 +38,8 @@ absl::Status CheckMethod(const Principal& principal, absl::string_view method);
 // OK when `principal` may use `subscriber`'s rules and alerts; otherwise
 // PermissionDenied saying which subscriber the token is limited to.
 // `action` completes "may not ...", e.g. "subscribe to".
-absl::Status CheckOwnsSubscriber(const Principal& principal, absl::string_view subscriber,
+absl::Status CheckOwnsSubscriber(const Principal& principal,
+                                 absl::string_view subscriber,
                                  absl::string_view action);
 
 }  // namespace nw::auth

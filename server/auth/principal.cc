@@ -37,7 +37,8 @@ bool Principal::Owns(absl::string_view s) const {
 
 std::string Principal::Describe() const {
   if (role == Role::kAnalyst) {
-    return absl::StrCat("token '", name, "' (analyst of subscriber ", subscriber, ")");
+    return absl::StrCat("token '", name, "' (analyst of subscriber ",
+                        subscriber, ")");
   }
   return absl::StrCat("token '", name, "' (role ", RoleName(role), ")");
 }

@@ -24,12 +24,14 @@ absl::string_view RoleName(Role role);
 std::optional<Role> ParseRole(absl::string_view name);
 
 struct Principal {
-  std::string name;        // from the token file, e.g. "alice"
+  std::string name;  // from the token file, e.g. "alice"
   Role role = Role::kAdmin;
   std::string subscriber;  // analysts only: whose rules and alerts
 
   // The caller when the daemon runs without a token file: may do anything.
-  static Principal Unrestricted() { return {.name = "local", .role = Role::kAdmin, .subscriber = ""}; }
+  static Principal Unrestricted() {
+    return {.name = "local", .role = Role::kAdmin, .subscriber = ""};
+  }
 
   // True when this principal may read or change `subscriber`'s rules and
   // alerts: admins any, analysts only their own, ingest none.

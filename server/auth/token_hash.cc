@@ -22,9 +22,9 @@ absl::StatusOr<std::string> NewToken() {
   if (RAND_bytes(bytes, sizeof bytes) != 1) {
     return absl::InternalError("the random generator failed (RAND_bytes)");
   }
-  return absl::StrCat(
-      "nwt_", absl::BytesToHexString(
-                  absl::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes)));
+  return absl::StrCat("nwt_",
+                      absl::BytesToHexString(absl::string_view(
+                          reinterpret_cast<const char*>(bytes), sizeof bytes)));
 }
 
 }  // namespace nw::auth

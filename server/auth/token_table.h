@@ -30,7 +30,8 @@ class TokenTable {
   // error, an unknown role or key, an analyst without subscriber, a
   // subscriber on another role, a bad name or a hash listed twice;
   // InvalidArgument "<file_name>: no tokens" when the file lists none.
-  static absl::StatusOr<TokenTable> Parse(absl::string_view text, absl::string_view file_name);
+  static absl::StatusOr<TokenTable> Parse(absl::string_view text,
+                                          absl::string_view file_name);
 
   // Reads and parses `path`. NotFound / PermissionDenied / Internal naming
   // the file when it cannot be read; otherwise as Parse.
@@ -48,7 +49,8 @@ class TokenTable {
   static absl::Status CheckPrincipal(const Principal& principal);
 
   // The token-file line for a token whose SHA-256 is `sha256_hex`.
-  static std::string FormatLine(absl::string_view sha256_hex, const Principal& principal);
+  static std::string FormatLine(absl::string_view sha256_hex,
+                                const Principal& principal);
 
  private:
   absl::flat_hash_map<std::string, Principal> by_hash_;  // key: lowercase hex

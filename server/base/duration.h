@@ -14,18 +14,20 @@ namespace nw::base {
 // Parses a duration as people write it for retention and backfill: "30d",
 // "7d", "12h", "90m", "1h30m", "500ms" (whole days "Nd", or anything
 // absl::ParseDuration takes). InvalidArgument otherwise, and for negatives.
-inline absl::StatusOr<absl::Duration> ParseHumanDuration(const std::string& text) {
+inline absl::StatusOr<absl::Duration> ParseHumanDuration(
+    const std::string& text) {
   absl::Duration d;
   int64_t days = 0;
   if (!text.empty() && text.back() == 'd' &&
       absl::SimpleAtoi(text.substr(0, text.size() - 1), &days)) {
     d = absl::Hours(24 * days);
   } else if (!absl::ParseDuration(text, &d)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("'", text, "' is not a duration: write e.g. 30d, 12h, 90m or 1h30m"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", text, "' is not a duration: write e.g. 30d, 12h, 90m or 1h30m"));
   }
   if (d < absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(absl::StrCat("duration '", text, "' is negative"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("duration '", text, "' is negative"));
   }
   return d;
 }

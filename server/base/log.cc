@@ -36,14 +36,16 @@ void Install(LogLevel level, LogFormat format);
 
 // The process's logger: the defaults when nothing configured it yet.
 spdlog::logger& Logger() {
-  std::call_once(g_configured, [] { Install(LogLevel::kInfo, LogFormat::kText); });
+  std::call_once(g_configured,
+                 [] { Install(LogLevel::kInfo, LogFormat::kText); });
   return *spdlog::default_logger_raw();
 }
 
 // Text values with spaces, quotes or control characters are quoted, so a
 // line splits into key=value pairs unambiguously.
 void AppendTextValue(std::string& out, absl::string_view v) {
-  const bool plain = !v.empty() && v.find_first_of(" \"=\\\n\r\t") == absl::string_view::npos;
+  const bool plain =
+      !v.empty() && v.find_first_of(" \"=\\\n\r\t") == absl::string_view::npos;
   if (plain) {
     out.append(v.data(), v.size());
   } else {
@@ -54,19 +56,21 @@ void AppendTextValue(std::string& out, absl::string_view v) {
 }  // namespace
 
 absl::StatusOr<LogLevel> ParseLogLevel(absl::string_view name) {
-  const std::string n = absl::AsciiStrToLower(absl::string_view(name.data(), name.size()));
+  const std::string n =
+      absl::AsciiStrToLower(absl::string_view(name.data(), name.size()));
   if (n == "debug") return LogLevel::kDebug;
   if (n == "info") return LogLevel::kInfo;
   if (n == "warning" || n == "warn") return LogLevel::kWarning;
   if (n == "error") return LogLevel::kError;
-  return absl::InvalidArgumentError(
-      absl::StrCat("log level '", name, "': want debug, info, warning or error"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "log level '", name, "': want debug, info, warning or error"));
 }
 
 absl::StatusOr<LogFormat> ParseLogFormat(absl::string_view name) {
   if (name == "text") return LogFormat::kText;
   if (name == "json") return LogFormat::kJson;
-  return absl::InvalidArgumentError(absl::StrCat("log format '", name, "': want text or json"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("log format '", name, "': want text or json"));
 }
 
 LogField::LogField(absl::string_view key, double value)
@@ -137,7 +141,8 @@ void Log(LogLevel level, absl::string_view component, absl::string_view message,
       AppendTextValue(payload, f.value());
     }
   }
-  logger.log(ToSpdlog(level), spdlog::string_view_t(payload.data(), payload.size()));
+  logger.log(ToSpdlog(level),
+             spdlog::string_view_t(payload.data(), payload.size()));
 }
 
 }  // namespace nw::base

@@ -4,15 +4,17 @@
 // as JSON Lines, written through spdlog. A line carries a component ("daemon",
 // "ingest", "storage", "rpc", ...), a message and optional structured fields:
 //
-//   text: 2026-11-30T01:28:02.123456Z warning storage: write failed code=INTERNAL
-//   json: {"ts":"2026-11-30T01:28:02.123456Z","level":"warning","component":"storage",
+//   text: 2026-11-30T01:28:02.123456Z warning storage: write failed
+//   code=INTERNAL json:
+//   {"ts":"2026-11-30T01:28:02.123456Z","level":"warning","component":"storage",
 //          "msg":"write failed","code":"INTERNAL"}
 //
 // Timestamps are RFC 3339 in UTC. JSON strings are escaped (control
 // characters, quotes, invalid UTF-8 replaced by U+FFFD), so every line parses.
 //
 // Example:
-//   base::LogWarning("daemon", "retention failed", {{"error", status.ToString()}});
+//   base::LogWarning("daemon", "retention failed", {{"error",
+//   status.ToString()}});
 //
 // Thread safety: Log* may be called concurrently from any thread; lines never
 // interleave. ConfigureLogging must not race with Log* (call it at start-up).
@@ -23,9 +25,9 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace nw::base {
 
@@ -41,9 +43,12 @@ absl::StatusOr<LogFormat> ParseLogFormat(absl::string_view name);
 // and booleans unquoted).
 class LogField {
  public:
-  LogField(absl::string_view key, absl::string_view value) : key_(key), value_(value) {}
-  LogField(absl::string_view key, const char* value) : key_(key), value_(value) {}
-  LogField(absl::string_view key, const std::string& value) : key_(key), value_(value) {}
+  LogField(absl::string_view key, absl::string_view value)
+      : key_(key), value_(value) {}
+  LogField(absl::string_view key, const char* value)
+      : key_(key), value_(value) {}
+  LogField(absl::string_view key, const std::string& value)
+      : key_(key), value_(value) {}
   LogField(absl::string_view key, bool value)
       : key_(key), value_(value ? "true" : "false"), quoted_(false) {}
   template <std::integral T>

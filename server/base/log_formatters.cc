@@ -11,7 +11,8 @@ namespace nw::base {
 namespace {
 
 std::string Rfc3339(std::chrono::system_clock::time_point t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::FromChrono(t), absl::UTCTimeZone());
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::FromChrono(t),
+                          absl::UTCTimeZone());
 }
 
 // The names ParseLogLevel accepts, so that a filter can be read back.

@@ -13,7 +13,8 @@ namespace nw::base {
 // <ts> <level> <payload>\n
 class TextLineFormatter final : public spdlog::formatter {
  public:
-  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override;
+  void format(const spdlog::details::log_msg& msg,
+              spdlog::memory_buf_t& dest) override;
   std::unique_ptr<spdlog::formatter> clone() const override {
     return std::make_unique<TextLineFormatter>();
   }
@@ -22,7 +23,8 @@ class TextLineFormatter final : public spdlog::formatter {
 // {"ts":"<ts>","level":"<level>",<payload>}\n, the payload being JSON members.
 class JsonLineFormatter final : public spdlog::formatter {
  public:
-  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override;
+  void format(const spdlog::details::log_msg& msg,
+              spdlog::memory_buf_t& dest) override;
   std::unique_ptr<spdlog::formatter> clone() const override {
     return std::make_unique<JsonLineFormatter>();
   }

@@ -20,12 +20,13 @@ namespace nw::base {
 // The bytes of `path`. `what` names the file for the message, e.g. "token
 // file" gives "cannot read token file '<path>': <reason>".
 // Errors: NotFound, PermissionDenied, or Internal for other failures.
-inline absl::StatusOr<std::string> ReadWholeFile(const std::string& path, absl::string_view what) {
+inline absl::StatusOr<std::string> ReadWholeFile(const std::string& path,
+                                                 absl::string_view what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;
-    const std::string message =
-        absl::StrCat("cannot read ", what, " '", path, "': ", std::strerror(err));
+    const std::string message = absl::StrCat("cannot read ", what, " '", path,
+                                             "': ", std::strerror(err));
     if (err == ENOENT) return absl::NotFoundError(message);
     if (err == EACCES) return absl::PermissionDeniedError(message);
     return absl::InternalError(message);

@@ -10,7 +10,8 @@
 namespace nw::catalog {
 
 absl::StatusOr<std::shared_ptr<const index::DocumentFrequencyCostModel>>
-CostModelFromRecentArticles(storage::Db& db, size_t max_articles, size_t min_articles) {
+CostModelFromRecentArticles(storage::Db& db, size_t max_articles,
+                            size_t min_articles) {
   storage::ArticleStore store(db);
   absl::StatusOr<uint64_t> last = store.LastSequence();
   if (!last.ok()) return last.status();

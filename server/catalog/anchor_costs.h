@@ -24,7 +24,8 @@ inline constexpr size_t kAnchorSampleArticles = 2000;
 // static estimate (index::StaticCostModel). Errors: storage errors, DataLoss
 // for an unreadable article record.
 absl::StatusOr<std::shared_ptr<const index::DocumentFrequencyCostModel>>
-CostModelFromRecentArticles(storage::Db& db, size_t max_articles = kAnchorSampleArticles,
+CostModelFromRecentArticles(storage::Db& db,
+                            size_t max_articles = kAnchorSampleArticles,
                             size_t min_articles = 100);
 
 }  // namespace nw::catalog

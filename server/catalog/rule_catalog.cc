@@ -16,14 +16,17 @@ constexpr size_t kMaxNameBytes = 128;
 constexpr size_t kMaxLabelBytes = 256;
 
 absl::Status CheckName(absl::string_view what, absl::string_view name) {
-  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(what, " is required"));
+  if (name.empty())
+    return absl::InvalidArgumentError(absl::StrCat(what, " is required"));
   if (name.size() > kMaxNameBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, " is ", name.size(), " bytes, over the limit of ", kMaxNameBytes));
+    return absl::InvalidArgumentError(absl::StrCat(what, " is ", name.size(),
+                                                   " bytes, over the limit of ",
+                                                   kMaxNameBytes));
   }
   for (unsigned char c : name) {
     if (c < 0x20 || c == 0x7f) {
-      return absl::InvalidArgumentError(absl::StrCat(what, " contains a control character"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(what, " contains a control character"));
     }
   }
   return absl::OkStatus();
@@ -45,10 +48,11 @@ absl::Status ValidateSubscriber(absl::string_view subscriber) {
 }
 
 absl::StatusOr<std::unique_ptr<RuleCatalog>> RuleCatalog::Open(
-    storage::Db& db, index::RuleRegistry& registry, ingest::IngestPipeline& pipeline,
-    CatalogLimits limits) {
+    storage::Db& db, index::RuleRegistry& registry,
+    ingest::IngestPipeline& pipeline, CatalogLimits limits) {
   storage::RuleStore store(db);
-  absl::StatusOr<std::vector<newswatch::v1::WatchRule>> stored = store.LoadAll();
+  absl::StatusOr<std::vector<newswatch::v1::WatchRule>> stored =
+      store.LoadAll();
   if (!stored.ok()) return stored.status();
   std::vector<std::shared_ptr<const index::IndexedRule>> compiled;
   absl::flat_hash_map<std::string, size_t> rules_per_subscriber;
@@ -56,16 +60,17 @@ absl::StatusOr<std::unique_ptr<RuleCatalog>> RuleCatalog::Open(
     ++rules_per_subscriber[rule.subscriber()];
     absl::StatusOr<std::shared_ptr<const index::IndexedRule>> c = Compile(rule);
     if (!c.ok()) {
-      return absl::DataLossError(absl::StrCat("stored rule ", rule.id(),
-                                              " no longer parses: ", c.status().message()));
+      return absl::DataLossError(
+          absl::StrCat("stored rule ", rule.id(),
+                       " no longer parses: ", c.status().message()));
     }
     compiled.push_back(*std::move(c));
   }
   registry.Reset(std::move(compiled));
   absl::StatusOr<uint64_t> last = store.LastRuleNumber();
   if (!last.ok()) return last.status();
-  return std::unique_ptr<RuleCatalog>(new RuleCatalog(db, registry, pipeline, limits, *last,
-                                                      std::move(rules_per_subscriber)));
+  return std::unique_ptr<RuleCatalog>(new RuleCatalog(
+      db, registry, pipeline, limits, *last, std::move(rules_per_subscriber)));
 }
 
 absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(
@@ -82,13 +87,15 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(
       rules::ParseRule(rule.query());
   if (!compiled.ok()) return compiled.status();
   rule.set_canonical((*compiled)->Canonical());
-  *rule.mutable_created_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  *rule.mutable_created_at() =
+      google::protobuf::util::TimeUtil::GetCurrentTime();
 
   absl::MutexLock lock(&mu_);
   size_t& count = rules_per_subscriber_[rule.subscriber()];
   if (count >= limits_.max_rules_per_subscriber) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "subscriber '", rule.subscriber(), "' has ", count, " rules, the limit: delete one first"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("subscriber '", rule.subscriber(), "' has ", count,
+                     " rules, the limit: delete one first"));
   }
   uint64_t number = last_rule_number_;
   if (rule.id().empty()) {
@@ -97,8 +104,9 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(
       rule.set_id(absl::StrCat("r-", ++number));
     } while (store_.Get(rule.id()).ok());
   } else if (store_.Get(rule.id()).ok()) {
-    return absl::AlreadyExistsError(absl::StrCat("a rule with id '", rule.id(),
-                                                 "' exists: delete it first or pick another id"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("a rule with id '", rule.id(),
+                     "' exists: delete it first or pick another id"));
   }
   if (absl::Status s = store_.Put(rule, number); !s.ok()) return s;
   last_rule_number_ = number;
@@ -117,7 +125,8 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(
   return rule;
 }
 
-absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Get(absl::string_view id) const {
+absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Get(
+    absl::string_view id) const {
   return store_.Get(id);
 }
 
@@ -127,7 +136,8 @@ absl::StatusOr<std::vector<newswatch::v1::WatchRule>> RuleCatalog::List(
   if (!all.ok()) return all.status();
   std::vector<newswatch::v1::WatchRule> rules;
   for (newswatch::v1::WatchRule& rule : *all) {
-    if (subscriber.empty() || rule.subscriber() == subscriber) rules.push_back(std::move(rule));
+    if (subscriber.empty() || rule.subscriber() == subscriber)
+      rules.push_back(std::move(rule));
   }
   std::sort(rules.begin(), rules.end(), [](const auto& a, const auto& b) {
     return std::tie(a.subscriber(), a.id()) < std::tie(b.subscriber(), b.id());

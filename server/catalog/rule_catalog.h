@@ -13,15 +13,15 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include "newswatch/v1/rule.pb.h"
 #include "absl/time/time.h"
+#include "newswatch/v1/rule.pb.h"
 #include "server/index/rule_registry.h"
 #include "server/ingest/ingest_pipeline.h"
 #include "storage/rule_store.h"
@@ -44,10 +44,9 @@ class RuleCatalog {
   // no longer parses fails start-up with DataLoss naming it.
   // `pipeline` publishes rule changes and runs backfills; it must outlive
   // the catalog.
-  static absl::StatusOr<std::unique_ptr<RuleCatalog>> Open(storage::Db& db,
-                                                          index::RuleRegistry& registry,
-                                                          ingest::IngestPipeline& pipeline,
-                                                          CatalogLimits limits = {});
+  static absl::StatusOr<std::unique_ptr<RuleCatalog>> Open(
+      storage::Db& db, index::RuleRegistry& registry,
+      ingest::IngestPipeline& pipeline, CatalogLimits limits = {});
 
   // Stores a new rule (subscriber and query required; id optional, assigned
   // as "r-<n>" when empty) and returns it as stored, with created_at and its
@@ -59,7 +58,8 @@ class RuleCatalog {
   // ingested since then (exactly those matched without it), and their alerts
   // appended to the log; backfilled_alerts says how many.
   absl::StatusOr<newswatch::v1::WatchRule> Create(
-      newswatch::v1::WatchRule rule, std::optional<absl::Time> backfill_since = std::nullopt);
+      newswatch::v1::WatchRule rule,
+      std::optional<absl::Time> backfill_since = std::nullopt);
 
   // NotFound when no rule has this id.
   absl::StatusOr<newswatch::v1::WatchRule> Get(absl::string_view id) const;
@@ -79,7 +79,10 @@ class RuleCatalog {
               ingest::IngestPipeline& pipeline, CatalogLimits limits,
               uint64_t last_rule_number,
               absl::flat_hash_map<std::string, size_t> rules_per_subscriber)
-      : store_(db), registry_(registry), pipeline_(pipeline), limits_(limits),
+      : store_(db),
+        registry_(registry),
+        pipeline_(pipeline),
+        limits_(limits),
         last_rule_number_(last_rule_number),
         rules_per_subscriber_(std::move(rules_per_subscriber)) {}
 
@@ -89,7 +92,8 @@ class RuleCatalog {
   const CatalogLimits limits_;
   absl::Mutex mu_;
   uint64_t last_rule_number_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, size_t> rules_per_subscriber_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, size_t> rules_per_subscriber_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace nw::catalog

@@ -24,7 +24,8 @@ size_t EditDistance(const std::string& a, const std::string& b) {
     row[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
       const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
       diagonal = above;
     }
   }
@@ -32,17 +33,20 @@ size_t EditDistance(const std::string& a, const std::string& b) {
 }
 
 std::string Where(const std::string& path, const toml::source_region& source) {
-  return absl::StrCat(path, ":", source.begin.line, ":", source.begin.column, ": ");
+  return absl::StrCat(path, ":", source.begin.line, ":", source.begin.column,
+                      ": ");
 }
 
 // The flag-syntax text of a TOML value, or an error for tables and arrays.
 absl::StatusOr<std::string> FlagText(const toml::node& value) {
   if (const auto* s = value.as_string()) return std::string(s->get());
   if (const auto* i = value.as_integer()) return absl::StrCat(i->get());
-  if (const auto* b = value.as_boolean()) return std::string(b->get() ? "true" : "false");
+  if (const auto* b = value.as_boolean())
+    return std::string(b->get() ? "true" : "false");
   if (const auto* f = value.as_floating_point()) return absl::StrCat(f->get());
   return absl::InvalidArgumentError(
-      "settings are top-level keys with a string, integer or boolean value (no tables or "
+      "settings are top-level keys with a string, integer or boolean value (no "
+      "tables or "
       "arrays)");
 }
 
@@ -58,7 +62,8 @@ absl::Status ApplyConfigFile(const std::string& path,
     table = toml::parse(*text, path);
   } catch (const toml::parse_error& e) {
     return absl::InvalidArgumentError(
-        absl::StrCat(Where(path, e.source()), "TOML syntax: ", std::string(e.description())));
+        absl::StrCat(Where(path, e.source()),
+                     "TOML syntax: ", std::string(e.description())));
   }
 
   // Check every key before setting any, so a bad file changes nothing.
@@ -76,15 +81,19 @@ absl::Status ApplyConfigFile(const std::string& path,
       }
       return absl::InvalidArgumentError(absl::StrCat(
           Where(path, key.source()), "unknown setting '", name, "'",
-          closest.empty() ? "" : absl::StrCat(" (did you mean '", closest, "'?)"),
-          "; settings are the flag names of `newswatchd --help`, with underscores"));
+          closest.empty() ? ""
+                          : absl::StrCat(" (did you mean '", closest, "'?)"),
+          "; settings are the flag names of `newswatchd --help`, with "
+          "underscores"));
     }
     absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
-    if (flag == nullptr) return absl::InternalError(absl::StrCat("no flag named ", name));
+    if (flag == nullptr)
+      return absl::InternalError(absl::StrCat("no flag named ", name));
     absl::StatusOr<std::string> text_value = FlagText(value);
     if (!text_value.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat(Where(path, value.source()), name, ": ", text_value.status().message()));
+          absl::StrCat(Where(path, value.source()), name, ": ",
+                       text_value.status().message()));
     }
     assignments.emplace_back(flag, *std::move(text_value));
   }
@@ -96,8 +105,9 @@ absl::Status ApplyConfigFile(const std::string& path,
     if (!flag->ParseFrom(value, &error)) {
       for (auto& [done, old] : previous) done->ParseFrom(old, &error);
       const toml::node* node = table.get(std::string(flag->Name()));
-      return absl::InvalidArgumentError(absl::StrCat(
-          Where(path, node->source()), flag->Name(), " = \"", value, "\": ", error));
+      return absl::InvalidArgumentError(
+          absl::StrCat(Where(path, node->source()), flag->Name(), " = \"",
+                       value, "\": ", error));
     }
     previous.emplace_back(flag, before);
   }

@@ -11,7 +11,8 @@ namespace nw::daemon {
 namespace {
 
 absl::Status CheckListen(const std::string& listen) {
-  if (absl::StartsWith(listen, "unix:") || absl::StartsWith(listen, "unix-abstract:")) {
+  if (absl::StartsWith(listen, "unix:") ||
+      absl::StartsWith(listen, "unix-abstract:")) {
     return absl::OkStatus();
   }
   const size_t colon = listen.rfind(':');
@@ -21,7 +22,8 @@ absl::Status CheckListen(const std::string& listen) {
         what, "give HOST:PORT, e.g. 127.0.0.1:7373 (port 0 picks a free one)"));
   }
   int port = -1;
-  if (!absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 || port > 65535) {
+  if (!absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 ||
+      port > 65535) {
     return absl::InvalidArgumentError(
         absl::StrCat(what, "the port must be 0..65535 (0 picks a free one)"));
   }
@@ -38,46 +40,58 @@ absl::Status CheckThreads(const char* flag, int threads) {
 
 absl::Status CheckDaemonConfig(const DaemonConfig& config) {
   if (absl::Status s = CheckListen(config.listen); !s.ok()) return s;
-  if (absl::Status s = CheckThreads("match-threads", config.match_threads); !s.ok()) return s;
-  if (absl::Status s = CheckThreads("ingest-stream-threads", config.ingest_stream_threads);
+  if (absl::Status s = CheckThreads("match-threads", config.match_threads);
+      !s.ok())
+    return s;
+  if (absl::Status s =
+          CheckThreads("ingest-stream-threads", config.ingest_stream_threads);
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckThreads("reader-threads", config.reader_threads); !s.ok()) return s;
+  if (absl::Status s = CheckThreads("reader-threads", config.reader_threads);
+      !s.ok())
+    return s;
   const size_t article = config.limits.max_article_bytes;
   if (article == 0 || article > kMaxArticleBytesLimit) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--max-article-bytes ", static_cast<int64_t>(article), ": must be 1..",
-        kMaxArticleBytesLimit, " bytes"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--max-article-bytes ", static_cast<int64_t>(article),
+                     ": must be 1..", kMaxArticleBytesLimit, " bytes"));
   }
   // 0 is allowed: it refuses every stream / rule (e.g. an ingest-only node).
   if (config.max_streams > (size_t{1} << 30)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--max-streams ", static_cast<int64_t>(config.max_streams), ": must be 0..2^30"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--max-streams ", static_cast<int64_t>(config.max_streams),
+                     ": must be 0..2^30"));
   }
   if (config.max_rules_per_subscriber > (size_t{1} << 30)) {
     return absl::InvalidArgumentError(
         absl::StrCat("--max-rules-per-subscriber ",
-                     static_cast<int64_t>(config.max_rules_per_subscriber), ": must be 0..2^30"));
+                     static_cast<int64_t>(config.max_rules_per_subscriber),
+                     ": must be 0..2^30"));
   }
   if (config.min_free_disk_bytes < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--min-free-disk-bytes ", config.min_free_disk_bytes, ": must be 0 (off) or more"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--min-free-disk-bytes ", config.min_free_disk_bytes,
+                     ": must be 0 (off) or more"));
   }
   if (config.heartbeat_interval <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("--heartbeat-interval: must be positive, e.g. 15s");
+    return absl::InvalidArgumentError(
+        "--heartbeat-interval: must be positive, e.g. 15s");
   }
   if (config.keepalive_interval < absl::Seconds(1)) {
-    return absl::InvalidArgumentError("--keepalive-interval: must be at least 1s, e.g. 60s");
+    return absl::InvalidArgumentError(
+        "--keepalive-interval: must be at least 1s, e.g. 60s");
   }
   if (config.retention < absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("--retention: must be positive (empty: keep everything)");
+    return absl::InvalidArgumentError(
+        "--retention: must be positive (empty: keep everything)");
   }
   return absl::OkStatus();
 }
 
 size_t MaxMessageBytes(const DaemonConfig& config) {
-  return std::max<size_t>(size_t{16} << 20, 2 * config.limits.max_article_bytes + (64 << 10));
+  return std::max<size_t>(size_t{16} << 20,
+                          2 * config.limits.max_article_bytes + (64 << 10));
 }
 
 }  // namespace nw::daemon

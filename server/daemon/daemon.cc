@@ -16,79 +16,89 @@
 
 namespace nw::daemon {
 
-absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config) {
+absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
+    const DaemonConfig& config) {
   if (absl::Status s = CheckDaemonConfig(config); !s.ok()) return s;
   auto d = std::unique_ptr<Daemon>(new Daemon());
   // The log first: everything after may log, and a bad setting stops here.
-  absl::StatusOr<std::unique_ptr<Observability>> obs = Observability::Create(config);
+  absl::StatusOr<std::unique_ptr<Observability>> obs =
+      Observability::Create(config);
   if (!obs.ok()) return obs.status();
   d->obs_ = *std::move(obs);
   // Security settings first: a bad one must not touch the data dir.
-  absl::StatusOr<ServerSecurity> security = BuildServerSecurity(config, &d->obs_->registry());
+  absl::StatusOr<ServerSecurity> security =
+      BuildServerSecurity(config, &d->obs_->registry());
   if (!security.ok()) return security.status();
   d->security_ = *std::move(security);
   d->token_file_ = config.token_file;
   absl::StatusOr<std::unique_ptr<storage::Db>> db =
       storage::Db::Open({.path = config.data_dir,
                          .sync = config.sync,
-                         .min_free_disk_bytes = static_cast<uint64_t>(config.min_free_disk_bytes)});
+                         .min_free_disk_bytes = static_cast<uint64_t>(
+                             config.min_free_disk_bytes)});
   if (!db.ok()) return db.status();
   d->db_ = *std::move(db);
   d->articles_ = std::make_unique<storage::ArticleStore>(*d->db_);
   d->alert_log_ = std::make_unique<storage::AlertLog>(*d->db_);
   d->registry_ = std::make_unique<index::RuleRegistry>();
   // Before the rules are indexed: anchors by document frequency in recent news.
-  absl::StatusOr<std::shared_ptr<const index::DocumentFrequencyCostModel>> costs =
-      catalog::CostModelFromRecentArticles(*d->db_);
+  absl::StatusOr<std::shared_ptr<const index::DocumentFrequencyCostModel>>
+      costs = catalog::CostModelFromRecentArticles(*d->db_);
   if (!costs.ok()) return costs.status();
   if (*costs != nullptr) {
-    base::LogInfo("daemon", "anchor costs from document frequency",
-                  {{"sample_articles", absl::StrCat((*costs)->sample_articles())},
-                   {"words", absl::StrCat((*costs)->vocabulary())}});
+    base::LogInfo(
+        "daemon", "anchor costs from document frequency",
+        {{"sample_articles", absl::StrCat((*costs)->sample_articles())},
+         {"words", absl::StrCat((*costs)->vocabulary())}});
     d->registry_->SetCostModel(*std::move(costs));
   }
   absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> cursors =
       d->alert_log_->LoadLastCursors();
   if (!cursors.ok()) return cursors.status();
-  d->hub_ = std::make_unique<alerts::SubscriptionHub>(*cursors, &d->obs_->registry());
+  d->hub_ =
+      std::make_unique<alerts::SubscriptionHub>(*cursors, &d->obs_->registry());
   absl::StatusOr<std::unique_ptr<ingest::IngestPipeline>> pipeline =
-      ingest::IngestPipeline::Create(
-          *d->db_, *d->registry_, *d->hub_, *cursors,
-          {.limits = config.limits,
-           .match_threads = config.match_threads,
-           .metrics = &d->obs_->registry()},
-          d->clock_);
+      ingest::IngestPipeline::Create(*d->db_, *d->registry_, *d->hub_, *cursors,
+                                     {.limits = config.limits,
+                                      .match_threads = config.match_threads,
+                                      .metrics = &d->obs_->registry()},
+                                     d->clock_);
   if (!pipeline.ok()) return pipeline.status();
   d->pipeline_ = *std::move(pipeline);
   absl::StatusOr<std::unique_ptr<catalog::RuleCatalog>> catalog =
-      catalog::RuleCatalog::Open(*d->db_, *d->registry_, *d->pipeline_,
-                                 {.max_rules_per_subscriber = config.max_rules_per_subscriber});
+      catalog::RuleCatalog::Open(
+          *d->db_, *d->registry_, *d->pipeline_,
+          {.max_rules_per_subscriber = config.max_rules_per_subscriber});
   if (!catalog.ok()) return catalog.status();
   d->catalog_ = *std::move(catalog);
   d->obs_->RegisterGauges(*d->db_, *d->catalog_, *d->registry_);
-  d->stream_workers_ =
-      std::make_unique<base::ThreadPool>(std::max(1, config.ingest_stream_threads));
-  d->readers_ = std::make_unique<base::ThreadPool>(std::max(1, config.reader_threads));
+  d->stream_workers_ = std::make_unique<base::ThreadPool>(
+      std::max(1, config.ingest_stream_threads));
+  d->readers_ =
+      std::make_unique<base::ThreadPool>(std::max(1, config.reader_threads));
 
-  d->ingest_service_ = std::make_unique<rpc::IngestServiceImpl>(*d->pipeline_, *d->stream_workers_);
-  d->article_service_ = std::make_unique<rpc::ArticleServiceImpl>(*d->articles_);
+  d->ingest_service_ = std::make_unique<rpc::IngestServiceImpl>(
+      *d->pipeline_, *d->stream_workers_);
+  d->article_service_ =
+      std::make_unique<rpc::ArticleServiceImpl>(*d->articles_);
   d->admin_service_ = std::make_unique<rpc::AdminServiceImpl>(*d->db_);
-  d->rule_service_ =
-      std::make_unique<rpc::RuleServiceImpl>(*d->catalog_, d->security_.authenticator.get());
-  d->alert_service_ =
-      std::make_unique<rpc::AlertServiceImpl>(*d->hub_, *d->alert_log_, *d->readers_,
-                                              config.max_streams,
-                                              d->security_.authenticator.get());
+  d->rule_service_ = std::make_unique<rpc::RuleServiceImpl>(
+      *d->catalog_, d->security_.authenticator.get());
+  d->alert_service_ = std::make_unique<rpc::AlertServiceImpl>(
+      *d->hub_, *d->alert_log_, *d->readers_, config.max_streams,
+      d->security_.authenticator.get());
 
   // Expired data is gone before the first call is served.
-  if (config.retention > absl::ZeroDuration()) d->EnforceRetention(config.retention);
+  if (config.retention > absl::ZeroDuration())
+    d->EnforceRetention(config.retention);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen, d->security_.credentials, &d->port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(MaxMessageBytes(config)));
-  const int keepalive_ms = static_cast<int>(absl::ToInt64Milliseconds(config.keepalive_interval));
+  const int keepalive_ms =
+      static_cast<int>(absl::ToInt64Milliseconds(config.keepalive_interval));
   // gRPC sets SO_REUSEPORT by default: a second daemon could bind the same
   // port and take half the connections. One port, one daemon.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -96,25 +106,32 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   // Clients may ping as often as every 10 s without being disconnected.
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.RegisterService(d->ingest_service_.get());
   builder.RegisterService(d->article_service_.get());
   builder.RegisterService(d->admin_service_.get());
   builder.RegisterService(d->rule_service_.get());
   builder.RegisterService(d->alert_service_.get());
-  builder.experimental().SetInterceptorCreators(d->obs_->InterceptorFactories());
+  builder.experimental().SetInterceptorCreators(
+      d->obs_->InterceptorFactories());
   d->server_ = builder.BuildAndStart();
   if (d->server_ == nullptr || d->port_ == 0) {
     return absl::UnavailableError(absl::StrCat(
         "cannot listen on ", config.listen, ": address in use or invalid",
-        config.tls_cert_file.empty() ? "" : ", or --tls-cert/--tls-key rejected (see above)"));
+        config.tls_cert_file.empty()
+            ? ""
+            : ", or --tls-cert/--tls-key rejected (see above)"));
   }
   base::LogInfo("daemon", "security", {{"mode", d->security_.summary}});
   d->obs_->ServeHealth(*d->db_, *d->server_);
-  if (absl::Status s = d->obs_->StartHttp(config.metrics_listen); !s.ok()) return s;
+  if (absl::Status s = d->obs_->StartHttp(config.metrics_listen); !s.ok())
+    return s;
   d->StartBackgroundTasks(config);
   base::LogInfo("daemon", "started",
-                {{"listen", config.listen}, {"port", d->port_}, {"data_dir", config.data_dir},
+                {{"listen", config.listen},
+                 {"port", d->port_},
+                 {"data_dir", config.data_dir},
                  {"rules", d->catalog_->size()}});
   return d;
 }
@@ -122,8 +139,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonConfig& config
 void Daemon::StartBackgroundTasks(const DaemonConfig& config) {
   // Heartbeats are checked a few times per interval, so none is late by
   // more than a fraction of it.
-  const absl::Duration tick =
-      std::clamp(config.heartbeat_interval / 4, absl::Milliseconds(10), absl::Seconds(1));
+  const absl::Duration tick = std::clamp(
+      config.heartbeat_interval / 4, absl::Milliseconds(10), absl::Seconds(1));
   heartbeats_ = std::thread([this, tick, interval = config.heartbeat_interval] {
     while (!stop_heartbeats_.WaitForNotificationWithTimeout(tick)) {
       hub_->SendHeartbeats(interval);
@@ -131,7 +148,8 @@ void Daemon::StartBackgroundTasks(const DaemonConfig& config) {
   });
   if (config.retention <= absl::ZeroDuration()) return;
   retention_ = std::thread([this, config] {
-    while (!stop_retention_.WaitForNotificationWithTimeout(config.retention_check_interval)) {
+    while (!stop_retention_.WaitForNotificationWithTimeout(
+        config.retention_check_interval)) {
       EnforceRetention(config.retention);
     }
   });
@@ -141,10 +159,12 @@ void Daemon::EnforceRetention(absl::Duration retention) {
   absl::StatusOr<storage::RetentionResult> r =
       storage::EnforceRetention(*db_, clock_.Now() - retention);
   if (!r.ok()) {
-    base::LogError("retention", "retention failed", {{"error", r.status().ToString()}});
+    base::LogError("retention", "retention failed",
+                   {{"error", r.status().ToString()}});
   } else if (r->articles_deleted > 0) {
-    base::LogInfo("retention", "deleted expired articles",
-                  {{"articles", r->articles_deleted}, {"alerts", r->alerts_deleted}});
+    base::LogInfo(
+        "retention", "deleted expired articles",
+        {{"articles", r->articles_deleted}, {"alerts", r->alerts_deleted}});
   }
 }
 
@@ -155,7 +175,8 @@ absl::StatusOr<size_t> Daemon::ReloadTokens() {
   }
   absl::StatusOr<auth::TokenTable> table = auth::TokenTable::Load(token_file_);
   if (!table.ok()) {
-    base::LogError("daemon", "token file not reloaded; the tokens in force stay",
+    base::LogError("daemon",
+                   "token file not reloaded; the tokens in force stay",
                    {{"error", std::string(table.status().message())}});
     return table.status();
   }

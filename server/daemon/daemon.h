@@ -16,8 +16,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
 #include "grpcpp/server.h"
-#include "server/base/clock.h"
 #include "server/alerts/subscription_hub.h"
+#include "server/base/clock.h"
 #include "server/base/thread_pool.h"
 #include "server/catalog/rule_catalog.h"
 #include "server/daemon/daemon_config.h"
@@ -43,7 +43,8 @@ class Daemon {
   // database cannot be opened (e.g. Unavailable: another newswatchd holds
   // it), a stored rule no longer parses (DataLoss), or the address cannot be
   // bound (Unavailable).
-  static absl::StatusOr<std::unique_ptr<Daemon>> Start(const DaemonConfig& config);
+  static absl::StatusOr<std::unique_ptr<Daemon>> Start(
+      const DaemonConfig& config);
   ~Daemon();
 
   // The port actually bound (useful with port 0).

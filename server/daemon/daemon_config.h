@@ -5,7 +5,6 @@
 #include <string>
 
 #include "absl/time/time.h"
-
 #include "server/ingest/article_validation.h"
 
 namespace nw::daemon {

@@ -20,17 +20,18 @@ namespace {
 
 // gRPC's own diagnostics, in our format and under our level filter.
 void LogFromGrpc(gpr_log_func_args* args) {
-  const base::LogLevel level = args->severity == GPR_LOG_SEVERITY_ERROR  ? base::LogLevel::kError
-                               : args->severity == GPR_LOG_SEVERITY_INFO ? base::LogLevel::kInfo
-                                                                         : base::LogLevel::kDebug;
+  const base::LogLevel level =
+      args->severity == GPR_LOG_SEVERITY_ERROR  ? base::LogLevel::kError
+      : args->severity == GPR_LOG_SEVERITY_INFO ? base::LogLevel::kInfo
+                                                : base::LogLevel::kDebug;
   base::Log(level, "grpc", args->message ? args->message : "",
             {{"file", args->file ? args->file : ""}, {"line", args->line}});
 }
 
-// The names a health check may ask about: the server as a whole and each service.
+// The names a health check may ask about: the server as a whole and each
+// service.
 std::vector<std::string> HealthServiceNames() {
-  return {"",
-          newswatch::v1::IngestService::service_full_name(),
+  return {"", newswatch::v1::IngestService::service_full_name(),
           newswatch::v1::ArticleService::service_full_name(),
           newswatch::v1::RuleService::service_full_name(),
           newswatch::v1::AlertService::service_full_name()};
@@ -42,11 +43,14 @@ absl::StatusOr<std::unique_ptr<Observability>> Observability::Create(
     const DaemonConfig& config) {
   absl::StatusOr<base::LogLevel> level = base::ParseLogLevel(config.log_level);
   if (!level.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("--log-level: ", level.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--log-level: ", level.status().message()));
   }
-  absl::StatusOr<base::LogFormat> format = base::ParseLogFormat(config.log_format);
+  absl::StatusOr<base::LogFormat> format =
+      base::ParseLogFormat(config.log_format);
   if (!format.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("--log-format: ", format.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--log-format: ", format.status().message()));
   }
   base::ConfigureLogging(*level, *format);
   gpr_set_log_function(&LogFromGrpc);
@@ -55,17 +59,22 @@ absl::StatusOr<std::unique_ptr<Observability>> Observability::Create(
 
 Observability::~Observability() { Stop(); }
 
-void Observability::RegisterGauges(storage::Db& db, const catalog::RuleCatalog& catalog,
+void Observability::RegisterGauges(storage::Db& db,
+                                   const catalog::RuleCatalog& catalog,
                                    const index::RuleRegistry& rules) {
-  registry_.AddCallbackGauge("newswatch_rules", "Watch rules loaded (all subscribers).",
-                             [&catalog] { return static_cast<double>(catalog.size()); });
+  registry_.AddCallbackGauge(
+      "newswatch_rules", "Watch rules loaded (all subscribers).",
+      [&catalog] { return static_cast<double>(catalog.size()); });
   registry_.AddCallbackGauge(
       "newswatch_rules_always_evaluated",
-      "Rules without an indexable word, evaluated for every article (e.g. NOT-only rules).",
-      [&rules] { return static_cast<double>(rules.Current()->always_evaluated()); });
+      "Rules without an indexable word, evaluated for every article (e.g. "
+      "NOT-only rules).",
+      [&rules] {
+        return static_cast<double>(rules.Current()->always_evaluated());
+      });
   registry_.AddCallbackGaugeFamily(
-      "newswatch_rocksdb_live_sst_bytes", "Bytes of live SST files, per column family.",
-      {"cf"}, [&db] {
+      "newswatch_rocksdb_live_sst_bytes",
+      "Bytes of live SST files, per column family.", {"cf"}, [&db] {
         metrics::Registry::LabeledValues out;
         for (const storage::CfSize& s : db.Sizes()) {
           out.push_back({{s.name}, static_cast<double>(s.live_sst_bytes)});
@@ -73,8 +82,8 @@ void Observability::RegisterGauges(storage::Db& db, const catalog::RuleCatalog& 
         return out;
       });
   registry_.AddCallbackGaugeFamily(
-      "newswatch_rocksdb_memtable_bytes", "Bytes of the memtables, per column family.",
-      {"cf"}, [&db] {
+      "newswatch_rocksdb_memtable_bytes",
+      "Bytes of the memtables, per column family.", {"cf"}, [&db] {
         metrics::Registry::LabeledValues out;
         for (const storage::CfSize& s : db.Sizes()) {
           out.push_back({{s.name}, static_cast<double>(s.memtable_bytes)});
@@ -83,28 +92,36 @@ void Observability::RegisterGauges(storage::Db& db, const catalog::RuleCatalog& 
       });
   registry_.AddCallbackGauge(
       "newswatch_storage_healthy",
-      "1 while storage takes writes (health SERVING), 0 after a failed write or a RocksDB "
+      "1 while storage takes writes (health SERVING), 0 after a failed write "
+      "or a RocksDB "
       "background error (health NOT_SERVING).",
       [&db] { return db.health().healthy() ? 1.0 : 0.0; });
-  registry_.AddCallbackCounter("newswatch_storage_errors_total",
-                               "Failed RocksDB writes and background errors.",
-                               [&db] { return static_cast<double>(db.health().errors()); });
+  registry_.AddCallbackCounter(
+      "newswatch_storage_errors_total",
+      "Failed RocksDB writes and background errors.",
+      [&db] { return static_cast<double>(db.health().errors()); });
   const double start = absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch());
-  registry_.AddCallbackGauge("newswatch_start_time_seconds",
-                             "When the daemon started, in seconds since the Unix epoch.",
-                             [start] { return start; });
+  registry_.AddCallbackGauge(
+      "newswatch_start_time_seconds",
+      "When the daemon started, in seconds since the Unix epoch.",
+      [start] { return start; });
   const std::vector<std::string> build = {
       grpc::Version(),
       absl::StrCat(ROCKSDB_MAJOR, ".", ROCKSDB_MINOR, ".", ROCKSDB_PATCH)};
   registry_.AddCallbackGaugeFamily(
-      "newswatch_build_info", "Always 1; the labels say what newswatchd was built with.",
-      {"grpc_version", "rocksdb_version"},
-      [build] { return metrics::Registry::LabeledValues{{build, 1.0}}; });
+      "newswatch_build_info",
+      "Always 1; the labels say what newswatchd was built with.",
+      {"grpc_version", "rocksdb_version"}, [build] {
+        return metrics::Registry::LabeledValues{{build, 1.0}};
+      });
 }
 
-std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+std::vector<
+    std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
 Observability::InterceptorFactories() {
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> out;
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      out;
   out.push_back(NewRpcErrorInterceptorFactory(registry_));
   return out;
 }
@@ -120,7 +137,8 @@ void Observability::ServeHealth(storage::Db& db, grpc::Server& server,
       if (health != nullptr) health->SetServingStatus(name, healthy);
     }
     if (!healthy) {
-      base::LogError("storage", "storage cannot take writes: health NOT_SERVING",
+      base::LogError("storage",
+                     "storage cannot take writes: health NOT_SERVING",
                      {{"error", cause.ToString()}});
     } else {
       base::LogInfo("storage", "storage takes writes: health SERVING");
@@ -131,7 +149,8 @@ void Observability::ServeHealth(storage::Db& db, grpc::Server& server,
       if (db_->health().healthy()) continue;
       // The health listener logs the way back to SERVING.
       if (absl::Status s = db_->CheckWritable(); !s.ok()) {
-        base::LogDebug("storage", "write probe failed", {{"error", s.ToString()}});
+        base::LogDebug("storage", "write probe failed",
+                       {{"error", s.ToString()}});
       }
     }
   });
@@ -144,13 +163,16 @@ absl::Status Observability::StartHttp(const std::string& listen) {
         return db_ == nullptr || db_->health().healthy();
       });
   if (!http.ok()) {
-    return absl::Status(http.status().code(),
-                        absl::StrCat("--metrics-listen: ", http.status().message()));
+    return absl::Status(
+        http.status().code(),
+        absl::StrCat("--metrics-listen: ", http.status().message()));
   }
   http_ = *std::move(http);
   const std::string host = listen.substr(0, listen.rfind(':'));
-  base::LogInfo("daemon", absl::StrCat("metrics on http://", host, ":", http_->port(), "/metrics"),
-                {{"metrics_port", http_->port()}});
+  base::LogInfo(
+      "daemon",
+      absl::StrCat("metrics on http://", host, ":", http_->port(), "/metrics"),
+      {{"metrics_port", http_->port()}});
   return absl::OkStatus();
 }
 

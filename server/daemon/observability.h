@@ -38,7 +38,8 @@ class Observability {
   // Checks config.log_level and config.log_format and configures the log
   // (gRPC's own log lines included). InvalidArgument naming the setting
   // for a bad value; nothing is changed then.
-  static absl::StatusOr<std::unique_ptr<Observability>> Create(const DaemonConfig& config);
+  static absl::StatusOr<std::unique_ptr<Observability>> Create(
+      const DaemonConfig& config);
   ~Observability();  // Stop()
 
   metrics::Registry& registry() { return registry_; }
@@ -50,7 +51,8 @@ class Observability {
                       const index::RuleRegistry& rules);
 
   // Interceptors for the ServerBuilder (the RPC error counter and log).
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
   InterceptorFactories();
 
   // Makes `server`'s health service report SERVING for "" and each
@@ -61,8 +63,9 @@ class Observability {
                    absl::Duration probe_interval = absl::Seconds(5));
 
   // Serves /metrics and /healthz (storage health, as the gRPC health
-  // service reports it) on `listen` ("" does nothing). After ServeHealth. Unavailable when the
-  // address cannot be bound, InvalidArgument when it is malformed.
+  // service reports it) on `listen` ("" does nothing). After ServeHealth.
+  // Unavailable when the address cannot be bound, InvalidArgument when it is
+  // malformed.
   absl::Status StartHttp(const std::string& listen);
   // The port /metrics is served on; 0 when off.
   int metrics_port() const { return http_ ? http_->port() : 0; }

@@ -30,8 +30,10 @@ class RpcErrorInterceptor final : public grpc::experimental::Interceptor {
   RpcErrorInterceptor(const char* method, metrics::CounterFamily& errors)
       : method_(method ? method : ""), errors_(errors) {}
 
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
       if (!status.ok()) Record(status);
     }
@@ -41,18 +43,22 @@ class RpcErrorInterceptor final : public grpc::experimental::Interceptor {
  private:
   void Record(const grpc::Status& status) {
     // grpc::StatusCode and absl::StatusCode share their numbers.
-    const std::string code =
-        absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()));
+    const std::string code = absl::StatusCodeToString(
+        static_cast<absl::StatusCode>(status.error_code()));
     errors_.WithLabels({method_, code}).Increment();
     base::Log(LevelFor(status.error_code()), "rpc", "call failed",
-              {{"method", method_}, {"code", code}, {"error", status.error_message()}});
+              {{"method", method_},
+               {"code", code},
+               {"error", status.error_message()}});
   }
 
-  const char* const method_;  // owned by the call's ServerRpcInfo, which outlives us
+  const char* const
+      method_;  // owned by the call's ServerRpcInfo, which outlives us
   metrics::CounterFamily& errors_;
 };
 
-class Factory final : public grpc::experimental::ServerInterceptorFactoryInterface {
+class Factory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   explicit Factory(metrics::Registry& registry)
       : errors_(registry.AddCounterFamily(

@@ -41,8 +41,8 @@ struct ServerSecurity {
 //  FailedPrecondition: the listen address is not allowed (says what to add).
 // Calls refused for their token are counted in `registry` (may be null) as
 // newswatch_calls_refused_total{code}.
-absl::StatusOr<ServerSecurity> BuildServerSecurity(const DaemonConfig& config,
-                                                   metrics::Registry* registry = nullptr);
+absl::StatusOr<ServerSecurity> BuildServerSecurity(
+    const DaemonConfig& config, metrics::Registry* registry = nullptr);
 
 }  // namespace nw::daemon
 

@@ -1,6 +1,5 @@
 #include "server/index/article_terms.h"
 
-
 namespace nw::index {
 
 ArticleTerms ArticleTerms::Collect(const match::AnalyzedArticle& article) {

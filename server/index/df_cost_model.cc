@@ -4,7 +4,8 @@
 
 namespace nw::index {
 
-std::string DocumentFrequencyCostModel::Key(FeatureKind kind, std::string_view text) {
+std::string DocumentFrequencyCostModel::Key(FeatureKind kind,
+                                            std::string_view text) {
   std::string key(1, static_cast<char>(kind));
   key.append(text);
   return key;
@@ -15,9 +16,11 @@ void DocumentFrequencyCostModel::Builder::Add(const ArticleTerms& terms) {
   for (std::string_view word : terms.words) {  // distinct already
     ++words_[absl::string_view(word.data(), word.size())];
   }
-  if (!terms.source.empty()) ++metadata_[Key(FeatureKind::kSource, terms.source)];
+  if (!terms.source.empty())
+    ++metadata_[Key(FeatureKind::kSource, terms.source)];
   std::vector<std::string> seen;  // tags and langs may repeat
-  for (std::string_view tag : terms.tags) seen.push_back(Key(FeatureKind::kTag, tag));
+  for (std::string_view tag : terms.tags)
+    seen.push_back(Key(FeatureKind::kTag, tag));
   for (std::string_view lang : terms.langs) {
     if (!lang.empty()) seen.push_back(Key(FeatureKind::kLang, lang));
   }
@@ -28,7 +31,8 @@ void DocumentFrequencyCostModel::Builder::Add(const ArticleTerms& terms) {
 
 std::shared_ptr<const DocumentFrequencyCostModel>
 DocumentFrequencyCostModel::Builder::Build() && {
-  auto model = std::shared_ptr<DocumentFrequencyCostModel>(new DocumentFrequencyCostModel());
+  auto model = std::shared_ptr<DocumentFrequencyCostModel>(
+      new DocumentFrequencyCostModel());
   model->articles_ = articles_;
   model->sorted_words_.reserve(words_.size());
   for (const auto& [word, df] : words_) model->sorted_words_.push_back(word);
@@ -56,11 +60,14 @@ double DocumentFrequencyCostModel::Cost(const Feature& feature) const {
     }
     case FeatureKind::kPrefix: {
       // Words with the prefix are one run from the first word >= it.
-      const auto lo = std::lower_bound(sorted_words_.begin(), sorted_words_.end(), feature.text);
-      const auto hi = std::partition_point(lo, sorted_words_.end(), [&](const std::string& w) {
-        return w.compare(0, feature.text.size(), feature.text) == 0;
-      });
-      df = df_prefix_sums_[hi - sorted_words_.begin()] - df_prefix_sums_[lo - sorted_words_.begin()];
+      const auto lo = std::lower_bound(sorted_words_.begin(),
+                                       sorted_words_.end(), feature.text);
+      const auto hi = std::partition_point(
+          lo, sorted_words_.end(), [&](const std::string& w) {
+            return w.compare(0, feature.text.size(), feature.text) == 0;
+          });
+      df = df_prefix_sums_[hi - sorted_words_.begin()] -
+           df_prefix_sums_[lo - sorted_words_.begin()];
       df = std::min<uint64_t>(df, articles_);
       break;
     }

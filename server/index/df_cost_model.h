@@ -6,8 +6,8 @@
 // feature's cost as the share of sample articles that have it:
 //
 //   word            df(word) / N
-//   prefix          min(N, sum of df of the sample's words with that prefix) / N
-//   source/tag/lang df / N (a lang counts for every lang it matches, as
+//   prefix          min(N, sum of df of the sample's words with that prefix) /
+//   N source/tag/lang df / N (a lang counts for every lang it matches, as
 //                   ArticleTerms::langs lists them)
 //
 // A feature the sample never saw costs less than any seen one, and is ranked
@@ -59,7 +59,8 @@ class DocumentFrequencyCostModel final : public CostModel {
   // The sample's words in byte order with the running sum of their df, so that
   // a prefix's total is two binary searches.
   std::vector<std::string> sorted_words_;
-  std::vector<uint64_t> df_prefix_sums_;  // [i] = sum of df of sorted_words_[0..i)
+  std::vector<uint64_t>
+      df_prefix_sums_;  // [i] = sum of df of sorted_words_[0..i)
   StaticCostModel static_;
 };
 

@@ -32,8 +32,8 @@ class Builder {
       case NodeKind::kPhrase: {
         std::vector<FilterNode> words;
         for (const rules::PhraseElement& e : node.elements) {
-          words.push_back(Leaf(e.prefix ? FeatureKind::kPrefix : FeatureKind::kTerm,
-                               e.text));
+          words.push_back(Leaf(
+              e.prefix ? FeatureKind::kPrefix : FeatureKind::kTerm, e.text));
         }
         return Combine(FilterNode::kAnd, std::move(words));
       }
@@ -41,8 +41,9 @@ class Builder {
       case NodeKind::kOr: {
         std::vector<FilterNode> children;
         for (const auto& c : node.children) children.push_back(Build(*c));
-        return Combine(node.kind == NodeKind::kAnd ? FilterNode::kAnd : FilterNode::kOr,
-                       std::move(children));
+        return Combine(
+            node.kind == NodeKind::kAnd ? FilterNode::kAnd : FilterNode::kOr,
+            std::move(children));
       }
       case NodeKind::kNear: {
         std::vector<FilterNode> children;
@@ -57,9 +58,10 @@ class Builder {
         return n;
       }
       case NodeKind::kNot: {
-        // Negating a superset would not give a superset: only exact filters, outside
-        // field scopes, negate.
-        if (scopes_ > 0 || !FilterIsExact(*node.children[0])) return FilterNode{};
+        // Negating a superset would not give a superset: only exact filters,
+        // outside field scopes, negate.
+        if (scopes_ > 0 || !FilterIsExact(*node.children[0]))
+          return FilterNode{};
         FilterNode n{FilterNode::kNot, 0, {}};
         n.children.push_back(Build(*node.children[0]));
         return n;
@@ -75,7 +77,8 @@ class Builder {
   }
 
   // Cheapest anchor set of `n`, or nullopt when any article may satisfy it.
-  std::optional<std::pair<double, std::vector<uint32_t>>> Anchors(const FilterNode& n) {
+  std::optional<std::pair<double, std::vector<uint32_t>>> Anchors(
+      const FilterNode& n) {
     switch (n.op) {
       case FilterNode::kTrue:
       case FilterNode::kNot:
@@ -97,7 +100,8 @@ class Builder {
           auto a = Anchors(c);
           if (!a) return std::nullopt;
           all.first += a->first;
-          all.second.insert(all.second.end(), a->second.begin(), a->second.end());
+          all.second.insert(all.second.end(), a->second.begin(),
+                            a->second.end());
         }
         return all;
       }
@@ -126,17 +130,21 @@ class Builder {
   FilterNode Leaf(FeatureKind kind, const std::string& text) {
     Feature f{kind, text};
     if (kind == FeatureKind::kPrefix && f.text.size() > kMaxPrefixBytes) {
-      f.text.resize(kMaxPrefixBytes);  // byte prefix: the lookup side is byte-wise too
+      f.text.resize(
+          kMaxPrefixBytes);  // byte prefix: the lookup side is byte-wise too
     }
     auto it = std::find(query_.features.begin(), query_.features.end(), f);
-    FilterNode n{FilterNode::kFeature, static_cast<uint32_t>(it - query_.features.begin()),
+    FilterNode n{FilterNode::kFeature,
+                 static_cast<uint32_t>(it - query_.features.begin()),
                  {}};
     if (it == query_.features.end()) query_.features.push_back(std::move(f));
     return n;
   }
 
-  // AND drops `true` children, OR is `true` if one is; one child stands for itself.
-  static FilterNode Combine(FilterNode::Op op, std::vector<FilterNode> children) {
+  // AND drops `true` children, OR is `true` if one is; one child stands for
+  // itself.
+  static FilterNode Combine(FilterNode::Op op,
+                            std::vector<FilterNode> children) {
     std::vector<FilterNode> kept;
     for (FilterNode& c : children) {
       if (c.op == FilterNode::kTrue) {
@@ -161,14 +169,17 @@ class Builder {
 
 const absl::flat_hash_set<std::string>& CommonWords() {
   static const auto* words = new absl::flat_hash_set<std::string>{
-      "a",     "an",    "and",   "are",   "as",    "at",    "be",    "been",  "but",
-      "by",    "for",   "from",  "had",   "has",   "have",  "he",    "his",   "i",
-      "in",    "is",    "it",    "its",   "mln",   "not",   "of",    "on",    "or",
-      "said",  "that",  "the",   "their", "they",  "this",  "to",    "was",   "we",
-      "were",  "which", "will",  "with",  "would", "year",  "pct",   "dlrs",  "reuter",
-      "u.s",   "also",  "after", "new",   "one",   "two",   "last",  "more",  "than",
-      "up",    "who",   "all",   "about", "over",  "into",  "could", "there", "she",
-      "billion", "company", "inc", "corp", "share", "shares", "vs", "cts", "net"};
+      "a",       "an",      "and",    "are",  "as",    "at",     "be",
+      "been",    "but",     "by",     "for",  "from",  "had",    "has",
+      "have",    "he",      "his",    "i",    "in",    "is",     "it",
+      "its",     "mln",     "not",    "of",   "on",    "or",     "said",
+      "that",    "the",     "their",  "they", "this",  "to",     "was",
+      "we",      "were",    "which",  "will", "with",  "would",  "year",
+      "pct",     "dlrs",    "reuter", "u.s",  "also",  "after",  "new",
+      "one",     "two",     "last",   "more", "than",  "up",     "who",
+      "all",     "about",   "over",   "into", "could", "there",  "she",
+      "billion", "company", "inc",    "corp", "share", "shares", "vs",
+      "cts",     "net"};
   return *words;
 }
 
@@ -197,12 +208,14 @@ bool FilterIsExact(const Node& node) {
 }  // namespace
 
 double StaticCostModel::Cost(const Feature& feature) const {
-  const double n = static_cast<double>(std::max<size_t>(feature.text.size(), 1));
+  const double n =
+      static_cast<double>(std::max<size_t>(feature.text.size(), 1));
   switch (feature.kind) {
     case FeatureKind::kTerm: {
       if (CommonWords().contains(feature.text)) return 1.0;
-      const bool digits = std::all_of(feature.text.begin(), feature.text.end(),
-                                      [](char c) { return c >= '0' && c <= '9'; });
+      const bool digits =
+          std::all_of(feature.text.begin(), feature.text.end(),
+                      [](char c) { return c >= '0' && c <= '9'; });
       return std::min(1.0, (digits ? 4.0 : 1.0) / (n * n));
     }
     case FeatureKind::kPrefix:

@@ -5,17 +5,18 @@
 // boolean formula over article *features* (a word, a word prefix, the source, a
 // tag, a language) that is true whenever the rule matches:
 //
-//   term / prefix      -> that feature           phrase      -> AND of its words
-//   AND / OR           -> AND / OR               a NEAR/n b  -> AND of a and b
-//   field scope        -> its operand, any field NOT x       -> NOT x if x's filter is
+//   term / prefix      -> that feature           phrase      -> AND of its
+//   words AND / OR           -> AND / OR               a NEAR/n b  -> AND of a
+//   and b field scope        -> its operand, any field NOT x       -> NOT x if
+//   x's filter is
 //                                                             exact, else true
 //   source/tag/lang    -> that metadata feature
 //
-// From the filter, a set of *anchors* is chosen: features such that an article can
-// satisfy the filter only if it has one of them (a conjunction contributes its
-// cheapest child, a disjunction the union of its children). The rule is indexed
-// under its anchors; when a rule has none (its filter is `true`, e.g. `NOT NOT a`) it
-// must be evaluated for every article.
+// From the filter, a set of *anchors* is chosen: features such that an article
+// can satisfy the filter only if it has one of them (a conjunction contributes
+// its cheapest child, a disjunction the union of its children). The rule is
+// indexed under its anchors; when a rule has none (its filter is `true`, e.g.
+// `NOT NOT a`) it must be evaluated for every article.
 //
 // Thread safety: pure functions.
 #ifndef NW_SERVER_INDEX_RULE_QUERY_H_
@@ -40,25 +41,26 @@ struct Feature {
   friend bool operator==(const Feature&, const Feature&) = default;
 };
 
-// Estimates how likely an article is to have a feature (lower is rarer). Anchors
-// minimize the sum of the costs of the chosen features.
+// Estimates how likely an article is to have a feature (lower is rarer).
+// Anchors minimize the sum of the costs of the chosen features.
 class CostModel {
  public:
   virtual ~CostModel() = default;
   virtual double Cost(const Feature& feature) const = 0;
 };
 
-// A statistics-free heuristic: longer words are rarer, prefixes are commoner than
-// words of their length, common English words and languages are near certain.
+// A statistics-free heuristic: longer words are rarer, prefixes are commoner
+// than words of their length, common English words and languages are near
+// certain.
 class StaticCostModel : public CostModel {
  public:
   double Cost(const Feature& feature) const override;
 };
 
-// Filter program, postfix: a word is an opcode in its top two bits and an operand
-// below: for kOpFeature a feature index (into RuleQuery::features) plus
-// kNegatedBit when the feature is under a NOT (it gives no highlight); for kOpAnd /
-// kOpOr an operand count; kOpNot negates the value on top.
+// Filter program, postfix: a word is an opcode in its top two bits and an
+// operand below: for kOpFeature a feature index (into RuleQuery::features) plus
+// kNegatedBit when the feature is under a NOT (it gives no highlight); for
+// kOpAnd / kOpOr an operand count; kOpNot negates the value on top.
 inline constexpr uint32_t kOpFeature = 0u << 30;
 inline constexpr uint32_t kOpAnd = 1u << 30;
 inline constexpr uint32_t kOpOr = 2u << 30;
@@ -71,13 +73,13 @@ inline constexpr uint32_t kFeatureMask = kNegatedBit - 1;
 struct RuleQuery {
   std::vector<Feature> features;  // distinct
   std::vector<uint32_t> filter;   // postfix program; empty means `true`
-  // Indexes into `features`; empty when no feature is necessary (the rule is then
-  // evaluated for every article, its filter still applies).
+  // Indexes into `features`; empty when no feature is necessary (the rule is
+  // then evaluated for every article, its filter still applies).
   std::vector<uint32_t> anchors;
   // The filter is equivalent to the rule (only unscoped terms, short prefixes,
-  // metadata, AND, OR and NOT): a rule whose filter passes matches, and its highlights are
-  // every occurrence of its term and prefix features (spec §5), so the evaluator
-  // need not run.
+  // metadata, AND, OR and NOT): a rule whose filter passes matches, and its
+  // highlights are every occurrence of its term and prefix features (spec §5),
+  // so the evaluator need not run.
   bool exact = false;
 };
 

@@ -22,13 +22,15 @@ void RuleRegistry::SetCostModel(std::shared_ptr<const CostModel> costs) {
   costs_ = std::move(costs);
 }
 
-void RuleRegistry::Reset(std::vector<std::shared_ptr<const IndexedRule>> rules) {
+void RuleRegistry::Reset(
+    std::vector<std::shared_ptr<const IndexedRule>> rules) {
   std::shared_ptr<const CostModel> costs;
   {
     absl::MutexLock lock(&write_mu_);
     costs = costs_;
   }
-  std::shared_ptr<const RuleSegment> base = RuleSegment::Build(std::move(rules), costs.get());
+  std::shared_ptr<const RuleSegment> base =
+      RuleSegment::Build(std::move(rules), costs.get());
   absl::MutexLock lock(&write_mu_);
   ++generation_;  // a merge in flight started from older rules: drop its result
   merge_log_.clear();
@@ -56,8 +58,10 @@ bool RuleRegistry::Remove(absl::string_view id) {
 }
 
 bool RuleRegistry::Apply(const Change& change) {
-  const bool upsert = std::holds_alternative<std::shared_ptr<const IndexedRule>>(change);
-  const std::string& id = upsert ? std::get<0>(change)->id : std::get<1>(change);
+  const bool upsert =
+      std::holds_alternative<std::shared_ptr<const IndexedRule>>(change);
+  const std::string& id =
+      upsert ? std::get<0>(change)->id : std::get<1>(change);
   bool found = delta_.erase(id) > 0;
   if (std::optional<uint32_t> o = base_->Find(id)) {
     uint64_t& word = dead_[*o >> 6];
@@ -77,7 +81,8 @@ void RuleRegistry::Publish() {
   delta_rules.reserve(delta_.size());
   for (const auto& [id, rule] : delta_) delta_rules.push_back(rule);
   auto next = std::make_shared<const RuleSnapshot>(
-      base_, dead_count_ == 0 ? nullptr : std::make_shared<const Tombstones>(dead_),
+      base_,
+      dead_count_ == 0 ? nullptr : std::make_shared<const Tombstones>(dead_),
       dead_count_, RuleSegment::Build(std::move(delta_rules), costs_.get()));
   absl::MutexLock lock(&mu_);
   current_ = std::move(next);
@@ -101,18 +106,20 @@ void RuleRegistry::MaybeMerge() {
   }
   merging_ = true;
   merge_log_.clear();
-  if (merge_thread_.joinable()) merge_thread_.join();  // finished: merging_ was false
-  merge_thread_ = std::thread([this, from = std::move(from), generation = generation_,
-                               costs = costs_] {
-    FinishMerge(RuleSegment::Build(from->rules(), costs.get()), generation);
-  });
+  if (merge_thread_.joinable())
+    merge_thread_.join();  // finished: merging_ was false
+  merge_thread_ = std::thread(
+      [this, from = std::move(from), generation = generation_, costs = costs_] {
+        FinishMerge(RuleSegment::Build(from->rules(), costs.get()), generation);
+      });
 }
 
 void RuleRegistry::FinishMerge(std::shared_ptr<const RuleSegment> base,
                                uint64_t generation) {
   absl::MutexLock lock(&write_mu_);
   merging_ = false;
-  if (generation != generation_) return;  // Reset() replaced everything meanwhile
+  if (generation != generation_)
+    return;  // Reset() replaced everything meanwhile
   InstallBase(std::move(base));
   for (const Change& change : merge_log_) Apply(change);
   merge_log_.clear();

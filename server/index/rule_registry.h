@@ -4,13 +4,13 @@
 // A change returns only after the new snapshot is published, so every
 // article matched after CreateRule/DeleteRule returns sees the change.
 //
-// Changes are incremental: a snapshot is a base index, a tombstone set over it and
-// a small delta index (rule_snapshot.h). Upsert/Remove rebuild only the delta
-// (O(delta), bounded by RegistryOptions::max_delta) and copy the tombstone bits.
-// When the delta reaches max_delta, a background thread merges base + delta into a
-// new base from the snapshot of that moment; changes made meanwhile are logged and
-// replayed onto the new base when it is installed. Matching never waits for any of
-// this: it uses whichever snapshot it took.
+// Changes are incremental: a snapshot is a base index, a tombstone set over it
+// and a small delta index (rule_snapshot.h). Upsert/Remove rebuild only the
+// delta (O(delta), bounded by RegistryOptions::max_delta) and copy the
+// tombstone bits. When the delta reaches max_delta, a background thread merges
+// base + delta into a new base from the snapshot of that moment; changes made
+// meanwhile are logged and replayed onto the new base when it is installed.
+// Matching never waits for any of this: it uses whichever snapshot it took.
 //
 // Thread safety: all methods may be called concurrently. Writers are
 // serialized; Current() only copies a pointer under the mutex.
@@ -80,7 +80,8 @@ class RuleRegistry {
   void MaybeMerge() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   void InstallBase(std::shared_ptr<const RuleSegment> base)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  void FinishMerge(std::shared_ptr<const RuleSegment> base, uint64_t generation);
+  void FinishMerge(std::shared_ptr<const RuleSegment> base,
+                   uint64_t generation);
 
   const RegistryOptions options_;
 
@@ -93,7 +94,8 @@ class RuleRegistry {
       ABSL_GUARDED_BY(write_mu_);
   uint64_t generation_ ABSL_GUARDED_BY(write_mu_) = 0;  // bumped by Reset
   bool merging_ ABSL_GUARDED_BY(write_mu_) = false;
-  std::vector<Change> merge_log_ ABSL_GUARDED_BY(write_mu_);  // since merge began
+  std::vector<Change> merge_log_
+      ABSL_GUARDED_BY(write_mu_);  // since merge began
   std::thread merge_thread_ ABSL_GUARDED_BY(write_mu_);
   uint64_t merges_ ABSL_GUARDED_BY(write_mu_) = 0;
   std::shared_ptr<const CostModel> costs_ ABSL_GUARDED_BY(write_mu_);

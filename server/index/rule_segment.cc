@@ -10,29 +10,36 @@ namespace nw::index {
 
 // Per-thread buffers. The feature set is a bit set (a bit per feature: small
 // enough to stay in cache while filters are checked), cleared after each use by
-// resetting only the bits that were set. Each present word or prefix feature also
-// lists the article terms that gave it, so that highlights need no text lookup.
+// resetting only the bits that were set. Each present word or prefix feature
+// also lists the article terms that gave it, so that highlights need no text
+// lookup.
 struct MatchScratch {
   static constexpr uint32_t kNone = UINT32_MAX;
   std::vector<uint64_t> feature_bits;  // feature id -> present in the article
-  std::vector<uint32_t> feature_slot;  // feature id -> index in `present` (if present)
-  std::vector<uint32_t> present;       // feature ids whose bit is set
-  std::vector<uint32_t> term_head;     // by index in `present`: first of its `links`
-  std::vector<std::pair<uint32_t, uint32_t>> links;  // (article term id, next link)
-  std::vector<uint64_t> passed;        // ordinal << 32 | entry: filter passed
-  std::vector<uint32_t> to_evaluate;   // passed, not exact
-  std::vector<uint64_t> keys;          // highlight keys: field slot << 32 | position
+  std::vector<uint32_t>
+      feature_slot;  // feature id -> index in `present` (if present)
+  std::vector<uint32_t> present;  // feature ids whose bit is set
+  std::vector<uint32_t>
+      term_head;  // by index in `present`: first of its `links`
+  std::vector<std::pair<uint32_t, uint32_t>>
+      links;                          // (article term id, next link)
+  std::vector<uint64_t> passed;       // ordinal << 32 | entry: filter passed
+  std::vector<uint32_t> to_evaluate;  // passed, not exact
+  std::vector<uint64_t> keys;  // highlight keys: field slot << 32 | position
   std::vector<uint8_t> stack;
 
   void Begin(size_t features) {
-    if (feature_bits.size() * 64 < features) feature_bits.resize((features + 63) / 64, 0);
+    if (feature_bits.size() * 64 < features)
+      feature_bits.resize((features + 63) / 64, 0);
     if (feature_slot.size() < features) feature_slot.resize(features);
     present.clear();
     term_head.clear();
     links.clear();
     passed.clear();
   }
-  bool Test(uint32_t f) const { return (feature_bits[f >> 6] >> (f & 63) & 1) != 0; }
+  bool Test(uint32_t f) const {
+    return (feature_bits[f >> 6] >> (f & 63) & 1) != 0;
+  }
   // Marks feature `f` present, given by article term `term` (kNone: metadata).
   void Mark(uint32_t f, uint32_t term) {
     if (!Test(f)) {
@@ -62,31 +69,39 @@ MatchScratch& ThreadScratch() {
   return scratch;
 }
 
-absl::string_view View(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+absl::string_view View(std::string_view s) {
+  return absl::string_view(s.data(), s.size());
+}
 
-// Sorts `rules` by (subscriber, id) on keys copied out of the rules (their first 8
-// bytes), so that the sort does not chase a pointer per comparison.
-void SortBySubscriberAndId(std::vector<std::shared_ptr<const IndexedRule>>& rules) {
+// Sorts `rules` by (subscriber, id) on keys copied out of the rules (their
+// first 8 bytes), so that the sort does not chase a pointer per comparison.
+void SortBySubscriberAndId(
+    std::vector<std::shared_ptr<const IndexedRule>>& rules) {
   struct Key {
     uint64_t subscriber, id;  // first 8 bytes, big-endian, zero padded
-    bool subscriber_long, id_long;  // 8 bytes or more: compare the strings on ties
+    bool subscriber_long,
+        id_long;  // 8 bytes or more: compare the strings on ties
     uint32_t index;
   };
   auto pack = [](const std::string& s) {
     uint64_t v = 0;
-    for (size_t k = 0; k < 8 && k < s.size(); ++k) v |= uint64_t{uint8_t(s[k])} << (56 - 8 * k);
+    for (size_t k = 0; k < 8 && k < s.size(); ++k)
+      v |= uint64_t{uint8_t(s[k])} << (56 - 8 * k);
     return v;
   };
   std::vector<Key> keys(rules.size());
   for (uint32_t i = 0; i < rules.size(); ++i) {
     const IndexedRule& r = *rules[i];
-    keys[i] = {pack(r.subscriber), pack(r.id), r.subscriber.size() >= 8 || r.subscriber.find('\0') != std::string::npos,
+    keys[i] = {pack(r.subscriber), pack(r.id),
+               r.subscriber.size() >= 8 ||
+                   r.subscriber.find('\0') != std::string::npos,
                r.id.size() >= 8 || r.id.find('\0') != std::string::npos, i};
   }
   auto less = [&](const Key& a, const Key& b) {
     if (a.subscriber != b.subscriber) return a.subscriber < b.subscriber;
     if (a.subscriber_long || b.subscriber_long) {
-      const int c = rules[a.index]->subscriber.compare(rules[b.index]->subscriber);
+      const int c =
+          rules[a.index]->subscriber.compare(rules[b.index]->subscriber);
       if (c != 0) return c < 0;
     }
     if (a.id != b.id) return a.id < b.id;
@@ -100,16 +115,21 @@ void SortBySubscriberAndId(std::vector<std::shared_ptr<const IndexedRule>>& rule
   rules = std::move(sorted);
 }
 
-uint64_t IdHash(absl::string_view id) { return absl::Hash<absl::string_view>{}(id); }
+uint64_t IdHash(absl::string_view id) {
+  return absl::Hash<absl::string_view>{}(id);
+}
 
 // The first three bytes of `s` (size >= 3): every prefix feature has at least 3
 // code points, so at least 3 bytes.
 uint32_t PrefixStart(std::string_view s) {
-  return uint32_t{uint8_t(s[0])} | uint32_t{uint8_t(s[1])} << 8 | uint32_t{uint8_t(s[2])} << 16;
+  return uint32_t{uint8_t(s[0])} | uint32_t{uint8_t(s[1])} << 8 |
+         uint32_t{uint8_t(s[2])} << 16;
 }
 
 char MetadataTag(FeatureKind kind) {
-  return kind == FeatureKind::kSource ? 's' : kind == FeatureKind::kTag ? 't' : 'l';
+  return kind == FeatureKind::kSource ? 's'
+         : kind == FeatureKind::kTag  ? 't'
+                                      : 'l';
 }
 
 std::string MetadataKey(char tag, std::string_view value) {
@@ -122,7 +142,8 @@ template <typename Map>
 size_t MapBytes(const Map& map) {
   size_t bytes = map.capacity() * (sizeof(typename Map::value_type) + 1);
   for (const auto& [key, id] : map) {
-    if (key.capacity() > 15) bytes += key.capacity() + 1;  // beyond the SSO buffer
+    if (key.capacity() > 15)
+      bytes += key.capacity() + 1;  // beyond the SSO buffer
   }
   return bytes;
 }
@@ -143,7 +164,8 @@ uint32_t RuleSegment::Intern(const Feature& feature, uint32_t* next_id) {
   } else if (feature.kind == FeatureKind::kPrefix) {
     map = &prefixes_;
     key = feature.text;
-    prefix_starts_[PrefixStart(key)] |= uint64_t{1} << key.size();  // 3 <= size <= 48
+    prefix_starts_[PrefixStart(key)] |= uint64_t{1}
+                                        << key.size();  // 3 <= size <= 48
   } else {
     key = MetadataKey(MetadataTag(feature.kind), feature.text);
   }
@@ -153,8 +175,8 @@ uint32_t RuleSegment::Intern(const Feature& feature, uint32_t* next_id) {
 }
 
 std::shared_ptr<const RuleSegment> RuleSegment::Build(
-    std::vector<std::shared_ptr<const IndexedRule>> rules, const CostModel* costs,
-    int threads) {
+    std::vector<std::shared_ptr<const IndexedRule>> rules,
+    const CostModel* costs, int threads) {
   static const StaticCostModel kStatic;
   if (costs == nullptr) costs = &kStatic;
   std::shared_ptr<RuleSegment> seg(new RuleSegment());
@@ -178,7 +200,8 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
     std::vector<std::thread> pool;
     for (uint32_t k = 0; k < t; ++k) {
       pool.emplace_back([&, k] {
-        for (uint32_t r = uint64_t{n} * k / t; r < uint64_t{n} * (k + 1) / t; ++r) {
+        for (uint32_t r = uint64_t{n} * k / t; r < uint64_t{n} * (k + 1) / t;
+             ++r) {
           queries[r] = BuildRuleQuery(seg->rules_[r]->rule->root(), *costs);
         }
       });
@@ -196,11 +219,13 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
   for (uint32_t r = 0; r < n; ++r) {
     const RuleQuery q = std::move(queries[r]);
     ids.clear();
-    for (const Feature& f : q.features) ids.push_back(seg->Intern(f, &next_feature));
+    for (const Feature& f : q.features)
+      ids.push_back(seg->Intern(f, &next_feature));
     for (uint32_t word : q.filter) {
-      code.push_back((word & kOpMask) == kOpFeature
-                         ? (kOpFeature | (word & kNegatedBit) | ids[word & kFeatureMask])
-                         : word);
+      code.push_back(
+          (word & kOpMask) == kOpFeature
+              ? (kOpFeature | (word & kNegatedBit) | ids[word & kFeatureMask])
+              : word);
     }
     code_offsets.push_back(static_cast<uint32_t>(code.size()));
     exact[r] = q.exact;
@@ -214,7 +239,8 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
   // Block of feature f, for f in [0, next_feature], the always block last.
   seg->block_offsets_.assign(next_feature + 2, 0);
   size_t total = 0;
-  for (const auto& [feature, r] : anchors) total += 2 + code_offsets[r + 1] - code_offsets[r];
+  for (const auto& [feature, r] : anchors)
+    total += 2 + code_offsets[r + 1] - code_offsets[r];
   seg->blocks_.reserve(total);
   size_t a = 0;
   for (uint32_t f = 0; f <= next_feature; ++f) {
@@ -242,30 +268,35 @@ std::optional<uint32_t> RuleSegment::Find(absl::string_view id) const {
   return std::nullopt;
 }
 
-void RuleSegment::MarkFeatures(const ArticleTerms& terms, MatchScratch& s) const {
+void RuleSegment::MarkFeatures(const ArticleTerms& terms,
+                               MatchScratch& s) const {
   const bool any_terms = !terms_.empty();
   for (size_t i = 0; i < terms.words.size(); ++i) {
     const std::string_view w = terms.words[i];
     const uint32_t term = terms.word_ids[i];
     if (any_terms) {
-      if (auto it = terms_.find(View(w)); it != terms_.end()) s.Mark(it->second, term);
+      if (auto it = terms_.find(View(w)); it != terms_.end())
+        s.Mark(it->second, term);
     }
     if (w.size() < 3 || prefix_starts_.empty()) continue;
     auto start = prefix_starts_.find(PrefixStart(w));
     if (start == prefix_starts_.end()) continue;
     uint64_t lengths = start->second;  // of the prefixes that start like w
-    if (w.size() + 1 < 64) lengths &= (uint64_t{2} << w.size()) - 1;  // <= |w| bytes
+    if (w.size() + 1 < 64)
+      lengths &= (uint64_t{2} << w.size()) - 1;  // <= |w| bytes
     while (lengths != 0) {
       const int len = __builtin_ctzll(lengths);
       lengths &= lengths - 1;
-      if (auto it = prefixes_.find(View(w.substr(0, len))); it != prefixes_.end()) {
+      if (auto it = prefixes_.find(View(w.substr(0, len)));
+          it != prefixes_.end()) {
         s.Mark(it->second, term);
       }
     }
   }
   if (metadata_.empty()) return;
   auto mark_meta = [&](char tag, std::string_view value) {
-    if (auto it = metadata_.find(MetadataKey(tag, value)); it != metadata_.end()) {
+    if (auto it = metadata_.find(MetadataKey(tag, value));
+        it != metadata_.end()) {
       s.Mark(it->second, MatchScratch::kNone);
     }
   };
@@ -282,7 +313,9 @@ bool PassesFilter(const uint32_t* code, uint32_t size, const MatchScratch& s,
                   std::vector<uint8_t>& stack) {
   if (size == 0) return true;  // no necessary condition (rules without anchors)
   if (size == 1) return s.Test(code[0] & kFeatureMask);  // a lone feature
-  if (size > 64) return EvalFilter(code, size, [&](uint32_t f) { return s.Test(f); }, stack);
+  if (size > 64)
+    return EvalFilter(
+        code, size, [&](uint32_t f) { return s.Test(f); }, stack);
   uint64_t bits = 0;  // top of the stack in bit 0
   for (uint32_t i = 0; i < size; ++i) {
     const uint32_t op = code[i] & kOpMask, arg = code[i] & kArgMask;
@@ -290,7 +323,8 @@ bool PassesFilter(const uint32_t* code, uint32_t size, const MatchScratch& s,
       bits = bits << 1 | (s.Test(arg & kFeatureMask) ? 1 : 0);
     } else if (op == kOpNot) {
       bits ^= 1;
-    } else {  // AND / OR of the top `arg` values (2 <= arg <= 63: fewer than size words)
+    } else {  // AND / OR of the top `arg` values (2 <= arg <= 63: fewer than
+              // size words)
       const uint64_t mask = (uint64_t{1} << arg) - 1;
       const bool v = op == kOpAnd ? (bits & mask) == mask : (bits & mask) != 0;
       bits = (bits >> arg) << 1 | (v ? 1 : 0);
@@ -301,10 +335,10 @@ bool PassesFilter(const uint32_t* code, uint32_t size, const MatchScratch& s,
 
 }  // namespace
 
-void RuleSegment::Match(
-    const ArticleTerms& terms, const match::AnalyzedArticle& article, const Tombstones* dead,
-    std::vector<SegmentHit>* hits,
-    MatchStats* stats) const {
+void RuleSegment::Match(const ArticleTerms& terms,
+                        const match::AnalyzedArticle& article,
+                        const Tombstones* dead, std::vector<SegmentHit>* hits,
+                        MatchStats* stats) const {
   if (rules_.empty()) return;
   MatchScratch& s = ThreadScratch();
   s.Begin(feature_count());
@@ -319,7 +353,8 @@ void RuleSegment::Match(
       if (dead == nullptr || ((*dead)[r >> 6] >> (r & 63) & 1) == 0) {
         ++candidates;
         if (PassesFilter(p + 2, size, s, s.stack)) {
-          s.passed.push_back(uint64_t{r} << 32 | static_cast<uint32_t>(p - blocks));
+          s.passed.push_back(uint64_t{r} << 32 |
+                             static_cast<uint32_t>(p - blocks));
         }
       }
       p += 2 + size;
@@ -343,23 +378,26 @@ void RuleSegment::Match(
       continue;
     }
     ++stats->matches;  // the filter was the rule: no evaluation
-    hits->emplace_back(r, ExactHighlights(e + 2, e[1] & ~kExactBit, article, s));
+    hits->emplace_back(r,
+                       ExactHighlights(e + 2, e[1] & ~kExactBit, article, s));
   }
   s.End();
   const size_t first_evaluated = hits->size();
   EvaluateAll(s.to_evaluate, article, hits, stats);
   if (first_evaluated != 0 && first_evaluated != hits->size()) {
-    std::inplace_merge(hits->begin(), hits->begin() + first_evaluated, hits->end(),
-                       [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::inplace_merge(
+        hits->begin(), hits->begin() + first_evaluated, hits->end(),
+        [](const auto& x, const auto& y) { return x.first < y.first; });
   }
 }
 
-void RuleSegment::EvaluateAll(
-    const std::vector<uint32_t>& ordinals, const match::AnalyzedArticle& article,
-    std::vector<SegmentHit>* hits,
-    MatchStats* stats) const {
+void RuleSegment::EvaluateAll(const std::vector<uint32_t>& ordinals,
+                              const match::AnalyzedArticle& article,
+                              std::vector<SegmentHit>* hits,
+                              MatchStats* stats) const {
   // The rules' trees are scattered over the heap: prefetch each one's chain of
-  // objects (IndexedRule -> CompiledRule -> root node -> children) a few rules ahead.
+  // objects (IndexedRule -> CompiledRule -> root node -> children) a few rules
+  // ahead.
   const size_t m = ordinals.size();
   auto rule = [&](size_t i) { return rules_[ordinals[i]].get(); };
   for (size_t i = 0; i < m; ++i) {
@@ -372,7 +410,8 @@ void RuleSegment::EvaluateAll(
       if (!root.elements.empty()) __builtin_prefetch(root.elements.data());
     }
     ++stats->evaluated;
-    std::optional<std::vector<match::Highlight>> h = match::Evaluate(*rule(i)->rule, article);
+    std::optional<std::vector<match::Highlight>> h =
+        match::Evaluate(*rule(i)->rule, article);
     if (h) {
       ++stats->matches;
       hits->emplace_back(ordinals[i], Highlights(h->begin(), h->end()));
@@ -380,26 +419,29 @@ void RuleSegment::EvaluateAll(
   }
 }
 
-Highlights RuleSegment::ExactHighlights(
-    const uint32_t* code, uint32_t size, const match::AnalyzedArticle& article,
-    MatchScratch& s) const {
+Highlights RuleSegment::ExactHighlights(const uint32_t* code, uint32_t size,
+                                        const match::AnalyzedArticle& article,
+                                        MatchScratch& s) const {
   // Every occurrence of every positive word or prefix feature (spec §5): the
   // article terms that gave each present feature, at each of their positions.
-  // Metadata features have no terms. Keys sort as (field, position), i.e. as the
-  // highlights (field, begin, end) do.
-  constexpr match::Field kFields[] = {match::Field::kTitle, match::Field::kBody};
+  // Metadata features have no terms. Keys sort as (field, position), i.e. as
+  // the highlights (field, begin, end) do.
+  constexpr match::Field kFields[] = {match::Field::kTitle,
+                                      match::Field::kBody};
   std::vector<uint64_t>& keys = s.keys;
   keys.clear();
   int lists = 0;
   for (uint32_t i = 0; i < size; ++i) {
-    if ((code[i] & kOpMask) != kOpFeature || (code[i] & kNegatedBit) != 0) continue;
+    if ((code[i] & kOpMask) != kOpFeature || (code[i] & kNegatedBit) != 0)
+      continue;
     const uint32_t f = code[i] & kFeatureMask;
     if (!s.Test(f)) continue;
     for (uint32_t l = s.term_head[s.feature_slot[f]]; l != MatchScratch::kNone;
          l = s.links[l].second) {
       ++lists;
       for (uint64_t slot = 0; slot < 2; ++slot) {
-        for (uint32_t p : article.TermPositions(s.links[l].first, kFields[slot])) {
+        for (uint32_t p :
+             article.TermPositions(s.links[l].first, kFields[slot])) {
           keys.push_back(slot << 32 | p);
         }
       }
@@ -413,7 +455,8 @@ Highlights RuleSegment::ExactHighlights(
   out.reserve(keys.size());
   for (const uint64_t key : keys) {
     const size_t slot = key >> 32;
-    const text::Word& w = article.Words(kFields[slot])[static_cast<uint32_t>(key)];
+    const text::Word& w =
+        article.Words(kFields[slot])[static_cast<uint32_t>(key)];
     out.push_back(match::Highlight{kFields[slot], w.begin, w.end});
   }
   return out;
@@ -421,11 +464,11 @@ Highlights RuleSegment::ExactHighlights(
 
 size_t RuleSegment::MemoryBytes() const {
   return sizeof(*this) + VectorBytes(rules_) + VectorBytes(id_hashes_) +
-         VectorBytes(id_ordinals_) + MapBytes(terms_) +
-         MapBytes(prefixes_) + MapBytes(metadata_) +
-         prefix_starts_.capacity() * (sizeof(std::pair<uint32_t, uint64_t>) + 1) +
-         VectorBytes(block_offsets_) +
-         VectorBytes(blocks_);
+         VectorBytes(id_ordinals_) + MapBytes(terms_) + MapBytes(prefixes_) +
+         MapBytes(metadata_) +
+         prefix_starts_.capacity() *
+             (sizeof(std::pair<uint32_t, uint64_t>) + 1) +
+         VectorBytes(block_offsets_) + VectorBytes(blocks_);
 }
 
 }  // namespace nw::index

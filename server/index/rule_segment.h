@@ -1,12 +1,13 @@
 // File: server/index/rule_segment.h
 //
-// An immutable inverted index over a set of watch rules: feature -> rules anchored
-// on it (see rule_query.h). Matching an article looks up its words, word prefixes
-// and metadata in the segment's dictionaries, gathers the rules posted under the
-// features found (plus the few rules that have no anchor), checks each candidate's
-// filter against the article's features (cheap, no text access), and runs the
-// exact evaluator (match::Evaluate) only on those that pass. The result is exactly
-// the rules Evaluate accepts: the filter and the anchors are necessary conditions.
+// An immutable inverted index over a set of watch rules: feature -> rules
+// anchored on it (see rule_query.h). Matching an article looks up its words,
+// word prefixes and metadata in the segment's dictionaries, gathers the rules
+// posted under the features found (plus the few rules that have no anchor),
+// checks each candidate's filter against the article's features (cheap, no text
+// access), and runs the exact evaluator (match::Evaluate) only on those that
+// pass. The result is exactly the rules Evaluate accepts: the filter and the
+// anchors are necessary conditions.
 //
 // A RuleSnapshot combines a large base segment, a tombstone set over it and a
 // small delta segment (rule_snapshot.h).
@@ -33,13 +34,15 @@ namespace nw::index {
 
 // Counters of one Match call, summed over segments.
 struct MatchStats {
-  uint64_t candidates = 0;  // (rule, anchor) postings read, incl. always-evaluated
-  uint64_t evaluated = 0;   // candidates whose filter passed and that Evaluate ran on
-                            // (exact filters need no evaluation)
+  uint64_t candidates =
+      0;  // (rule, anchor) postings read, incl. always-evaluated
+  uint64_t evaluated = 0;  // candidates whose filter passed and that Evaluate
+                           // ran on (exact filters need no evaluation)
   uint64_t matches = 0;
 };
 
-// Bit set over a base segment's ordinals: rules removed or replaced since it was built.
+// Bit set over a base segment's ordinals: rules removed or replaced since it
+// was built.
 using Tombstones = std::vector<uint64_t>;
 
 struct MatchScratch;  // per-thread buffers (rule_segment.cc)
@@ -52,14 +55,17 @@ using SegmentHit = std::pair<uint32_t, Highlights>;
 
 class RuleSegment {
  public:
-  // Indexes `rules` (unique ids) in (subscriber, id) order. `costs` chooses anchors;
-  // nullptr uses StaticCostModel. Rules are decomposed on `threads` threads.
+  // Indexes `rules` (unique ids) in (subscriber, id) order. `costs` chooses
+  // anchors; nullptr uses StaticCostModel. Rules are decomposed on `threads`
+  // threads.
   static std::shared_ptr<const RuleSegment> Build(
       std::vector<std::shared_ptr<const IndexedRule>> rules,
       const CostModel* costs = nullptr, int threads = 1);
 
   // Rules by ordinal, ordered by (subscriber, id).
-  const std::vector<std::shared_ptr<const IndexedRule>>& rules() const { return rules_; }
+  const std::vector<std::shared_ptr<const IndexedRule>>& rules() const {
+    return rules_;
+  }
   size_t size() const { return rules_.size(); }
 
   // The ordinal of the rule with this id, if any.
@@ -68,8 +74,7 @@ class RuleSegment {
   // Appends (ordinal, highlights) of every rule of this segment, not in `dead`
   // (may be null), that matches `article`, in ordinal order.
   void Match(const ArticleTerms& terms, const match::AnalyzedArticle& article,
-             const Tombstones* dead,
-             std::vector<SegmentHit>* hits,
+             const Tombstones* dead, std::vector<SegmentHit>* hits,
              MatchStats* stats) const;
 
   // Rules that have no anchor and are evaluated for every article.
@@ -87,24 +92,24 @@ class RuleSegment {
   // Runs match::Evaluate on each of `ordinals` (ascending), appending the hits.
   void EvaluateAll(const std::vector<uint32_t>& ordinals,
                    const match::AnalyzedArticle& article,
-                   std::vector<SegmentHit>* hits,
-                   MatchStats* stats) const;
+                   std::vector<SegmentHit>* hits, MatchStats* stats) const;
   // Highlights of an exact rule from its filter program (spec §5).
   // REQUIRES: `scratch` holds the article's features (MarkFeatures).
   Highlights ExactHighlights(const uint32_t* code, uint32_t size,
-                                                const match::AnalyzedArticle& article,
-                                                MatchScratch& scratch) const;
+                             const match::AnalyzedArticle& article,
+                             MatchScratch& scratch) const;
 
   std::vector<std::shared_ptr<const IndexedRule>> rules_;
   std::vector<uint64_t> id_hashes_;    // hash of each id, sorted
   std::vector<uint32_t> id_ordinals_;  // the ordinal of each id_hashes_ entry
   absl::flat_hash_map<std::string, uint32_t> terms_, prefixes_, metadata_;
-  // First three bytes of prefix features -> bit n set when one of them has n bytes.
+  // First three bytes of prefix features -> bit n set when one of them has n
+  // bytes.
   absl::flat_hash_map<uint32_t, uint64_t> prefix_starts_;
   // Postings, one block per feature: for each rule anchored on it, the entry
-  // [ordinal, n | kExactBit if RuleQuery::exact, filter program (n words)], so that a lookup reads one contiguous
-  // run of memory. The last block (feature id == feature_count()) holds the rules
-  // without anchors.
+  // [ordinal, n | kExactBit if RuleQuery::exact, filter program (n words)], so
+  // that a lookup reads one contiguous run of memory. The last block (feature
+  // id == feature_count()) holds the rules without anchors.
   std::vector<uint32_t> block_offsets_{0, 0};
   std::vector<uint32_t> blocks_;
   size_t always_count_ = 0;

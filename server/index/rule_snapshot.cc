@@ -15,39 +15,47 @@ bool RuleLess(const IndexedRule& a, const IndexedRule& b) {
   return std::tie(a.subscriber, a.id) < std::tie(b.subscriber, b.id);
 }
 
-// The rule at `ordinal`, sharing ownership of its segment (which owns the rule):
-// the reference count touched is the segment's, already in cache, not the rule's.
-std::shared_ptr<const IndexedRule> Alias(const std::shared_ptr<const RuleSegment>& segment,
-                                         uint32_t ordinal) {
-  return std::shared_ptr<const IndexedRule>(segment, segment->rules()[ordinal].get());
+// The rule at `ordinal`, sharing ownership of its segment (which owns the
+// rule): the reference count touched is the segment's, already in cache, not
+// the rule's.
+std::shared_ptr<const IndexedRule> Alias(
+    const std::shared_ptr<const RuleSegment>& segment, uint32_t ordinal) {
+  return std::shared_ptr<const IndexedRule>(segment,
+                                            segment->rules()[ordinal].get());
 }
 
 }  // namespace
 
-RuleSnapshot::RuleSnapshot() : RuleSnapshot(std::vector<std::shared_ptr<const IndexedRule>>{}) {}
+RuleSnapshot::RuleSnapshot()
+    : RuleSnapshot(std::vector<std::shared_ptr<const IndexedRule>>{}) {}
 
-RuleSnapshot::RuleSnapshot(std::vector<std::shared_ptr<const IndexedRule>> rules,
-                           int build_threads, const CostModel* costs)
+RuleSnapshot::RuleSnapshot(
+    std::vector<std::shared_ptr<const IndexedRule>> rules, int build_threads,
+    const CostModel* costs)
     : base_(RuleSegment::Build(std::move(rules), costs, build_threads)),
       delta_(RuleSegment::Build({})) {}
 
 RuleSnapshot::RuleSnapshot(std::shared_ptr<const RuleSegment> base,
-                           std::shared_ptr<const Tombstones> dead, size_t dead_count,
+                           std::shared_ptr<const Tombstones> dead,
+                           size_t dead_count,
                            std::shared_ptr<const RuleSegment> delta)
     : base_(std::move(base)),
       dead_(dead_count == 0 ? nullptr : std::move(dead)),
       dead_count_(dead_count),
       delta_(std::move(delta)) {}
 
-std::vector<RuleHit> RuleSnapshot::Match(const match::AnalyzedArticle& article) const {
+std::vector<RuleHit> RuleSnapshot::Match(
+    const match::AnalyzedArticle& article) const {
   return MatchWithStats(article).hits;
 }
 
-MatchResult RuleSnapshot::MatchWithStats(const match::AnalyzedArticle& article) const {
+MatchResult RuleSnapshot::MatchWithStats(
+    const match::AnalyzedArticle& article) const {
   MatchResult result;
   if (size() == 0) return result;
   const ArticleTerms terms = ArticleTerms::Collect(article);
-  // Reused per thread: growing fresh vectors per article costs more than matching.
+  // Reused per thread: growing fresh vectors per article costs more than
+  // matching.
   thread_local std::vector<SegmentHit> base_hits, delta_hits;
   base_hits.clear();
   delta_hits.clear();
@@ -62,7 +70,8 @@ MatchResult RuleSnapshot::MatchWithStats(const match::AnalyzedArticle& article) 
     for (auto& [ordinal, h] : delta_hits) {
       result.hits.push_back({Alias(delta_, ordinal), std::move(h)});
     }
-    std::inplace_merge(result.hits.begin(), result.hits.begin() + mid, result.hits.end(),
+    std::inplace_merge(result.hits.begin(), result.hits.begin() + mid,
+                       result.hits.end(),
                        [](const RuleHit& a, const RuleHit& b) {
                          return RuleLess(*a.rule, *b.rule);
                        });
@@ -70,7 +79,8 @@ MatchResult RuleSnapshot::MatchWithStats(const match::AnalyzedArticle& article) 
   return result;
 }
 
-const std::vector<std::shared_ptr<const IndexedRule>>& RuleSnapshot::rules() const {
+const std::vector<std::shared_ptr<const IndexedRule>>& RuleSnapshot::rules()
+    const {
   std::call_once(rules_once_, [&] {
     rules_.reserve(size());
     for (uint32_t i = 0; i < base_->size(); ++i) {
@@ -78,15 +88,18 @@ const std::vector<std::shared_ptr<const IndexedRule>>& RuleSnapshot::rules() con
     }
     const size_t mid = rules_.size();
     rules_.insert(rules_.end(), delta_->rules().begin(), delta_->rules().end());
-    std::inplace_merge(rules_.begin(), rules_.begin() + mid, rules_.end(),
-                       [](const auto& a, const auto& b) { return RuleLess(*a, *b); });
+    std::inplace_merge(
+        rules_.begin(), rules_.begin() + mid, rules_.end(),
+        [](const auto& a, const auto& b) { return RuleLess(*a, *b); });
   });
   return rules_;
 }
 
-std::shared_ptr<const IndexedRule> RuleSnapshot::Find(absl::string_view id) const {
+std::shared_ptr<const IndexedRule> RuleSnapshot::Find(
+    absl::string_view id) const {
   if (auto d = delta_->Find(id)) return delta_->rules()[*d];
-  if (auto b = base_->Find(id); b && !IsDead(dead_.get(), *b)) return base_->rules()[*b];
+  if (auto b = base_->Find(id); b && !IsDead(dead_.get(), *b))
+    return base_->rules()[*b];
   return nullptr;
 }
 

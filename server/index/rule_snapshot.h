@@ -1,13 +1,14 @@
 // File: server/index/rule_snapshot.h
 //
 // An immutable set of compiled watch rules that articles are matched against. A
-// new snapshot is published on every rule change (RuleRegistry); matching threads
-// keep whichever snapshot they took.
+// new snapshot is published on every rule change (RuleRegistry); matching
+// threads keep whichever snapshot they took.
 //
-// A snapshot is a large *base* segment, a tombstone set of base rules removed or
-// replaced since the base was built, and a small *delta* segment of rules added
-// since. Changes therefore cost O(delta), not O(rules); the registry folds the
-// delta into a new base in the background when it grows (rule_registry.h).
+// A snapshot is a large *base* segment, a tombstone set of base rules removed
+// or replaced since the base was built, and a small *delta* segment of rules
+// added since. Changes therefore cost O(delta), not O(rules); the registry
+// folds the delta into a new base in the background when it grows
+// (rule_registry.h).
 //
 // Matching cost follows the article, not the rule count: see rule_segment.h.
 //
@@ -41,13 +42,15 @@ struct MatchResult {
 class RuleSnapshot {
  public:
   RuleSnapshot();
-  // Indexes `rules` (any order; duplicate ids are the caller's bug) as one base,
-  // decomposing rules on `build_threads` threads. `costs` chooses anchors
+  // Indexes `rules` (any order; duplicate ids are the caller's bug) as one
+  // base, decomposing rules on `build_threads` threads. `costs` chooses anchors
   // (nullptr: StaticCostModel); it is used only while building.
   explicit RuleSnapshot(std::vector<std::shared_ptr<const IndexedRule>> rules,
-                        int build_threads = 1, const CostModel* costs = nullptr);
-  // Composes a snapshot. `base` and `delta` must not be null; `dead` (may be null)
-  // has a bit per base ordinal; no live rule id may appear in both segments.
+                        int build_threads = 1,
+                        const CostModel* costs = nullptr);
+  // Composes a snapshot. `base` and `delta` must not be null; `dead` (may be
+  // null) has a bit per base ordinal; no live rule id may appear in both
+  // segments.
   RuleSnapshot(std::shared_ptr<const RuleSegment> base,
                std::shared_ptr<const Tombstones> dead, size_t dead_count,
                std::shared_ptr<const RuleSegment> delta);
@@ -57,7 +60,8 @@ class RuleSnapshot {
   // The same, with presearch counters.
   MatchResult MatchWithStats(const match::AnalyzedArticle& article) const;
 
-  // Every live rule, ordered by (subscriber, id). Built on first call: O(rules).
+  // Every live rule, ordered by (subscriber, id). Built on first call:
+  // O(rules).
   const std::vector<std::shared_ptr<const IndexedRule>>& rules() const;
   size_t size() const { return base_->size() - dead_count_ + delta_->size(); }
 
@@ -66,7 +70,8 @@ class RuleSnapshot {
 
   // Rules evaluated for every article (no anchor).
   size_t always_evaluated() const;
-  // Index memory in bytes (RuleSegment::MemoryBytes of both segments + tombstones).
+  // Index memory in bytes (RuleSegment::MemoryBytes of both segments +
+  // tombstones).
   size_t MemoryBytes() const;
 
   const std::shared_ptr<const RuleSegment>& base() const { return base_; }

@@ -5,7 +5,8 @@
 namespace nw::ingest {
 
 match::AnalyzedArticle AnalyzeArticle(const newswatch::v1::Article& article) {
-  std::vector<std::string_view> tags(article.tags().begin(), article.tags().end());
+  std::vector<std::string_view> tags(article.tags().begin(),
+                                     article.tags().end());
   return match::AnalyzedArticle::Analyze({.title = article.title(),
                                           .body = article.body(),
                                           .source = article.source(),
@@ -13,8 +14,9 @@ match::AnalyzedArticle AnalyzeArticle(const newswatch::v1::Article& article) {
                                           .tags = std::move(tags)});
 }
 
-std::vector<newswatch::v1::Alert> BuildAlerts(const newswatch::v1::Article& article,
-                                              const std::vector<index::RuleHit>& hits) {
+std::vector<newswatch::v1::Alert> BuildAlerts(
+    const newswatch::v1::Article& article,
+    const std::vector<index::RuleHit>& hits) {
   std::vector<newswatch::v1::Alert> alerts;
   for (const index::RuleHit& hit : hits) {
     if (alerts.empty() || alerts.back().subscriber() != hit.rule->subscriber) {
@@ -22,7 +24,8 @@ std::vector<newswatch::v1::Alert> BuildAlerts(const newswatch::v1::Article& arti
       alert.set_subscriber(hit.rule->subscriber);
       alert.set_title(article.title());
       alert.set_source(article.source());
-      if (article.has_published_at()) *alert.mutable_published_at() = article.published_at();
+      if (article.has_published_at())
+        *alert.mutable_published_at() = article.published_at();
       *alert.mutable_created_at() = article.ingested_at();
     }
     newswatch::v1::Alert& alert = alerts.back();
@@ -31,8 +34,9 @@ std::vector<newswatch::v1::Alert> BuildAlerts(const newswatch::v1::Article& arti
     rule_match->set_rule_id(hit.rule->id);
     for (const match::Highlight& h : hit.highlights) {
       newswatch::v1::Highlight* out = rule_match->add_highlights();
-      out->set_field(h.field == match::Field::kTitle ? newswatch::v1::Highlight::TITLE
-                                                     : newswatch::v1::Highlight::BODY);
+      out->set_field(h.field == match::Field::kTitle
+                         ? newswatch::v1::Highlight::TITLE
+                         : newswatch::v1::Highlight::BODY);
       out->set_begin(h.begin);
       out->set_end(h.end);
     }

@@ -18,8 +18,9 @@ match::AnalyzedArticle AnalyzeArticle(const newswatch::v1::Article& article);
 // rule id), each listing its matched rules with their highlights and the
 // article's title, source and times. Cursor, article id and sequence are
 // left for the committer to set.
-std::vector<newswatch::v1::Alert> BuildAlerts(const newswatch::v1::Article& article,
-                                              const std::vector<index::RuleHit>& hits);
+std::vector<newswatch::v1::Alert> BuildAlerts(
+    const newswatch::v1::Article& article,
+    const std::vector<index::RuleHit>& hits);
 
 }  // namespace nw::ingest
 

@@ -40,19 +40,24 @@ absl::Status ValidateArticle(const newswatch::v1::Article& article,
   if (absl::StripAsciiWhitespace(article.title()).empty() &&
       absl::StripAsciiWhitespace(article.body()).empty()) {
     return absl::InvalidArgumentError(
-        "article has an empty title and an empty body: at least one must have text");
+        "article has an empty title and an empty body: at least one must have "
+        "text");
   }
-  if (const size_t size = article.ByteSizeLong(); size > limits.max_article_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat("article is ", size, " bytes, over the limit of ",
-                                                   limits.max_article_bytes, " bytes"));
+  if (const size_t size = article.ByteSizeLong();
+      size > limits.max_article_bytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("article is ", size, " bytes, over the limit of ",
+                     limits.max_article_bytes, " bytes"));
   }
   if (article.id().size() > limits.max_id_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "article id is ", article.id().size(), " bytes, over the limit of ", limits.max_id_bytes));
+    return absl::InvalidArgumentError(
+        absl::StrCat("article id is ", article.id().size(),
+                     " bytes, over the limit of ", limits.max_id_bytes));
   }
   for (unsigned char c : article.id()) {
     if (c < 0x20 || c == 0x7f) {
-      return absl::InvalidArgumentError("article id contains a control character");
+      return absl::InvalidArgumentError(
+          "article id contains a control character");
     }
   }
   if (absl::Status s = CheckUtf8("title", article.title()); !s.ok()) return s;

@@ -5,9 +5,9 @@
 
 #include <cstddef>
 #include <optional>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "newswatch/v1/article.pb.h"
 
 namespace nw::ingest {

@@ -17,13 +17,14 @@ struct IngestMetrics {
   // Counts a refused article under its status code (e.g. INVALID_ARGUMENT).
   void CountRejected(absl::StatusCode code);
 
-  metrics::Counter& ingested;          // new articles stored
-  metrics::Counter& duplicates;        // resubmitted ids: nothing stored
-  metrics::CounterFamily& rejected;    // by code
+  metrics::Counter& ingested;               // new articles stored
+  metrics::Counter& duplicates;             // resubmitted ids: nothing stored
+  metrics::CounterFamily& rejected;         // by code
   metrics::CounterFamily& alerts_produced;  // by source
-  metrics::Counter& alerts_ingest;     // alerts committed for new articles
-  metrics::Counter& alerts_backfill;   // alerts committed by backfill
-  metrics::Histogram& match_seconds;   // analyze + match + build alerts, per article
+  metrics::Counter& alerts_ingest;          // alerts committed for new articles
+  metrics::Counter& alerts_backfill;        // alerts committed by backfill
+  metrics::Histogram&
+      match_seconds;  // analyze + match + build alerts, per article
   metrics::Histogram& candidates;      // presearch candidates per article
   metrics::Histogram& commit_seconds;  // one group commit (write + WAL sync)
   metrics::Gauge& in_flight;           // articles submitted, not yet answered

@@ -31,32 +31,35 @@ struct IngestPipeline::CommitRequest {
   std::vector<absl::StatusOr<IngestResult>>* results = nullptr;
   // kAlerts (backfill): alerts of stored articles; cursors assigned here.
   std::vector<Alert>* alerts = nullptr;
-  absl::Status status;           // kAlerts: the write's outcome
+  absl::Status status;            // kAlerts: the write's outcome
   uint64_t barrier_sequence = 0;  // kBarrier: last sequence committed before it
   absl::Notification done;
 };
 
 struct IngestPipeline::PublishJob {
-  std::vector<Alert> alerts;  // committed, for the hub; empty when the write failed
+  std::vector<Alert>
+      alerts;  // committed, for the hub; empty when the write failed
   std::vector<CommitRequest*> requests;
   absl::Status written;
 };
 
 absl::StatusOr<std::unique_ptr<IngestPipeline>> IngestPipeline::Create(
-    storage::Db& db, const index::RuleRegistry& rules, alerts::SubscriptionHub& hub,
-    absl::flat_hash_map<std::string, uint64_t> last_cursors, IngestOptions options,
-    const base::Clock& clock) {
-  absl::StatusOr<uint64_t> last_sequence = storage::ArticleStore(db).LastSequence();
+    storage::Db& db, const index::RuleRegistry& rules,
+    alerts::SubscriptionHub& hub,
+    absl::flat_hash_map<std::string, uint64_t> last_cursors,
+    IngestOptions options, const base::Clock& clock) {
+  absl::StatusOr<uint64_t> last_sequence =
+      storage::ArticleStore(db).LastSequence();
   if (!last_sequence.ok()) return last_sequence.status();
   return std::unique_ptr<IngestPipeline>(new IngestPipeline(
       db, rules, hub, std::move(last_cursors), options, clock, *last_sequence));
 }
 
-IngestPipeline::IngestPipeline(storage::Db& db, const index::RuleRegistry& rules,
-                               alerts::SubscriptionHub& hub,
-                               absl::flat_hash_map<std::string, uint64_t> last_cursors,
-                               IngestOptions options, const base::Clock& clock,
-                               uint64_t last_sequence)
+IngestPipeline::IngestPipeline(
+    storage::Db& db, const index::RuleRegistry& rules,
+    alerts::SubscriptionHub& hub,
+    absl::flat_hash_map<std::string, uint64_t> last_cursors,
+    IngestOptions options, const base::Clock& clock, uint64_t last_sequence)
     : db_(db),
       articles_(db),
       rules_(rules),
@@ -64,7 +67,8 @@ IngestPipeline::IngestPipeline(storage::Db& db, const index::RuleRegistry& rules
       options_(options),
       clock_(clock),
       match_pool_(std::max(1, options.match_threads)),
-      own_metrics_(options.metrics ? nullptr : std::make_unique<metrics::Registry>()),
+      own_metrics_(options.metrics ? nullptr
+                                   : std::make_unique<metrics::Registry>()),
       metrics_(options.metrics ? *options.metrics : *own_metrics_),
       last_sequence_(last_sequence),
       last_cursors_(std::move(last_cursors)),
@@ -86,17 +90,20 @@ IngestPipeline::~IngestPipeline() {
 
 absl::StatusOr<IngestPipeline::Prepared> IngestPipeline::Prepare(
     Article article, const index::RuleSnapshot& snapshot) const {
-  if (absl::Status s = ValidateArticle(article, options_.limits); !s.ok()) return s;
+  if (absl::Status s = ValidateArticle(article, options_.limits); !s.ok())
+    return s;
   article.clear_sequence();
-  *article.mutable_ingested_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-      absl::ToUnixNanos(clock_.Now()));
+  *article.mutable_ingested_at() =
+      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+          absl::ToUnixNanos(clock_.Now()));
   const auto start = std::chrono::steady_clock::now();
   // Kept alive until the alerts are built: highlights may point into it.
   const match::AnalyzedArticle analyzed = AnalyzeArticle(article);
   index::MatchResult match = snapshot.MatchWithStats(analyzed);
   std::vector<Alert> alerts = BuildAlerts(article, match.hits);
   metrics_.match_seconds.Observe(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count());
   metrics_.candidates.Observe(static_cast<double>(match.stats.candidates));
   return Prepared{.article = std::move(article), .alerts = std::move(alerts)};
 }
@@ -118,7 +125,8 @@ std::vector<absl::StatusOr<IngestResult>> IngestPipeline::IngestBatch(
     // The snapshot taken here decides: a rule change that returned before
     // this call applies to these articles.
     absl::ReaderMutexLock snapshot_lock(&snapshot_mu_);
-    const std::shared_ptr<const index::RuleSnapshot> snapshot = rules_.Current();
+    const std::shared_ptr<const index::RuleSnapshot> snapshot =
+        rules_.Current();
     auto prepare_one = [&](size_t i) {
       absl::StatusOr<Prepared> p = Prepare(std::move(articles[i]), *snapshot);
       if (p.ok()) {
@@ -196,7 +204,8 @@ void IngestPipeline::CommitLoop() {
       // Everything queued goes into one write, up to the first barrier.
       while (!queue_.empty()) {
         CommitRequest* next = queue_.front();
-        if (next->kind == CommitRequest::Kind::kBarrier && !group.empty()) break;
+        if (next->kind == CommitRequest::Kind::kBarrier && !group.empty())
+          break;
         queue_.pop_front();
         group.push_back(next);
         if (next->kind == CommitRequest::Kind::kBarrier) break;
@@ -213,8 +222,9 @@ void IngestPipeline::CommitLoop() {
 
 void IngestPipeline::CommitGroup(const std::vector<CommitRequest*>& group) {
   uint64_t sequence = last_sequence_;
-  absl::flat_hash_map<std::string, uint64_t> cursors;   // advanced in this group
-  absl::flat_hash_map<std::string, uint64_t> new_ids;   // dedupe within the group
+  absl::flat_hash_map<std::string, uint64_t> cursors;  // advanced in this group
+  absl::flat_hash_map<std::string, uint64_t>
+      new_ids;  // dedupe within the group
   std::vector<storage::ArticleCommit> commits;
   std::vector<std::pair<CommitRequest*, size_t>> committed;  // (request, index)
 
@@ -243,7 +253,8 @@ void IngestPipeline::CommitGroup(const std::vector<CommitRequest*>& group) {
         if (auto it = new_ids.find(article.id()); it != new_ids.end()) {
           first = it->second;
         } else {
-          absl::StatusOr<std::optional<uint64_t>> stored = articles_.FindSequence(article.id());
+          absl::StatusOr<std::optional<uint64_t>> stored =
+              articles_.FindSequence(article.id());
           if (!stored.ok()) {
             (*request->results)[i] = stored.status();
             continue;
@@ -252,7 +263,9 @@ void IngestPipeline::CommitGroup(const std::vector<CommitRequest*>& group) {
         }
         if (first) {
           // Idempotent: the first submission's sequence, and no alerts.
-          result = {.article_id = article.id(), .sequence = *first, .duplicate = true};
+          result = {.article_id = article.id(),
+                    .sequence = *first,
+                    .duplicate = true};
           continue;
         }
       }
@@ -273,16 +286,19 @@ void IngestPipeline::CommitGroup(const std::vector<CommitRequest*>& group) {
   }
 
   const auto start = std::chrono::steady_clock::now();
-  absl::Status written = commits.empty() ? absl::OkStatus()
-                                         : storage::CommitArticles(db_, commits);
+  absl::Status written = commits.empty()
+                             ? absl::OkStatus()
+                             : storage::CommitArticles(db_, commits);
   if (!commits.empty()) {
     metrics_.commit_seconds.Observe(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
   }
   PublishJob job{.requests = group, .written = written};
   if (written.ok()) {
     last_sequence_ = sequence;
-    for (const auto& [subscriber, cursor] : cursors) last_cursors_[subscriber] = cursor;
+    for (const auto& [subscriber, cursor] : cursors)
+      last_cursors_[subscriber] = cursor;
     // Commit, then publish: streams only ever see durable alerts. The callers
     // wait on `done` and read only their results (and the count of their
     // alerts), so the alerts move to the hub instead of being copied.
@@ -316,7 +332,8 @@ void IngestPipeline::PublishLoop() {
     for (PublishJob& job : jobs) {
       if (!job.alerts.empty()) hub_.Publish(job.alerts);
       for (CommitRequest* request : job.requests) {
-        if (request->kind == CommitRequest::Kind::kAlerts) request->status = job.written;
+        if (request->kind == CommitRequest::Kind::kAlerts)
+          request->status = job.written;
         request->done.Notify();
       }
     }
@@ -324,13 +341,15 @@ void IngestPipeline::PublishLoop() {
 }
 
 absl::StatusOr<uint32_t> IngestPipeline::Backfill(
-    std::shared_ptr<const index::IndexedRule> rule, absl::Time since, uint64_t up_to) {
+    std::shared_ptr<const index::IndexedRule> rule, absl::Time since,
+    uint64_t up_to) {
   const index::RuleSnapshot snapshot({rule});
   uint32_t created = 0;
   uint64_t after = 0;
   while (true) {
     // In chunks, so a long backfill never holds much memory or the committer.
-    absl::StatusOr<std::vector<Article>> chunk = articles_.ScanFrom(after + 1, 256);
+    absl::StatusOr<std::vector<Article>> chunk =
+        articles_.ScanFrom(after + 1, 256);
     if (!chunk.ok()) return chunk.status();
     std::vector<Alert> alerts;
     bool done = chunk->empty();
@@ -341,19 +360,23 @@ absl::StatusOr<uint32_t> IngestPipeline::Backfill(
       }
       after = article.sequence();
       const absl::Time ingested = absl::FromUnixNanos(
-          google::protobuf::util::TimeUtil::TimestampToNanoseconds(article.ingested_at()));
+          google::protobuf::util::TimeUtil::TimestampToNanoseconds(
+              article.ingested_at()));
       if (ingested < since) continue;
-      for (Alert& alert : BuildAlerts(article, snapshot.Match(AnalyzeArticle(article)))) {
+      for (Alert& alert :
+           BuildAlerts(article, snapshot.Match(AnalyzeArticle(article)))) {
         alert.set_backfill(true);
-        *alert.mutable_created_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-            absl::ToUnixNanos(clock_.Now()));
+        *alert.mutable_created_at() =
+            google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+                absl::ToUnixNanos(clock_.Now()));
         alert.set_article_id(article.id());
         alert.set_article_sequence(article.sequence());
         alerts.push_back(std::move(alert));
       }
     }
     if (!alerts.empty()) {
-      CommitRequest request{.kind = CommitRequest::Kind::kAlerts, .alerts = &alerts};
+      CommitRequest request{.kind = CommitRequest::Kind::kAlerts,
+                            .alerts = &alerts};
       CommitAndWait(request);
       if (!request.status.ok()) return request.status;
       created += static_cast<uint32_t>(alerts.size());

@@ -68,9 +68,10 @@ class IngestPipeline {
   // subscriber's last cursor (AlertLog::LoadLastCursors). All references
   // must outlive the pipeline.
   static absl::StatusOr<std::unique_ptr<IngestPipeline>> Create(
-      storage::Db& db, const index::RuleRegistry& rules, alerts::SubscriptionHub& hub,
-      absl::flat_hash_map<std::string, uint64_t> last_cursors, IngestOptions options,
-      const base::Clock& clock);
+      storage::Db& db, const index::RuleRegistry& rules,
+      alerts::SubscriptionHub& hub,
+      absl::flat_hash_map<std::string, uint64_t> last_cursors,
+      IngestOptions options, const base::Clock& clock);
   // Commits what is queued, then stops the committer.
   ~IngestPipeline();
 
@@ -93,8 +94,9 @@ class IngestPipeline {
   // to the rule's subscriber's log (after the alerts already there). Returns
   // the number of alerts created. Errors: storage errors; alerts committed
   // before an error stay.
-  absl::StatusOr<uint32_t> Backfill(std::shared_ptr<const index::IndexedRule> rule,
-                                    absl::Time since, uint64_t up_to);
+  absl::StatusOr<uint32_t> Backfill(
+      std::shared_ptr<const index::IndexedRule> rule, absl::Time since,
+      uint64_t up_to);
 
  private:
   struct Prepared;       // an article analyzed and matched, before commit
@@ -103,7 +105,8 @@ class IngestPipeline {
   IngestPipeline(storage::Db& db, const index::RuleRegistry& rules,
                  alerts::SubscriptionHub& hub,
                  absl::flat_hash_map<std::string, uint64_t> last_cursors,
-                 IngestOptions options, const base::Clock& clock, uint64_t last_sequence);
+                 IngestOptions options, const base::Clock& clock,
+                 uint64_t last_sequence);
 
   absl::StatusOr<Prepared> Prepare(newswatch::v1::Article article,
                                    const index::RuleSnapshot& snapshot) const;

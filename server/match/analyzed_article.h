@@ -1,9 +1,9 @@
 // File: server/match/analyzed_article.h
 //
-// An article analyzed once (rule-language.md §1) and then shared read-only by every
-// rule evaluation: per text field, its words by position; one dictionary of the
-// article's distinct terms (title and body together) with, per term and field, its
-// sorted positions in one flat array; normalized metadata (§2).
+// An article analyzed once (rule-language.md §1) and then shared read-only by
+// every rule evaluation: per text field, its words by position; one dictionary
+// of the article's distinct terms (title and body together) with, per term and
+// field, its sorted positions in one flat array; normalized metadata (§2).
 //
 // Thread safety: immutable after Analyze(); share freely across threads.
 #ifndef NW_SERVER_MATCH_ANALYZED_ARTICLE_H_
@@ -39,8 +39,8 @@ struct ArticleText {
 class AnalyzedArticle {
  public:
   // Analyzes title and body into words (spec §1) and normalizes source and tags
-  // (nfkc_cf) and lang (ASCII lower case), as spec §2 compares them. Owns copies of
-  // everything it needs: `article` may die afterwards.
+  // (nfkc_cf) and lang (ASCII lower case), as spec §2 compares them. Owns
+  // copies of everything it needs: `article` may die afterwards.
   static AnalyzedArticle Analyze(const ArticleText& article);
 
   // Movable, not copyable: the term dictionary views the words' strings.
@@ -56,21 +56,25 @@ class AnalyzedArticle {
   // Sorted ascending positions of term `id` in `field`; empty if none.
   absl::Span<const uint32_t> TermPositions(uint32_t id, Field field) const {
     const size_t k = 2 * size_t{id} + Slot(field);
-    return absl::MakeConstSpan(positions_.data() + offsets_[k], offsets_[k + 1] - offsets_[k]);
+    return absl::MakeConstSpan(positions_.data() + offsets_[k],
+                               offsets_[k + 1] - offsets_[k]);
   }
 
   // Sorted ascending positions at which `term` (normalized) occurs in `field`;
   // empty if it does not occur there.
-  absl::Span<const uint32_t> Positions(Field field, std::string_view term) const {
+  absl::Span<const uint32_t> Positions(Field field,
+                                       std::string_view term) const {
     const uint32_t id = FindTerm(term);
-    return id == kNoTerm ? absl::Span<const uint32_t>() : TermPositions(id, field);
+    return id == kNoTerm ? absl::Span<const uint32_t>()
+                         : TermPositions(id, field);
   }
 
   // Calls `fn` with the positions in `field` of every distinct word that starts
-  // with `prefix` (normalized; byte-wise, which for UTF-8 is by code points) and
-  // occurs in `field`.
-  void ForEachPrefixMatch(Field field, std::string_view prefix,
-                          absl::FunctionRef<void(absl::Span<const uint32_t>)> fn) const;
+  // with `prefix` (normalized; byte-wise, which for UTF-8 is by code points)
+  // and occurs in `field`.
+  void ForEachPrefixMatch(
+      Field field, std::string_view prefix,
+      absl::FunctionRef<void(absl::Span<const uint32_t>)> fn) const;
 
   // The words of `field` by position (word i has position i).
   const std::vector<text::Word>& Words(Field field) const {
@@ -96,20 +100,23 @@ class AnalyzedArticle {
 
   std::array<std::vector<text::Word>, 2> words_;
   std::array<std::vector<uint32_t>, 2> word_ids_;
-  // absl's string hash: cheaper than std::hash (the default here) on short words.
+  // absl's string hash: cheaper than std::hash (the default here) on short
+  // words.
   struct TermHash {
     size_t operator()(std::string_view s) const {
-      return absl::Hash<absl::string_view>{}(absl::string_view(s.data(), s.size()));
+      return absl::Hash<absl::string_view>{}(
+          absl::string_view(s.data(), s.size()));
     }
   };
   // Term -> id; keys view the words' strings (heap storage that moves keep).
   absl::flat_hash_map<std::string_view, uint32_t, TermHash> term_ids_;
-  // Positions of term id t in field slot s: positions_[offsets_[2t+s], offsets_[2t+s+1]).
+  // Positions of term id t in field slot s: positions_[offsets_[2t+s],
+  // offsets_[2t+s+1]).
   std::vector<uint32_t> offsets_;
   std::vector<uint32_t> positions_;
   std::vector<std::string_view> terms_;  // by id
-  // (term, id) in byte-wise order, for prefix lookups; sorted on first use (most
-  // articles meet no rule that needs it).
+  // (term, id) in byte-wise order, for prefix lookups; sorted on first use
+  // (most articles meet no rule that needs it).
   struct SortedTerms {
     absl::once_flag once;
     std::vector<std::pair<std::string_view, uint32_t>> terms;

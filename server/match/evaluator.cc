@@ -18,7 +18,8 @@ bool InMask(Field field, uint8_t mask) {
   return (static_cast<uint8_t>(field) & mask) != 0;
 }
 
-// An occurrence of a term, prefix or phrase: the positions of its first and last word.
+// An occurrence of a term, prefix or phrase: the positions of its first and
+// last word.
 struct Span {
   uint32_t first;
   uint32_t last;
@@ -26,14 +27,15 @@ struct Span {
 
 bool ElementMatches(const PhraseElement& e, const std::string& term) {
   if (!e.prefix) return term == e.text;
-  return term.size() >= e.text.size() && term.compare(0, e.text.size(), e.text) == 0;
+  return term.size() >= e.text.size() &&
+         term.compare(0, e.text.size(), e.text) == 0;
 }
 
-// Calls `fn(Span)` for each occurrence of the text leaf `leaf` in `field` until `fn`
-// returns true (stop). Spans of terms and phrases come in ascending order.
+// Calls `fn(Span)` for each occurrence of the text leaf `leaf` in `field` until
+// `fn` returns true (stop). Spans of terms and phrases come in ascending order.
 template <typename Fn>
-void ForEachOccurrence(const Node& leaf, Field field, const AnalyzedArticle& article,
-                       Fn&& fn) {
+void ForEachOccurrence(const Node& leaf, Field field,
+                       const AnalyzedArticle& article, Fn&& fn) {
   const std::vector<PhraseElement>& elements = leaf.elements;
   if (leaf.kind == NodeKind::kTerm) {
     for (uint32_t p : article.Positions(field, elements[0].text)) {
@@ -43,12 +45,12 @@ void ForEachOccurrence(const Node& leaf, Field field, const AnalyzedArticle& art
   }
   if (leaf.kind == NodeKind::kPrefix) {
     bool stop = false;
-    article.ForEachPrefixMatch(field, elements[0].text,
-                               [&](absl::Span<const uint32_t> positions) {
-                                 for (size_t i = 0; i < positions.size() && !stop; ++i) {
-                                   stop = fn(Span{positions[i], positions[i]});
-                                 }
-                               });
+    article.ForEachPrefixMatch(
+        field, elements[0].text, [&](absl::Span<const uint32_t> positions) {
+          for (size_t i = 0; i < positions.size() && !stop; ++i) {
+            stop = fn(Span{positions[i], positions[i]});
+          }
+        });
     return;
   }
   // Phrase: anchor on its first exact word, then verify every element in place.
@@ -77,12 +79,16 @@ void ForEachOccurrence(const Node& leaf, Field field, const AnalyzedArticle& art
   }
 }
 
-bool LeafOccurs(const Node& leaf, uint8_t mask, const AnalyzedArticle& article) {
-  if (leaf.kind == NodeKind::kTerm) {  // the common case: one lookup for both fields
+bool LeafOccurs(const Node& leaf, uint8_t mask,
+                const AnalyzedArticle& article) {
+  if (leaf.kind ==
+      NodeKind::kTerm) {  // the common case: one lookup for both fields
     const uint32_t id = article.FindTerm(leaf.elements[0].text);
     return id != AnalyzedArticle::kNoTerm &&
-           (((mask & rules::kTitleBit) && !article.TermPositions(id, Field::kTitle).empty()) ||
-            ((mask & rules::kBodyBit) && !article.TermPositions(id, Field::kBody).empty()));
+           (((mask & rules::kTitleBit) &&
+             !article.TermPositions(id, Field::kTitle).empty()) ||
+            ((mask & rules::kBodyBit) &&
+             !article.TermPositions(id, Field::kBody).empty()));
   }
   for (Field f : kFields) {
     if (!InMask(f, mask)) continue;
@@ -93,13 +99,15 @@ bool LeafOccurs(const Node& leaf, uint8_t mask, const AnalyzedArticle& article) 
   return false;
 }
 
-// Appends the occurrences in `field` of a NEAR operand (leaf, scope or OR of them).
+// Appends the occurrences in `field` of a NEAR operand (leaf, scope or OR of
+// them).
 void CollectSpans(const Node& node, Field field, uint8_t mask,
                   const AnalyzedArticle& article, std::vector<Span>* out) {
   if (node.kind == NodeKind::kScope) {
     CollectSpans(*node.children[0], field, node.fields, article, out);
   } else if (node.kind == NodeKind::kOr) {
-    for (const auto& c : node.children) CollectSpans(*c, field, mask, article, out);
+    for (const auto& c : node.children)
+      CollectSpans(*c, field, mask, article, out);
   } else if (InMask(field, mask)) {
     ForEachOccurrence(node, field, article, [&](Span s) {
       out->push_back(s);
@@ -108,7 +116,8 @@ void CollectSpans(const Node& node, Field field, uint8_t mask,
   }
 }
 
-// Whether some a in `left` and b in `right` do not overlap and have gap <= n (§3).
+// Whether some a in `left` and b in `right` do not overlap and have gap <= n
+// (§3).
 bool AnyPairWithin(const std::vector<Span>& left, std::vector<Span>& right,
                    uint32_t n) {
   if (left.empty() || right.empty()) return false;
@@ -117,10 +126,12 @@ bool AnyPairWithin(const std::vector<Span>& left, std::vector<Span>& right,
   uint32_t longest = 0;
   for (const Span& b : right) longest = std::max(longest, b.last - b.first);
   for (const Span& a : left) {
-    // b before a needs b.last >= a.first - n, so b.first >= a.first - n - longest.
+    // b before a needs b.last >= a.first - n, so b.first >= a.first - n -
+    // longest.
     const int64_t low = int64_t{a.first} - n - longest;
-    auto it = std::lower_bound(right.begin(), right.end(), low,
-                               [](const Span& s, int64_t v) { return s.first < v; });
+    auto it =
+        std::lower_bound(right.begin(), right.end(), low,
+                         [](const Span& s, int64_t v) { return s.first < v; });
     for (; it != right.end() && it->first <= int64_t{a.last} + n; ++it) {
       const Span& b = *it;
       if (b.first > a.last) return true;  // after a, gap b.first - a.last <= n
@@ -131,7 +142,8 @@ bool AnyPairWithin(const std::vector<Span>& left, std::vector<Span>& right,
 }
 
 bool Near(const Node& node, uint8_t mask, const AnalyzedArticle& article) {
-  // NEAR never nests inside a NEAR operand, so one pair of buffers per thread does.
+  // NEAR never nests inside a NEAR operand, so one pair of buffers per thread
+  // does.
   thread_local std::vector<Span> left, right;
   for (Field f : kFields) {
     left.clear();
@@ -146,7 +158,8 @@ bool Near(const Node& node, uint8_t mask, const AnalyzedArticle& article) {
 
 bool LangMatches(const std::string& article_lang, const std::string& want) {
   if (article_lang.size() == want.size()) return article_lang == want;
-  return article_lang.size() > want.size() && article_lang[want.size()] == '-' &&
+  return article_lang.size() > want.size() &&
+         article_lang[want.size()] == '-' &&
          article_lang.compare(0, want.size(), want) == 0;
 }
 
@@ -175,8 +188,8 @@ bool Matches(const Node& node, uint8_t mask, const AnalyzedArticle& article) {
     case NodeKind::kSource:
       return article.source() == node.value;
     case NodeKind::kTag:
-      return std::find(article.tags().begin(), article.tags().end(), node.value) !=
-             article.tags().end();
+      return std::find(article.tags().begin(), article.tags().end(),
+                       node.value) != article.tags().end();
     case NodeKind::kLang:
       return LangMatches(article.lang(), node.value);
   }
@@ -184,7 +197,8 @@ bool Matches(const Node& node, uint8_t mask, const AnalyzedArticle& article) {
 }
 
 // Appends the highlights of every positive text leaf under `node` (§5).
-void CollectHighlights(const Node& node, uint8_t mask, const AnalyzedArticle& article,
+void CollectHighlights(const Node& node, uint8_t mask,
+                       const AnalyzedArticle& article,
                        std::vector<Highlight>* out) {
   if (node.kind == NodeKind::kNot || node.IsMetadata()) return;
   if (node.kind == NodeKind::kScope) {
@@ -192,7 +206,8 @@ void CollectHighlights(const Node& node, uint8_t mask, const AnalyzedArticle& ar
     return;
   }
   if (!node.IsTextLeaf()) {
-    for (const auto& c : node.children) CollectHighlights(*c, mask, article, out);
+    for (const auto& c : node.children)
+      CollectHighlights(*c, mask, article, out);
     return;
   }
   for (Field f : kFields) {
@@ -213,10 +228,14 @@ std::optional<std::vector<Highlight>> Evaluate(const rules::CompiledRule& rule,
   if (!Matches(root, rules::kAllTextBits, article)) return std::nullopt;
   std::vector<Highlight> highlights;
   CollectHighlights(root, rules::kAllTextBits, article, &highlights);
-  auto key = [](const Highlight& h) { return std::tie(h.field, h.begin, h.end); };
-  std::sort(highlights.begin(), highlights.end(),
-            [&](const Highlight& x, const Highlight& y) { return key(x) < key(y); });
-  highlights.erase(std::unique(highlights.begin(), highlights.end()), highlights.end());
+  auto key = [](const Highlight& h) {
+    return std::tie(h.field, h.begin, h.end);
+  };
+  std::sort(
+      highlights.begin(), highlights.end(),
+      [&](const Highlight& x, const Highlight& y) { return key(x) < key(y); });
+  highlights.erase(std::unique(highlights.begin(), highlights.end()),
+                   highlights.end());
   return highlights;
 }
 

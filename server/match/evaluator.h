@@ -16,7 +16,8 @@
 
 namespace nw::match {
 
-// A matched range of a text field: bytes [begin, end) of its original UTF-8 text.
+// A matched range of a text field: bytes [begin, end) of its original UTF-8
+// text.
 struct Highlight {
   Field field;
   uint32_t begin;
@@ -24,13 +25,14 @@ struct Highlight {
   friend bool operator==(const Highlight&, const Highlight&) = default;
 };
 
-// Evaluates `rule` against `article` exactly (spec §3). Returns nullopt when the rule
-// does not match; otherwise the highlights of spec §5: every occurrence of every term,
-// prefix and phrase of the rule that is not under a NOT, in the fields it searches,
-// sorted title first then by begin (then end), without duplicates. The list is empty
-// only when the rule matched on metadata alone.
-std::optional<std::vector<Highlight>> Evaluate(const nw::rules::CompiledRule& rule,
-                                               const AnalyzedArticle& article);
+// Evaluates `rule` against `article` exactly (spec §3). Returns nullopt when
+// the rule does not match; otherwise the highlights of spec §5: every
+// occurrence of every term, prefix and phrase of the rule that is not under a
+// NOT, in the fields it searches, sorted title first then by begin (then end),
+// without duplicates. The list is empty only when the rule matched on metadata
+// alone.
+std::optional<std::vector<Highlight>> Evaluate(
+    const nw::rules::CompiledRule& rule, const AnalyzedArticle& article);
 
 }  // namespace nw::match
 

@@ -41,7 +41,9 @@ std::string Escape(absl::string_view in, bool quote) {
 
 }  // namespace
 
-bool IsValidMetricName(absl::string_view name) { return IsValidName(name, true); }
+bool IsValidMetricName(absl::string_view name) {
+  return IsValidName(name, true);
+}
 
 bool IsValidLabelName(absl::string_view name) {
   return IsValidName(name, false) && name.substr(0, 2) != "__";
@@ -49,7 +51,9 @@ bool IsValidLabelName(absl::string_view name) {
 
 std::string EscapeHelp(absl::string_view help) { return Escape(help, false); }
 
-std::string EscapeLabelValue(absl::string_view value) { return Escape(value, true); }
+std::string EscapeLabelValue(absl::string_view value) {
+  return Escape(value, true);
+}
 
 std::string FormatValue(double value) {
   if (std::isnan(value)) return "NaN";
@@ -59,10 +63,11 @@ std::string FormatValue(double value) {
   return std::string(buf, end);
 }
 
-void AppendFamily(std::string& out, absl::string_view name, absl::string_view help,
-                  absl::string_view type, const std::vector<Sample>& samples) {
-  absl::StrAppend(&out, "# HELP ", name, " ", EscapeHelp(help), "\n# TYPE ", name, " ", type,
-                  "\n");
+void AppendFamily(std::string& out, absl::string_view name,
+                  absl::string_view help, absl::string_view type,
+                  const std::vector<Sample>& samples) {
+  absl::StrAppend(&out, "# HELP ", name, " ", EscapeHelp(help), "\n# TYPE ",
+                  name, " ", type, "\n");
   for (const Sample& s : samples) {
     absl::StrAppend(&out, name, s.suffix);
     if (!s.labels.empty()) {

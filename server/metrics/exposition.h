@@ -12,19 +12,23 @@
 #define NW_SERVER_METRICS_EXPOSITION_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
+
+#include "absl/strings/string_view.h"
 
 namespace nw::metrics {
 
 // The content type a scraper expects for this format.
-inline constexpr char kExpositionContentType[] = "text/plain; version=0.0.4; charset=utf-8";
+inline constexpr char kExpositionContentType[] =
+    "text/plain; version=0.0.4; charset=utf-8";
 
-using Labels = std::vector<std::pair<std::string, std::string>>;  // (name, value)
+using Labels =
+    std::vector<std::pair<std::string, std::string>>;  // (name, value)
 
 struct Sample {
-  std::string suffix;  // appended to the family name: "", "_bucket", "_sum", "_count"
+  std::string
+      suffix;  // appended to the family name: "", "_bucket", "_sum", "_count"
   Labels labels;
   double value = 0;
 };
@@ -42,8 +46,9 @@ std::string EscapeLabelValue(absl::string_view value);
 std::string FormatValue(double value);
 
 // Appends one family: HELP, TYPE ("counter", "gauge" or "histogram"), samples.
-void AppendFamily(std::string& out, absl::string_view name, absl::string_view help,
-                  absl::string_view type, const std::vector<Sample>& samples);
+void AppendFamily(std::string& out, absl::string_view name,
+                  absl::string_view help, absl::string_view type,
+                  const std::vector<Sample>& samples);
 
 }  // namespace nw::metrics
 

@@ -11,12 +11,14 @@ Histogram::Histogram(std::vector<double> upper_bounds)
     : bounds_(std::move(upper_bounds)),
       buckets_(new std::atomic<uint64_t>[bounds_.size() + 1]) {
   assert(std::is_sorted(bounds_.begin(), bounds_.end()));
-  for (size_t i = 0; i <= bounds_.size(); ++i) buckets_[i].store(0, std::memory_order_relaxed);
+  for (size_t i = 0; i <= bounds_.size(); ++i)
+    buckets_[i].store(0, std::memory_order_relaxed);
 }
 
 void Histogram::Observe(double value) {
   // Prometheus buckets are "less than or equal": the first bound >= value.
-  const size_t i = std::lower_bound(bounds_.begin(), bounds_.end(), value) - bounds_.begin();
+  const size_t i =
+      std::lower_bound(bounds_.begin(), bounds_.end(), value) - bounds_.begin();
   buckets_[i].fetch_add(1, std::memory_order_relaxed);
   sum_.fetch_add(value, std::memory_order_relaxed);
 }
@@ -36,8 +38,8 @@ Histogram::Snapshot Histogram::Read() const {
 }
 
 std::vector<double> Histogram::LatencyBuckets() {
-  return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-          0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,     10, 30, 100};
+  return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+          0.1,    0.25,    0.5,    1,     2.5,    5,     10,   30,    100};
 }
 
 std::vector<double> Histogram::PowersOfTwo(int n) {

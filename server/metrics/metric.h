@@ -18,7 +18,9 @@ namespace nw::metrics {
 // A monotonically increasing count (Prometheus counter).
 class Counter {
  public:
-  void Increment(uint64_t n = 1) { value_.fetch_add(n, std::memory_order_relaxed); }
+  void Increment(uint64_t n = 1) {
+    value_.fetch_add(n, std::memory_order_relaxed);
+  }
   uint64_t Value() const { return value_.load(std::memory_order_relaxed); }
 
  private:
@@ -63,7 +65,8 @@ class Histogram {
 
  private:
   const std::vector<double> bounds_;
-  std::unique_ptr<std::atomic<uint64_t>[]> buckets_;  // bounds_.size() + 1, not cumulative
+  std::unique_ptr<std::atomic<uint64_t>[]>
+      buckets_;  // bounds_.size() + 1, not cumulative
   std::atomic<double> sum_{0};
 };
 

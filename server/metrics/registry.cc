@@ -15,13 +15,16 @@ namespace {
   std::abort();
 }
 
-Labels Zip(const std::vector<std::string>& names, const std::vector<std::string>& values) {
+Labels Zip(const std::vector<std::string>& names,
+           const std::vector<std::string>& values) {
   Labels labels;
-  for (size_t i = 0; i < names.size(); ++i) labels.emplace_back(names[i], values[i]);
+  for (size_t i = 0; i < names.size(); ++i)
+    labels.emplace_back(names[i], values[i]);
   return labels;
 }
 
-void CheckLabelNames(absl::string_view metric, const std::vector<std::string>& names) {
+void CheckLabelNames(absl::string_view metric,
+                     const std::vector<std::string>& names) {
   for (const std::string& n : names) {
     if (!IsValidLabelName(n) || n == "le") {
       Die(absl::StrCat(metric, ": invalid label name '", n, "'"));
@@ -32,24 +35,29 @@ void CheckLabelNames(absl::string_view metric, const std::vector<std::string>& n
 }  // namespace
 
 Counter& CounterFamily::WithLabels(const std::vector<std::string>& values) {
-  if (values.size() != label_names_.size()) Die("label value count does not match names");
+  if (values.size() != label_names_.size())
+    Die("label value count does not match names");
   absl::MutexLock lock(&mu_);
   auto [it, inserted] = index_.try_emplace(values, children_.size());
   if (inserted) children_.emplace_back(values, std::make_unique<Counter>());
   return *children_[it->second].second;
 }
 
-std::vector<std::pair<std::vector<std::string>, uint64_t>> CounterFamily::Values() const {
+std::vector<std::pair<std::vector<std::string>, uint64_t>>
+CounterFamily::Values() const {
   absl::MutexLock lock(&mu_);
   std::vector<std::pair<std::vector<std::string>, uint64_t>> out;
   out.reserve(children_.size());
-  for (const auto& [values, counter] : children_) out.emplace_back(values, counter->Value());
+  for (const auto& [values, counter] : children_)
+    out.emplace_back(values, counter->Value());
   return out;
 }
 
-void Registry::Add(absl::string_view name, absl::string_view help, absl::string_view type,
+void Registry::Add(absl::string_view name, absl::string_view help,
+                   absl::string_view type,
                    std::function<std::vector<Sample>()> collect) {
-  if (!IsValidMetricName(name)) Die(absl::StrCat("invalid metric name '", name, "'"));
+  if (!IsValidMetricName(name))
+    Die(absl::StrCat("invalid metric name '", name, "'"));
   if (type == "counter" && !absl::EndsWith(name, "_total")) {
     Die(absl::StrCat(name, ": counter names end in _total"));
   }
@@ -58,7 +66,8 @@ void Registry::Add(absl::string_view name, absl::string_view help, absl::string_
     Die(absl::StrCat(name, ": registered twice"));
   }
   families_.push_back(std::make_shared<const Family>(
-      Family{std::string(name), std::string(help), std::string(type), std::move(collect)}));
+      Family{std::string(name), std::string(help), std::string(type),
+             std::move(collect)}));
 }
 
 Counter& Registry::AddCounter(absl::string_view name, absl::string_view help) {
@@ -70,25 +79,28 @@ Counter& Registry::AddCounter(absl::string_view name, absl::string_view help) {
   return *c;
 }
 
-CounterFamily& Registry::AddCounterFamily(absl::string_view name, absl::string_view help,
-                                          std::vector<std::string> label_names) {
+CounterFamily& Registry::AddCounterFamily(
+    absl::string_view name, absl::string_view help,
+    std::vector<std::string> label_names) {
   CheckLabelNames(name, label_names);
   absl::MutexLock lock(&mu_);
   CounterFamily* f =
-      counter_families_.emplace_back(std::make_unique<CounterFamily>(std::move(label_names)))
+      counter_families_
+          .emplace_back(std::make_unique<CounterFamily>(std::move(label_names)))
           .get();
   Add(name, help, "counter", [f] {
     std::vector<Sample> samples;
     for (const auto& [values, v] : f->Values()) {
-      samples.push_back(
-          {.labels = Zip(f->label_names(), values), .value = static_cast<double>(v)});
+      samples.push_back({.labels = Zip(f->label_names(), values),
+                         .value = static_cast<double>(v)});
     }
     return samples;
   });
   return *f;
 }
 
-void Registry::AddCallbackCounter(absl::string_view name, absl::string_view help,
+void Registry::AddCallbackCounter(absl::string_view name,
+                                  absl::string_view help,
                                   std::function<double()> read) {
   absl::MutexLock lock(&mu_);
   Add(name, help, "counter", [read = std::move(read)] {
@@ -113,27 +125,33 @@ void Registry::AddCallbackGauge(absl::string_view name, absl::string_view help,
   });
 }
 
-void Registry::AddCallbackGaugeFamily(absl::string_view name, absl::string_view help,
+void Registry::AddCallbackGaugeFamily(absl::string_view name,
+                                      absl::string_view help,
                                       std::vector<std::string> label_names,
                                       std::function<LabeledValues()> read) {
   CheckLabelNames(name, label_names);
   absl::MutexLock lock(&mu_);
   Add(name, help, "gauge",
-      [names = std::move(label_names), read = std::move(read), metric = std::string(name)] {
+      [names = std::move(label_names), read = std::move(read),
+       metric = std::string(name)] {
         std::vector<Sample> samples;
         for (const auto& [values, v] : read()) {
-          if (values.size() != names.size()) Die(metric + ": label value count mismatch");
+          if (values.size() != names.size())
+            Die(metric + ": label value count mismatch");
           samples.push_back({.labels = Zip(names, values), .value = v});
         }
         return samples;
       });
 }
 
-Histogram& Registry::AddHistogram(absl::string_view name, absl::string_view help,
+Histogram& Registry::AddHistogram(absl::string_view name,
+                                  absl::string_view help,
                                   std::vector<double> upper_bounds) {
   absl::MutexLock lock(&mu_);
   Histogram* h =
-      histograms_.emplace_back(std::make_unique<Histogram>(std::move(upper_bounds))).get();
+      histograms_
+          .emplace_back(std::make_unique<Histogram>(std::move(upper_bounds)))
+          .get();
   Add(name, help, "histogram", [h] {
     const Histogram::Snapshot s = h->Read();
     std::vector<Sample> samples;
@@ -146,7 +164,8 @@ Histogram& Registry::AddHistogram(absl::string_view name, absl::string_view help
                        .labels = {{"le", "+Inf"}},
                        .value = static_cast<double>(s.count)});
     samples.push_back({.suffix = "_sum", .value = s.sum});
-    samples.push_back({.suffix = "_count", .value = static_cast<double>(s.count)});
+    samples.push_back(
+        {.suffix = "_count", .value = static_cast<double>(s.count)});
     return samples;
   });
   return *h;
@@ -159,7 +178,8 @@ std::string Registry::Render() const {
     families = families_;
   }
   std::string out;
-  for (const auto& f : families) AppendFamily(out, f->name, f->help, f->type, f->collect());
+  for (const auto& f : families)
+    AppendFamily(out, f->name, f->help, f->type, f->collect());
   return out;
 }
 

@@ -24,13 +24,13 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "server/metrics/exposition.h"
 #include "server/metrics/metric.h"
@@ -55,9 +55,10 @@ class CounterFamily {
  private:
   const std::vector<std::string> label_names_;
   mutable absl::Mutex mu_;
-  absl::flat_hash_map<std::vector<std::string>, size_t> index_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::pair<std::vector<std::string>, std::unique_ptr<Counter>>> children_
+  absl::flat_hash_map<std::vector<std::string>, size_t> index_
       ABSL_GUARDED_BY(mu_);
+  std::vector<std::pair<std::vector<std::string>, std::unique_ptr<Counter>>>
+      children_ ABSL_GUARDED_BY(mu_);
 };
 
 class Registry {
@@ -69,9 +70,11 @@ class Registry {
   // Names follow Prometheus conventions: counters end in "_total", units are
   // base units in the name ("_seconds", "_bytes").
   Counter& AddCounter(absl::string_view name, absl::string_view help);
-  CounterFamily& AddCounterFamily(absl::string_view name, absl::string_view help,
+  CounterFamily& AddCounterFamily(absl::string_view name,
+                                  absl::string_view help,
                                   std::vector<std::string> label_names);
-  // A counter something else keeps (it must never decrease), read at scrape time.
+  // A counter something else keeps (it must never decrease), read at scrape
+  // time.
   void AddCallbackCounter(absl::string_view name, absl::string_view help,
                           std::function<double()> read);
   Gauge& AddGauge(absl::string_view name, absl::string_view help);
@@ -80,7 +83,8 @@ class Registry {
   void AddCallbackGauge(absl::string_view name, absl::string_view help,
                         std::function<double()> read);
   // One gauge per label value set, all read by one callback at scrape time.
-  using LabeledValues = std::vector<std::pair<std::vector<std::string>, double>>;
+  using LabeledValues =
+      std::vector<std::pair<std::vector<std::string>, double>>;
   void AddCallbackGaugeFamily(absl::string_view name, absl::string_view help,
                               std::vector<std::string> label_names,
                               std::function<LabeledValues()> read);
@@ -97,7 +101,8 @@ class Registry {
     std::string type;  // counter, gauge, histogram
     std::function<std::vector<Sample>()> collect;
   };
-  void Add(absl::string_view name, absl::string_view help, absl::string_view type,
+  void Add(absl::string_view name, absl::string_view help,
+           absl::string_view type,
            std::function<std::vector<Sample>()> collect);
 
   mutable absl::Mutex mu_;
@@ -106,7 +111,8 @@ class Registry {
   absl::flat_hash_set<std::string> names_ ABSL_GUARDED_BY(mu_);
   // Owned metrics; their addresses are stable (each behind a unique_ptr).
   std::vector<std::unique_ptr<Counter>> counters_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::unique_ptr<CounterFamily>> counter_families_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<CounterFamily>> counter_families_
+      ABSL_GUARDED_BY(mu_);
   std::vector<std::unique_ptr<Gauge>> gauges_ ABSL_GUARDED_BY(mu_);
   std::vector<std::unique_ptr<Histogram>> histograms_ ABSL_GUARDED_BY(mu_);
 };

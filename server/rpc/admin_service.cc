@@ -6,7 +6,8 @@
 namespace nw::rpc {
 
 grpc::Status AdminServiceImpl::CreateCheckpoint(
-    grpc::ServerContext* context, const newswatch::v1::CreateCheckpointRequest* request,
+    grpc::ServerContext* context,
+    const newswatch::v1::CreateCheckpointRequest* request,
     newswatch::v1::CreateCheckpointResponse* response) {
   absl::StatusOr<storage::CheckpointInfo> info =
       storage::CreateCheckpoint(db_, request->directory());

@@ -13,9 +13,10 @@ class AdminServiceImpl final : public newswatch::v1::AdminService::Service {
  public:
   explicit AdminServiceImpl(storage::Db& db) : db_(db) {}
 
-  grpc::Status CreateCheckpoint(grpc::ServerContext* context,
-                                const newswatch::v1::CreateCheckpointRequest* request,
-                                newswatch::v1::CreateCheckpointResponse* response) override;
+  grpc::Status CreateCheckpoint(
+      grpc::ServerContext* context,
+      const newswatch::v1::CreateCheckpointRequest* request,
+      newswatch::v1::CreateCheckpointResponse* response) override;
 
  private:
   storage::Db& db_;

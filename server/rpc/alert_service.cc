@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-
 #include "server/auth/policy.h"
 #include "server/catalog/rule_catalog.h"
 #include "server/rpc/caller.h"
@@ -21,11 +20,13 @@ constexpr uint32_t kMaxBatch = 1024;
 
 // Bridges one gRPC stream and its AlertStream (architecture: one write in
 // flight, Finish on failure, delete in OnDone, nothing blocking in reactions).
-class AlertStreamReactor final : public grpc::ServerWriteReactor<SubscribeResponse>,
-                                 public alerts::AlertSink {
+class AlertStreamReactor final
+    : public grpc::ServerWriteReactor<SubscribeResponse>,
+      public alerts::AlertSink {
  public:
   // REQUIRES: `stream` is registered with `hub`.
-  AlertStreamReactor(alerts::SubscriptionHub& hub, std::shared_ptr<alerts::AlertStream> stream)
+  AlertStreamReactor(alerts::SubscriptionHub& hub,
+                     std::shared_ptr<alerts::AlertStream> stream)
       : hub_(hub), stream_(std::move(stream)) {
     stream_->Start(this);
   }
@@ -38,7 +39,8 @@ class AlertStreamReactor final : public grpc::ServerWriteReactor<SubscribeRespon
       auto* batch = response_.mutable_batch()->mutable_alerts();
       batch->Clear();
       batch->Reserve(static_cast<int>(alerts.size()));
-      for (newswatch::v1::Alert& alert : alerts) *batch->Add() = std::move(alert);
+      for (newswatch::v1::Alert& alert : alerts)
+        *batch->Add() = std::move(alert);
     }
     StartWrite(&response_);
   }
@@ -46,7 +48,9 @@ class AlertStreamReactor final : public grpc::ServerWriteReactor<SubscribeRespon
     response_.mutable_heartbeat()->set_last_cursor(last_cursor);
     StartWrite(&response_);
   }
-  void FinishStream(const absl::Status& status) override { Finish(ToGrpcStatus(status)); }
+  void FinishStream(const absl::Status& status) override {
+    Finish(ToGrpcStatus(status));
+  }
 
   void OnWriteDone(bool ok) override { stream_->OnWriteDone(ok); }
   void OnCancel() override { stream_->Cancel(); }
@@ -65,31 +69,40 @@ class AlertStreamReactor final : public grpc::ServerWriteReactor<SubscribeRespon
 // A stream refused before it starts.
 class RefusedStream final : public grpc::ServerWriteReactor<SubscribeResponse> {
  public:
-  explicit RefusedStream(const absl::Status& status) { Finish(ToGrpcStatus(status)); }
+  explicit RefusedStream(const absl::Status& status) {
+    Finish(ToGrpcStatus(status));
+  }
   void OnDone() override { delete this; }
 };
 
 }  // namespace
 
 grpc::ServerWriteReactor<SubscribeResponse>* AlertServiceImpl::Subscribe(
-    grpc::CallbackServerContext* context, const newswatch::v1::SubscribeRequest* request) {
-  if (absl::Status s = catalog::ValidateSubscriber(request->subscriber()); !s.ok()) {
+    grpc::CallbackServerContext* context,
+    const newswatch::v1::SubscribeRequest* request) {
+  if (absl::Status s = catalog::ValidateSubscriber(request->subscriber());
+      !s.ok()) {
     return new RefusedStream(s);
   }
   absl::StatusOr<auth::Principal> caller = CallerOf(authenticator_, *context);
   if (!caller.ok()) return new RefusedStream(caller.status());
-  if (absl::Status s = auth::CheckOwnsSubscriber(*caller, request->subscriber(), "subscribe to");
+  if (absl::Status s = auth::CheckOwnsSubscriber(*caller, request->subscriber(),
+                                                 "subscribe to");
       !s.ok()) {
     return new RefusedStream(s);
   }
   if (request->max_batch() > kMaxBatch) {
     return new RefusedStream(absl::InvalidArgumentError(
-        absl::StrCat("max_batch ", request->max_batch(), " is over the limit of ", kMaxBatch)));
+        absl::StrCat("max_batch ", request->max_batch(),
+                     " is over the limit of ", kMaxBatch)));
   }
   auto stream = std::make_shared<alerts::AlertStream>(
       request->subscriber(), request->from_cursor(), log_, readers_,
-      alerts::AlertStreamOptions{.max_batch = std::max<size_t>(request->max_batch(), 1)});
-  if (absl::Status s = hub_.Register(stream, request->live_only(), max_streams_); !s.ok()) {
+      alerts::AlertStreamOptions{
+          .max_batch = std::max<size_t>(request->max_batch(), 1)});
+  if (absl::Status s =
+          hub_.Register(stream, request->live_only(), max_streams_);
+      !s.ok()) {
     return new RefusedStream(s);
   }
   return new AlertStreamReactor(hub_, std::move(stream));

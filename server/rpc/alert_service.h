@@ -12,7 +12,8 @@ namespace nw::rpc {
 
 // Subscribe on the callback API: a stream costs no thread. Each stream is an
 // AlertStreamReactor driving an alerts::AlertStream registered with the hub.
-class AlertServiceImpl final : public newswatch::v1::AlertService::CallbackService {
+class AlertServiceImpl final
+    : public newswatch::v1::AlertService::CallbackService {
  public:
   // More than `max_streams` concurrent Subscribe calls get RESOURCE_EXHAUSTED.
   // With an `authenticator` (may be null; must outlive the service), an

@@ -4,9 +4,10 @@
 
 namespace nw::rpc {
 
-grpc::Status ArticleServiceImpl::GetArticle(grpc::ServerContext* context,
-                                            const newswatch::v1::GetArticleRequest* request,
-                                            newswatch::v1::Article* response) {
+grpc::Status ArticleServiceImpl::GetArticle(
+    grpc::ServerContext* context,
+    const newswatch::v1::GetArticleRequest* request,
+    newswatch::v1::Article* response) {
   if (request->id().empty()) {
     return ToGrpcStatus(absl::InvalidArgumentError("article id is required"));
   }

@@ -10,7 +10,8 @@ namespace nw::rpc {
 // GetArticle: NOT_FOUND for an unknown id. Thread safety: concurrent calls OK.
 class ArticleServiceImpl final : public newswatch::v1::ArticleService::Service {
  public:
-  explicit ArticleServiceImpl(const storage::ArticleStore& articles) : articles_(articles) {}
+  explicit ArticleServiceImpl(const storage::ArticleStore& articles)
+      : articles_(articles) {}
 
   grpc::Status GetArticle(grpc::ServerContext* context,
                           const newswatch::v1::GetArticleRequest* request,

@@ -40,7 +40,8 @@ class TokenAuthProcessor final : public grpc::AuthMetadataProcessor {
   // Never consumes metadata: the services identify the caller from the same
   // "authorization" value (CallerOf). Nothing is written to `context`, which
   // gRPC shares between all calls of a connection.
-  grpc::Status Process(const InputMetadata& auth_metadata, grpc::AuthContext* context,
+  grpc::Status Process(const InputMetadata& auth_metadata,
+                       grpc::AuthContext* context,
                        OutputMetadata* consumed_auth_metadata,
                        OutputMetadata* response_metadata) override;
 

@@ -17,8 +17,9 @@ namespace nw::rpc {
 // when `authenticator` is null (the daemon runs without a token file).
 // Unauthenticated if the token is missing or unknown (not expected: the
 // processor refused such calls already).
-absl::StatusOr<auth::Principal> CallerOf(const auth::Authenticator* authenticator,
-                                         const grpc::ServerContextBase& context);
+absl::StatusOr<auth::Principal> CallerOf(
+    const auth::Authenticator* authenticator,
+    const grpc::ServerContextBase& context);
 
 }  // namespace nw::rpc
 

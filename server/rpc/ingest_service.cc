@@ -5,10 +5,12 @@
 
 namespace nw::rpc {
 
-grpc::Status IngestServiceImpl::SubmitArticle(grpc::ServerContext* context,
-                                              const newswatch::v1::SubmitArticleRequest* request,
-                                              newswatch::v1::ArticleAck* response) {
-  absl::StatusOr<ingest::IngestResult> result = pipeline_.Ingest(request->article());
+grpc::Status IngestServiceImpl::SubmitArticle(
+    grpc::ServerContext* context,
+    const newswatch::v1::SubmitArticleRequest* request,
+    newswatch::v1::ArticleAck* response) {
+  absl::StatusOr<ingest::IngestResult> result =
+      pipeline_.Ingest(request->article());
   if (!result.ok()) return ToGrpcStatus(result.status());
   response->set_article_id(result->article_id);
   response->set_sequence(result->sequence);
@@ -17,7 +19,8 @@ grpc::Status IngestServiceImpl::SubmitArticle(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::ServerBidiReactor<newswatch::v1::SubmitArticleRequest, newswatch::v1::ArticleAck>*
+grpc::ServerBidiReactor<newswatch::v1::SubmitArticleRequest,
+                        newswatch::v1::ArticleAck>*
 IngestServiceImpl::SubmitArticles(grpc::CallbackServerContext* context) {
   return new SubmitArticlesReactor(pipeline_, workers_);
 }

@@ -21,7 +21,8 @@ class IngestServiceImpl final
                              const newswatch::v1::SubmitArticleRequest* request,
                              newswatch::v1::ArticleAck* response) override;
 
-  grpc::ServerBidiReactor<newswatch::v1::SubmitArticleRequest, newswatch::v1::ArticleAck>*
+  grpc::ServerBidiReactor<newswatch::v1::SubmitArticleRequest,
+                          newswatch::v1::ArticleAck>*
   SubmitArticles(grpc::CallbackServerContext* context) override;
 
  private:

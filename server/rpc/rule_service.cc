@@ -19,7 +19,8 @@ namespace {
 // survives any client; the trailing metadata carries it machine-readably.
 absl::Status DescribeRuleError(const absl::Status& status) {
   if (!rules::RuleErrorOffset(status)) return status;
-  return absl::InvalidArgumentError(absl::StrCat("invalid rule: ", status.message()));
+  return absl::InvalidArgumentError(
+      absl::StrCat("invalid rule: ", status.message()));
 }
 
 // What an analyst gets for another subscriber's rule: worded exactly as
@@ -39,28 +40,33 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleServiceImpl::GetOwnRule(
   return rule;
 }
 
-grpc::Status RuleServiceImpl::CreateRule(grpc::ServerContext* context,
-                                         const newswatch::v1::CreateRuleRequest* request,
-                                         newswatch::v1::WatchRule* response) {
+grpc::Status RuleServiceImpl::CreateRule(
+    grpc::ServerContext* context,
+    const newswatch::v1::CreateRuleRequest* request,
+    newswatch::v1::WatchRule* response) {
   absl::StatusOr<auth::Principal> caller = CallerOf(authenticator_, *context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   newswatch::v1::WatchRule wanted = request->rule();
   // An analyst's rule is for its subscriber unless it names another.
   if (wanted.subscriber().empty()) wanted.set_subscriber(caller->subscriber);
-  if (absl::Status s = auth::CheckOwnsSubscriber(*caller, wanted.subscriber(), "add rules for");
+  if (absl::Status s = auth::CheckOwnsSubscriber(*caller, wanted.subscriber(),
+                                                 "add rules for");
       !s.ok()) {
     return ToGrpcStatus(s);
   }
   std::optional<absl::Time> backfill_since;
   if (request->has_backfill_since()) {
     backfill_since = absl::FromUnixNanos(
-        google::protobuf::util::TimeUtil::TimestampToNanoseconds(request->backfill_since()));
+        google::protobuf::util::TimeUtil::TimestampToNanoseconds(
+            request->backfill_since()));
   }
   absl::StatusOr<newswatch::v1::WatchRule> rule =
       catalog_.Create(wanted, backfill_since);
   if (!rule.ok()) {
-    if (std::optional<uint32_t> offset = rules::RuleErrorOffset(rule.status())) {
-      context->AddTrailingMetadata("nw-rule-error-offset", std::to_string(*offset));
+    if (std::optional<uint32_t> offset =
+            rules::RuleErrorOffset(rule.status())) {
+      context->AddTrailingMetadata("nw-rule-error-offset",
+                                   std::to_string(*offset));
     }
     return ToGrpcStatus(DescribeRuleError(rule.status()));
   }
@@ -68,49 +74,57 @@ grpc::Status RuleServiceImpl::CreateRule(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status RuleServiceImpl::GetRule(grpc::ServerContext* context,
-                                      const newswatch::v1::GetRuleRequest* request,
-                                      newswatch::v1::WatchRule* response) {
-  absl::StatusOr<newswatch::v1::WatchRule> rule = GetOwnRule(*context, request->id());
+grpc::Status RuleServiceImpl::GetRule(
+    grpc::ServerContext* context, const newswatch::v1::GetRuleRequest* request,
+    newswatch::v1::WatchRule* response) {
+  absl::StatusOr<newswatch::v1::WatchRule> rule =
+      GetOwnRule(*context, request->id());
   if (!rule.ok()) return ToGrpcStatus(rule.status());
   *response = *std::move(rule);
   return grpc::Status::OK;
 }
 
-grpc::Status RuleServiceImpl::ListRules(grpc::ServerContext* context,
-                                        const newswatch::v1::ListRulesRequest* request,
-                                        newswatch::v1::ListRulesResponse* response) {
+grpc::Status RuleServiceImpl::ListRules(
+    grpc::ServerContext* context,
+    const newswatch::v1::ListRulesRequest* request,
+    newswatch::v1::ListRulesResponse* response) {
   absl::StatusOr<auth::Principal> caller = CallerOf(authenticator_, *context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   std::string subscriber = request->subscriber();
   // Only an admin lists every subscriber's rules; an analyst gets its own.
   if (caller->role != auth::Role::kAdmin) {
     if (subscriber.empty()) subscriber = caller->subscriber;
-    if (absl::Status s = auth::CheckOwnsSubscriber(*caller, subscriber, "list the rules of");
+    if (absl::Status s =
+            auth::CheckOwnsSubscriber(*caller, subscriber, "list the rules of");
         !s.ok()) {
       return ToGrpcStatus(s);
     }
   }
-  absl::StatusOr<std::vector<newswatch::v1::WatchRule>> rules = catalog_.List(subscriber);
+  absl::StatusOr<std::vector<newswatch::v1::WatchRule>> rules =
+      catalog_.List(subscriber);
   if (!rules.ok()) return ToGrpcStatus(rules.status());
-  for (newswatch::v1::WatchRule& rule : *rules) *response->add_rules() = std::move(rule);
+  for (newswatch::v1::WatchRule& rule : *rules)
+    *response->add_rules() = std::move(rule);
   return grpc::Status::OK;
 }
 
-grpc::Status RuleServiceImpl::DeleteRule(grpc::ServerContext* context,
-                                         const newswatch::v1::DeleteRuleRequest* request,
-                                         newswatch::v1::DeleteRuleResponse* response) {
+grpc::Status RuleServiceImpl::DeleteRule(
+    grpc::ServerContext* context,
+    const newswatch::v1::DeleteRuleRequest* request,
+    newswatch::v1::DeleteRuleResponse* response) {
   if (authenticator_ != nullptr) {
     // Rules never change subscriber, so checking before deleting is exact.
-    absl::StatusOr<newswatch::v1::WatchRule> rule = GetOwnRule(*context, request->id());
+    absl::StatusOr<newswatch::v1::WatchRule> rule =
+        GetOwnRule(*context, request->id());
     if (!rule.ok()) return ToGrpcStatus(rule.status());
   }
   return ToGrpcStatus(catalog_.Delete(request->id()));
 }
 
-grpc::Status RuleServiceImpl::ValidateRule(grpc::ServerContext* context,
-                                           const newswatch::v1::ValidateRuleRequest* request,
-                                           newswatch::v1::ValidateRuleResponse* response) {
+grpc::Status RuleServiceImpl::ValidateRule(
+    grpc::ServerContext* context,
+    const newswatch::v1::ValidateRuleRequest* request,
+    newswatch::v1::ValidateRuleResponse* response) {
   absl::StatusOr<std::shared_ptr<const rules::CompiledRule>> rule =
       rules::ParseRule(request->query());
   if (rule.ok()) {
@@ -119,7 +133,8 @@ grpc::Status RuleServiceImpl::ValidateRule(grpc::ServerContext* context,
   } else {
     response->set_valid(false);
     response->set_error(std::string(rule.status().message()));
-    response->set_error_offset(rules::RuleErrorOffset(rule.status()).value_or(0));
+    response->set_error_offset(
+        rules::RuleErrorOffset(rule.status()).value_or(0));
   }
   return grpc::Status::OK;
 }

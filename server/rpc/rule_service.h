@@ -28,7 +28,8 @@ class RuleServiceImpl final : public newswatch::v1::RuleService::Service {
   grpc::Status CreateRule(grpc::ServerContext* context,
                           const newswatch::v1::CreateRuleRequest* request,
                           newswatch::v1::WatchRule* response) override;
-  grpc::Status GetRule(grpc::ServerContext* context, const newswatch::v1::GetRuleRequest* request,
+  grpc::Status GetRule(grpc::ServerContext* context,
+                       const newswatch::v1::GetRuleRequest* request,
                        newswatch::v1::WatchRule* response) override;
   grpc::Status ListRules(grpc::ServerContext* context,
                          const newswatch::v1::ListRulesRequest* request,
@@ -36,15 +37,16 @@ class RuleServiceImpl final : public newswatch::v1::RuleService::Service {
   grpc::Status DeleteRule(grpc::ServerContext* context,
                           const newswatch::v1::DeleteRuleRequest* request,
                           newswatch::v1::DeleteRuleResponse* response) override;
-  grpc::Status ValidateRule(grpc::ServerContext* context,
-                            const newswatch::v1::ValidateRuleRequest* request,
-                            newswatch::v1::ValidateRuleResponse* response) override;
+  grpc::Status ValidateRule(
+      grpc::ServerContext* context,
+      const newswatch::v1::ValidateRuleRequest* request,
+      newswatch::v1::ValidateRuleResponse* response) override;
 
  private:
   // The rule `id` if the caller may see it; NotFound alike for a missing rule
   // and another subscriber's.
-  absl::StatusOr<newswatch::v1::WatchRule> GetOwnRule(const grpc::ServerContext& context,
-                                                      const std::string& id);
+  absl::StatusOr<newswatch::v1::WatchRule> GetOwnRule(
+      const grpc::ServerContext& context, const std::string& id);
 
   catalog::RuleCatalog& catalog_;
   const auth::Authenticator* const authenticator_;

@@ -96,7 +96,8 @@ void SubmitArticlesReactor::StartWriteLocked() {
 }
 
 bool SubmitArticlesReactor::ShouldFinishLocked() {
-  if (finished_ || !reads_done_ || processing_ || !pending_.empty() || writing_) return false;
+  if (finished_ || !reads_done_ || processing_ || !pending_.empty() || writing_)
+    return false;
   if (!acks_.empty() && !broken_) return false;
   finished_ = true;
   return true;

@@ -25,7 +25,8 @@ class SubmitArticlesReactor final
     : public grpc::ServerBidiReactor<newswatch::v1::SubmitArticleRequest,
                                      newswatch::v1::ArticleAck> {
  public:
-  SubmitArticlesReactor(ingest::IngestPipeline& pipeline, base::ThreadPool& workers);
+  SubmitArticlesReactor(ingest::IngestPipeline& pipeline,
+                        base::ThreadPool& workers);
 
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;
@@ -44,7 +45,8 @@ class SubmitArticlesReactor final
   base::ThreadPool& workers_;
 
   absl::Mutex mu_;
-  newswatch::v1::SubmitArticleRequest request_;  // target of the outstanding read
+  newswatch::v1::SubmitArticleRequest
+      request_;  // target of the outstanding read
   std::deque<newswatch::v1::Article> pending_ ABSL_GUARDED_BY(mu_);
   std::deque<newswatch::v1::ArticleAck> acks_ ABSL_GUARDED_BY(mu_);
   newswatch::v1::ArticleAck ack_ ABSL_GUARDED_BY(mu_);  // the outstanding write
@@ -52,7 +54,8 @@ class SubmitArticlesReactor final
   bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
   bool processing_ ABSL_GUARDED_BY(mu_) = false;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
-  bool broken_ ABSL_GUARDED_BY(mu_) = false;  // a write failed: the client is gone
+  bool broken_ ABSL_GUARDED_BY(mu_) =
+      false;  // a write failed: the client is gone
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
 };
 

@@ -22,10 +22,11 @@ bool NeedsQuotes(std::string_view word) {
 
 void AppendElement(const PhraseElement& e, std::string* out) {
   absl::StrAppend(out, e.text);
-  // A word that still ends in 's after analysis (from a WORD like x's's: spec §1
-  // step 3 drops one 's only) would lose it when the canonical form is parsed again;
-  // print one more 's so that it re-parses to the same word. Found with the checks
-  // of tests/fuzz (regressions/rules/canonical-double-apostrophe-s*).
+  // A word that still ends in 's after analysis (from a WORD like x's's: spec
+  // §1 step 3 drops one 's only) would lose it when the canonical form is
+  // parsed again; print one more 's so that it re-parses to the same word.
+  // Found with the checks of tests/fuzz
+  // (regressions/rules/canonical-double-apostrophe-s*).
   const std::string_view t = e.text;
   if (t.size() >= 2 && t.substr(t.size() - 2) == "'s") out->append("'s");
   if (e.prefix) out->push_back('*');
@@ -33,15 +34,20 @@ void AppendElement(const PhraseElement& e, std::string* out) {
 
 const char* FieldName(const Node& node) {
   switch (node.kind) {
-    case NodeKind::kSource: return "source";
-    case NodeKind::kTag: return "tag";
-    case NodeKind::kLang: return "lang";
-    default: return node.fields == kTitleBit ? "title" : "body";
+    case NodeKind::kSource:
+      return "source";
+    case NodeKind::kTag:
+      return "tag";
+    case NodeKind::kLang:
+      return "lang";
+    default:
+      return node.fields == kTitleBit ? "title" : "body";
   }
 }
 
 bool IsAtomic(const Node& node) {
-  return node.IsTextLeaf() || node.IsMetadata() || node.kind == NodeKind::kScope;
+  return node.IsTextLeaf() || node.IsMetadata() ||
+         node.kind == NodeKind::kScope;
 }
 
 void Print(const Node& node, bool nested, std::string* out) {
@@ -65,9 +71,11 @@ void Print(const Node& node, bool nested, std::string* out) {
     case NodeKind::kSource:
     case NodeKind::kTag:
     case NodeKind::kLang: {
-      // A value normalized into a '"' (from U+FF02) is printed as written instead.
-      const std::string& v =
-          node.value.find('"') == std::string::npos ? node.value : node.raw_value;
+      // A value normalized into a '"' (from U+FF02) is printed as written
+      // instead.
+      const std::string& v = node.value.find('"') == std::string::npos
+                                 ? node.value
+                                 : node.raw_value;
       absl::StrAppend(out, FieldName(node), ":\"", v, "\"");
       return;
     }
@@ -92,10 +100,10 @@ void Print(const Node& node, bool nested, std::string* out) {
     case NodeKind::kAnd:
     case NodeKind::kOr:
     case NodeKind::kNear: {
-      const std::string op =
-          node.kind == NodeKind::kAnd  ? " AND "
-          : node.kind == NodeKind::kOr ? " OR "
-                                       : absl::StrCat(" NEAR/", node.distance, " ");
+      const std::string op = node.kind == NodeKind::kAnd ? " AND "
+                             : node.kind == NodeKind::kOr
+                                 ? " OR "
+                                 : absl::StrCat(" NEAR/", node.distance, " ");
       if (nested) out->push_back('(');
       for (size_t i = 0; i < node.children.size(); ++i) {
         if (i > 0) out->append(op);

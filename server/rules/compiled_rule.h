@@ -1,7 +1,7 @@
 // File: server/rules/compiled_rule.h
 //
-// A watch rule after parsing and checking (rule-language.md §2, §4). Made only by
-// ParseRule() (server/rules/parser.h).
+// A watch rule after parsing and checking (rule-language.md §2, §4). Made only
+// by ParseRule() (server/rules/parser.h).
 //
 // Thread safety: immutable; share freely (e.g. as std::shared_ptr<const ...>).
 #ifndef NW_SERVER_RULES_COMPILED_RULE_H_
@@ -18,9 +18,10 @@ namespace nw::rules {
 
 class CompiledRule {
  public:
-  // `root` is a checked tree of `text`; `word_count` its terms, prefixes and phrase
-  // words. Use ParseRule() rather than calling this directly.
-  CompiledRule(std::string text, std::unique_ptr<const Node> root, uint32_t word_count);
+  // `root` is a checked tree of `text`; `word_count` its terms, prefixes and
+  // phrase words. Use ParseRule() rather than calling this directly.
+  CompiledRule(std::string text, std::unique_ptr<const Node> root,
+               uint32_t word_count);
 
   CompiledRule(const CompiledRule&) = delete;
   CompiledRule& operator=(const CompiledRule&) = delete;
@@ -32,10 +33,10 @@ class CompiledRule {
   // Number of terms, prefixes and phrase words (at most 256, spec §4).
   uint32_t word_count() const { return word_count_; }
 
-  // The tree printed back with every operator and grouping explicit and every word
-  // normalized, e.g. `burma OR (myanmar AND rangoon)`, `title:"south china sea"`,
-  // `myan*`, `a NEAR/5 b`, `NOT c`, `source:"reuters-21578"`. Parsing it again gives
-  // the same canonical form.
+  // The tree printed back with every operator and grouping explicit and every
+  // word normalized, e.g. `burma OR (myanmar AND rangoon)`, `title:"south china
+  // sea"`, `myan*`, `a NEAR/5 b`, `NOT c`, `source:"reuters-21578"`. Parsing it
+  // again gives the same canonical form.
   const std::string& Canonical() const { return canonical_; }
 
  private:

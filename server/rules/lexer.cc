@@ -26,14 +26,17 @@ int NearDistance(std::string_view word) {
   int n = 0;
   for (char c : digits) {
     if (c < '0' || c > '9') return -1;
-    n = std::min(n * 10 + (c - '0'), 1000);  // saturates: no overflow on long inputs
+    n = std::min(n * 10 + (c - '0'),
+                 1000);  // saturates: no overflow on long inputs
   }
   return n >= 1 && n <= 100 ? n : -1;
 }
 
 }  // namespace
 
-bool IsRuleSpace(char32_t c) { return u_isUWhiteSpace(static_cast<UChar32>(c)); }
+bool IsRuleSpace(char32_t c) {
+  return u_isUWhiteSpace(static_cast<UChar32>(c));
+}
 
 char32_t DecodeAt(std::string_view text, uint32_t* pos) {
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
@@ -107,8 +110,8 @@ absl::StatusOr<Token> Lexer::Scan() {
     return token;
   }
   if (c == '-' && pos_ + 1 < size) {
-    // '-' directly before an atom is NOT; before an operator word it stays part of
-    // that word, and before white space or ')' it is dangling (a WORD "-").
+    // '-' directly before an atom is NOT; before an operator word it stays part
+    // of that word, and before white space or ')' it is dangling (a WORD "-").
     const char n = text_[pos_ + 1];
     uint32_t after = pos_ + 1;
     const bool space_next = IsRuleSpace(DecodeAt(text_, &after));

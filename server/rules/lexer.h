@@ -13,15 +13,26 @@
 
 namespace nw::rules {
 
-enum class TokenKind { kEnd, kWord, kPhrase, kLParen, kRParen, kAnd, kOr, kNot,
-                       kNear, kMinus };
+enum class TokenKind {
+  kEnd,
+  kWord,
+  kPhrase,
+  kLParen,
+  kRParen,
+  kAnd,
+  kOr,
+  kNot,
+  kNear,
+  kMinus
+};
 
 struct Token {
   TokenKind kind = TokenKind::kEnd;
-  uint32_t offset = 0;    // byte offset of the token's first character
-  uint32_t end = 0;       // byte offset one past its last character
-  std::string_view text;  // kWord: the word; kPhrase: the text between the quotes
-  int distance = 0;       // kNear: N, or -1 when N is not an integer in 1..100
+  uint32_t offset = 0;  // byte offset of the token's first character
+  uint32_t end = 0;     // byte offset one past its last character
+  std::string_view
+      text;          // kWord: the word; kPhrase: the text between the quotes
+  int distance = 0;  // kNear: N, or -1 when N is not an integer in 1..100
 };
 
 // Returns true for Unicode white space (the separator between WORDs).
@@ -35,8 +46,8 @@ class Lexer {
   // `text` must be valid UTF-8 and outlive the lexer.
   explicit Lexer(std::string_view text) : text_(text) {}
 
-  // Returns the next token and consumes it; kEnd (offset = text length) at the end.
-  // Error: an unclosed '"' (at the quote's offset).
+  // Returns the next token and consumes it; kEnd (offset = text length) at the
+  // end. Error: an unclosed '"' (at the quote's offset).
   absl::StatusOr<Token> Next();
   // Returns the next token without consuming it.
   absl::StatusOr<Token> Peek();

@@ -18,7 +18,9 @@ namespace {
 using NodePtr = std::unique_ptr<Node>;
 
 // Debian's Abseil has its own string_view type; StrCat needs it.
-absl::string_view Sv(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+absl::string_view Sv(std::string_view s) {
+  return absl::string_view(s.data(), s.size());
+}
 
 bool StartsUnary(TokenKind kind) {
   return kind == TokenKind::kWord || kind == TokenKind::kPhrase ||
@@ -26,8 +28,8 @@ bool StartsUnary(TokenKind kind) {
          kind == TokenKind::kMinus;
 }
 
-// "NAME" of a WORD "NAME:REST" (ASCII letters, digits, '_', a letter first), or empty
-// when the WORD is no field scope.
+// "NAME" of a WORD "NAME:REST" (ASCII letters, digits, '_', a letter first), or
+// empty when the WORD is no field scope.
 std::string_view FieldName(std::string_view word) {
   const size_t colon = word.find(':');
   if (colon == std::string_view::npos || colon == 0) return {};
@@ -39,11 +41,12 @@ std::string_view FieldName(std::string_view word) {
   return word.substr(0, colon);
 }
 
-// The first node of a NEAR operand that is not a term, prefix, phrase, OR of those or
-// text scope of those; nullptr if the operand is valid (spec §2).
+// The first node of a NEAR operand that is not a term, prefix, phrase, OR of
+// those or text scope of those; nullptr if the operand is valid (spec §2).
 const Node* InvalidNearOperand(const Node& node) {
   if (node.IsTextLeaf()) return nullptr;
-  if (node.kind == NodeKind::kScope) return InvalidNearOperand(*node.children[0]);
+  if (node.kind == NodeKind::kScope)
+    return InvalidNearOperand(*node.children[0]);
   if (node.kind != NodeKind::kOr) return &node;
   for (const auto& child : node.children) {
     if (const Node* bad = InvalidNearOperand(*child)) return bad;
@@ -54,8 +57,10 @@ const Node* InvalidNearOperand(const Node& node) {
 // Whether the rule matches an article with no words and no metadata (spec §4).
 bool MatchesEmptyArticle(const Node& node) {
   switch (node.kind) {
-    case NodeKind::kNot: return !MatchesEmptyArticle(*node.children[0]);
-    case NodeKind::kScope: return MatchesEmptyArticle(*node.children[0]);
+    case NodeKind::kNot:
+      return !MatchesEmptyArticle(*node.children[0]);
+    case NodeKind::kScope:
+      return MatchesEmptyArticle(*node.children[0]);
     case NodeKind::kAnd:
       for (const auto& c : node.children) {
         if (!MatchesEmptyArticle(*c)) return false;
@@ -66,8 +71,10 @@ bool MatchesEmptyArticle(const Node& node) {
         if (MatchesEmptyArticle(*c)) return true;
       }
       return false;
-    case NodeKind::kSource: return node.value.empty();  // empty source
-    default: return false;
+    case NodeKind::kSource:
+      return node.value.empty();  // empty source
+    default:
+      return false;
   }
 }
 
@@ -79,7 +86,8 @@ class Parser {
     NW_ASSIGN_OR_RETURN(NodePtr root, ParseOr());
     NW_ASSIGN_OR_RETURN(Token t, lexer_.Next());
     if (t.kind == TokenKind::kRParen) {
-      return RuleError(t.offset, "unmatched ')': remove it or add a matching '('");
+      return RuleError(t.offset,
+                       "unmatched ')': remove it or add a matching '('");
     }
     if (t.kind != TokenKind::kEnd) return Unexpected(t);
     return root;
@@ -120,7 +128,8 @@ class Parser {
 
   absl::StatusOr<NodePtr> ParseUnary() {
     NW_ASSIGN_OR_RETURN(Token t, lexer_.Peek());
-    if (t.kind != TokenKind::kNot && t.kind != TokenKind::kMinus) return ParseNear();
+    if (t.kind != TokenKind::kNot && t.kind != TokenKind::kMinus)
+      return ParseNear();
     NW_RETURN_IF_ERROR(lexer_.Next().status());
     NW_ASSIGN_OR_RETURN(NodePtr child, ParseUnary());
     auto node = std::make_unique<Node>();
@@ -141,8 +150,9 @@ class Parser {
     NW_RETURN_IF_ERROR(CheckNearOperand(*right));
     NW_ASSIGN_OR_RETURN(Token after, lexer_.Peek());
     if (after.kind == TokenKind::kNear) {
-      return RuleError(after.offset, "NEAR/N cannot be chained: combine two NEARs "
-                                     "with AND instead");
+      return RuleError(after.offset,
+                       "NEAR/N cannot be chained: combine two NEARs "
+                       "with AND instead");
     }
     auto node = std::make_unique<Node>();
     node->kind = NodeKind::kNear;
@@ -156,10 +166,14 @@ class Parser {
   absl::StatusOr<NodePtr> ParseAtom() {
     NW_ASSIGN_OR_RETURN(Token t, lexer_.Next());
     switch (t.kind) {
-      case TokenKind::kWord: return ParseWord(t.text, t.offset, t.end);
-      case TokenKind::kPhrase: return PhraseAtom(t.text, t.offset, &budget_);
-      case TokenKind::kLParen: return ParseGroup(t);
-      default: return Unexpected(t);
+      case TokenKind::kWord:
+        return ParseWord(t.text, t.offset, t.end);
+      case TokenKind::kPhrase:
+        return PhraseAtom(t.text, t.offset, &budget_);
+      case TokenKind::kLParen:
+        return ParseGroup(t);
+      default:
+        return Unexpected(t);
     }
   }
 
@@ -186,27 +200,31 @@ class Parser {
                                     uint32_t end) {
     std::string_view name = FieldName(word);
     if (name.empty()) return WordAtom(word, offset, &budget_);
-    const std::string field = absl::AsciiStrToLower(
-        absl::string_view(name.data(), name.size()));
+    const std::string field =
+        absl::AsciiStrToLower(absl::string_view(name.data(), name.size()));
     std::string_view rest = word.substr(name.size() + 1);
-    const uint32_t rest_offset = offset + static_cast<uint32_t>(name.size()) + 1;
+    const uint32_t rest_offset =
+        offset + static_cast<uint32_t>(name.size()) + 1;
     std::optional<Token> attached;  // '(' or '"' right after an empty REST
     if (rest.empty()) {
       NW_ASSIGN_OR_RETURN(Token next, lexer_.Peek());
       if (next.offset != end || (next.kind != TokenKind::kLParen &&
                                  next.kind != TokenKind::kPhrase)) {
-        return RuleError(offset, absl::StrCat("'", Sv(name), ":' needs a value right after "
-                                              "the colon, as in ", field, ":word"));
+        return RuleError(offset, absl::StrCat("'", Sv(name),
+                                              ":' needs a value right after "
+                                              "the colon, as in ",
+                                              field, ":word"));
       }
       attached = next;
     }
     if (field == "title" || field == "body") {
       if (in_text_scope_) {
-        return RuleError(offset, "a title: or body: scope cannot be nested in another");
+        return RuleError(offset,
+                         "a title: or body: scope cannot be nested in another");
       }
       in_text_scope_ = true;
-      absl::StatusOr<NodePtr> child = ParseAtom(attached.has_value(), rest, rest_offset,
-                                               end);
+      absl::StatusOr<NodePtr> child =
+          ParseAtom(attached.has_value(), rest, rest_offset, end);
       in_text_scope_ = false;
       if (!child.ok()) return child.status();
       auto node = std::make_unique<Node>();
@@ -219,9 +237,10 @@ class Parser {
     if (field == "source" || field == "tag" || field == "lang") {
       return ParseMetadata(field, rest, rest_offset, attached);
     }
-    return RuleError(offset, absl::StrCat("unknown field '", Sv(name),
-                                          ":': use title:, body:, source:, lang: or "
-                                          "tag: (to search the text, quote it)"));
+    return RuleError(offset,
+                     absl::StrCat("unknown field '", Sv(name),
+                                  ":': use title:, body:, source:, lang: or "
+                                  "tag: (to search the text, quote it)"));
   }
 
   // The atom of a text scope: the attached '(' or '"' token, or else REST.
@@ -232,15 +251,18 @@ class Parser {
   }
 
   absl::StatusOr<NodePtr> ParseMetadata(const std::string& field,
-                                        std::string_view rest, uint32_t rest_offset,
+                                        std::string_view rest,
+                                        uint32_t rest_offset,
                                         const std::optional<Token>& attached) {
     std::string_view value = rest;
     if (attached.has_value()) {
       if (attached->kind != TokenKind::kPhrase) {
-        return RuleError(attached->offset,
-                         absl::StrCat(field, ": takes one word or quoted phrase, not a "
-                                             "group: write (", field, ":a OR ", field,
-                                      ":b)"));
+        return RuleError(
+            attached->offset,
+            absl::StrCat(field,
+                         ": takes one word or quoted phrase, not a "
+                         "group: write (",
+                         field, ":a OR ", field, ":b)"));
       }
       NW_RETURN_IF_ERROR(lexer_.Next().status());
       value = attached->text;
@@ -248,18 +270,22 @@ class Parser {
       for (uint32_t p = 0; p < value.size() && blank;) {
         blank = IsRuleSpace(DecodeAt(value, &p));
       }
-      if (blank) return RuleError(attached->offset, "empty phrase: put a value between "
-                                                    "the quotes");
+      if (blank)
+        return RuleError(attached->offset,
+                         "empty phrase: put a value between "
+                         "the quotes");
     } else if (value.back() == '*') {
-      return RuleError(rest_offset, absl::StrCat(field, ": takes a whole value, not a "
-                                                        "prefix: remove the '*'"));
+      return RuleError(rest_offset, absl::StrCat(field,
+                                                 ": takes a whole value, not a "
+                                                 "prefix: remove the '*'"));
     }
     auto node = std::make_unique<Node>();
     node->offset = rest_offset - static_cast<uint32_t>(field.size()) - 1;
     node->raw_value = std::string(value);
     if (field == "lang") {
       node->kind = NodeKind::kLang;
-      node->value = absl::AsciiStrToLower(absl::string_view(value.data(), value.size()));
+      node->value =
+          absl::AsciiStrToLower(absl::string_view(value.data(), value.size()));
     } else {
       node->kind = field == "source" ? NodeKind::kSource : NodeKind::kTag;
       node->value = text::NormalizeMetadata(value);
@@ -269,16 +295,19 @@ class Parser {
 
   absl::Status CheckNearToken(const Token& op) {
     if (op.distance < 1) {
-      return RuleError(op.offset, absl::StrCat("bad '", Sv(op.text), "': write NEAR/N with "
-                                               "N a whole number from 1 to 100"));
+      return RuleError(op.offset,
+                       absl::StrCat("bad '", Sv(op.text),
+                                    "': write NEAR/N with "
+                                    "N a whole number from 1 to 100"));
     }
     return absl::OkStatus();
   }
 
   absl::Status CheckNearOperand(const Node& operand) {
     if (const Node* bad = InvalidNearOperand(operand)) {
-      return RuleError(bad->offset, "NEAR/N operands must be terms, prefixes, phrases "
-                                    "or parenthesized OR groups of them");
+      return RuleError(bad->offset,
+                       "NEAR/N operands must be terms, prefixes, phrases "
+                       "or parenthesized OR groups of them");
     }
     return absl::OkStatus();
   }
@@ -287,21 +316,27 @@ class Parser {
     switch (t.kind) {
       case TokenKind::kEnd:
         if (IsBlank()) {
-          return RuleError(t.offset, "empty rule: write at least one search word");
+          return RuleError(t.offset,
+                           "empty rule: write at least one search word");
         }
-        return RuleError(t.offset, "the rule ends where an operand is missing: add a "
-                                   "word, phrase or group");
+        return RuleError(t.offset,
+                         "the rule ends where an operand is missing: add a "
+                         "word, phrase or group");
       case TokenKind::kNear:
         if (t.distance < 1) return CheckNearToken(t);
-        return RuleError(t.offset, absl::StrCat("'", Sv(t.text), "' needs a term, prefix, "
-                                                "phrase or group on each side"));
+        return RuleError(t.offset,
+                         absl::StrCat("'", Sv(t.text),
+                                      "' needs a term, prefix, "
+                                      "phrase or group on each side"));
       case TokenKind::kRParen:
-        return RuleError(t.offset, "unexpected ')': an operand is missing before it");
+        return RuleError(t.offset,
+                         "unexpected ')': an operand is missing before it");
       case TokenKind::kNot:
       case TokenKind::kMinus:
         return RuleError(t.offset, "a NEAR/N operand cannot be negated");
       default:
-        return RuleError(t.offset, absl::StrCat("'", Sv(t.text), "' is missing an operand "
+        return RuleError(t.offset, absl::StrCat("'", Sv(t.text),
+                                                "' is missing an operand "
                                                 "before it"));
     }
   }
@@ -351,7 +386,8 @@ int64_t InvalidUtf8At(std::string_view text) {
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<const CompiledRule>> ParseRule(std::string_view text) {
+absl::StatusOr<std::shared_ptr<const CompiledRule>> ParseRule(
+    std::string_view text) {
   if (text.size() > kMaxRuleBytes) {
     return RuleError(0, "rule longer than 4096 bytes: shorten it or split it");
   }
@@ -361,11 +397,13 @@ absl::StatusOr<std::shared_ptr<const CompiledRule>> ParseRule(std::string_view t
   Parser parser(text);
   NW_ASSIGN_OR_RETURN(NodePtr root, parser.ParseAll());
   if (MatchesEmptyArticle(*root)) {
-    return RuleError(0, "the rule only excludes (it would match an empty article): "
-                        "add a word that must be present");
+    return RuleError(
+        0,
+        "the rule only excludes (it would match an empty article): "
+        "add a word that must be present");
   }
-  return std::make_shared<const CompiledRule>(std::string(text), std::move(root),
-                                              parser.words());
+  return std::make_shared<const CompiledRule>(std::string(text),
+                                              std::move(root), parser.words());
 }
 
 }  // namespace nw::rules

@@ -18,12 +18,14 @@ inline constexpr size_t kMaxRuleBytes = 4096;
 inline constexpr int kMaxRuleDepth = 32;  // nesting of parentheses
 
 // Parses and checks the rule `text` (UTF-8). Returns the compiled rule, or
-// InvalidArgument with a message that tells the analyst what to fix and the 0-based
-// byte offset of the fault (spec §4) attached: read it with RuleErrorOffset().
-// Errors: invalid UTF-8, syntax errors, unknown fields, bad words or prefixes, bad
-// NEAR operands, negation-only rules (offset 0), and the limits: more than 4096
-// bytes (offset 0), more than 256 words, parentheses nested deeper than 32.
-absl::StatusOr<std::shared_ptr<const CompiledRule>> ParseRule(std::string_view text);
+// InvalidArgument with a message that tells the analyst what to fix and the
+// 0-based byte offset of the fault (spec §4) attached: read it with
+// RuleErrorOffset(). Errors: invalid UTF-8, syntax errors, unknown fields, bad
+// words or prefixes, bad NEAR operands, negation-only rules (offset 0), and the
+// limits: more than 4096 bytes (offset 0), more than 256 words, parentheses
+// nested deeper than 32.
+absl::StatusOr<std::shared_ptr<const CompiledRule>> ParseRule(
+    std::string_view text);
 
 }  // namespace nw::rules
 

@@ -8,14 +8,15 @@
 
 namespace nw::rules {
 namespace {
-constexpr char kOffsetPayloadUrl[] = "type.googleapis.com/nw.rules.RuleErrorOffset";
+constexpr char kOffsetPayloadUrl[] =
+    "type.googleapis.com/nw.rules.RuleErrorOffset";
 }  // namespace
 
 absl::Status RuleError(uint32_t offset, std::string_view message) {
   absl::Status status(
       absl::StatusCode::kInvalidArgument,
-      absl::StrCat(absl::string_view(message.data(), message.size()), " (at byte ",
-                   offset, ")"));
+      absl::StrCat(absl::string_view(message.data(), message.size()),
+                   " (at byte ", offset, ")"));
   status.SetPayload(kOffsetPayloadUrl, absl::Cord(absl::StrCat(offset)));
   return status;
 }

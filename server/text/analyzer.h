@@ -1,7 +1,7 @@
 // File: server/text/analyzer.h
 //
-// Word analysis shared by articles and watch rules (rule-language.md §1), so that
-// both sides of every comparison are normalized identically.
+// Word analysis shared by articles and watch rules (rule-language.md §1), so
+// that both sides of every comparison are normalized identically.
 //
 // Thread safety: every function may be called concurrently from any thread.
 #ifndef NW_SERVER_TEXT_ANALYZER_H_
@@ -22,15 +22,16 @@ struct Word {
   uint32_t end;
 };
 
-// Splits `utf8_text` into words per spec §1: ICU word segmentation (root locale),
-// keeping segments with rule status >= UBRK_WORD_NONE_LIMIT; apostrophes U+2019 and
-// U+02BC mapped to '; nfkc_cf; diacritics (Mn) removed; trailing 's dropped; empty
-// results dropped. `utf8_text` must be valid UTF-8 (the caller checks). Returns the
-// words in text order; empty if there are none. Never fails.
+// Splits `utf8_text` into words per spec §1: ICU word segmentation (root
+// locale), keeping segments with rule status >= UBRK_WORD_NONE_LIMIT;
+// apostrophes U+2019 and U+02BC mapped to '; nfkc_cf; diacritics (Mn) removed;
+// trailing 's dropped; empty results dropped. `utf8_text` must be valid UTF-8
+// (the caller checks). Returns the words in text order; empty if there are
+// none. Never fails.
 std::vector<Word> AnalyzeField(std::string_view utf8_text);
 
-// Returns `value` (valid UTF-8) under ICU's nfkc_cf normalization, the form in which
-// `source:` and `tag:` values are compared (spec §2). No segmentation.
+// Returns `value` (valid UTF-8) under ICU's nfkc_cf normalization, the form in
+// which `source:` and `tag:` values are compared (spec §2). No segmentation.
 std::string NormalizeMetadata(std::string_view value);
 
 }  // namespace nw::text

@@ -5,14 +5,16 @@
 namespace nw::text {
 namespace {
 
-// Word_Break classes of ASCII under ICU 72's root rules, which differ from UAX #29
-// in two places: ':' (MidLetter in UAX #29) never joins, so it is kOther like '"';
+// Word_Break classes of ASCII under ICU 72's root rules, which differ from UAX
+// #29 in two places: ':' (MidLetter in UAX #29) never joins, so it is kOther
+// like '"';
 // '@' joins like a letter (e-mail addresses, handles).
 enum Cls : uint8_t {
   kOther,
-  kLetter,     // ALetter: A-Z a-z, and '@' 
+  kLetter,     // ALetter: A-Z a-z, and '@'
   kDigit,      // Numeric: 0-9
-  kMidNumLet,  // '.' (MidNumLet) and '\'' (Single_Quote): join letters or digits
+  kMidNumLet,  // '.' (MidNumLet) and '\'' (Single_Quote): join letters or
+               // digits
   kMidNum,     // ',' ';': join digits only
   kExtendNum,  // '_' (ExtendNumLet): joins letters, digits and itself
 };
@@ -32,17 +34,20 @@ constexpr std::array<uint8_t, 128> kClasses = MakeClasses();
 
 constexpr std::array<char, 128> MakeLower() {
   std::array<char, 128> l{};
-  for (int ch = 0; ch < 128; ++ch) l[ch] = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+  for (int ch = 0; ch < 128; ++ch)
+    l[ch] = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
   return l;
 }
 constexpr std::array<char, 128> kLower = MakeLower();  // nfkc_cf of ASCII
 
-bool IsWordChar(uint8_t cls) { return cls == kLetter || cls == kDigit || cls == kExtendNum; }
+bool IsWordChar(uint8_t cls) {
+  return cls == kLetter || cls == kDigit || cls == kExtendNum;
+}
 
 }  // namespace
 
-void AppendAsciiWords(std::string_view text, uint32_t base, uint32_t* next_position,
-                      std::vector<Word>* out) {
+void AppendAsciiWords(std::string_view text, uint32_t base,
+                      uint32_t* next_position, std::vector<Word>* out) {
   const size_t n = text.size();
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   auto cls = [&](size_t i) { return kClasses[bytes[i] & 0x7F]; };
@@ -64,7 +69,8 @@ void AppendAsciiWords(std::string_view text, uint32_t base, uint32_t* next_posit
         alnum = alnum || d != kExtendNum;
         last = d;
         ++j;
-      } else if ((d == kMidNumLet || d == kMidNum) && j + 1 < n && cls(j + 1) == last &&
+      } else if ((d == kMidNumLet || d == kMidNum) && j + 1 < n &&
+                 cls(j + 1) == last &&
                  (last == kDigit || (last == kLetter && d == kMidNumLet))) {
         j += 2;
       } else {
@@ -76,7 +82,8 @@ void AppendAsciiWords(std::string_view text, uint32_t base, uint32_t* next_posit
     if (!alnum && j - start < 2) continue;
     size_t len = j - start;
     if (len >= 3 && bytes[j - 2] == '\'' && (bytes[j - 1] | 0x20) == 's') {
-      len -= 2;  // §1 step 3 ('S' lower-cases to 's'); never empty: a letter precedes '
+      len -= 2;  // §1 step 3 ('S' lower-cases to 's'); never empty: a letter
+                 // precedes '
     }
     Word& w = out->emplace_back();
     w.term.resize(len);

@@ -14,7 +14,8 @@
 namespace nw::text {
 namespace {
 
-// The shared prototype; BreakIterator is not thread-safe, so each thread clones it.
+// The shared prototype; BreakIterator is not thread-safe, so each thread clones
+// it.
 const icu::BreakIterator* Prototype() {
   static const icu::BreakIterator* const kProto = [] {
     UErrorCode status = U_ZERO_ERROR;
@@ -93,13 +94,14 @@ std::string NormalizeSegment(const icu::UnicodeString& segment) {
 
 }  // namespace
 
-void AppendIcuWords(std::string_view utf8_text, uint32_t base, uint32_t* next_position,
-                    std::vector<Word>* out) {
+void AppendIcuWords(std::string_view utf8_text, uint32_t base,
+                    uint32_t* next_position, std::vector<Word>* out) {
   if (utf8_text.empty()) return;
-  // Decode to UTF-16 in a reused buffer and remember, for every UTF-16 index, its
-  // byte offset, so that segment boundaries map back to the original bytes.
+  // Decode to UTF-16 in a reused buffer and remember, for every UTF-16 index,
+  // its byte offset, so that segment boundaries map back to the original bytes.
   thread_local std::vector<UChar> utf16;
-  thread_local std::vector<uint32_t> byte_at;  // UTF-16 index -> byte offset, + end
+  thread_local std::vector<uint32_t>
+      byte_at;  // UTF-16 index -> byte offset, + end
   utf16.clear();
   byte_at.clear();
   const auto* bytes = reinterpret_cast<const uint8_t*>(utf8_text.data());
@@ -121,7 +123,8 @@ void AppendIcuWords(std::string_view utf8_text, uint32_t base, uint32_t* next_po
   }
   byte_at.push_back(static_cast<uint32_t>(length));
   // A read-only alias of the buffer: no copy.
-  const icu::UnicodeString text(false, utf16.data(), static_cast<int32_t>(utf16.size()));
+  const icu::UnicodeString text(false, utf16.data(),
+                                static_cast<int32_t>(utf16.size()));
 
   icu::BreakIterator& bi = ThreadBreakIterator();
   bi.setText(text);
@@ -134,13 +137,16 @@ void AppendIcuWords(std::string_view utf8_text, uint32_t base, uint32_t* next_po
     std::string_view raw = utf8_text.substr(b, e - b);
     bool ascii = true;
     for (char c : raw) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-    std::string term = ascii ? NormalizeAscii(raw)
-                             : NormalizeSegment(text.tempSubStringBetween(start, end));
+    std::string term =
+        ascii ? NormalizeAscii(raw)
+              : NormalizeSegment(text.tempSubStringBetween(start, end));
     StripPossessive(term);
     if (term.empty()) continue;
-    out->push_back(Word{std::move(term), (*next_position)++, base + b, base + e});
+    out->push_back(
+        Word{std::move(term), (*next_position)++, base + b, base + e});
   }
-  // `bi` still refers to `text`, which dies now; the next call sets new text first.
+  // `bi` still refers to `text`, which dies now; the next call sets new text
+  // first.
 }
 
 std::string IcuNfkcCasefold(std::string_view value) {

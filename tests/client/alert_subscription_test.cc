@@ -232,8 +232,8 @@ TEST_F(AlertSubscriptionTest, OutOfRangeIsNotRetried) {
     v1::SubscribeRequest request;
     request.set_subscriber("desk");
     request.set_from_cursor(1);
-    probe = client_->Subscribe(request,
-                               [](const v1::SubscribeResponse&) { return false; });
+    probe = client_->Subscribe(
+        request, [](const v1::SubscribeResponse&) { return false; });
     if (absl::IsOutOfRange(probe)) break;
     absl::SleepFor(absl::Milliseconds(50));
   }
@@ -252,8 +252,7 @@ TEST_F(AlertSubscriptionTest, OutOfRangeIsNotRetried) {
 // Verifies that a subscription without a subscriber fails at once.
 TEST(AlertSubscriptionOptionsTest, NeedsSubscriber) {
   AlertSubscription subscription(AlertSubscriptionOptions{});
-  absl::Status status =
-      subscription.Run([](const v1::Alert&) { return true; });
+  absl::Status status = subscription.Run([](const v1::Alert&) { return true; });
   EXPECT_TRUE(absl::IsInvalidArgument(status)) << status;
 }
 
@@ -272,8 +271,7 @@ TEST(AlertSubscriptionBackoffTest, BacksOffAndStops) {
     events.push_back(event);
     if (events.size() == 5) subscription.Stop();
   });
-  absl::Status status =
-      subscription.Run([](const v1::Alert&) { return true; });
+  absl::Status status = subscription.Run([](const v1::Alert&) { return true; });
   EXPECT_TRUE(status.ok()) << status;
   ASSERT_EQ(events.size(), 5u);
   const int expected_ms[] = {10, 20, 40, 40, 40};
@@ -300,8 +298,7 @@ TEST(AlertSubscriptionBackoffTest, StopInterruptsWait) {
     subscription.Stop();
   });
   const absl::Time start = absl::Now();
-  absl::Status status =
-      subscription.Run([](const v1::Alert&) { return true; });
+  absl::Status status = subscription.Run([](const v1::Alert&) { return true; });
   stopper.join();
   EXPECT_TRUE(status.ok()) << status;
   EXPECT_LT(absl::Now() - start, absl::Seconds(10));
@@ -315,8 +312,8 @@ TEST_F(AlertSubscriptionTest, CallbackStops) {
   ASSERT_EQ(SubmitAll(PipelineArticles("a", 5)), 5u);
   AlertSubscription subscription(Options("desk"));
   int seen = 0;
-  absl::Status status = subscription.Run(
-      [&](const v1::Alert&) { return ++seen < 3; });
+  absl::Status status =
+      subscription.Run([&](const v1::Alert&) { return ++seen < 3; });
   EXPECT_TRUE(status.ok()) << status;
   EXPECT_EQ(seen, 3);
   EXPECT_EQ(subscription.last_cursor(), 2u);

@@ -90,8 +90,8 @@ TEST(ArticleJsonTest, BadDates) {
 }
 
 TEST(ArticleJsonTest, BadPublishedNamesLineAndField) {
-  absl::StatusOr<newswatch::v1::Article> a =
-      ParseArticleJson(R"({"body": "b", "published": "yesterday"})", "f.jsonl:7");
+  absl::StatusOr<newswatch::v1::Article> a = ParseArticleJson(
+      R"({"body": "b", "published": "yesterday"})", "f.jsonl:7");
   ASSERT_FALSE(a.ok());
   EXPECT_EQ(a.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(a.status().message()), HasSubstr("f.jsonl:7"));
@@ -100,7 +100,8 @@ TEST(ArticleJsonTest, BadPublishedNamesLineAndField) {
 
 TEST(ArticleJsonTest, BadJsonNamesTheLine) {
   for (const char* line : {"{\"id\": ", "not json", "", "{\"id\": \"a\"} x"}) {
-    absl::StatusOr<newswatch::v1::Article> a = ParseArticleJson(line, "news.jsonl:42");
+    absl::StatusOr<newswatch::v1::Article> a =
+        ParseArticleJson(line, "news.jsonl:42");
     ASSERT_FALSE(a.ok()) << line;
     EXPECT_EQ(a.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_THAT(std::string(a.status().message()),
@@ -176,9 +177,9 @@ TEST(ArticleJsonTest, ArticleToJsonShape) {
   EXPECT_EQ(j["ingested_at"], "1970-01-01T00:00:00Z");
   std::vector<std::string> keys;
   for (const auto& item : j.items()) keys.push_back(item.key());
-  EXPECT_THAT(keys, ElementsAre("id", "sequence", "source", "title", "body",
-                                "url", "lang", "tags", "published_at",
-                                "ingested_at"));
+  EXPECT_THAT(keys,
+              ElementsAre("id", "sequence", "source", "title", "body", "url",
+                          "lang", "tags", "published_at", "ingested_at"));
 }
 
 }  // namespace

@@ -53,8 +53,7 @@ int FreePort() {
 class Cli {
  public:
   Cli(const std::string& dir, const std::vector<std::string>& args)
-      : out_(dir + "/out" + std::to_string(++count_)),
-        err_(out_ + ".err") {
+      : out_(dir + "/out" + std::to_string(++count_)), err_(out_ + ".err") {
     std::vector<std::string> argv = {NW_CLI_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
     pid_ = fork();
@@ -147,8 +146,8 @@ TEST_F(CliTest, WatchReconnectsAndResumesFromCursorFile) {
   ASSERT_EQ(SubmitAll(PipelineArticles("a", 5)), 5u);
   const std::string cursor_file = work_.path() + "/desk.cursor";
   const std::vector<std::string> watch = {
-      "--server", daemon_->address(), "watch", "--subscriber", "desk",
-      "--json", "--cursor-file", cursor_file};
+      "--server", daemon_->address(), "watch",         "--subscriber",
+      "desk",     "--json",           "--cursor-file", cursor_file};
   {
     Cli cli(work_.path(), watch);
     ASSERT_EQ(cli.WaitForLines(5), 5u);
@@ -177,8 +176,8 @@ TEST_F(CliTest, WatchHumanFormatAcrossRestart) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon({listen}));
   ASSERT_NO_FATAL_FAILURE(AddRule("desk", "pipeline"));
   ASSERT_EQ(SubmitAll(PipelineArticles("a", 2)), 2u);
-  Cli cli(work_.path(), {"--server", daemon_->address(), "watch",
-                         "--subscriber", "desk"});
+  Cli cli(work_.path(),
+          {"--server", daemon_->address(), "watch", "--subscriber", "desk"});
   ASSERT_EQ(cli.WaitForLines(2, "#"), 2u);  // alert lines; snippets follow
   ASSERT_TRUE(daemon_->Stop().ok());
   ASSERT_NO_FATAL_FAILURE(StartDaemon({listen}));
@@ -191,7 +190,8 @@ TEST_F(CliTest, WatchHumanFormatAcrossRestart) {
     if (line[0] == '#') {
       heads.push_back(line.substr(0, line.find(' ')));
     } else {
-      EXPECT_THAT(line, AnyOf(HasSubstr("[Pipeline]"), HasSubstr("[pipeline]")));
+      EXPECT_THAT(line,
+                  AnyOf(HasSubstr("[Pipeline]"), HasSubstr("[pipeline]")));
     }
   }
   EXPECT_EQ(heads, (std::vector<std::string>{"#1", "#2", "#3"}));
@@ -219,9 +219,9 @@ TEST_F(CliTest, WatchOutOfRangeExitsOne) {
     if (!absl::IsOutOfRange(probe)) absl::SleepFor(absl::Milliseconds(50));
   }
   ASSERT_TRUE(absl::IsOutOfRange(probe)) << probe;
-  Cli cli(work_.path(), {"--server", daemon_->address(), "watch",
-                         "--subscriber", "desk", "--json", "--cursor-file",
-                         cursor_file});
+  Cli cli(work_.path(),
+          {"--server", daemon_->address(), "watch", "--subscriber", "desk",
+           "--json", "--cursor-file", cursor_file});
   const int code = cli.Wait();
   const std::string err = cli.Err();
   EXPECT_EQ(code, 1) << err;
@@ -234,28 +234,30 @@ TEST_F(CliTest, WatchOutOfRangeExitsOne) {
 TEST_F(CliTest, RulesAddBackfill) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon());
   ASSERT_EQ(SubmitAll(PipelineArticles("a", 4)), 0u);
-  Cli cli(work_.path(), {"--server", daemon_->address(), "rules", "add",
-                         "--subscriber", "desk", "--backfill", "7d",
-                         "pipeline"});
+  Cli cli(work_.path(),
+          {"--server", daemon_->address(), "rules", "add", "--subscriber",
+           "desk", "--backfill", "7d", "pipeline"});
   EXPECT_EQ(cli.Wait(), 0) << cli.Err();
   const std::vector<std::string> lines = cli.Lines();
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_THAT(lines[0], HasSubstr("\tpipeline"));
   EXPECT_EQ(lines[1], "backfilled 4 alerts (articles ingested in the last 7d)");
 
-  Cli bad(work_.path(), {"--server", daemon_->address(), "rules", "add",
-                         "--subscriber", "desk", "--backfill", "soon",
-                         "pipeline"});
+  Cli bad(work_.path(),
+          {"--server", daemon_->address(), "rules", "add", "--subscriber",
+           "desk", "--backfill", "soon", "pipeline"});
   EXPECT_EQ(bad.Wait(), 2);
   EXPECT_THAT(bad.Err(), HasSubstr("--backfill"));
 }
 
 TEST_F(CliTest, RulesGetShowsOneRuleAndNotFoundFails) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon());
-  Cli add(work_.path(), {"--server", daemon_->address(), "rules", "add", "--subscriber",
-                         "desk", "--label", "energy", "crude AND (OPEC OR opec*)"});
+  Cli add(work_.path(),
+          {"--server", daemon_->address(), "rules", "add", "--subscriber",
+           "desk", "--label", "energy", "crude AND (OPEC OR opec*)"});
   ASSERT_EQ(add.Wait(), 0) << add.Err();
-  const std::string id = add.Lines().at(0).substr(0, add.Lines().at(0).find('\t'));
+  const std::string id =
+      add.Lines().at(0).substr(0, add.Lines().at(0).find('\t'));
 
   Cli get(work_.path(), {"--server", daemon_->address(), "rules", "get", id});
   EXPECT_EQ(get.Wait(), 0) << get.Err();
@@ -268,7 +270,8 @@ TEST_F(CliTest, RulesGetShowsOneRuleAndNotFoundFails) {
   EXPECT_THAT(lines[4], HasSubstr("canonical:  crude AND (opec OR opec*)"));
   EXPECT_THAT(lines[5], HasSubstr("created:    20"));
 
-  Cli missing(work_.path(), {"--server", daemon_->address(), "rules", "get", "r-404"});
+  Cli missing(work_.path(),
+              {"--server", daemon_->address(), "rules", "get", "r-404"});
   EXPECT_EQ(missing.Wait(), 1);
   EXPECT_THAT(missing.Err(), HasSubstr("r-404"));
 }

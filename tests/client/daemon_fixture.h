@@ -22,8 +22,8 @@ class DaemonTest : public ::testing::Test {
   // (Re)starts newswatchd on data_dir_ and connects client_ to it.
   void StartDaemon(const std::vector<std::string>& flags = {}) {
     absl::StatusOr<std::unique_ptr<testing::DaemonProcess>> d =
-        testing::DaemonProcess::Start(testing::DaemonBinary(),
-                                      data_dir_.path(), flags);
+        testing::DaemonProcess::Start(testing::DaemonBinary(), data_dir_.path(),
+                                      flags);
     ASSERT_TRUE(d.ok()) << d.status();
     daemon_ = *std::move(d);
     ClientOptions options;

@@ -36,9 +36,9 @@ TEST(StatusConvertTest, KeepsCodeAndMessage) {
       FromGrpcStatus(grpc::Status(grpc::StatusCode::NOT_FOUND, "no such id"));
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(s.message(), "no such id");
-  EXPECT_EQ(FromGrpcStatus(grpc::Status(grpc::StatusCode::UNAVAILABLE, ""))
-                .code(),
-            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(
+      FromGrpcStatus(grpc::Status(grpc::StatusCode::UNAVAILABLE, "")).code(),
+      absl::StatusCode::kUnavailable);
 }
 
 // Verifies that Connect() fails fast with UNAVAILABLE when nothing listens.

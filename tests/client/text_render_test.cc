@@ -12,8 +12,11 @@ bool IsValidUtf8(const std::string& s) {
   size_t i = 0;
   while (i < s.size()) {
     const unsigned char c = s[i];
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3
-                              : (c >> 3) == 0x1E ? 4 : 0;
+    size_t n = c < 0x80           ? 1
+               : (c >> 5) == 0x6  ? 2
+               : (c >> 4) == 0xE  ? 3
+               : (c >> 3) == 0x1E ? 4
+                                  : 0;
     if (n == 0 || i + n > s.size()) return false;
     for (size_t k = 1; k < n; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
@@ -24,7 +27,9 @@ bool IsValidUtf8(const std::string& s) {
 }
 
 TEST(OneLineTest, ControlsAndWhitespaceRuns) {
-  EXPECT_EQ(OneLine("a\n\n  b\tc\x03\x7f" "d"), "a b c d");
+  EXPECT_EQ(OneLine("a\n\n  b\tc\x03\x7f"
+                    "d"),
+            "a b c d");
   EXPECT_EQ(OneLine("caf\xC3\xA9"), "caf\xC3\xA9");
 }
 

@@ -48,8 +48,8 @@ class AuthCliE2eTest : public testing::AuthFixture {
  protected:
   // The CLI's TLS flags for the test CA.
   std::vector<std::string> Cli(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {NW_CLI_BINARY, "--server", daemon_->address(),
-                                     "--tls-ca", certs_.ca};
+    std::vector<std::string> argv = {NW_CLI_BINARY, "--server",
+                                     daemon_->address(), "--tls-ca", certs_.ca};
     argv.insert(argv.end(), args.begin(), args.end());
     return argv;
   }
@@ -60,14 +60,17 @@ class AuthCliE2eTest : public testing::AuthFixture {
 // watches (token from --token), an ingest token submits, and the watch
 // prints the alert; without a token the CLI is refused.
 TEST_F(AuthCliE2eTest, SubmitRulesAndWatchOverTlsWithTokens) {
-  const MadeToken analyst =
-      MakeToken({"--role", "analyst", "--subscriber", "desk-asia", "--name", "carol"});
+  const MadeToken analyst = MakeToken(
+      {"--role", "analyst", "--subscriber", "desk-asia", "--name", "carol"});
   const MadeToken feed = MakeToken({"--role", "ingest", "--name", "wire"});
-  EXPECT_THAT(analyst.line, HasSubstr(" analyst name=carol subscriber=desk-asia"));
-  EXPECT_THAT(analyst.line, ::testing::Not(HasSubstr(analyst.token)));  // only the hash
+  EXPECT_THAT(analyst.line,
+              HasSubstr(" analyst name=carol subscriber=desk-asia"));
+  EXPECT_THAT(analyst.line,
+              ::testing::Not(HasSubstr(analyst.token)));  // only the hash
   const std::string tokens = data_dir_.path() + "-cli.tokens";
   std::ofstream(tokens) << analyst.line << "\n" << feed.line << "\n";
-  ASSERT_NO_FATAL_FAILURE(StartDaemon(/*tls=*/true, false, {"--token-file=" + tokens}));
+  ASSERT_NO_FATAL_FAILURE(
+      StartDaemon(/*tls=*/true, false, {"--token-file=" + tokens}));
 
   testing::ExitResult r = testing::RunToExit(
       Cli({"rules", "add", "--subscriber", "desk-asia", "pipeline"}),
@@ -76,17 +79,20 @@ TEST_F(AuthCliE2eTest, SubmitRulesAndWatchOverTlsWithTokens) {
   // Without a token: refused, saying how to pass one.
   r = testing::RunToExit(Cli({"rules", "list"}));
   EXPECT_EQ(r.code, 1);
-  EXPECT_THAT(r.output, HasSubstr("missing bearer token: pass --token or set NEWSWATCH_TOKEN"));
+  EXPECT_THAT(
+      r.output,
+      HasSubstr("missing bearer token: pass --token or set NEWSWATCH_TOKEN"));
   // The ingest token may not add rules.
-  r = testing::RunToExit(Cli({"--token", feed.token, "rules", "add", "--subscriber",
-                              "desk-asia", "gas"}));
+  r = testing::RunToExit(Cli({"--token", feed.token, "rules", "add",
+                              "--subscriber", "desk-asia", "gas"}));
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.output, HasSubstr("may not call RuleService/CreateRule"));
 
   // watch in the background; its stdout goes to a file.
   const std::string watch_out = data_dir_.path() + "-watch.out";
   std::vector<std::string> watch_argv =
-      Cli({"watch", "--subscriber", "desk-asia", "--json", "--token", analyst.token});
+      Cli({"watch", "--subscriber", "desk-asia", "--json", "--token",
+           analyst.token});
   const pid_t watch = fork();
   if (watch == 0) {
     freopen(watch_out.c_str(), "w", stdout);
@@ -107,7 +113,8 @@ TEST_F(AuthCliE2eTest, SubmitRulesAndWatchOverTlsWithTokens) {
 
   // Wait (bounded) for watch to print the alert.
   std::string printed;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline &&
          !absl::StrContains(printed, "\"cli-1\"")) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -126,14 +133,16 @@ TEST_F(AuthCliE2eTest, SubmitRulesAndWatchOverTlsWithTokens) {
 // Verifies `token new` refuses an analyst without subscriber and a subscriber
 // on another role.
 TEST(TokenCommandTest, RefusesIncompleteRoles) {
-  testing::ExitResult r =
-      testing::RunToExit({NW_CLI_BINARY, "token", "new", "--role", "analyst", "--name", "x"});
+  testing::ExitResult r = testing::RunToExit(
+      {NW_CLI_BINARY, "token", "new", "--role", "analyst", "--name", "x"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_THAT(r.output, HasSubstr("--subscriber is required for analyst tokens"));
-  r = testing::RunToExit({NW_CLI_BINARY, "token", "new", "--role", "ingest", "--subscriber", "s",
-                          "--name", "x"});
+  EXPECT_THAT(r.output,
+              HasSubstr("--subscriber is required for analyst tokens"));
+  r = testing::RunToExit({NW_CLI_BINARY, "token", "new", "--role", "ingest",
+                          "--subscriber", "s", "--name", "x"});
   EXPECT_EQ(r.code, 2);
-  r = testing::RunToExit({NW_CLI_BINARY, "token", "new", "--role", "root", "--name", "x"});
+  r = testing::RunToExit(
+      {NW_CLI_BINARY, "token", "new", "--role", "root", "--name", "x"});
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.output, HasSubstr("--role must be ingest, analyst or admin"));
 }
@@ -145,18 +154,26 @@ TEST_F(AuthCliE2eTest, OnlyAdminMayCheckpoint) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon(/*tls=*/true));
   const std::string target = data_dir_.path() + "-checkpoint";
   for (const std::string& token : {tokens_.alice, tokens_.ingest}) {
-    testing::ExitResult r = testing::RunToExit(Cli({"--token", token, "admin", "checkpoint", target}));
+    testing::ExitResult r = testing::RunToExit(
+        Cli({"--token", token, "admin", "checkpoint", target}));
     EXPECT_NE(r.code, 0) << r.output;
-    EXPECT_THAT(r.output, HasSubstr("may not call AdminService/CreateCheckpoint; allowed roles: admin"));
+    EXPECT_THAT(r.output,
+                HasSubstr("may not call AdminService/CreateCheckpoint; allowed "
+                          "roles: admin"));
   }
-  testing::ExitResult r = testing::RunToExit(Cli({"admin", "checkpoint", target}));
+  testing::ExitResult r =
+      testing::RunToExit(Cli({"admin", "checkpoint", target}));
   EXPECT_THAT(r.output, HasSubstr("missing bearer token"));
-  EXPECT_EQ(access(target.c_str(), F_OK), -1) << "a refused checkpoint wrote " << target;
+  EXPECT_EQ(access(target.c_str(), F_OK), -1)
+      << "a refused checkpoint wrote " << target;
 
-  r = testing::RunToExit(Cli({"--token", tokens_.admin, "admin", "checkpoint", target}));
+  r = testing::RunToExit(
+      Cli({"--token", tokens_.admin, "admin", "checkpoint", target}));
   EXPECT_EQ(r.code, 0) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("checkpoint " + target + ": articles up to sequence 0"));
-  EXPECT_EQ(access((target + "/CURRENT").c_str(), F_OK), 0) << "no RocksDB checkpoint in " << target;
+  EXPECT_THAT(r.output, HasSubstr("checkpoint " + target +
+                                  ": articles up to sequence 0"));
+  EXPECT_EQ(access((target + "/CURRENT").c_str(), F_OK), 0)
+      << "no RocksDB checkpoint in " << target;
   std::filesystem::remove_all(target);
 }
 

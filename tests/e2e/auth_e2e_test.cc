@@ -5,13 +5,14 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <fstream>
+#include <mutex>
 #include <regex>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
@@ -20,14 +21,13 @@
 #include "newswatch/v1/article_service.grpc.pb.h"
 #include "newswatch/v1/ingest_service.grpc.pb.h"
 #include "newswatch/v1/rule_service.grpc.pb.h"
-#include "absl/time/clock.h"
 #include "server/auth/token_hash.h"
 #include "server/auth/token_table.h"
 #include "server/base/read_file.h"
 #include "tests/e2e/auth_fixture.h"
+#include "tests/testutil/e2e_client.h"
 #include "tests/testutil/http_client.h"
 #include "tests/testutil/metrics_text.h"
-#include "tests/testutil/e2e_client.h"
 
 namespace nw {
 namespace {
@@ -47,7 +47,8 @@ struct Api {
   static void Prepare(grpc::ClientContext& c) {
     c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
   }
-  grpc::Status Submit(const v1::Article& article, v1::ArticleAck* ack = nullptr) {
+  grpc::Status Submit(const v1::Article& article,
+                      v1::ArticleAck* ack = nullptr) {
     grpc::ClientContext c;
     Prepare(c);
     v1::SubmitArticleRequest req;
@@ -79,7 +80,8 @@ struct Api {
     v1::Article out;
     return articles->GetArticle(&c, req, &out);
   }
-  grpc::Status CreateRule(const std::string& subscriber, const std::string& query,
+  grpc::Status CreateRule(const std::string& subscriber,
+                          const std::string& query,
                           v1::WatchRule* out = nullptr) {
     grpc::ClientContext c;
     Prepare(c);
@@ -97,7 +99,8 @@ struct Api {
     v1::WatchRule local;
     return rules->GetRule(&c, req, out ? out : &local);
   }
-  grpc::Status ListRules(const std::string& subscriber, std::vector<v1::WatchRule>* out = nullptr) {
+  grpc::Status ListRules(const std::string& subscriber,
+                         std::vector<v1::WatchRule>* out = nullptr) {
     grpc::ClientContext c;
     Prepare(c);
     v1::ListRulesRequest req;
@@ -126,7 +129,8 @@ struct Api {
   // Reads `subscriber`'s alerts from the start until a heartbeat shows the
   // log holds no more than were read (heartbeats come every 200 ms when
   // idle); returns the stream's status (CANCELLED when it stopped itself).
-  grpc::Status ReadAllAlerts(const std::string& subscriber, std::vector<v1::Alert>* out) {
+  grpc::Status ReadAllAlerts(const std::string& subscriber,
+                             std::vector<v1::Alert>* out) {
     grpc::ClientContext c;
     Prepare(c);
     v1::SubscribeRequest req;
@@ -138,7 +142,8 @@ struct Api {
       if (resp.has_alert()) {
         out->push_back(resp.alert());
         last = resp.alert().cursor();
-      } else if (resp.has_heartbeat() && resp.heartbeat().last_cursor() <= last) {
+      } else if (resp.has_heartbeat() &&
+                 resp.heartbeat().last_cursor() <= last) {
         c.TryCancel();
         break;
       }
@@ -158,7 +163,8 @@ struct Api {
 // A unary call to `method` with an empty message, as bytes (for the health
 // service, whose stubs the tests do not generate).
 grpc::Status CallRaw(grpc::Channel& channel, const std::string& method) {
-  grpc::GenericStub stub(std::shared_ptr<grpc::Channel>(&channel, [](grpc::Channel*) {}));
+  grpc::GenericStub stub(
+      std::shared_ptr<grpc::Channel>(&channel, [](grpc::Channel*) {}));
   grpc::ClientContext c;
   Api::Prepare(c);
   grpc::Slice empty(std::string(""));
@@ -167,18 +173,20 @@ grpc::Status CallRaw(grpc::Channel& channel, const std::string& method) {
   std::condition_variable cv;
   bool done = false;
   grpc::Status status;
-  stub.UnaryCall(&c, method, grpc::StubOptions(), &request, &response, [&](grpc::Status s) {
-    std::lock_guard<std::mutex> lock(mu);
-    status = s;
-    done = true;
-    cv.notify_all();
-  });
+  stub.UnaryCall(&c, method, grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status s) {
+                   std::lock_guard<std::mutex> lock(mu);
+                   status = s;
+                   done = true;
+                   cv.notify_all();
+                 });
   std::unique_lock<std::mutex> lock(mu);
   cv.wait(lock, [&] { return done; });
   return status;
 }
 
-#define EXPECT_CODE(call, code) EXPECT_EQ((call).error_code(), grpc::StatusCode::code)
+#define EXPECT_CODE(call, code) \
+  EXPECT_EQ((call).error_code(), grpc::StatusCode::code)
 
 using AuthE2eTest = testing::AuthFixture;
 
@@ -190,7 +198,9 @@ TEST_F(AuthE2eTest, CallsWithoutAValidTokenAreUnauthenticated) {
   const v1::Article article = testing::PipelineArticles("anon", 1)[0];
   grpc::Status s = none.Submit(article);
   EXPECT_CODE(s, UNAUTHENTICATED);
-  EXPECT_THAT(s.error_message(), HasSubstr("missing bearer token: pass --token or set NEWSWATCH_TOKEN"));
+  EXPECT_THAT(
+      s.error_message(),
+      HasSubstr("missing bearer token: pass --token or set NEWSWATCH_TOKEN"));
   EXPECT_CODE(none.SubmitStream({article}), UNAUTHENTICATED);
   EXPECT_CODE(none.GetArticle("x"), UNAUTHENTICATED);
   EXPECT_CODE(none.CreateRule("desk-asia", "pipeline"), UNAUTHENTICATED);
@@ -202,7 +212,8 @@ TEST_F(AuthE2eTest, CallsWithoutAValidTokenAreUnauthenticated) {
   EXPECT_CODE(none.ReadAllAlerts("desk-asia", &alerts), UNAUTHENTICATED);
   EXPECT_TRUE(alerts.empty());
 
-  Api unknown(Channel("nwt_0000000000000000000000000000000000000000000000000000000000000000"));
+  Api unknown(Channel(
+      "nwt_0000000000000000000000000000000000000000000000000000000000000000"));
   s = unknown.ListRules("");
   EXPECT_CODE(s, UNAUTHENTICATED);
   EXPECT_THAT(s.error_message(), HasSubstr("unknown bearer token"));
@@ -217,8 +228,10 @@ TEST_F(AuthE2eTest, HealthNeedsNoTokenReflectionDoes) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon(/*tls=*/true));
   std::shared_ptr<grpc::Channel> none = Channel("");
   EXPECT_TRUE(CallRaw(*none, "/grpc.health.v1.Health/Check").ok());
-  EXPECT_CODE(CallRaw(*none, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"),
-              UNAUTHENTICATED);
+  EXPECT_CODE(
+      CallRaw(*none,
+              "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"),
+      UNAUTHENTICATED);
 }
 
 // Verifies an ingest token submits (unary and stream) and is refused
@@ -234,9 +247,11 @@ TEST_F(AuthE2eTest, IngestTokenMaySubmitOnly) {
 
   grpc::Status s = ingest.GetArticle("ingest-0");
   EXPECT_CODE(s, PERMISSION_DENIED);
-  EXPECT_THAT(s.error_message(),
-              HasSubstr("token 'feed' (role ingest) may not call ArticleService/GetArticle; "
-                        "allowed roles: analyst, admin"));
+  EXPECT_THAT(
+      s.error_message(),
+      HasSubstr(
+          "token 'feed' (role ingest) may not call ArticleService/GetArticle; "
+          "allowed roles: analyst, admin"));
   EXPECT_CODE(ingest.CreateRule("desk-asia", "pipeline"), PERMISSION_DENIED);
   EXPECT_CODE(ingest.GetRule("r-1"), PERMISSION_DENIED);
   EXPECT_CODE(ingest.ListRules(""), PERMISSION_DENIED);
@@ -284,9 +299,11 @@ TEST_F(AuthE2eTest, AnalystsNeverSeeEachOthersRulesOrAlerts) {
   EXPECT_EQ(own_by_default.subscriber(), "desk-asia");
   grpc::Status s = alice.CreateRule("desk-energy", "pipeline");
   EXPECT_CODE(s, PERMISSION_DENIED);
-  EXPECT_THAT(s.error_message(),
-              HasSubstr("may not add rules for subscriber 'desk-energy'; it is limited to "
-                        "subscriber 'desk-asia'"));
+  EXPECT_THAT(
+      s.error_message(),
+      HasSubstr(
+          "may not add rules for subscriber 'desk-energy'; it is limited to "
+          "subscriber 'desk-asia'"));
 
   // List: only her own, with or without the filter; another's is refused.
   std::vector<v1::WatchRule> listed;
@@ -333,7 +350,8 @@ TEST_F(AuthE2eTest, AnalystsNeverSeeEachOthersRulesOrAlerts) {
   }
   s = alice.ReadAllAlerts("desk-energy", &stolen);
   EXPECT_CODE(s, PERMISSION_DENIED);
-  EXPECT_THAT(s.error_message(), HasSubstr("may not subscribe to subscriber 'desk-energy'"));
+  EXPECT_THAT(s.error_message(),
+              HasSubstr("may not subscribe to subscriber 'desk-energy'"));
   EXPECT_CODE(bob.ReadAllAlerts("desk-asia", &stolen), PERMISSION_DENIED);
   EXPECT_TRUE(stolen.empty());
 
@@ -372,7 +390,8 @@ TEST_F(AuthE2eTest, PlaintextClientCannotTalkToTlsServer) {
   Api plain(Channel(tokens_.admin, /*tls=*/false));
   EXPECT_CODE(plain.ListRules(""), UNAVAILABLE);
   // And a client trusting another CA refuses the daemon's certificate.
-  client::ChannelSecurity other{.tls_ca_file = certs_.other_ca, .token = tokens_.admin};
+  client::ChannelSecurity other{.tls_ca_file = certs_.other_ca,
+                                .token = tokens_.admin};
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
@@ -399,7 +418,8 @@ TEST_F(AuthE2eTest, MutualTlsRefusesClientsWithoutCertificate) {
 TEST_F(AuthE2eTest, TokensAreEnforcedOverPlaintextLoopback) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon(/*tls=*/false));
   EXPECT_CODE(Api(Channel("", /*tls=*/false)).ListRules(""), UNAUTHENTICATED);
-  EXPECT_CODE(Api(Channel(tokens_.ingest, /*tls=*/false)).ListRules(""), PERMISSION_DENIED);
+  EXPECT_CODE(Api(Channel(tokens_.ingest, /*tls=*/false)).ListRules(""),
+              PERMISSION_DENIED);
   EXPECT_TRUE(Api(Channel(tokens_.alice, /*tls=*/false)).ListRules("").ok());
 }
 
@@ -413,20 +433,27 @@ TEST_F(AuthE2eTest, SighupReloadsTheTokenFile) {
     return auth::TokenTable::FormatLine(auth::Sha256Hex(token), who) + "\n";
   };
   const std::string admin_line =
-      line(tokens_.admin, {.name = "ops", .role = auth::Role::kAdmin, .subscriber = ""});
-  const std::string alice_line = line(
-      tokens_.alice, {.name = "alice", .role = auth::Role::kAnalyst, .subscriber = "desk-asia"});
+      line(tokens_.admin,
+           {.name = "ops", .role = auth::Role::kAdmin, .subscriber = ""});
+  const std::string alice_line =
+      line(tokens_.alice, {.name = "alice",
+                           .role = auth::Role::kAnalyst,
+                           .subscriber = "desk-asia"});
   std::ofstream(file) << admin_line;
-  absl::StatusOr<std::unique_ptr<testing::DaemonProcess>> d = testing::DaemonProcess::Start(
-      testing::DaemonBinary(), data_dir_.path() + "/data", {"--token-file=" + file},
-      {.stderr_path = log});
+  absl::StatusOr<std::unique_ptr<testing::DaemonProcess>> d =
+      testing::DaemonProcess::Start(
+          testing::DaemonBinary(), data_dir_.path() + "/data",
+          {"--token-file=" + file}, {.stderr_path = log});
   ASSERT_TRUE(d.ok()) << d.status();
   daemon_ = *std::move(d);
   auto alice_lists = [&] {
-    return Api(Channel(tokens_.alice, /*tls=*/false)).ListRules("").error_code();
+    return Api(Channel(tokens_.alice, /*tls=*/false))
+        .ListRules("")
+        .error_code();
   };
   auto wait_for = [&](grpc::StatusCode want) {
-    for (int i = 0; i < 100 && alice_lists() != want; ++i) absl::SleepFor(absl::Milliseconds(100));
+    for (int i = 0; i < 100 && alice_lists() != want; ++i)
+      absl::SleepFor(absl::Milliseconds(100));
     return alice_lists();
   };
   EXPECT_EQ(alice_lists(), grpc::StatusCode::UNAUTHENTICATED);
@@ -436,7 +463,8 @@ TEST_F(AuthE2eTest, SighupReloadsTheTokenFile) {
   EXPECT_EQ(wait_for(grpc::StatusCode::OK), grpc::StatusCode::OK);
 
   // A broken file: reported, and alice's token stays in force.
-  std::ofstream(file) << admin_line << alice_line << "sha256:nothex admin name=x\n";
+  std::ofstream(file) << admin_line << alice_line
+                      << "sha256:nothex admin name=x\n";
   ASSERT_EQ(::kill(daemon_->pid(), SIGHUP), 0);
   std::string text;
   for (int i = 0; i < 100; ++i) {
@@ -451,7 +479,8 @@ TEST_F(AuthE2eTest, SighupReloadsTheTokenFile) {
   // Removing the line revokes the token.
   std::ofstream(file) << admin_line;
   ASSERT_EQ(::kill(daemon_->pid(), SIGHUP), 0);
-  EXPECT_EQ(wait_for(grpc::StatusCode::UNAUTHENTICATED), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(wait_for(grpc::StatusCode::UNAUTHENTICATED),
+            grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_TRUE(Api(Channel(tokens_.admin, /*tls=*/false)).ListRules("").ok());
 }
 
@@ -459,34 +488,44 @@ TEST_F(AuthE2eTest, SighupReloadsTheTokenFile) {
 // /metrics (they never reach a service, so the rpc error counter misses them).
 TEST_F(AuthE2eTest, RefusedCallsAreCountedByCode) {
   const std::string log = data_dir_.path() + "/daemon.log";
-  absl::StatusOr<std::unique_ptr<testing::DaemonProcess>> d = testing::DaemonProcess::Start(
-      testing::DaemonBinary(), data_dir_.path() + "/data",
-      {"--token-file=" + token_file_, "--metrics-listen=127.0.0.1:0"}, {.stderr_path = log});
+  absl::StatusOr<std::unique_ptr<testing::DaemonProcess>> d =
+      testing::DaemonProcess::Start(
+          testing::DaemonBinary(), data_dir_.path() + "/data",
+          {"--token-file=" + token_file_, "--metrics-listen=127.0.0.1:0"},
+          {.stderr_path = log});
   ASSERT_TRUE(d.ok()) << d.status();
   daemon_ = *std::move(d);
   std::smatch port;
   const std::string text = base::ReadWholeFile(log, "log").value_or("");
-  ASSERT_TRUE(std::regex_search(text, port, std::regex(R"(metrics_port=(\d+))"))) << text;
+  ASSERT_TRUE(
+      std::regex_search(text, port, std::regex(R"(metrics_port=(\d+))")))
+      << text;
 
   EXPECT_CODE(Api(Channel("", /*tls=*/false)).ListRules(""), UNAUTHENTICATED);
-  EXPECT_CODE(Api(Channel("nwt_not-a-token", /*tls=*/false)).ListRules(""), UNAUTHENTICATED);
-  EXPECT_CODE(Api(Channel(tokens_.ingest, /*tls=*/false)).ListRules(""), PERMISSION_DENIED);
+  EXPECT_CODE(Api(Channel("nwt_not-a-token", /*tls=*/false)).ListRules(""),
+              UNAUTHENTICATED);
+  EXPECT_CODE(Api(Channel(tokens_.ingest, /*tls=*/false)).ListRules(""),
+              PERMISSION_DENIED);
   EXPECT_TRUE(Api(Channel(tokens_.admin, /*tls=*/false)).ListRules("").ok());
 
   absl::StatusOr<testing::HttpResponse> r =
       testing::HttpRequest(std::stoi(port[1]), "GET", "/metrics");
   ASSERT_TRUE(r.ok()) << r.status();
-  absl::StatusOr<testing::ScrapedMetrics> m = testing::ParseMetricsText(r->body);
+  absl::StatusOr<testing::ScrapedMetrics> m =
+      testing::ParseMetricsText(r->body);
   ASSERT_TRUE(m.ok()) << m.status();
-  EXPECT_EQ(m->Get(R"(newswatch_calls_refused_total{code="UNAUTHENTICATED"})"), 2);
-  EXPECT_EQ(m->Get(R"(newswatch_calls_refused_total{code="PERMISSION_DENIED"})"), 1);
+  EXPECT_EQ(m->Get(R"(newswatch_calls_refused_total{code="UNAUTHENTICATED"})"),
+            2);
+  EXPECT_EQ(
+      m->Get(R"(newswatch_calls_refused_total{code="PERMISSION_DENIED"})"), 1);
 }
 
 using DaemonSecurityStartTest = testing::AuthFixture;
 
 std::vector<std::string> DaemonArgs(const std::string& data_dir,
                                     const std::vector<std::string>& flags) {
-  std::vector<std::string> args = {testing::DaemonBinary(), "--data-dir=" + data_dir,
+  std::vector<std::string> args = {testing::DaemonBinary(),
+                                   "--data-dir=" + data_dir,
                                    "--listen=127.0.0.1:0"};
   args.insert(args.end(), flags.begin(), flags.end());
   return args;
@@ -495,91 +534,109 @@ std::vector<std::string> DaemonArgs(const std::string& data_dir,
 // Verifies a non-loopback listen address without TLS and tokens is refused,
 // saying what to add, and allowed with --insecure.
 TEST_F(DaemonSecurityStartTest, NetworkListenNeedsTlsAndTokensOrInsecure) {
-  testing::ExitResult r = testing::RunToExit(DaemonArgs(data_dir_.path(), {"--listen=0.0.0.0:0"}));
+  testing::ExitResult r =
+      testing::RunToExit(DaemonArgs(data_dir_.path(), {"--listen=0.0.0.0:0"}));
   ASSERT_TRUE(r.exited);
   EXPECT_NE(r.code, 0);
   EXPECT_THAT(r.output, HasSubstr("refusing to listen on 0.0.0.0:0"));
-  EXPECT_THAT(r.output, HasSubstr("add --tls-cert and --tls-key and --token-file, or pass "
-                                  "--insecure"));
+  EXPECT_THAT(
+      r.output,
+      HasSubstr("add --tls-cert and --tls-key and --token-file, or pass "
+                "--insecure"));
   // TLS alone is not enough.
-  r = testing::RunToExit(DaemonArgs(
-      data_dir_.path(), {"--listen=0.0.0.0:0", "--tls-cert=" + certs_.server_cert,
-                         "--tls-key=" + certs_.server_key}));
+  r = testing::RunToExit(
+      DaemonArgs(data_dir_.path(),
+                 {"--listen=0.0.0.0:0", "--tls-cert=" + certs_.server_cert,
+                  "--tls-key=" + certs_.server_key}));
   ASSERT_TRUE(r.exited);
   EXPECT_NE(r.code, 0);
   EXPECT_THAT(r.output, HasSubstr("add --token-file"));
   // Tokens in clear text over the network: refused even with --insecure.
   r = testing::RunToExit(DaemonArgs(
-      data_dir_.path(), {"--listen=0.0.0.0:0", "--insecure", "--token-file=" + token_file_}));
+      data_dir_.path(),
+      {"--listen=0.0.0.0:0", "--insecure", "--token-file=" + token_file_}));
   ASSERT_TRUE(r.exited);
   EXPECT_NE(r.code, 0);
   EXPECT_THAT(r.output, HasSubstr("clear text"));
 
   // --insecure: starts, serves (0.0.0.0 includes loopback) without tokens.
-  ASSERT_NO_FATAL_FAILURE(StartDaemon(false, false, {"--listen=0.0.0.0:0", "--insecure",
-                                                     "--token-file="}));
+  ASSERT_NO_FATAL_FAILURE(StartDaemon(
+      false, false, {"--listen=0.0.0.0:0", "--insecure", "--token-file="}));
   EXPECT_TRUE(Api(Channel("", /*tls=*/false)).ListRules("").ok());
 }
 
 // Verifies TLS + tokens on a non-loopback address starts.
 TEST_F(DaemonSecurityStartTest, NetworkListenWithTlsAndTokensStarts) {
-  ASSERT_NO_FATAL_FAILURE(StartDaemon(/*tls=*/true, false, {"--listen=0.0.0.0:0"}));
+  ASSERT_NO_FATAL_FAILURE(
+      StartDaemon(/*tls=*/true, false, {"--listen=0.0.0.0:0"}));
   EXPECT_TRUE(Api(Channel(tokens_.alice)).ListRules("").ok());
 }
 
 // Verifies a bad token file stops the daemon at start, naming file:line.
 TEST_F(DaemonSecurityStartTest, BadTokenFileRefusesStartNamingFileAndLine) {
   const std::string bad = dir_->path() + "/bad.tokens";
-  const std::string good_line = std::string("sha256:") + std::string(64, 'a') + " admin name=ops";
+  const std::string good_line =
+      std::string("sha256:") + std::string(64, 'a') + " admin name=ops";
   struct Case {
     std::string line3;
     std::string want;
   } cases[] = {
-      {"sha256:" + std::string(64, 'b') + " superuser name=eve", "bad.tokens:3: unknown role"},
-      {"sha256:" + std::string(64, 'b') + " analyst name=eve", "bad.tokens:3: an analyst token "
-                                                               "needs subscriber="},
-      {"nwt_plaintexttoken admin name=eve", "bad.tokens:3: first field must be sha256:"},
+      {"sha256:" + std::string(64, 'b') + " superuser name=eve",
+       "bad.tokens:3: unknown role"},
+      {"sha256:" + std::string(64, 'b') + " analyst name=eve",
+       "bad.tokens:3: an analyst token "
+       "needs subscriber="},
+      {"nwt_plaintexttoken admin name=eve",
+       "bad.tokens:3: first field must be sha256:"},
   };
   for (const Case& c : cases) {
     std::ofstream(bad) << "# tokens\n" << good_line << "\n" << c.line3 << "\n";
-    testing::ExitResult r =
-        testing::RunToExit(DaemonArgs(data_dir_.path(), {"--token-file=" + bad}));
+    testing::ExitResult r = testing::RunToExit(
+        DaemonArgs(data_dir_.path(), {"--token-file=" + bad}));
     ASSERT_TRUE(r.exited);
     EXPECT_NE(r.code, 0);
     EXPECT_THAT(r.output, HasSubstr("--token-file: " + bad + ":3: "));
     EXPECT_THAT(r.output, HasSubstr(c.want)) << c.line3;
   }
-  testing::ExitResult r = testing::RunToExit(
-      DaemonArgs(data_dir_.path(), {"--token-file=" + dir_->path() + "/no-such-file"}));
+  testing::ExitResult r = testing::RunToExit(DaemonArgs(
+      data_dir_.path(), {"--token-file=" + dir_->path() + "/no-such-file"}));
   ASSERT_TRUE(r.exited);
   EXPECT_NE(r.code, 0);
-  EXPECT_THAT(r.output, HasSubstr("cannot read token file '" + dir_->path() + "/no-such-file'"));
+  EXPECT_THAT(r.output, HasSubstr("cannot read token file '" + dir_->path() +
+                                  "/no-such-file'"));
 }
 
 // Verifies missing or unreadable TLS files, and half a key pair, stop the
 // daemon with a message naming the flag and the file.
 TEST_F(DaemonSecurityStartTest, TlsFileProblemsRefuseStartNamingFlagAndFile) {
   const std::string missing = dir_->path() + "/missing.pem";
-  testing::ExitResult r = testing::RunToExit(DaemonArgs(
-      data_dir_.path(), {"--tls-cert=" + missing, "--tls-key=" + certs_.server_key}));
+  testing::ExitResult r = testing::RunToExit(
+      DaemonArgs(data_dir_.path(),
+                 {"--tls-cert=" + missing, "--tls-key=" + certs_.server_key}));
   ASSERT_TRUE(r.exited);
   EXPECT_NE(r.code, 0);
-  EXPECT_THAT(r.output, HasSubstr("cannot read the --tls-cert file '" + missing + "'"));
+  EXPECT_THAT(r.output,
+              HasSubstr("cannot read the --tls-cert file '" + missing + "'"));
+  r = testing::RunToExit(
+      DaemonArgs(data_dir_.path(),
+                 {"--tls-cert=" + certs_.server_cert, "--tls-key=" + missing}));
+  EXPECT_THAT(r.output,
+              HasSubstr("cannot read the --tls-key file '" + missing + "'"));
   r = testing::RunToExit(DaemonArgs(
-      data_dir_.path(), {"--tls-cert=" + certs_.server_cert, "--tls-key=" + missing}));
-  EXPECT_THAT(r.output, HasSubstr("cannot read the --tls-key file '" + missing + "'"));
-  r = testing::RunToExit(DaemonArgs(data_dir_.path(),
-                                    {"--tls-cert=" + certs_.server_cert,
-                                     "--tls-key=" + certs_.server_key,
-                                     "--tls-client-ca=" + missing}));
-  EXPECT_THAT(r.output, HasSubstr("cannot read the --tls-client-ca file '" + missing + "'"));
-  r = testing::RunToExit(DaemonArgs(data_dir_.path(), {"--tls-cert=" + certs_.server_cert}));
+      data_dir_.path(),
+      {"--tls-cert=" + certs_.server_cert, "--tls-key=" + certs_.server_key,
+       "--tls-client-ca=" + missing}));
+  EXPECT_THAT(r.output, HasSubstr("cannot read the --tls-client-ca file '" +
+                                  missing + "'"));
+  r = testing::RunToExit(
+      DaemonArgs(data_dir_.path(), {"--tls-cert=" + certs_.server_cert}));
   ASSERT_TRUE(r.exited);
   EXPECT_NE(r.code, 0);
   EXPECT_THAT(r.output, HasSubstr("--tls-cert and --tls-key go together"));
   // A key where the certificate should be.
   r = testing::RunToExit(DaemonArgs(
-      data_dir_.path(), {"--tls-cert=" + certs_.server_key, "--tls-key=" + certs_.server_key}));
+      data_dir_.path(),
+      {"--tls-cert=" + certs_.server_key, "--tls-key=" + certs_.server_key}));
   EXPECT_THAT(r.output, HasSubstr("holds no PEM CERTIFICATE"));
 }
 

@@ -22,7 +22,8 @@ TestCerts AuthFixture::certs_;
 RoleTokens AuthFixture::tokens_;
 std::string AuthFixture::token_file_;
 
-ExitResult RunToExit(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+ExitResult RunToExit(const std::vector<std::string>& argv,
+                     const std::vector<std::string>& env) {
   TempDir out_dir;
   const std::string out_path = out_dir.path() + "/out";
   const pid_t pid = fork();
@@ -32,7 +33,8 @@ ExitResult RunToExit(const std::vector<std::string>& argv, const std::vector<std
     dup2(out, STDERR_FILENO);
     for (const std::string& e : env) putenv(strdup(e.c_str()));
     std::vector<char*> raw;
-    for (const std::string& a : argv) raw.push_back(const_cast<char*>(a.c_str()));
+    for (const std::string& a : argv)
+      raw.push_back(const_cast<char*>(a.c_str()));
     raw.push_back(nullptr);
     execv(raw[0], raw.data());
     _exit(127);
@@ -40,11 +42,13 @@ ExitResult RunToExit(const std::vector<std::string>& argv, const std::vector<std
   ExitResult result;
   int status = 0;
   // A bound, not a timing assertion: a refused start exits at once.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     if (waitpid(pid, &status, WNOHANG) == pid) {
       result.exited = true;
-      result.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      result.code =
+          WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -67,18 +71,25 @@ void AuthFixture::SetUpTestSuite() {
   certs_ = *certs;
   const auth::Principal principals[] = {
       {.name = "feed", .role = auth::Role::kIngest, .subscriber = ""},
-      {.name = "alice", .role = auth::Role::kAnalyst, .subscriber = "desk-asia"},
-      {.name = "bob", .role = auth::Role::kAnalyst, .subscriber = "desk-energy"},
+      {.name = "alice",
+       .role = auth::Role::kAnalyst,
+       .subscriber = "desk-asia"},
+      {.name = "bob",
+       .role = auth::Role::kAnalyst,
+       .subscriber = "desk-energy"},
       {.name = "ops", .role = auth::Role::kAdmin, .subscriber = ""},
   };
-  std::string* slots[] = {&tokens_.ingest, &tokens_.alice, &tokens_.bob, &tokens_.admin};
+  std::string* slots[] = {&tokens_.ingest, &tokens_.alice, &tokens_.bob,
+                          &tokens_.admin};
   std::string file = "# test tokens\n";
   for (int i = 0; i < 4; ++i) {
     absl::StatusOr<std::string> token = auth::NewToken();
     ASSERT_TRUE(token.ok());
     *slots[i] = *token;
-    absl::StrAppend(&file, auth::TokenTable::FormatLine(auth::Sha256Hex(*token), principals[i]),
-                    "\n");
+    absl::StrAppend(
+        &file,
+        auth::TokenTable::FormatLine(auth::Sha256Hex(*token), principals[i]),
+        "\n");
   }
   token_file_ = dir_->path() + "/tokens";
   std::ofstream(token_file_) << file;
@@ -89,8 +100,10 @@ void AuthFixture::TearDownTestSuite() {
   dir_ = nullptr;
 }
 
-void AuthFixture::StartDaemon(bool tls, bool mtls, const std::vector<std::string>& extra) {
-  std::vector<std::string> flags = {"--token-file=" + token_file_, "--heartbeat-interval=200ms"};
+void AuthFixture::StartDaemon(bool tls, bool mtls,
+                              const std::vector<std::string>& extra) {
+  std::vector<std::string> flags = {"--token-file=" + token_file_,
+                                    "--heartbeat-interval=200ms"};
   if (tls) {
     flags.push_back("--tls-cert=" + certs_.server_cert);
     flags.push_back("--tls-key=" + certs_.server_key);
@@ -103,7 +116,8 @@ void AuthFixture::StartDaemon(bool tls, bool mtls, const std::vector<std::string
   daemon_ = *std::move(d);
 }
 
-std::shared_ptr<grpc::Channel> AuthFixture::Channel(const std::string& token, bool tls,
+std::shared_ptr<grpc::Channel> AuthFixture::Channel(const std::string& token,
+                                                    bool tls,
                                                     bool client_cert) {
   client::ChannelSecurity security;
   security.token = token;

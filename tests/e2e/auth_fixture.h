@@ -29,7 +29,7 @@ struct RoleTokens {
 struct ExitResult {
   bool exited = false;  // false: still running after 30 s (then killed)
   int code = -1;
-  std::string output;   // stdout and stderr
+  std::string output;  // stdout and stderr
 };
 
 // Runs `argv` (with `env` added to the environment) to its end, at most 30 s.
@@ -44,12 +44,14 @@ class AuthFixture : public ::testing::Test {
 
   // Starts newswatchd on 127.0.0.1 with the token file and, with `tls`, the
   // server certificate (and with `mtls` also --tls-client-ca), plus `extra`.
-  void StartDaemon(bool tls, bool mtls = false, const std::vector<std::string>& extra = {});
+  void StartDaemon(bool tls, bool mtls = false,
+                   const std::vector<std::string>& extra = {});
 
   // A channel to the daemon presenting `token` (none when empty), over TLS
   // trusting the test CA when `tls`, with the client certificate when
   // `client_cert`.
-  std::shared_ptr<grpc::Channel> Channel(const std::string& token, bool tls = true,
+  std::shared_ptr<grpc::Channel> Channel(const std::string& token,
+                                         bool tls = true,
                                          bool client_cert = false);
 
   static TempDir* dir_;

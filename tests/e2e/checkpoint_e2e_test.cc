@@ -14,7 +14,8 @@ using ::testing::HasSubstr;
 
 class CheckpointE2eTest : public E2eTest {
  protected:
-  grpc::Status Checkpoint(const std::string& directory, v1::CreateCheckpointResponse* out) {
+  grpc::Status Checkpoint(const std::string& directory,
+                          v1::CreateCheckpointResponse* out) {
     auto admin = v1::AdminService::NewStub(daemon_->Channel());
     grpc::ClientContext ctx;
     v1::CreateCheckpointRequest req;
@@ -50,10 +51,13 @@ TEST_F(CheckpointE2eTest, CheckpointServesWhatWasCommittedBeforeIt) {
   EXPECT_EQ(rules[0].id(), rule.id());
   v1::Article article;
   EXPECT_TRUE(client.GetArticle("before-19", &article).ok());
-  EXPECT_EQ(client.GetArticle("after-0", &article).error_code(), grpc::StatusCode::NOT_FOUND);
-  std::vector<v1::Alert> alerts = client.ReadAlerts("desk", 0, 20, std::chrono::milliseconds(300));
+  EXPECT_EQ(client.GetArticle("after-0", &article).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  std::vector<v1::Alert> alerts =
+      client.ReadAlerts("desk", 0, 20, std::chrono::milliseconds(300));
   ASSERT_EQ(alerts.size(), 20u);
-  for (size_t i = 0; i < alerts.size(); ++i) EXPECT_EQ(alerts[i].cursor(), i + 1);
+  for (size_t i = 0; i < alerts.size(); ++i)
+    EXPECT_EQ(alerts[i].cursor(), i + 1);
   // The restored daemon goes on from there: the next alert is cursor 21.
   ASSERT_EQ(client.SubmitAll(PipelineArticles("restored", 1)).size(), 1u);
   alerts = client.ReadAlerts("desk", 20, 1, std::chrono::milliseconds(300));

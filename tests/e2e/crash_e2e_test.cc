@@ -47,7 +47,8 @@ TEST(CrashE2eTest, KilledDaemonLosesNothingAcknowledgedAndResumesExactly) {
       articles.push_back(std::move(a));
     }
   }
-  std::set<std::string> expected_alerts;  // article ids the offline matcher says match
+  std::set<std::string>
+      expected_alerts;  // article ids the offline matcher says match
   for (const v1::Article& a : articles) {
     if (ExpectedToMatch(a)) expected_alerts.insert(a.id());
   }
@@ -60,14 +61,16 @@ TEST(CrashE2eTest, KilledDaemonLosesNothingAcknowledgedAndResumesExactly) {
   bool rule_created = false;
 
   for (int round = 0; round <= kKills; ++round) {
-    auto daemon = testing::DaemonProcess::Start(testing::DaemonBinary(), data_dir.path());
+    auto daemon =
+        testing::DaemonProcess::Start(testing::DaemonBinary(), data_dir.path());
     ASSERT_TRUE(daemon.ok()) << daemon.status();
     Client client((*daemon)->Channel());
 
     // Everything acknowledged before any crash is still there.
     for (const std::string& id : acked) {
       v1::Article stored;
-      ASSERT_TRUE(client.GetArticle(id, &stored).ok()) << "lost acknowledged article " << id;
+      ASSERT_TRUE(client.GetArticle(id, &stored).ok())
+          << "lost acknowledged article " << id;
     }
     if (!rule_created) {
       v1::WatchRule rule;
@@ -91,8 +94,9 @@ TEST(CrashE2eTest, KilledDaemonLosesNothingAcknowledgedAndResumesExactly) {
         grpc::Status status;
         // Small streams so acknowledgements trickle in during the round.
         for (size_t i = 0; i < half[s].size(); i += 10) {
-          std::vector<v1::Article> batch(half[s].begin() + i,
-                                         half[s].begin() + std::min(i + 10, half[s].size()));
+          std::vector<v1::Article> batch(
+              half[s].begin() + i,
+              half[s].begin() + std::min(i + 10, half[s].size()));
           std::vector<v1::ArticleAck> got = c.SubmitAll(batch, &status);
           acks[s].insert(acks[s].end(), got.begin(), got.end());
           if (!status.ok()) return;  // the daemon died
@@ -102,7 +106,8 @@ TEST(CrashE2eTest, KilledDaemonLosesNothingAcknowledgedAndResumesExactly) {
     // A subscriber resumes from its last cursor and reads while it can.
     std::thread reader([&] {
       grpc::ClientContext ctx;
-      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+      ctx.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(20));
       v1::SubscribeRequest req;
       req.set_subscriber("crash-analyst");
       req.set_from_cursor(last_cursor);
@@ -131,7 +136,8 @@ TEST(CrashE2eTest, KilledDaemonLosesNothingAcknowledgedAndResumesExactly) {
     }
     reader.join();
     if (round == kKills) {
-      ASSERT_EQ(acked.size(), articles.size()) << "the last round runs to completion";
+      ASSERT_EQ(acked.size(), articles.size())
+          << "the last round runs to completion";
       ASSERT_EQ((*daemon)->Stop().value_or(-1), 0);
     }
   }

@@ -20,10 +20,10 @@
 namespace nw {
 namespace {
 
+using testing::Client;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
-using testing::Client;
 using testing::LoadArticles;
 namespace v1 = ::newswatch::v1;
 
@@ -41,8 +41,9 @@ std::vector<uint64_t> Cursors(const std::vector<v1::Alert>& alerts) {
 
 using DaemonE2eTest = testing::E2eTest;
 
-const std::vector<std::string> kOilIds = {"reuters-21578-236", "reuters-21578-273",
-                                          "reuters-21578-349", "reuters-21578-353"};
+const std::vector<std::string> kOilIds = {
+    "reuters-21578-236", "reuters-21578-273", "reuters-21578-349",
+    "reuters-21578-353"};
 
 // Verifies the whole path: rules, live streams for two subscribers, bulk
 // ingest of real articles, exact alerts per subscriber, and persistence
@@ -50,8 +51,11 @@ const std::vector<std::string> kOilIds = {"reuters-21578-236", "reuters-21578-27
 TEST_F(DaemonE2eTest, TwoSubscribersGetExactlyTheirAlertsAndSurviveRestart) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon());
   v1::WatchRule myanmar, oil;
-  ASSERT_TRUE(client_->CreateRule("analyst-asia", "Myanmar AND sanctions", &myanmar).ok());
-  ASSERT_TRUE(client_->CreateRule("analyst-energy", "crude AND OPEC", &oil).ok());
+  ASSERT_TRUE(
+      client_->CreateRule("analyst-asia", "Myanmar AND sanctions", &myanmar)
+          .ok());
+  ASSERT_TRUE(
+      client_->CreateRule("analyst-energy", "crude AND OPEC", &oil).ok());
   EXPECT_EQ(myanmar.subscriber(), "analyst-asia");
   EXPECT_FALSE(myanmar.id().empty());
   EXPECT_NE(myanmar.id(), oil.id());
@@ -59,12 +63,15 @@ TEST_F(DaemonE2eTest, TwoSubscribersGetExactlyTheirAlertsAndSurviveRestart) {
   // Both subscribe before anything is submitted: these alerts arrive live.
   std::vector<v1::Alert> asia_live, energy_live;
   std::thread asia([&] {
-    asia_live = client_->ReadAlerts("analyst-asia", 0, 1, std::chrono::milliseconds(1500));
+    asia_live = client_->ReadAlerts("analyst-asia", 0, 1,
+                                    std::chrono::milliseconds(1500));
   });
   std::thread energy([&] {
-    energy_live = client_->ReadAlerts("analyst-energy", 0, 4, std::chrono::milliseconds(1500));
+    energy_live = client_->ReadAlerts("analyst-energy", 0, 4,
+                                      std::chrono::milliseconds(1500));
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let both streams open
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(300));  // let both streams open
 
   std::vector<v1::Article> articles = LoadArticles("seed-article.jsonl");
   std::vector<v1::Article> reuters = LoadArticles("reuters-tm-70.jsonl");
@@ -86,7 +93,8 @@ TEST_F(DaemonE2eTest, TwoSubscribersGetExactlyTheirAlertsAndSurviveRestart) {
   EXPECT_THAT(Cursors(energy_live), ElementsAre(1, 2, 3, 4));
   ASSERT_EQ(asia_live.size(), 1u);
   EXPECT_THAT(asia_live[0].rule_ids(), ElementsAre(myanmar.id()));
-  EXPECT_EQ(asia_live[0].title(), "US seeks ASEAN foreign ministers meeting over Myanmar");
+  EXPECT_EQ(asia_live[0].title(),
+            "US seeks ASEAN foreign ministers meeting over Myanmar");
   for (const v1::Alert& a : energy_live) {
     EXPECT_THAT(a.rule_ids(), ElementsAre(oil.id()));
     EXPECT_EQ(a.subscriber(), "analyst-energy");
@@ -111,13 +119,19 @@ TEST_F(DaemonE2eTest, TwoSubscribersGetExactlyTheirAlertsAndSurviveRestart) {
   EXPECT_EQ(rules[1].query(), "crude AND OPEC");
   v1::Article stored;
   ASSERT_TRUE(client_->GetArticle("reuters-21578-236", &stored).ok());
-  EXPECT_EQ(stored.title(), reuters[std::distance(
-                                reuters.begin(),
-                                std::find_if(reuters.begin(), reuters.end(), [](auto& a) {
-                                  return a.id() == "reuters-21578-236";
-                                }))].title());
-  EXPECT_EQ(client_->ReadAlerts("analyst-energy", 0, 4, std::chrono::milliseconds(500)).size(),
-            4u);
+  EXPECT_EQ(stored.title(),
+            reuters[std::distance(reuters.begin(),
+                                  std::find_if(reuters.begin(), reuters.end(),
+                                               [](auto& a) {
+                                                 return a.id() ==
+                                                        "reuters-21578-236";
+                                               }))]
+                .title());
+  EXPECT_EQ(
+      client_
+          ->ReadAlerts("analyst-energy", 0, 4, std::chrono::milliseconds(500))
+          .size(),
+      4u);
   // Replay after a cursor gives exactly the rest.
   EXPECT_THAT(ArticleIds(client_->ReadAlerts("analyst-energy", 2, 2,
                                              std::chrono::milliseconds(500))),
@@ -133,8 +147,8 @@ TEST_F(DaemonE2eTest, TwoSubscribersGetExactlyTheirAlertsAndSurviveRestart) {
   ASSERT_TRUE(client_->Submit(fresh, &ack).ok());
   EXPECT_EQ(ack.sequence(), 72u);
   EXPECT_EQ(ack.alerts(), 1u);
-  std::vector<v1::Alert> after = client_->ReadAlerts("analyst-energy", 4, 1,
-                                                     std::chrono::milliseconds(500));
+  std::vector<v1::Alert> after = client_->ReadAlerts(
+      "analyst-energy", 4, 1, std::chrono::milliseconds(500));
   ASSERT_EQ(after.size(), 1u);
   EXPECT_EQ(after[0].cursor(), 5u);
   EXPECT_EQ(after[0].article_id(), "resubmitted-oil");
@@ -178,9 +192,12 @@ TEST_F(DaemonE2eTest, BadInputIsRefusedAndStoresNothing) {
 
   EXPECT_TRUE(client_->ListRules("").empty());
   v1::Article got;
-  EXPECT_EQ(client_->GetArticle("empty-1", &got).error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(client_->GetArticle("blank-1", &got).error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(client_->GetArticle("bad-utf8-1", &got).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(client_->GetArticle("empty-1", &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(client_->GetArticle("blank-1", &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(client_->GetArticle("bad-utf8-1", &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 
   // A good article after the bad ones gets sequence 1: nothing was consumed.
   v1::Article good;
@@ -194,7 +211,8 @@ TEST_F(DaemonE2eTest, BadInputIsRefusedAndStoresNothing) {
 // Verifies the per-subscriber rule limit and the stream limit: the call past
 // the limit gets RESOURCE_EXHAUSTED saying what to do, and changes nothing.
 TEST_F(DaemonE2eTest, LimitsGiveResourceExhausted) {
-  ASSERT_NO_FATAL_FAILURE(StartDaemon({"--max_rules_per_subscriber=2", "--max_streams=1"}));
+  ASSERT_NO_FATAL_FAILURE(
+      StartDaemon({"--max_rules_per_subscriber=2", "--max_streams=1"}));
   v1::WatchRule rule;
   ASSERT_TRUE(client_->CreateRule("analyst", "oil", &rule).ok());
   ASSERT_TRUE(client_->CreateRule("analyst", "gas", &rule).ok());
@@ -202,7 +220,8 @@ TEST_F(DaemonE2eTest, LimitsGiveResourceExhausted) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_THAT(s.error_message(), HasSubstr("has 2 rules"));
   EXPECT_EQ(client_->ListRules("analyst").size(), 2u);
-  EXPECT_TRUE(client_->CreateRule("other", "coal", &rule).ok());  // per subscriber
+  EXPECT_TRUE(
+      client_->CreateRule("other", "coal", &rule).ok());  // per subscriber
 
   // One stream is open; a second is refused, and allowed once the first ends.
   {

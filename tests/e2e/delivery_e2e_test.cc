@@ -17,8 +17,8 @@
 namespace nw {
 namespace {
 
-using ::testing::ElementsAreArray;
 using testing::Client;
+using ::testing::ElementsAreArray;
 namespace v1 = ::newswatch::v1;
 
 using DeliveryE2eTest = testing::E2eTest;
@@ -36,7 +36,8 @@ TEST_F(DeliveryE2eTest, ResumeRacingSubmissionsHasNoGapAndNoDuplicate) {
   std::thread submitter([&] {
     // Small batches, so the stream switches between replay and live often.
     for (int i = 0; i < kArticles; i += 20) {
-      std::vector<v1::Article> batch(articles.begin() + i, articles.begin() + i + 20);
+      std::vector<v1::Article> batch(articles.begin() + i,
+                                     articles.begin() + i + 20);
       client_->SubmitAll(batch);
     }
   });
@@ -46,14 +47,16 @@ TEST_F(DeliveryE2eTest, ResumeRacingSubmissionsHasNoGapAndNoDuplicate) {
   while (seen.size() < kArticles) {
     // Read a few alerts, then hang up and resume from the last cursor.
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(30));
     v1::SubscribeRequest req;
     req.set_subscriber("racer");
     req.set_from_cursor(cursor);
     auto reader = client_->alerts().Subscribe(&ctx, req);
     v1::SubscribeResponse resp;
     int read_now = 0;
-    const int chunk = std::min<int>(7, kArticles - static_cast<int>(seen.size()));
+    const int chunk =
+        std::min<int>(7, kArticles - static_cast<int>(seen.size()));
     while (read_now < chunk && reader->Read(&resp)) {
       if (!resp.has_alert()) continue;
       seen.push_back(resp.alert());
@@ -96,10 +99,13 @@ TEST_F(DeliveryE2eTest, SlowReaderNeitherBlocksIngestNorLosesAlerts) {
   constexpr int kArticles = 5000;  // well past the per-stream queue (1024)
   std::vector<v1::Article> articles = PipelineArticles("slow", kArticles);
   std::vector<v1::Alert> fast;
-  std::thread fast_reader(
-      [&] { fast = client_->ReadAlerts("fast", 0, kArticles, std::chrono::milliseconds(200)); });
+  std::thread fast_reader([&] {
+    fast = client_->ReadAlerts("fast", 0, kArticles,
+                               std::chrono::milliseconds(200));
+  });
   std::vector<v1::ArticleAck> acks = client_->SubmitAll(articles);
-  ASSERT_EQ(acks.size(), static_cast<size_t>(kArticles));  // ingest was not held up
+  ASSERT_EQ(acks.size(),
+            static_cast<size_t>(kArticles));  // ingest was not held up
   fast_reader.join();
   EXPECT_EQ(fast.size(), static_cast<size_t>(kArticles));
 
@@ -126,7 +132,8 @@ TEST_F(DeliveryE2eTest, BatchedStreamCarriesEveryAlertInOrderInFewerMessages) {
   ASSERT_TRUE(client_->CreateRule("batched", "pipeline", &rule).ok());
   constexpr int kArticles = 100;
   std::vector<v1::Article> articles = PipelineArticles("batch", kArticles);
-  ASSERT_EQ(client_->SubmitAll(articles).size(), static_cast<size_t>(kArticles));
+  ASSERT_EQ(client_->SubmitAll(articles).size(),
+            static_cast<size_t>(kArticles));
 
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
@@ -145,7 +152,8 @@ TEST_F(DeliveryE2eTest, BatchedStreamCarriesEveryAlertInOrderInFewerMessages) {
       alerts.push_back(resp.alert());
     } else {
       ASSERT_TRUE(resp.has_batch());
-      ASSERT_GE(resp.batch().alerts_size(), 2);  // a lone alert comes as `alert`
+      ASSERT_GE(resp.batch().alerts_size(),
+                2);  // a lone alert comes as `alert`
       ASSERT_LE(resp.batch().alerts_size(), 16);
       ++batches;
       alerts.assign(resp.batch().alerts().begin(), resp.batch().alerts().end());
@@ -170,7 +178,8 @@ TEST_F(DeliveryE2eTest, BatchedStreamCarriesEveryAlertInOrderInFewerMessages) {
   }
   const grpc::Status status = refused->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("max_batch 5000 is over the limit"));
+  EXPECT_THAT(status.error_message(),
+              ::testing::HasSubstr("max_batch 5000 is over the limit"));
 }
 
 // Verifies that resuming after a cursor the subscriber never had (a cursor
@@ -184,7 +193,8 @@ TEST_F(DeliveryE2eTest, ResumeFromACursorPastTheNewestIsOutOfRange) {
 
   auto subscribe = [&](uint64_t from, v1::SubscribeResponse* first) {
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(2));
     v1::SubscribeRequest req;
     req.set_subscriber("ahead");
     req.set_from_cursor(from);
@@ -195,9 +205,12 @@ TEST_F(DeliveryE2eTest, ResumeFromACursorPastTheNewestIsOutOfRange) {
   v1::SubscribeResponse first;
   const grpc::Status ahead = subscribe(10, &first);
   EXPECT_EQ(ahead.error_code(), grpc::StatusCode::OUT_OF_RANGE);
-  EXPECT_THAT(ahead.error_message(),
-              ::testing::HasSubstr("from_cursor 10 is past the newest alert of ahead (cursor 3)"));
-  // At the newest cursor: open, nothing to replay (the first message is a heartbeat).
+  EXPECT_THAT(
+      ahead.error_message(),
+      ::testing::HasSubstr(
+          "from_cursor 10 is past the newest alert of ahead (cursor 3)"));
+  // At the newest cursor: open, nothing to replay (the first message is a
+  // heartbeat).
   first.Clear();
   EXPECT_NE(subscribe(3, &first).error_code(), grpc::StatusCode::OUT_OF_RANGE);
   EXPECT_TRUE(first.has_heartbeat());
@@ -227,14 +240,16 @@ TEST_F(DeliveryE2eTest, IdleStreamCarriesHeartbeats) {
 // articles, once each, in order with the live alerts that follow.
 TEST_F(DeliveryE2eTest, BackfillAlertsOnStoredArticlesThenGoesLive) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon());
-  std::vector<v1::Article> reuters = testing::LoadArticles("reuters-tm-70.jsonl");
+  std::vector<v1::Article> reuters =
+      testing::LoadArticles("reuters-tm-70.jsonl");
   ASSERT_EQ(client_->SubmitAll(reuters).size(), reuters.size());
 
   grpc::ClientContext ctx;
   v1::CreateRuleRequest req;
   req.mutable_rule()->set_subscriber("energy");
   req.mutable_rule()->set_query("crude AND OPEC");
-  *req.mutable_backfill_since() = google::protobuf::util::TimeUtil::SecondsToTimestamp(0);
+  *req.mutable_backfill_since() =
+      google::protobuf::util::TimeUtil::SecondsToTimestamp(0);
   v1::WatchRule rule;
   ASSERT_TRUE(client_->rules().CreateRule(&ctx, req, &rule).ok());
   EXPECT_EQ(rule.backfilled_alerts(), 4u);
@@ -252,7 +267,8 @@ TEST_F(DeliveryE2eTest, BackfillAlertsOnStoredArticlesThenGoesLive) {
   std::vector<std::string> ids;
   for (const v1::Alert& a : alerts) ids.push_back(a.article_id());
   EXPECT_THAT(ids, ElementsAreArray({"reuters-21578-236", "reuters-21578-273",
-                                     "reuters-21578-349", "reuters-21578-353", "live-oil"}));
+                                     "reuters-21578-349", "reuters-21578-353",
+                                     "live-oil"}));
   ASSERT_EQ(alerts.size(), 5u);
   EXPECT_TRUE(alerts[0].backfill());
   EXPECT_FALSE(alerts[4].backfill());

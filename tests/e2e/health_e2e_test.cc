@@ -19,8 +19,8 @@
 namespace nw {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::CheckHealth;
+using ::testing::HasSubstr;
 using testing::ServingStatus;
 namespace v1 = ::newswatch::v1;
 
@@ -43,7 +43,8 @@ v1::Article LargeArticle(const std::string& id) {
   a.set_id(id);
   a.set_title("pipeline report");
   std::string body;
-  while (body.size() < kFileSizeLimit + 64 * 1024) body += "pipeline capacity figures ";
+  while (body.size() < kFileSizeLimit + 64 * 1024)
+    body += "pipeline capacity figures ";
   a.set_body(body);
   return a;
 }
@@ -54,14 +55,17 @@ v1::Article LargeArticle(const std::string& id) {
 TEST(HealthE2eTest, NotServingWhenStorageWritesFail) {
   testing::TempDir data_dir, log_dir;
   const std::string log_path = log_dir.path() + "/newswatchd.log";
-  absl::StatusOr<std::unique_ptr<testing::DaemonProcess>> daemon = testing::DaemonProcess::Start(
-      testing::DaemonBinary(), data_dir.path(), {"--log-format=json", "--metrics-listen=127.0.0.1:0"},
-      {.stderr_path = log_path, .file_size_limit_bytes = kFileSizeLimit});
+  absl::StatusOr<std::unique_ptr<testing::DaemonProcess>> daemon =
+      testing::DaemonProcess::Start(
+          testing::DaemonBinary(), data_dir.path(),
+          {"--log-format=json", "--metrics-listen=127.0.0.1:0"},
+          {.stderr_path = log_path, .file_size_limit_bytes = kFileSizeLimit});
   ASSERT_TRUE(daemon.ok()) << daemon.status() << ReadFile(log_path);
   std::shared_ptr<grpc::Channel> channel = (*daemon)->Channel();
   std::smatch port;
   const std::string started_log = ReadFile(log_path);
-  ASSERT_TRUE(std::regex_search(started_log, port, std::regex(R"("metrics_port":(\d+))")));
+  ASSERT_TRUE(std::regex_search(started_log, port,
+                                std::regex(R"("metrics_port":(\d+))")));
   const int metrics_port = std::stoi(port[1]);
   auto healthz = [&] {
     absl::StatusOr<testing::HttpResponse> r =
@@ -77,13 +81,16 @@ TEST(HealthE2eTest, NotServingWhenStorageWritesFail) {
   }
   // A small article fits: still serving.
   v1::ArticleAck ack;
-  ASSERT_TRUE(client.Submit(testing::PipelineArticles("small", 1)[0], &ack).ok());
-  EXPECT_EQ(CheckHealth(channel, "").value_or(ServingStatus::kUnknown), ServingStatus::kServing);
+  ASSERT_TRUE(
+      client.Submit(testing::PipelineArticles("small", 1)[0], &ack).ok());
+  EXPECT_EQ(CheckHealth(channel, "").value_or(ServingStatus::kUnknown),
+            ServingStatus::kServing);
   EXPECT_EQ(healthz(), 200);
 
   grpc::Status failed = client.Submit(LargeArticle("large-1"), &ack);
   ASSERT_FALSE(failed.ok()) << "the WAL write past RLIMIT_FSIZE should fail";
-  EXPECT_NE(failed.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << failed.error_message();
+  EXPECT_NE(failed.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << failed.error_message();
 
   for (const std::string& service : kServices) {
     EXPECT_EQ(CheckHealth(channel, service).value_or(ServingStatus::kUnknown),
@@ -93,9 +100,12 @@ TEST(HealthE2eTest, NotServingWhenStorageWritesFail) {
   EXPECT_EQ(healthz(), 503);
   // The failed article was not stored.
   v1::Article stored;
-  EXPECT_EQ(client.GetArticle("large-1", &stored).error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_THAT(ReadFile(log_path),
-              HasSubstr(R"("level":"error","component":"storage","msg":"storage cannot take writes: health NOT_SERVING")"));
+  EXPECT_EQ(client.GetArticle("large-1", &stored).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(
+      ReadFile(log_path),
+      HasSubstr(
+          R"("level":"error","component":"storage","msg":"storage cannot take writes: health NOT_SERVING")"));
 }
 
 }  // namespace

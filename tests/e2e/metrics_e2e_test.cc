@@ -1,8 +1,8 @@
 // End to end: /metrics of the real newswatchd (HTTP on 127.0.0.1, port 0)
 // after known rules, articles and a live subscriber, read with a strict
 // exposition-format parser.
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -26,9 +26,9 @@
 namespace nw {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::Client;
 using testing::DaemonProcess;
+using ::testing::HasSubstr;
 using testing::ScrapedMetrics;
 namespace v1 = ::newswatch::v1;
 
@@ -49,8 +49,9 @@ int MetricsPortFromLog(const std::string& log_path) {
 class MetricsE2eTest : public ::testing::Test {
  protected:
   void StartDaemon(const std::vector<std::string>& flags) {
-    absl::StatusOr<std::unique_ptr<DaemonProcess>> d = DaemonProcess::Start(
-        testing::DaemonBinary(), data_dir_.path(), flags, {.stderr_path = log_path_});
+    absl::StatusOr<std::unique_ptr<DaemonProcess>> d =
+        DaemonProcess::Start(testing::DaemonBinary(), data_dir_.path(), flags,
+                             {.stderr_path = log_path_});
     ASSERT_TRUE(d.ok()) << d.status() << "\nlog:\n" << ReadFile(log_path_);
     daemon_ = *std::move(d);
     metrics_port_ = MetricsPortFromLog(log_path_);
@@ -59,7 +60,8 @@ class MetricsE2eTest : public ::testing::Test {
   }
 
   ScrapedMetrics Scrape() {
-    absl::StatusOr<testing::HttpResponse> r = testing::HttpRequest(metrics_port_, "GET", "/metrics");
+    absl::StatusOr<testing::HttpResponse> r =
+        testing::HttpRequest(metrics_port_, "GET", "/metrics");
     EXPECT_TRUE(r.ok()) << r.status();
     if (!r.ok()) return {};
     EXPECT_EQ(r->status, 200);
@@ -90,8 +92,10 @@ TEST_F(MetricsE2eTest, CountsWhatWasSubmittedMatchedAndDelivered) {
   EXPECT_EQ(before.types["newswatch_match_duration_seconds"], "histogram");
 
   v1::WatchRule rule;
-  ASSERT_TRUE(client_->CreateRule("analyst-asia", "Myanmar AND sanctions", &rule).ok());
-  ASSERT_TRUE(client_->CreateRule("analyst-energy", "crude AND OPEC", &rule).ok());
+  ASSERT_TRUE(
+      client_->CreateRule("analyst-asia", "Myanmar AND sanctions", &rule).ok());
+  ASSERT_TRUE(
+      client_->CreateRule("analyst-energy", "crude AND OPEC", &rule).ok());
 
   // A live subscriber: its first message (a heartbeat) says it is registered.
   grpc::ClientContext stream_context;
@@ -104,8 +108,10 @@ TEST_F(MetricsE2eTest, CountsWhatWasSubmittedMatchedAndDelivered) {
   ASSERT_TRUE(message.has_heartbeat());
   EXPECT_EQ(Scrape().Get("newswatch_subscribers_connected"), 1);
 
-  std::vector<v1::Article> articles = testing::LoadArticles("seed-article.jsonl");
-  std::vector<v1::Article> reuters = testing::LoadArticles("reuters-tm-70.jsonl");
+  std::vector<v1::Article> articles =
+      testing::LoadArticles("seed-article.jsonl");
+  std::vector<v1::Article> reuters =
+      testing::LoadArticles("reuters-tm-70.jsonl");
   articles.insert(articles.end(), reuters.begin(), reuters.end());
   ASSERT_EQ(articles.size(), 71u);
   std::vector<v1::ArticleAck> acks = client_->SubmitAll(articles);
@@ -119,7 +125,8 @@ TEST_F(MetricsE2eTest, CountsWhatWasSubmittedMatchedAndDelivered) {
   EXPECT_TRUE(ack.duplicate());
   v1::Article empty;
   empty.set_id("empty-article");
-  EXPECT_EQ(client_->Submit(empty, &ack).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(client_->Submit(empty, &ack).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 
   // Energy's 4 alerts arrive on the open stream.
   int alerts_read = 0;
@@ -131,8 +138,11 @@ TEST_F(MetricsE2eTest, CountsWhatWasSubmittedMatchedAndDelivered) {
   ScrapedMetrics m = Scrape();
   EXPECT_EQ(m.Get("newswatch_articles_ingested_total"), 71);
   EXPECT_EQ(m.Get("newswatch_articles_duplicate_total"), 1);
-  EXPECT_EQ(m.Get(R"(newswatch_articles_rejected_total{code="INVALID_ARGUMENT"})"), 1);
-  EXPECT_EQ(m.Get(R"(newswatch_alerts_produced_total{source="ingest"})"), alerts_expected);
+  EXPECT_EQ(
+      m.Get(R"(newswatch_articles_rejected_total{code="INVALID_ARGUMENT"})"),
+      1);
+  EXPECT_EQ(m.Get(R"(newswatch_alerts_produced_total{source="ingest"})"),
+            alerts_expected);
   EXPECT_EQ(m.Get(R"(newswatch_alerts_produced_total{source="backfill"})"), 0);
   EXPECT_EQ(m.Get("newswatch_alerts_delivered_total"), 4);
   EXPECT_EQ(m.Get("newswatch_subscribers_connected"), 1);
@@ -151,10 +161,15 @@ TEST_F(MetricsE2eTest, CountsWhatWasSubmittedMatchedAndDelivered) {
   EXPECT_GE(m.Get(R"(newswatch_rocksdb_live_sst_bytes{cf="articles"})"), 0);
   EXPECT_EQ(m.Get("newswatch_storage_healthy"), 1);
   EXPECT_EQ(m.Get("newswatch_storage_errors_total"), 0);
-  EXPECT_EQ(m.Get(R"(newswatch_rpc_errors_total{method="/newswatch.v1.IngestService/SubmitArticle",code="INVALID_ARGUMENT"})"),
-            1);
+  EXPECT_EQ(
+      m.Get(
+          R"(newswatch_rpc_errors_total{method="/newswatch.v1.IngestService/SubmitArticle",code="INVALID_ARGUMENT"})"),
+      1);
   EXPECT_GT(m.Get("newswatch_start_time_seconds"), 1.7e9);
-  EXPECT_EQ(m.Get(R"(newswatch_build_info{grpc_version="1.51.1",rocksdb_version="7.8.3"})"), 1);
+  EXPECT_EQ(
+      m.Get(
+          R"(newswatch_build_info{grpc_version="1.51.1",rocksdb_version="7.8.3"})"),
+      1);
 
   // The stream closes: the gauge follows (unregistering is asynchronous).
   stream_context.TryCancel();
@@ -164,7 +179,8 @@ TEST_F(MetricsE2eTest, CountsWhatWasSubmittedMatchedAndDelivered) {
   double connected = -1;
   for (int i = 0; i < 200 && connected != 0; ++i) {
     connected = Scrape().Get("newswatch_subscribers_connected");
-    if (connected != 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (connected != 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_EQ(connected, 0);
 }
@@ -173,7 +189,8 @@ TEST_F(MetricsE2eTest, CountsWhatWasSubmittedMatchedAndDelivered) {
 // reconnecting subscriber that replays them from the log counts as delivered.
 TEST_F(MetricsE2eTest, CountsBackfillAndReplay) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon({"--metrics-listen=127.0.0.1:0"}));
-  std::vector<v1::ArticleAck> acks = client_->SubmitAll(testing::PipelineArticles("p", 3));
+  std::vector<v1::ArticleAck> acks =
+      client_->SubmitAll(testing::PipelineArticles("p", 3));
   ASSERT_EQ(acks.size(), 3u);
   grpc::ClientContext context;
   v1::CreateRuleRequest create;
@@ -197,7 +214,8 @@ TEST_F(MetricsE2eTest, CountsBackfillAndReplay) {
 // Verifies that only /metrics (GET, HEAD) and /healthz are served.
 TEST_F(MetricsE2eTest, ServesOnlyMetricsAndHealthz) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon({"--metrics-listen=127.0.0.1:0"}));
-  absl::StatusOr<testing::HttpResponse> other = testing::HttpRequest(metrics_port_, "GET", "/");
+  absl::StatusOr<testing::HttpResponse> other =
+      testing::HttpRequest(metrics_port_, "GET", "/");
   ASSERT_TRUE(other.ok()) << other.status();
   EXPECT_EQ(other->status, 404);
   absl::StatusOr<testing::HttpResponse> post =
@@ -230,13 +248,14 @@ TEST_F(MetricsE2eTest, MetricsPortInUseFailsStart) {
   ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
   const std::string taken = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
 
-  absl::StatusOr<std::unique_ptr<DaemonProcess>> d =
-      DaemonProcess::Start(testing::DaemonBinary(), data_dir_.path(),
-                           {"--metrics-listen=" + taken}, {.stderr_path = log_path_});
+  absl::StatusOr<std::unique_ptr<DaemonProcess>> d = DaemonProcess::Start(
+      testing::DaemonBinary(), data_dir_.path(), {"--metrics-listen=" + taken},
+      {.stderr_path = log_path_});
   close(fd);
   EXPECT_FALSE(d.ok());
   EXPECT_THAT(ReadFile(log_path_),
-              HasSubstr("cannot start: UNAVAILABLE: --metrics-listen: cannot serve metrics on " +
+              HasSubstr("cannot start: UNAVAILABLE: --metrics-listen: cannot "
+                        "serve metrics on " +
                         taken));
 }
 

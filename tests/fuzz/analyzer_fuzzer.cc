@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string err = nw::fuzz::CheckAnalyzerInput(
       std::string_view(reinterpret_cast<const char*>(data), size));
   if (!err.empty()) {
-    std::fprintf(stderr, "analyzer_fuzzer: invariant violated: %s\n", err.c_str());
+    std::fprintf(stderr, "analyzer_fuzzer: invariant violated: %s\n",
+                 err.c_str());
     std::abort();
   }
   return 0;

@@ -1,11 +1,11 @@
 // File: tests/fuzz/fuzz_checks.cc
 #include "tests/fuzz/fuzz_checks.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <tuple>
-#include <algorithm>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -24,12 +24,17 @@ using nw::match::ArticleText;
 using nw::match::Field;
 using nw::match::Highlight;
 
-constexpr std::string_view kFixedTitle = "US seeks ASEAN foreign ministers meeting over Myanmar";
+constexpr std::string_view kFixedTitle =
+    "US seeks ASEAN foreign ministers meeting over Myanmar";
 constexpr std::string_view kFixedBody =
-    "SINGAPORE -- U.S. President Joe Biden's administration has been working to set "
-    "up a foreign ministers' meeting with the Association of Southeast Asian Nations "
-    "(ASEAN), Nikkei has learned. Café owners in Zürich said \"no comment\" about "
-    "the coup in Myanmar; 東京 officials declined. Rangoon, Burma’s old capital.";
+    "SINGAPORE -- U.S. President Joe Biden's administration has been working "
+    "to set "
+    "up a foreign ministers' meeting with the Association of Southeast Asian "
+    "Nations "
+    "(ASEAN), Nikkei has learned. Café owners in Zürich said \"no comment\" "
+    "about "
+    "the coup in Myanmar; 東京 officials declined. Rangoon, Burma’s old "
+    "capital.";
 
 // Paren nesting depth of a rule text, ignoring parentheses inside quotes.
 int ParenDepth(std::string_view text) {
@@ -44,11 +49,11 @@ int ParenDepth(std::string_view text) {
   return max_depth;
 }
 
-// True if some term, prefix or phrase word of `node` has no spelling in the rule
-// syntax: printed as the canonical printer does (with one more 's after a trailing
-// 's), it does not analyze back to exactly itself. Known limit, not checked
-// (server/rules/SPEC_NOTES.md): e.g. U+FDFA (nfkc_cf gives four words) and U+0140
-// "ŀ" (nfkc_cf gives "l·", which analyzes to "l").
+// True if some term, prefix or phrase word of `node` has no spelling in the
+// rule syntax: printed as the canonical printer does (with one more 's after a
+// trailing 's), it does not analyze back to exactly itself. Known limit, not
+// checked (server/rules/SPEC_NOTES.md): e.g. U+FDFA (nfkc_cf gives four words)
+// and U+0140 "ŀ" (nfkc_cf gives "l·", which analyzes to "l").
 bool HasWordWithoutSpelling(const nw::rules::Node& node) {
   for (const nw::rules::PhraseElement& e : node.elements) {
     std::string spelled = e.text;
@@ -64,8 +69,8 @@ bool HasWordWithoutSpelling(const nw::rules::Node& node) {
   return false;
 }
 
-// Highlights per evaluator.h: begin < end <= field size, title before body, then by
-// (begin, end), no duplicates.
+// Highlights per evaluator.h: begin < end <= field size, title before body,
+// then by (begin, end), no duplicates.
 std::string CheckHighlights(const std::vector<Highlight>& hs, size_t title_size,
                             size_t body_size) {
   for (size_t i = 0; i < hs.size(); ++i) {
@@ -91,23 +96,29 @@ std::string CheckHighlights(const std::vector<Highlight>& hs, size_t title_size,
   return "";
 }
 
-std::string EvaluateChecked(const nw::rules::CompiledRule& rule, const ArticleText& text,
+std::string EvaluateChecked(const nw::rules::CompiledRule& rule,
+                            const ArticleText& text,
                             const AnalyzedArticle& article) {
-  const std::optional<std::vector<Highlight>> hs = nw::match::Evaluate(rule, article);
+  const std::optional<std::vector<Highlight>> hs =
+      nw::match::Evaluate(rule, article);
   if (!hs) return "";
-  const std::string err = CheckHighlights(*hs, text.title.size(), text.body.size());
+  const std::string err =
+      CheckHighlights(*hs, text.title.size(), text.body.size());
   if (!err.empty()) return absl::StrCat("rule `", rule.Canonical(), "`: ", err);
   return "";
 }
 
-std::string CheckWords(const std::vector<nw::text::Word>& words, std::string_view text) {
+std::string CheckWords(const std::vector<nw::text::Word>& words,
+                       std::string_view text) {
   auto is_boundary = [&](uint32_t off) {
-    return off >= text.size() || (static_cast<unsigned char>(text[off]) & 0xC0) != 0x80;
+    return off >= text.size() ||
+           (static_cast<unsigned char>(text[off]) & 0xC0) != 0x80;
   };
   for (size_t i = 0; i < words.size(); ++i) {
     const nw::text::Word& w = words[i];
     if (w.term.empty()) return absl::StrCat("word ", i, ": empty term");
-    if (!IsValidUtf8(w.term)) return absl::StrCat("word ", i, ": term not UTF-8");
+    if (!IsValidUtf8(w.term))
+      return absl::StrCat("word ", i, ": term not UTF-8");
     if (w.position != i) {
       return absl::StrCat("word ", i, ": position ", w.position);
     }
@@ -118,7 +129,8 @@ std::string CheckWords(const std::vector<nw::text::Word>& words, std::string_vie
     if (!is_boundary(w.begin) || !is_boundary(w.end)) {
       return absl::StrCat("word ", i, ": range not on character boundaries");
     }
-    if (i > 0 && !(words[i - 1].begin < w.begin && words[i - 1].end <= w.begin)) {
+    if (i > 0 &&
+        !(words[i - 1].begin < w.begin && words[i - 1].end <= w.begin)) {
       return absl::StrCat("word ", i, ": begin ", w.begin,
                           " not after previous word [", words[i - 1].begin, ",",
                           words[i - 1].end, ")");
@@ -127,15 +139,17 @@ std::string CheckWords(const std::vector<nw::text::Word>& words, std::string_vie
   return "";
 }
 
-// A few rules, covering every operator, evaluated against articles from the input.
-const std::vector<std::shared_ptr<const nw::rules::CompiledRule>>& FixedRules() {
+// A few rules, covering every operator, evaluated against articles from the
+// input.
+const std::vector<std::shared_ptr<const nw::rules::CompiledRule>>&
+FixedRules() {
   static const auto* rules = [] {
     auto* v = new std::vector<std::shared_ptr<const nw::rules::CompiledRule>>;
-    for (std::string_view text : {
-             "a", "the OR and OR of", "myan* OR burma",
-             "\"foreign ministers\" OR title:(asean AND NOT coup)",
-             "a NEAR/3 b", "x NEAR/1 (y OR z*)", "body:\"é e\" AND NOT tag:x",
-             "source:\"a\" OR lang:en OR tag:\"b\"", "NOT zzz", "t*"}) {
+    for (std::string_view text :
+         {"a", "the OR and OR of", "myan* OR burma",
+          "\"foreign ministers\" OR title:(asean AND NOT coup)", "a NEAR/3 b",
+          "x NEAR/1 (y OR z*)", "body:\"é e\" AND NOT tag:x",
+          "source:\"a\" OR lang:en OR tag:\"b\"", "NOT zzz", "t*"}) {
       auto rule = nw::rules::ParseRule(text);
       if (rule.ok()) v->push_back(*std::move(rule));
     }
@@ -159,7 +173,8 @@ bool IsValidUtf8(std::string_view data) {
 }
 
 std::string CheckRuleInput(std::string_view data) {
-  if (data.size() > 1 << 20) return "";  // not a meaningful rule; keeps runs fast
+  if (data.size() > 1 << 20)
+    return "";  // not a meaningful rule; keeps runs fast
   auto parsed = nw::rules::ParseRule(data);
   if (!parsed.ok()) {
     const absl::Status& s = parsed.status();
@@ -170,8 +185,8 @@ std::string CheckRuleInput(std::string_view data) {
     const std::optional<uint32_t> offset = nw::rules::RuleErrorOffset(s);
     if (!offset) return absl::StrCat("error without offset: ", s.ToString());
     if (*offset > data.size()) {
-      return absl::StrCat("error offset ", *offset, " > input size ", data.size(), ": ",
-                          s.ToString());
+      return absl::StrCat("error offset ", *offset, " > input size ",
+                          data.size(), ": ", s.ToString());
     }
     return "";
   }
@@ -180,8 +195,8 @@ std::string CheckRuleInput(std::string_view data) {
   if (rule.text() != data) return "text() differs from the input";
   if (rule.word_count() > 256) return "word_count over 256";
 
-  // Canonical round trip, when the canonical form is within the §4 limits (a form
-  // right at the limits may exceed them: SPEC_NOTES.md "Known limit").
+  // Canonical round trip, when the canonical form is within the §4 limits (a
+  // form right at the limits may exceed them: SPEC_NOTES.md "Known limit").
   const std::string& canonical = rule.Canonical();
   if (data.size() <= 2048 && canonical.size() <= nw::rules::kMaxRuleBytes &&
       ParenDepth(canonical) <= nw::rules::kMaxRuleDepth &&
@@ -202,17 +217,23 @@ std::string CheckRuleInput(std::string_view data) {
     }
   }
 
-  // Evaluate against a fixed article, and against one made from the input (valid
-  // UTF-8 here, as the rule was accepted).
-  const ArticleText fixed{.title = kFixedTitle, .body = kFixedBody,
-                          .source = "reuters", .lang = "en", .tags = {"markets", "asia"}};
+  // Evaluate against a fixed article, and against one made from the input
+  // (valid UTF-8 here, as the rule was accepted).
+  const ArticleText fixed{.title = kFixedTitle,
+                          .body = kFixedBody,
+                          .source = "reuters",
+                          .lang = "en",
+                          .tags = {"markets", "asia"}};
   const AnalyzedArticle fixed_article = AnalyzedArticle::Analyze(fixed);
   std::string err = EvaluateChecked(rule, fixed, fixed_article);
   if (!err.empty()) return err;
 
-  const std::string body =
-      std::string(kFixedTitle) + " " + std::string(data) + " " + std::string(data);
-  const ArticleText own{.title = data, .body = body, .source = data, .lang = data,
+  const std::string body = std::string(kFixedTitle) + " " + std::string(data) +
+                           " " + std::string(data);
+  const ArticleText own{.title = data,
+                        .body = body,
+                        .source = data,
+                        .lang = data,
                         .tags = {data, "markets"}};
   const AnalyzedArticle own_article = AnalyzedArticle::Analyze(own);
   return EvaluateChecked(rule, own, own_article);
@@ -227,7 +248,10 @@ std::string CheckAnalyzerInput(std::string_view data) {
 
   // Title: the input; body: the input after a fixed text (shifted offsets).
   const std::string body = std::string(kFixedBody) + "\n" + std::string(data);
-  const ArticleText text{.title = data, .body = body, .source = data, .lang = "en",
+  const ArticleText text{.title = data,
+                         .body = body,
+                         .source = data,
+                         .lang = "en",
                          .tags = {data}};
   const AnalyzedArticle article = AnalyzedArticle::Analyze(text);
   if (article.Words(Field::kTitle).size() != words.size()) {

@@ -1,8 +1,9 @@
 // File: tests/fuzz/fuzz_regression_test.cc
 //
-// Replays every seed corpus file (corpus/) and every saved crasher (regressions/)
-// through the fuzzers' invariant checks (fuzz_checks.h), in the normal build: each
-// file is checked both as a rule text and as an article field.
+// Replays every seed corpus file (corpus/) and every saved crasher
+// (regressions/) through the fuzzers' invariant checks (fuzz_checks.h), in the
+// normal build: each file is checked both as a rule text and as an article
+// field.
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -59,7 +60,8 @@ TEST(FuzzRegressionTest, SavedCrashers) {
 }
 
 TEST(FuzzRegressionTest, ChecksCatchViolations) {
-  // The checks accept valid and invalid rules alike, and skip invalid UTF-8 text.
+  // The checks accept valid and invalid rules alike, and skip invalid UTF-8
+  // text.
   EXPECT_EQ(CheckRuleInput("Myanmar OR burma"), "");
   EXPECT_EQ(CheckRuleInput("(a AND"), "");
   EXPECT_EQ(CheckRuleInput("\xff\xfe"), "");

@@ -27,7 +27,8 @@ struct TempDir {
   std::string path_;
 };
 
-Alert MakeAlert(const std::string& subscriber, uint64_t cursor, uint64_t sequence) {
+Alert MakeAlert(const std::string& subscriber, uint64_t cursor,
+                uint64_t sequence) {
   Alert alert;
   alert.set_subscriber(subscriber);
   alert.set_cursor(cursor);
@@ -62,7 +63,8 @@ TEST(CommitBatchTest, GroupOfArticlesKeepsEachSubscribersLastCursorAndOrder) {
   absl::StatusOr<std::unique_ptr<Db>> db = Db::Open({.path = dir.path_});
   ASSERT_TRUE(db.ok()) << db.status();
   AlertLog log(**db);
-  absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> last = log.LoadLastCursors();
+  absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> last =
+      log.LoadLastCursors();
   ASSERT_TRUE(last.ok()) << last.status();
   EXPECT_EQ(last->size(), 2u);
   EXPECT_EQ(last->at("alice"), 12u);
@@ -71,7 +73,8 @@ TEST(CommitBatchTest, GroupOfArticlesKeepsEachSubscribersLastCursorAndOrder) {
   absl::StatusOr<std::vector<Alert>> alice = log.ReadAfter("alice", 0, 100);
   ASSERT_TRUE(alice.ok()) << alice.status();
   ASSERT_EQ(alice->size(), 12u);
-  for (size_t i = 0; i < alice->size(); ++i) EXPECT_EQ((*alice)[i].cursor(), i + 1);
+  for (size_t i = 0; i < alice->size(); ++i)
+    EXPECT_EQ((*alice)[i].cursor(), i + 1);
   EXPECT_EQ((*alice)[11].article_sequence(), 6u);
   absl::StatusOr<std::vector<Alert>> bob = log.ReadAfter("bob", 2, 100);
   ASSERT_TRUE(bob.ok()) << bob.status();

@@ -31,11 +31,12 @@ constexpr uint64_t kReserve = uint64_t{64} << 20;
 TEST(DiskSpaceTest, WritesStopBelowTheReserveAndResumeWhenSpaceIsBack) {
   TempDir dir;
   std::atomic<uint64_t> free_bytes{kReserve * 4};
-  auto db = Db::Open({.path = dir.path_ + "/db",
-                      .min_free_disk_bytes = kReserve,
-                      .free_disk_bytes = [&](const std::string&) -> absl::StatusOr<uint64_t> {
-                        return free_bytes.load();
-                      }});
+  auto db = Db::Open(
+      {.path = dir.path_ + "/db",
+       .min_free_disk_bytes = kReserve,
+       .free_disk_bytes = [&](const std::string&) -> absl::StatusOr<uint64_t> {
+         return free_bytes.load();
+       }});
   ASSERT_TRUE(db.ok()) << db.status();
   auto put = [&](const std::string& key) {
     rocksdb::WriteBatch batch;
@@ -49,14 +50,16 @@ TEST(DiskSpaceTest, WritesStopBelowTheReserveAndResumeWhenSpaceIsBack) {
   ASSERT_TRUE(put("before").ok());
 
   free_bytes = kReserve - 1;
-  absl::SleepFor(absl::Milliseconds(150));  // the guard asks at most every 100 ms
+  absl::SleepFor(
+      absl::Milliseconds(150));  // the guard asks at most every 100 ms
   absl::Status refused = put("while-full");
   EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(refused.message(), HasSubstr("disk almost full"));
   EXPECT_THAT(refused.message(), HasSubstr("--min-free-disk-bytes"));
   EXPECT_FALSE(stored("while-full"));
   EXPECT_FALSE((*db)->health().healthy());
-  EXPECT_EQ((*db)->CheckWritable().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ((*db)->CheckWritable().code(),
+            absl::StatusCode::kResourceExhausted);
 
   free_bytes = kReserve * 2;
   absl::SleepFor(absl::Milliseconds(150));
@@ -68,11 +71,12 @@ TEST(DiskSpaceTest, WritesStopBelowTheReserveAndResumeWhenSpaceIsBack) {
 
 TEST(DiskSpaceTest, OpenBelowTheReserveIsRefusedWithWhatToDo) {
   TempDir dir;
-  auto db = Db::Open({.path = dir.path_ + "/not-yet/db",
-                      .min_free_disk_bytes = kReserve,
-                      .free_disk_bytes = [](const std::string&) -> absl::StatusOr<uint64_t> {
-                        return uint64_t{1} << 20;
-                      }});
+  auto db = Db::Open(
+      {.path = dir.path_ + "/not-yet/db",
+       .min_free_disk_bytes = kReserve,
+       .free_disk_bytes = [](const std::string&) -> absl::StatusOr<uint64_t> {
+         return uint64_t{1} << 20;
+       }});
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(db.status().message(), HasSubstr("1 MiB free"));

@@ -2,12 +2,13 @@
 // a dir of a newer format is refused before anything reads it.
 #include "storage/format_version.h"
 
+#include <filesystem>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/write_batch.h"
 #include "storage/db.h"
 #include "storage/key_codec.h"
-#include <filesystem>
 
 namespace nw::storage {
 namespace {
@@ -27,7 +28,9 @@ struct TempDir {
 
 std::optional<uint64_t> StoredVersion(Db& db) {
   std::string value;
-  if (!db.raw()->Get({}, db.cf(Cf::kMeta), std::string(kFormatVersionKey), &value).ok()) {
+  if (!db.raw()
+           ->Get({}, db.cf(Cf::kMeta), std::string(kFormatVersionKey), &value)
+           .ok()) {
     return std::nullopt;
   }
   return DecodeU64(value);

@@ -5,8 +5,8 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -30,9 +30,10 @@ class FaultyFs final : public rocksdb::FileSystemWrapper {
         fail_(std::move(fail)) {}
   const char* Name() const override { return "FaultyFs"; }
 
-  rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
-                                    std::unique_ptr<rocksdb::FSWritableFile>* result,
-                                    rocksdb::IODebugContext* dbg) override {
+  rocksdb::IOStatus NewWritableFile(
+      const std::string& name, const rocksdb::FileOptions& options,
+      std::unique_ptr<rocksdb::FSWritableFile>* result,
+      rocksdb::IODebugContext* dbg) override {
     rocksdb::IOStatus s = target()->NewWritableFile(name, options, result, dbg);
     if (s.ok() && absl::EndsWith(name, suffix_)) {
       *result = std::make_unique<File>(std::move(*result), fail_);
@@ -45,13 +46,16 @@ class FaultyFs final : public rocksdb::FileSystemWrapper {
    public:
     File(std::unique_ptr<rocksdb::FSWritableFile> target,
          std::shared_ptr<std::atomic<bool>> fail)
-        : FSWritableFileOwnerWrapper(std::move(target)), fail_(std::move(fail)) {}
-    rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
+        : FSWritableFileOwnerWrapper(std::move(target)),
+          fail_(std::move(fail)) {}
+    rocksdb::IOStatus Append(const rocksdb::Slice& data,
+                             const rocksdb::IOOptions& options,
                              rocksdb::IODebugContext* dbg) override {
       if (*fail_) return Injected();
       return FSWritableFileOwnerWrapper::Append(data, options, dbg);
     }
-    rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
+    rocksdb::IOStatus Append(const rocksdb::Slice& data,
+                             const rocksdb::IOOptions& options,
                              const rocksdb::DataVerificationInfo& info,
                              rocksdb::IODebugContext* dbg) override {
       if (*fail_) return Injected();
@@ -66,7 +70,9 @@ class FaultyFs final : public rocksdb::FileSystemWrapper {
    private:
     // ENOSPC, as on a full disk. RocksDB recovers from it after a flush; after
     // a failed WAL write it stops writes until the database is reopened.
-    static rocksdb::IOStatus Injected() { return rocksdb::IOStatus::NoSpace("injected"); }
+    static rocksdb::IOStatus Injected() {
+      return rocksdb::IOStatus::NoSpace("injected");
+    }
     std::shared_ptr<std::atomic<bool>> fail_;
   };
 
@@ -97,12 +103,15 @@ TEST(StorageHealthTest, FailedWalWriteIsUnhealthyUntilReopened) {
   auto fail = std::make_shared<std::atomic<bool>>(false);
   std::unique_ptr<rocksdb::Env> env =
       rocksdb::NewCompositeEnv(std::make_shared<FaultyFs>(".log", fail));
-  absl::StatusOr<std::unique_ptr<Db>> db = Db::Open({.path = dir.path(), .env = env.get()});
+  absl::StatusOr<std::unique_ptr<Db>> db =
+      Db::Open({.path = dir.path(), .env = env.get()});
   ASSERT_TRUE(db.ok()) << db.status();
   std::vector<bool> changes;
-  (*db)->health().SetListener(
-      [&](bool healthy, const absl::Status& cause) { changes.push_back(healthy); });
-  EXPECT_EQ(changes, std::vector<bool>{true});  // told the current state at once
+  (*db)->health().SetListener([&](bool healthy, const absl::Status& cause) {
+    changes.push_back(healthy);
+  });
+  EXPECT_EQ(changes,
+            std::vector<bool>{true});  // told the current state at once
 
   ASSERT_TRUE(Commit(**db, 1).ok());
   EXPECT_TRUE((*db)->health().healthy());
@@ -137,15 +146,20 @@ TEST(StorageHealthTest, FailedFlushIsUnhealthyUntilCheckWritableResumes) {
   auto fail = std::make_shared<std::atomic<bool>>(false);
   std::unique_ptr<rocksdb::Env> env =
       rocksdb::NewCompositeEnv(std::make_shared<FaultyFs>(".sst", fail));
-  absl::StatusOr<std::unique_ptr<Db>> db = Db::Open({.path = dir.path(), .env = env.get()});
+  absl::StatusOr<std::unique_ptr<Db>> db =
+      Db::Open({.path = dir.path(), .env = env.get()});
   ASSERT_TRUE(db.ok()) << db.status();
   std::vector<bool> changes;
-  (*db)->health().SetListener(
-      [&](bool healthy, const absl::Status& cause) { changes.push_back(healthy); });
+  (*db)->health().SetListener([&](bool healthy, const absl::Status& cause) {
+    changes.push_back(healthy);
+  });
   ASSERT_TRUE(Commit(**db, 1).ok());
 
   *fail = true;
-  EXPECT_FALSE((*db)->raw()->Flush(rocksdb::FlushOptions(), (*db)->cf(Cf::kArticles)).ok());
+  EXPECT_FALSE((*db)
+                   ->raw()
+                   ->Flush(rocksdb::FlushOptions(), (*db)->cf(Cf::kArticles))
+                   .ok());
   EXPECT_FALSE((*db)->health().healthy());
   EXPECT_FALSE((*db)->CheckWritable().ok());  // still failing
   EXPECT_FALSE((*db)->health().healthy());
@@ -156,7 +170,8 @@ TEST(StorageHealthTest, FailedFlushIsUnhealthyUntilCheckWritableResumes) {
   absl::Status resumed;
   for (int i = 0; i < 600 && !(*db)->health().healthy(); ++i) {
     resumed = (*db)->CheckWritable();
-    if (!(*db)->health().healthy()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!(*db)->health().healthy())
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_TRUE((*db)->health().healthy()) << resumed;
   EXPECT_EQ(changes, (std::vector<bool>{true, false, true}));

@@ -20,7 +20,8 @@ namespace nw::testing {
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = absl::StrCat(base ? base : "/tmp", "/newswatch-test-XXXXXX");
+  std::string pattern =
+      absl::StrCat(base ? base : "/tmp", "/newswatch-test-XXXXXX");
   path_ = mkdtemp(pattern.data());
 }
 
@@ -38,10 +39,12 @@ std::string TestDataPath(const std::string& name) {
 
 absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
     const std::string& binary, const std::string& data_dir,
-    const std::vector<std::string>& extra_flags, const ProcessOptions& options) {
+    const std::vector<std::string>& extra_flags,
+    const ProcessOptions& options) {
   int out[2];
   if (pipe(out) != 0) return absl::InternalError("pipe failed");
-  std::vector<std::string> args = {binary, "--listen=127.0.0.1:0", "--data_dir=" + data_dir};
+  std::vector<std::string> args = {binary, "--listen=127.0.0.1:0",
+                                   "--data_dir=" + data_dir};
   args.insert(args.end(), extra_flags.begin(), extra_flags.end());
   pid_t pid = fork();
   if (pid < 0) return absl::InternalError("fork failed");
@@ -50,7 +53,8 @@ absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
     close(out[0]);
     close(out[1]);
     if (!options.stderr_path.empty()) {
-      const int err = open(options.stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      const int err = open(options.stderr_path.c_str(),
+                           O_WRONLY | O_CREAT | O_APPEND, 0644);
       if (err >= 0) dup2(err, STDERR_FILENO);
     }
     if (options.file_size_limit_bytes > 0) {
@@ -68,7 +72,8 @@ absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
   close(out[1]);
   // Read stdout until the "listening on 127.0.0.1:PORT" line.
   std::string seen;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(30);
   int port = 0;
   while (port == 0 && std::chrono::steady_clock::now() < deadline) {
     pollfd p{.fd = out[0], .events = POLLIN, .revents = 0};
@@ -83,7 +88,8 @@ absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
     const size_t eol = at == std::string::npos ? at : seen.find(' ', at + 13);
     if (eol != std::string::npos) {
       const size_t colon = seen.rfind(':', eol);
-      if (colon < at || !absl::SimpleAtoi(seen.substr(colon + 1, eol - colon - 1), &port)) {
+      if (colon < at ||
+          !absl::SimpleAtoi(seen.substr(colon + 1, eol - colon - 1), &port)) {
         port = 0;
       }
     }
@@ -95,7 +101,8 @@ absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
     close(out[0]);
-    return absl::UnavailableError("newswatchd did not start; it printed: " + seen);
+    return absl::UnavailableError("newswatchd did not start; it printed: " +
+                                  seen);
   }
   // The daemon writes little to stdout; a closed read end would SIGPIPE it,
   // so the fd is deliberately left open (leaked) for the process lifetime.
@@ -107,8 +114,10 @@ DaemonProcess::~DaemonProcess() {
 }
 
 std::shared_ptr<grpc::Channel> DaemonProcess::Channel() const {
-  auto channel = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
-  channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  auto channel =
+      grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+  channel->WaitForConnected(std::chrono::system_clock::now() +
+                            std::chrono::seconds(10));
   return channel;
 }
 
@@ -118,7 +127,8 @@ absl::StatusOr<int> DaemonProcess::Stop() {
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
-  if (!WIFEXITED(status)) return absl::InternalError("newswatchd did not exit normally");
+  if (!WIFEXITED(status))
+    return absl::InternalError("newswatchd did not exit normally");
   return WEXITSTATUS(status);
 }
 

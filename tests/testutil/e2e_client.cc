@@ -3,8 +3,8 @@
 #include <fstream>
 #include <thread>
 
-#include "gtest/gtest.h"
 #include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/testutil/daemon_process.h"
 
@@ -56,8 +56,8 @@ Client::Client(std::shared_ptr<grpc::Channel> channel)
       rules_(v1::RuleService::NewStub(channel)),
       alerts_(v1::AlertService::NewStub(channel)) {}
 
-grpc::Status Client::CreateRule(const std::string& subscriber, const std::string& query,
-                                v1::WatchRule* out) {
+grpc::Status Client::CreateRule(const std::string& subscriber,
+                                const std::string& query, v1::WatchRule* out) {
   grpc::ClientContext ctx;
   v1::CreateRuleRequest req;
   req.mutable_rule()->set_subscriber(subscriber);
@@ -81,8 +81,8 @@ grpc::Status Client::Submit(const v1::Article& article, v1::ArticleAck* ack) {
   return ingest_->SubmitArticle(&ctx, req, ack);
 }
 
-std::vector<v1::ArticleAck> Client::SubmitAll(const std::vector<v1::Article>& articles,
-                                              grpc::Status* status) {
+std::vector<v1::ArticleAck> Client::SubmitAll(
+    const std::vector<v1::Article>& articles, grpc::Status* status) {
   grpc::ClientContext ctx;
   auto stream = ingest_->SubmitArticles(&ctx);
   std::thread writer([&] {
@@ -113,8 +113,9 @@ grpc::Status Client::GetArticle(const std::string& id, v1::Article* out) {
   return articles_->GetArticle(&ctx, req, out);
 }
 
-std::vector<v1::Alert> Client::ReadAlerts(const std::string& subscriber, uint64_t from_cursor,
-                                          size_t want, std::chrono::milliseconds linger) {
+std::vector<v1::Alert> Client::ReadAlerts(const std::string& subscriber,
+                                          uint64_t from_cursor, size_t want,
+                                          std::chrono::milliseconds linger) {
   grpc::ClientContext ctx;
   v1::SubscribeRequest req;
   req.set_subscriber(subscriber);
@@ -130,14 +131,16 @@ std::vector<v1::Alert> Client::ReadAlerts(const std::string& subscriber, uint64_
   };
   if (want == 0) start_stopper();
   v1::SubscribeResponse resp;
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  const auto give_up =
+      std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (reader->Read(&resp)) {
     if (resp.has_alert()) got.push_back(resp.alert());
     if (got.size() == want && !stopper.joinable()) start_stopper();
     if (std::chrono::steady_clock::now() > give_up) ctx.TryCancel();
   }
   if (!stopper.joinable()) {
-    ADD_FAILURE() << "stream for " << subscriber << " ended after " << got.size()
+    ADD_FAILURE() << "stream for " << subscriber << " ended after "
+                  << got.size()
                   << " alerts: " << reader->Finish().error_message();
   } else {
     stopper.join();

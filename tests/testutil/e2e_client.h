@@ -24,27 +24,32 @@ namespace nw::testing {
 std::vector<newswatch::v1::Article> LoadArticles(const std::string& name);
 
 // `n` small articles "<prefix>-0", ... that all match the rule "pipeline".
-std::vector<newswatch::v1::Article> PipelineArticles(const std::string& prefix, int n);
+std::vector<newswatch::v1::Article> PipelineArticles(const std::string& prefix,
+                                                     int n);
 
 class Client {
  public:
   explicit Client(std::shared_ptr<grpc::Channel> channel);
 
-  grpc::Status CreateRule(const std::string& subscriber, const std::string& query,
+  grpc::Status CreateRule(const std::string& subscriber,
+                          const std::string& query,
                           newswatch::v1::WatchRule* out);
-  std::vector<newswatch::v1::WatchRule> ListRules(const std::string& subscriber);
-  grpc::Status Submit(const newswatch::v1::Article& article, newswatch::v1::ArticleAck* ack);
+  std::vector<newswatch::v1::WatchRule> ListRules(
+      const std::string& subscriber);
+  grpc::Status Submit(const newswatch::v1::Article& article,
+                      newswatch::v1::ArticleAck* ack);
   // Over the bidirectional stream; one ack per article, in order (fewer if
   // the stream broke: `status` says why).
   std::vector<newswatch::v1::ArticleAck> SubmitAll(
-      const std::vector<newswatch::v1::Article>& articles, grpc::Status* status = nullptr);
+      const std::vector<newswatch::v1::Article>& articles,
+      grpc::Status* status = nullptr);
   grpc::Status GetArticle(const std::string& id, newswatch::v1::Article* out);
 
   // Reads the subscriber's alerts after `from_cursor` until `want` arrived,
   // then keeps reading for `linger` to catch any extra one.
-  std::vector<newswatch::v1::Alert> ReadAlerts(const std::string& subscriber,
-                                               uint64_t from_cursor, size_t want,
-                                               std::chrono::milliseconds linger);
+  std::vector<newswatch::v1::Alert> ReadAlerts(
+      const std::string& subscriber, uint64_t from_cursor, size_t want,
+      std::chrono::milliseconds linger);
 
   newswatch::v1::AlertService::Stub& alerts() { return *alerts_; }
   newswatch::v1::RuleService::Stub& rules() { return *rules_; }

@@ -16,7 +16,7 @@ std::string EncodeRequest(const std::string& service) {
   std::string out;
   if (service.empty()) return out;
   out += '\x0a';
-  for (size_t n = service.size(); ; n >>= 7) {  // varint length
+  for (size_t n = service.size();; n >>= 7) {  // varint length
     if (n < 0x80) {
       out += static_cast<char>(n);
       break;
@@ -28,19 +28,20 @@ std::string EncodeRequest(const std::string& service) {
 
 }  // namespace
 
-absl::StatusOr<ServingStatus> CheckHealth(const std::shared_ptr<grpc::Channel>& channel,
-                                          const std::string& service) {
+absl::StatusOr<ServingStatus> CheckHealth(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& service) {
   grpc::GenericStub stub(channel);
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
   const std::string encoded = EncodeRequest(service);
   grpc::Slice slice(encoded);
   grpc::ByteBuffer request(&slice, 1);
   grpc::ByteBuffer response;
   grpc::Status status;
   absl::Notification done;
-  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request,
-                 &response, [&](grpc::Status s) {
+  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
+                 &request, &response, [&](grpc::Status s) {
                    status = std::move(s);
                    done.Notify();
                  });
@@ -50,7 +51,8 @@ absl::StatusOr<ServingStatus> CheckHealth(const std::shared_ptr<grpc::Channel>& 
                         status.error_message());
   }
   std::vector<grpc::Slice> slices;
-  if (!response.Dump(&slices).ok()) return absl::InternalError("cannot read the response");
+  if (!response.Dump(&slices).ok())
+    return absl::InternalError("cannot read the response");
   std::string bytes;
   for (const grpc::Slice& s : slices) {
     bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
@@ -58,7 +60,8 @@ absl::StatusOr<ServingStatus> CheckHealth(const std::shared_ptr<grpc::Channel>& 
   // HealthCheckResponse{ServingStatus status = 1}: absent means 0.
   if (bytes.empty()) return ServingStatus::kUnknown;
   if (bytes.size() != 2 || bytes[0] != '\x08') {
-    return absl::InternalError(absl::StrCat("unexpected response of ", bytes.size(), " bytes"));
+    return absl::InternalError(
+        absl::StrCat("unexpected response of ", bytes.size(), " bytes"));
   }
   return static_cast<ServingStatus>(bytes[1]);
 }

@@ -14,12 +14,17 @@
 namespace nw::testing {
 
 // grpc.health.v1.HealthCheckResponse.ServingStatus.
-enum class ServingStatus { kUnknown = 0, kServing = 1, kNotServing = 2, kServiceUnknown = 3 };
+enum class ServingStatus {
+  kUnknown = 0,
+  kServing = 1,
+  kNotServing = 2,
+  kServiceUnknown = 3
+};
 
 // Asks `channel` about `service` ("" for the server as a whole). Errors: the
 // call's status (e.g. NOT_FOUND for a service the server never named).
-absl::StatusOr<ServingStatus> CheckHealth(const std::shared_ptr<grpc::Channel>& channel,
-                                          const std::string& service);
+absl::StatusOr<ServingStatus> CheckHealth(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& service);
 
 }  // namespace nw::testing
 

@@ -11,8 +11,8 @@
 namespace nw::testing {
 
 struct HttpResponse {
-  int status = 0;             // e.g. 200
-  std::string content_type;   // the Content-Type header's value
+  int status = 0;            // e.g. 200
+  std::string content_type;  // the Content-Type header's value
   std::string body;
 };
 

@@ -15,8 +15,8 @@ namespace nw::testing {
 namespace {
 
 bool IsNameChar(char c, bool first) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
-         (!first && c >= '0' && c <= '9');
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+         c == ':' || (!first && c >= '0' && c <= '9');
 }
 
 absl::StatusOr<double> ParseValue(const std::string& s) {
@@ -25,7 +25,8 @@ absl::StatusOr<double> ParseValue(const std::string& s) {
   if (s == "NaN") return NAN;
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
-  if (s.empty() || *end != '\0') return absl::InvalidArgumentError("bad value '" + s + "'");
+  if (s.empty() || *end != '\0')
+    return absl::InvalidArgumentError("bad value '" + s + "'");
   return v;
 }
 
@@ -46,7 +47,8 @@ absl::StatusOr<ParsedSample> ParseSample(const std::string& line) {
     ++i;
     while (i < line.size() && line[i] != '}') {
       const size_t eq = line.find('=', i);
-      if (eq == std::string::npos || eq + 1 >= line.size() || line[eq + 1] != '"') {
+      if (eq == std::string::npos || eq + 1 >= line.size() ||
+          line[eq + 1] != '"') {
         return absl::InvalidArgumentError("bad label");
       }
       std::string key = line.substr(i, eq - i), value;
@@ -54,23 +56,27 @@ absl::StatusOr<ParsedSample> ParseSample(const std::string& line) {
       while (i < line.size() && line[i] != '"') {
         if (line[i] == '\\' && i + 1 < line.size()) {
           const char e = line[++i];
-          if (e != '\\' && e != '"' && e != 'n') return absl::InvalidArgumentError("bad escape");
+          if (e != '\\' && e != '"' && e != 'n')
+            return absl::InvalidArgumentError("bad escape");
           value += e == 'n' ? '\n' : e;
         } else {
           value += line[i];
         }
         ++i;
       }
-      if (i >= line.size()) return absl::InvalidArgumentError("unterminated label value");
+      if (i >= line.size())
+        return absl::InvalidArgumentError("unterminated label value");
       ++i;  // closing quote
       s.labels.emplace_back(std::move(key), std::move(value));
       if (i < line.size() && line[i] == ',') ++i;
     }
-    if (i >= line.size()) return absl::InvalidArgumentError("unterminated labels");
+    if (i >= line.size())
+      return absl::InvalidArgumentError("unterminated labels");
     ++i;  // '}'
   }
   s.series = line.substr(0, i);
-  if (i >= line.size() || line[i] != ' ') return absl::InvalidArgumentError("no value");
+  if (i >= line.size() || line[i] != ' ')
+    return absl::InvalidArgumentError("no value");
   absl::StatusOr<double> v = ParseValue(line.substr(i + 1));
   if (!v.ok()) return v.status();
   s.value = *v;
@@ -78,11 +84,13 @@ absl::StatusOr<ParsedSample> ParseSample(const std::string& line) {
 }
 
 // The family a sample belongs to, given the TYPE lines seen so far.
-std::string FamilyOf(const std::string& name, const std::map<std::string, std::string>& types) {
+std::string FamilyOf(const std::string& name,
+                     const std::map<std::string, std::string>& types) {
   if (types.count(name)) return name;
   for (const char* suffix : {"_bucket", "_sum", "_count"}) {
     if (absl::EndsWith(name, suffix)) {
-      const std::string base = name.substr(0, name.size() - std::string(suffix).size());
+      const std::string base =
+          name.substr(0, name.size() - std::string(suffix).size());
       auto it = types.find(base);
       if (it != types.end() && it->second == "histogram") return base;
     }
@@ -112,12 +120,15 @@ absl::StatusOr<ScrapedMetrics> ParseMetricsText(const std::string& text) {
     ++line_no;
     const std::string line(view);
     auto fail = [&](absl::string_view why) {
-      return absl::InvalidArgumentError(absl::StrCat("line ", line_no, ": ", why, ": ", line));
+      return absl::InvalidArgumentError(
+          absl::StrCat("line ", line_no, ": ", why, ": ", line));
     };
     if (line.empty()) continue;
     if (absl::StartsWith(line, "# HELP ")) {
-      std::vector<std::string> parts = absl::StrSplit(line, absl::MaxSplits(' ', 3));
-      if (parts.size() < 3 || !helped.insert(parts[2]).second) return fail("bad or second HELP");
+      std::vector<std::string> parts =
+          absl::StrSplit(line, absl::MaxSplits(' ', 3));
+      if (parts.size() < 3 || !helped.insert(parts[2]).second)
+        return fail("bad or second HELP");
       continue;
     }
     if (absl::StartsWith(line, "# TYPE ")) {
@@ -126,8 +137,10 @@ absl::StatusOr<ScrapedMetrics> ParseMetricsText(const std::string& text) {
       const std::string& name = parts[2];
       const std::string& type = parts[3];
       if (!helped.count(name)) return fail("TYPE without HELP before it");
-      if (type != "counter" && type != "gauge" && type != "histogram") return fail("type");
-      if (type == "counter" && !absl::EndsWith(name, "_total")) return fail("counter name");
+      if (type != "counter" && type != "gauge" && type != "histogram")
+        return fail("type");
+      if (type == "counter" && !absl::EndsWith(name, "_total"))
+        return fail("counter name");
       if (!out.types.emplace(name, type).second) return fail("second TYPE");
       continue;
     }
@@ -136,7 +149,8 @@ absl::StatusOr<ScrapedMetrics> ParseMetricsText(const std::string& text) {
     if (!s.ok()) return fail(s.status().message());
     const std::string family = FamilyOf(s->name, out.types);
     if (family.empty()) return fail("sample without HELP and TYPE");
-    if (!out.samples.emplace(s->series, s->value).second) return fail("duplicate series");
+    if (!out.samples.emplace(s->series, s->value).second)
+      return fail("duplicate series");
     if (out.types[family] != "histogram") continue;
     std::string key_labels;
     std::optional<double> le;
@@ -162,7 +176,8 @@ absl::StatusOr<ScrapedMetrics> ParseMetricsText(const std::string& text) {
     }
   }
   for (const auto& [key, h] : histograms) {
-    const std::string where = absl::StrCat("histogram ", key.first, "{", key.second, "}");
+    const std::string where =
+        absl::StrCat("histogram ", key.first, "{", key.second, "}");
     if (h.buckets.empty() || !std::isinf(h.buckets.back().first)) {
       return absl::InvalidArgumentError(where + ": no +Inf bucket last");
     }
@@ -172,9 +187,11 @@ absl::StatusOr<ScrapedMetrics> ParseMetricsText(const std::string& text) {
         return absl::InvalidArgumentError(where + ": buckets not increasing");
       }
     }
-    if (!h.sum || !h.count) return absl::InvalidArgumentError(where + ": no _sum or _count");
+    if (!h.sum || !h.count)
+      return absl::InvalidArgumentError(where + ": no _sum or _count");
     if (*h.count != h.buckets.back().second) {
-      return absl::InvalidArgumentError(where + ": _count differs from the +Inf bucket");
+      return absl::InvalidArgumentError(
+          where + ": _count differs from the +Inf bucket");
     }
   }
   return out;

@@ -18,7 +18,7 @@ struct TestCerts {
   std::string server_key;
   std::string client_cert;  // CN newswatch-test-client, clientAuth
   std::string client_key;
-  std::string other_ca;     // trusted by no one: for "wrong CA" tests
+  std::string other_ca;  // trusted by no one: for "wrong CA" tests
 };
 
 // Writes the files into `dir` (which must exist). Internal error with the

@@ -39,7 +39,8 @@ class RecordingSink final : public AlertSink {
     absl::MutexLock lock(&mu_);
     finished_ = status;
   }
-  // Completes writes until `n` alerts arrived or the stream finished (10 s at most).
+  // Completes writes until `n` alerts arrived or the stream finished (10 s at
+  // most).
   std::vector<uint64_t> Receive(AlertStream& stream, size_t n) {
     const absl::Time deadline = absl::Now() + absl::Seconds(10);
     while (absl::Now() < deadline) {
@@ -86,7 +87,8 @@ class AlertStreamTest : public ::testing::Test {
     article.set_id("a-" + std::to_string(sequence));
     article.set_sequence(sequence);
     *article.mutable_ingested_at() =
-        google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(ingested));
+        google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+            absl::ToUnixNanos(ingested));
     std::vector<v1::Alert> alerts(1);
     alerts[0].set_subscriber("s");
     alerts[0].set_cursor(sequence);
@@ -127,7 +129,8 @@ TEST_F(AlertStreamTest, FromZeroAfterRetentionReplaysWhatIsKeptThenGoesLive) {
 TEST_F(AlertStreamTest, FromZeroWhenRetentionKeptNothingGoesLive) {
   const absl::Time old = absl::Now() - absl::Hours(48);
   for (uint64_t i = 1; i <= 3; ++i) Commit(i, old);
-  ASSERT_TRUE(storage::EnforceRetention(*db_, absl::Now() - absl::Hours(24)).ok());
+  ASSERT_TRUE(
+      storage::EnforceRetention(*db_, absl::Now() - absl::Hours(24)).ok());
   storage::AlertLog log(*db_);
   auto stream = std::make_shared<AlertStream>("s", 0, log, readers_);
   RecordingSink sink;
@@ -148,7 +151,8 @@ TEST_F(AlertStreamTest, FromADeletedCursorIsOutOfRangeNamingWhereToResume) {
   const absl::Time old = absl::Now() - absl::Hours(48);
   for (uint64_t i = 1; i <= 5; ++i) Commit(i, old);
   Commit(6, absl::Now());
-  ASSERT_TRUE(storage::EnforceRetention(*db_, absl::Now() - absl::Hours(24)).ok());
+  ASSERT_TRUE(
+      storage::EnforceRetention(*db_, absl::Now() - absl::Hours(24)).ok());
   storage::AlertLog log(*db_);
   auto stream = std::make_shared<AlertStream>("s", 2, log, readers_);
   RecordingSink sink;

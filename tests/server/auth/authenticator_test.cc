@@ -28,14 +28,16 @@ TEST(AuthenticatorTest, RefusesMissingMalformedAndUnknownTokens) {
   const Authenticator authn = MakeAuthenticator();
   absl::Status missing = authn.CheckCall(kSubmit, std::nullopt);
   EXPECT_EQ(missing.code(), absl::StatusCode::kUnauthenticated);
-  EXPECT_THAT(std::string(missing.message()),
-              HasSubstr("missing bearer token: pass --token or set NEWSWATCH_TOKEN"));
+  EXPECT_THAT(
+      std::string(missing.message()),
+      HasSubstr("missing bearer token: pass --token or set NEWSWATCH_TOKEN"));
   absl::Status basic = authn.CheckCall(kSubmit, "Basic dDpmZWVk");
   EXPECT_EQ(basic.code(), absl::StatusCode::kUnauthenticated);
   EXPECT_THAT(std::string(basic.message()), HasSubstr("'Bearer <token>'"));
   absl::Status unknown = authn.CheckCall(kSubmit, "Bearer t-nobody");
   EXPECT_EQ(unknown.code(), absl::StatusCode::kUnauthenticated);
-  EXPECT_THAT(std::string(unknown.message()), HasSubstr("unknown bearer token"));
+  EXPECT_THAT(std::string(unknown.message()),
+              HasSubstr("unknown bearer token"));
 }
 
 // Verifies a known token passes for its methods, PERMISSION_DENIED for others,
@@ -51,12 +53,17 @@ TEST(AuthenticatorTest, AppliesThePolicy) {
 // Verifies health needs no token, even a wrong one.
 TEST(AuthenticatorTest, HealthIsOpen) {
   const Authenticator authn = MakeAuthenticator();
-  EXPECT_TRUE(authn.CheckCall("/grpc.health.v1.Health/Check", std::nullopt).ok());
-  EXPECT_TRUE(authn.CheckCall("/grpc.health.v1.Health/Check", "Bearer junk").ok());
-  EXPECT_EQ(authn.CheckCall("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-                            std::nullopt)
-                .code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_TRUE(
+      authn.CheckCall("/grpc.health.v1.Health/Check", std::nullopt).ok());
+  EXPECT_TRUE(
+      authn.CheckCall("/grpc.health.v1.Health/Check", "Bearer junk").ok());
+  EXPECT_EQ(
+      authn
+          .CheckCall(
+              "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+              std::nullopt)
+          .code(),
+      absl::StatusCode::kUnauthenticated);
 }
 
 // Verifies Identify returns the token's principal.
@@ -65,7 +72,8 @@ TEST(AuthenticatorTest, Identify) {
   absl::StatusOr<Principal> alice = authn.Identify("Bearer t-alice");
   ASSERT_TRUE(alice.ok());
   EXPECT_EQ(alice->subscriber, "desk-asia");
-  EXPECT_EQ(authn.Identify(std::nullopt).status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(authn.Identify(std::nullopt).status().code(),
+            absl::StatusCode::kUnauthenticated);
 }
 
 }  // namespace

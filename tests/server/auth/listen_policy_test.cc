@@ -16,7 +16,8 @@ TEST(ListenPolicyTest, Classify) {
   EXPECT_EQ(ClassifyListen("[::1]:7373"), ListenScope::kLocalhost);
   EXPECT_EQ(ClassifyListen("localhost:0"), ListenScope::kLocalhost);
   EXPECT_EQ(ClassifyListen("127.0.0.2:7373"), ListenScope::kOtherLoopback);
-  EXPECT_EQ(ClassifyListen("unix:/run/newswatch.sock"), ListenScope::kUnixSocket);
+  EXPECT_EQ(ClassifyListen("unix:/run/newswatch.sock"),
+            ListenScope::kUnixSocket);
   EXPECT_EQ(ClassifyListen("0.0.0.0:7373"), ListenScope::kNetwork);
   EXPECT_EQ(ClassifyListen("[::]:7373"), ListenScope::kNetwork);
   EXPECT_EQ(ClassifyListen(":7373"), ListenScope::kNetwork);
@@ -29,16 +30,20 @@ TEST(ListenPolicyTest, Classify) {
 TEST(ListenPolicyTest, Rules) {
   EXPECT_TRUE(CheckListenPolicy("127.0.0.1:7373", {}).ok());
   EXPECT_TRUE(CheckListenPolicy("127.0.0.2:7373", {}).ok());
-  EXPECT_TRUE(CheckListenPolicy("0.0.0.0:7373", {.tls = true, .tokens = true}).ok());
+  EXPECT_TRUE(
+      CheckListenPolicy("0.0.0.0:7373", {.tls = true, .tokens = true}).ok());
   EXPECT_TRUE(CheckListenPolicy("0.0.0.0:7373", {.insecure = true}).ok());
   EXPECT_TRUE(CheckListenPolicy("127.0.0.1:7373", {.tokens = true}).ok());
 
   absl::Status bare = CheckListenPolicy("0.0.0.0:7373", {});
   EXPECT_EQ(bare.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(bare.message()),
-              HasSubstr("add --tls-cert and --tls-key and --token-file, or pass --insecure"));
+  EXPECT_THAT(
+      std::string(bare.message()),
+      HasSubstr(
+          "add --tls-cert and --tls-key and --token-file, or pass --insecure"));
   absl::Status tls_only = CheckListenPolicy("0.0.0.0:7373", {.tls = true});
-  EXPECT_THAT(std::string(tls_only.message()), HasSubstr("add --token-file, or"));
+  EXPECT_THAT(std::string(tls_only.message()),
+              HasSubstr("add --token-file, or"));
 
   absl::Status clear_tokens =
       CheckListenPolicy("0.0.0.0:7373", {.tokens = true, .insecure = true});

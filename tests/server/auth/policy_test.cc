@@ -11,16 +11,22 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const Principal kIngest{.name = "feed", .role = Role::kIngest, .subscriber = ""};
-const Principal kAlice{.name = "alice", .role = Role::kAnalyst, .subscriber = "desk-asia"};
+const Principal kIngest{
+    .name = "feed", .role = Role::kIngest, .subscriber = ""};
+const Principal kAlice{
+    .name = "alice", .role = Role::kAnalyst, .subscriber = "desk-asia"};
 const Principal kAdmin{.name = "ops", .role = Role::kAdmin, .subscriber = ""};
 
 const std::vector<std::string> kIngestMethods = {
-    "/newswatch.v1.IngestService/SubmitArticle", "/newswatch.v1.IngestService/SubmitArticles"};
+    "/newswatch.v1.IngestService/SubmitArticle",
+    "/newswatch.v1.IngestService/SubmitArticles"};
 const std::vector<std::string> kAnalystMethods = {
-    "/newswatch.v1.ArticleService/GetArticle", "/newswatch.v1.RuleService/CreateRule",
-    "/newswatch.v1.RuleService/GetRule",       "/newswatch.v1.RuleService/ListRules",
-    "/newswatch.v1.RuleService/DeleteRule",    "/newswatch.v1.RuleService/ValidateRule",
+    "/newswatch.v1.ArticleService/GetArticle",
+    "/newswatch.v1.RuleService/CreateRule",
+    "/newswatch.v1.RuleService/GetRule",
+    "/newswatch.v1.RuleService/ListRules",
+    "/newswatch.v1.RuleService/DeleteRule",
+    "/newswatch.v1.RuleService/ValidateRule",
     "/newswatch.v1.AlertService/Subscribe"};
 
 // Verifies the role table: ingest only submits, analysts only read and manage
@@ -31,14 +37,16 @@ TEST(PolicyTest, RoleTable) {
     EXPECT_TRUE(CheckMethod(kAdmin, m).ok()) << m;
     absl::Status s = CheckMethod(kAlice, m);
     EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied) << m;
-    EXPECT_THAT(std::string(s.message()), HasSubstr("allowed roles: ingest, admin"));
+    EXPECT_THAT(std::string(s.message()),
+                HasSubstr("allowed roles: ingest, admin"));
   }
   for (const std::string& m : kAnalystMethods) {
     EXPECT_TRUE(CheckMethod(kAlice, m).ok()) << m;
     EXPECT_TRUE(CheckMethod(kAdmin, m).ok()) << m;
     absl::Status s = CheckMethod(kIngest, m);
     EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied) << m;
-    EXPECT_THAT(std::string(s.message()), HasSubstr("token 'feed' (role ingest) may not call"));
+    EXPECT_THAT(std::string(s.message()),
+                HasSubstr("token 'feed' (role ingest) may not call"));
   }
 }
 
@@ -46,10 +54,13 @@ TEST(PolicyTest, RoleTable) {
 // takes any role.
 TEST(PolicyTest, UnknownMethodsAreAdminOnlyReflectionAnyRole) {
   const std::string unknown = "/newswatch.v1.RuleService/PurgeEverything";
-  EXPECT_EQ(CheckMethod(kAlice, unknown).code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(CheckMethod(kIngest, unknown).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(CheckMethod(kAlice, unknown).code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(CheckMethod(kIngest, unknown).code(),
+            absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(CheckMethod(kAdmin, unknown).ok());
-  const std::string reflection = "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
+  const std::string reflection =
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
   EXPECT_TRUE(CheckMethod(kIngest, reflection).ok());
   EXPECT_TRUE(CheckMethod(kAlice, reflection).ok());
 }
@@ -59,7 +70,8 @@ TEST(PolicyTest, OnlyHealthIsPublic) {
   EXPECT_TRUE(IsPublicMethod("/grpc.health.v1.Health/Check"));
   EXPECT_TRUE(IsPublicMethod("/grpc.health.v1.Health/Watch"));
   EXPECT_FALSE(IsPublicMethod("/newswatch.v1.RuleService/ValidateRule"));
-  EXPECT_FALSE(IsPublicMethod("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"));
+  EXPECT_FALSE(IsPublicMethod(
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"));
 }
 
 // Verifies analysts own only their subscriber; admins all; ingest none.
@@ -67,9 +79,11 @@ TEST(PolicyTest, SubscriberOwnership) {
   EXPECT_TRUE(CheckOwnsSubscriber(kAlice, "desk-asia", "subscribe to").ok());
   absl::Status s = CheckOwnsSubscriber(kAlice, "desk-energy", "subscribe to");
   EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_THAT(std::string(s.message()),
-              HasSubstr("may not subscribe to subscriber 'desk-energy'; it is limited to "
-                        "subscriber 'desk-asia'"));
+  EXPECT_THAT(
+      std::string(s.message()),
+      HasSubstr(
+          "may not subscribe to subscriber 'desk-energy'; it is limited to "
+          "subscriber 'desk-asia'"));
   EXPECT_TRUE(CheckOwnsSubscriber(kAdmin, "desk-energy", "subscribe to").ok());
   EXPECT_EQ(CheckOwnsSubscriber(kIngest, "", "list the rules of").code(),
             absl::StatusCode::kPermissionDenied);

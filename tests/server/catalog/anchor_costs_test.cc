@@ -44,7 +44,8 @@ TEST(AnchorCostsTest, SamplesTheNewestStoredArticles) {
   auto db = storage::Db::Open({.path = dir.path_});
   ASSERT_TRUE(db.ok()) << db.status();
   Store(**db, 150);
-  auto model = CostModelFromRecentArticles(**db, /*max_articles=*/20, /*min_articles=*/5);
+  auto model = CostModelFromRecentArticles(**db, /*max_articles=*/20,
+                                           /*min_articles=*/5);
   ASSERT_TRUE(model.ok()) << model.status();
   ASSERT_NE(*model, nullptr);
   EXPECT_EQ((*model)->sample_articles(), 20u);

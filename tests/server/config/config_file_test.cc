@@ -25,8 +25,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const absl::flat_hash_set<std::string> kSettings = {"cfg_listen", "cfg_max_streams",
-                                                    "cfg_sync", "cfg_heartbeat"};
+const absl::flat_hash_set<std::string> kSettings = {
+    "cfg_listen", "cfg_max_streams", "cfg_sync", "cfg_heartbeat"};
 
 class ConfigFileTest : public ::testing::Test {
  protected:
@@ -39,9 +39,9 @@ class ConfigFileTest : public ::testing::Test {
   std::string Write(const std::string& text) {
     // One file per test and process: ctest runs these tests in parallel.
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    const std::string path = ::testing::TempDir() + "/config_file_test." + info->name() + "." +
-                             std::to_string(::getpid()) + "." +
-                             std::to_string(written_.size()) + ".toml";
+    const std::string path = ::testing::TempDir() + "/config_file_test." +
+                             info->name() + "." + std::to_string(::getpid()) +
+                             "." + std::to_string(written_.size()) + ".toml";
     written_.push_back(path);
     std::ofstream(path) << text;
     return path;
@@ -75,10 +75,12 @@ TEST_F(ConfigFileTest, SetsStringIntegerBooleanAndDurationSettings) {
 }
 
 TEST_F(ConfigFileTest, UnknownKeyNamesLineAndClosestSettingAndSetsNothing) {
-  const std::string path = Write("cfg_listen = \"0.0.0.0:9000\"\ncfg_max_stream = 3\n");
+  const std::string path =
+      Write("cfg_listen = \"0.0.0.0:9000\"\ncfg_max_stream = 3\n");
   absl::Status s = ApplyConfigFile(path, kSettings);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(s.message(), HasSubstr(path + ":2:1: unknown setting 'cfg_max_stream'"));
+  EXPECT_THAT(s.message(),
+              HasSubstr(path + ":2:1: unknown setting 'cfg_max_stream'"));
   EXPECT_THAT(s.message(), HasSubstr("did you mean 'cfg_max_streams'"));
   ExpectDefaults();
 }
@@ -90,7 +92,8 @@ TEST_F(ConfigFileTest, FlagsOutsideTheSettingsAreUnknown) {
 }
 
 TEST_F(ConfigFileTest, RejectedValueNamesTheSettingAndRollsBackEarlierOnes) {
-  const std::string path = Write("cfg_listen = \"0.0.0.0:9000\"\ncfg_max_streams = \"many\"\n");
+  const std::string path =
+      Write("cfg_listen = \"0.0.0.0:9000\"\ncfg_max_streams = \"many\"\n");
   absl::Status s = ApplyConfigFile(path, kSettings);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr(":2:"));
@@ -99,7 +102,8 @@ TEST_F(ConfigFileTest, RejectedValueNamesTheSettingAndRollsBackEarlierOnes) {
 }
 
 TEST_F(ConfigFileTest, BadDurationIsRejected) {
-  absl::Status s = ApplyConfigFile(Write("cfg_heartbeat = \"soon\"\n"), kSettings);
+  absl::Status s =
+      ApplyConfigFile(Write("cfg_heartbeat = \"soon\"\n"), kSettings);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("cfg_heartbeat"));
   ExpectDefaults();
@@ -117,24 +121,27 @@ TEST_F(ConfigFileTest, SyntaxErrorHasLineAndColumn) {
 TEST_F(ConfigFileTest, TablesAndArraysAreRejected) {
   EXPECT_EQ(ApplyConfigFile(Write("[tls]\ncert = \"a\"\n"), kSettings).code(),
             absl::StatusCode::kInvalidArgument);
-  absl::Status s = ApplyConfigFile(Write("cfg_listen = [\"a\", \"b\"]\n"), kSettings);
+  absl::Status s =
+      ApplyConfigFile(Write("cfg_listen = [\"a\", \"b\"]\n"), kSettings);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("no tables or arrays"));
   ExpectDefaults();
 }
 
 TEST_F(ConfigFileTest, MissingFileIsNotFound) {
-  absl::Status s = ApplyConfigFile(::testing::TempDir() + "/no-such.toml", kSettings);
+  absl::Status s =
+      ApplyConfigFile(::testing::TempDir() + "/no-such.toml", kSettings);
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(s.message(), HasSubstr("no-such.toml"));
 }
 
 TEST(FindFlagValueTest, BothSpellingsAndLastWins) {
-  std::vector<std::string> args = {"newswatchd", "--config", "a.toml", "--listen=x",
-                                   "--config=b.toml"};
+  std::vector<std::string> args = {"newswatchd", "--config", "a.toml",
+                                   "--listen=x", "--config=b.toml"};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
-  EXPECT_EQ(FindFlagValue(static_cast<int>(argv.size()), argv.data(), "config"), "b.toml");
+  EXPECT_EQ(FindFlagValue(static_cast<int>(argv.size()), argv.data(), "config"),
+            "b.toml");
   EXPECT_EQ(FindFlagValue(3, argv.data(), "config"), "a.toml");
   EXPECT_EQ(FindFlagValue(3, argv.data(), "data_dir"), "");
 }

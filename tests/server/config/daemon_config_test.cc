@@ -1,12 +1,13 @@
 // newswatchd --config: the example file documents every setting, the daemon
 // runs on it, file settings take effect, flags override them, and a bad file
 // stops the daemon before it serves.
+#include <sys/wait.h>
+
 #include <cstdio>
 #include <fstream>
 #include <set>
-#include <string>
 #include <sstream>
-#include <sys/wait.h>
+#include <string>
 
 #include "absl/strings/match.h"
 #include "gmock/gmock.h"
@@ -39,7 +40,8 @@ std::set<std::string> DaemonFlags() {
   bool in_main = false;
   std::istringstream lines(help);
   for (std::string line; std::getline(lines, line);) {
-    if (absl::StartsWith(line, "  Flags from ")) in_main = absl::StrContains(line, "server/main.cc");
+    if (absl::StartsWith(line, "  Flags from "))
+      in_main = absl::StrContains(line, "server/main.cc");
     if (in_main && absl::StartsWith(line, "    --")) {
       flags.insert(line.substr(6, line.find_first_of(" (", 6) - 6));
     }
@@ -47,7 +49,8 @@ std::set<std::string> DaemonFlags() {
   return flags;
 }
 
-std::string WriteFile(const TempDir& dir, const std::string& name, const std::string& text) {
+std::string WriteFile(const TempDir& dir, const std::string& name,
+                      const std::string& text) {
   const std::string path = dir.path() + "/" + name;
   std::ofstream(path) << text;
   return path;
@@ -55,19 +58,23 @@ std::string WriteFile(const TempDir& dir, const std::string& name, const std::st
 
 TEST(DaemonConfigTest, ExampleConfigDocumentsEverySetting) {
   std::set<std::string> flags = DaemonFlags();
-  ASSERT_TRUE(flags.contains("listen")) << "could not read newswatchd --helpfull";
+  ASSERT_TRUE(flags.contains("listen"))
+      << "could not read newswatchd --helpfull";
   flags.erase("config");
   std::set<std::string> keys;
   toml::table example = toml::parse_file(NW_EXAMPLE_CONFIG);
   for (const auto& [key, value] : example) keys.insert(std::string(key.str()));
-  EXPECT_EQ(keys, flags) << "deploy/newswatch.example.toml must list every newswatchd flag";
+  EXPECT_EQ(keys, flags)
+      << "deploy/newswatch.example.toml must list every newswatchd flag";
 }
 
 TEST(DaemonConfigTest, DaemonServesWithTheExampleConfig) {
   TempDir dir;
-  // DaemonProcess adds --listen=127.0.0.1:0 and --data-dir, overriding the file.
-  absl::StatusOr<std::unique_ptr<DaemonProcess>> daemon = DaemonProcess::Start(
-      DaemonBinary(), dir.path() + "/data", {std::string("--config=") + NW_EXAMPLE_CONFIG});
+  // DaemonProcess adds --listen=127.0.0.1:0 and --data-dir, overriding the
+  // file.
+  absl::StatusOr<std::unique_ptr<DaemonProcess>> daemon =
+      DaemonProcess::Start(DaemonBinary(), dir.path() + "/data",
+                           {std::string("--config=") + NW_EXAMPLE_CONFIG});
   ASSERT_TRUE(daemon.ok()) << daemon.status();
   Client client((*daemon)->Channel());
   newswatch::v1::WatchRule rule;
@@ -77,8 +84,8 @@ TEST(DaemonConfigTest, DaemonServesWithTheExampleConfig) {
 
 TEST(DaemonConfigTest, FileSettingsApplyAndFlagsOverrideThem) {
   TempDir dir;
-  const std::string config =
-      WriteFile(dir, "n.toml", "max_rules_per_subscriber = 1\nretention = \"30d\"\n");
+  const std::string config = WriteFile(
+      dir, "n.toml", "max_rules_per_subscriber = 1\nretention = \"30d\"\n");
   {
     auto daemon = DaemonProcess::Start(DaemonBinary(), dir.path() + "/data",
                                        {"--config", config});
@@ -90,8 +97,9 @@ TEST(DaemonConfigTest, FileSettingsApplyAndFlagsOverrideThem) {
               grpc::StatusCode::RESOURCE_EXHAUSTED);
     EXPECT_EQ(*(*daemon)->Stop(), 0);
   }
-  auto daemon = DaemonProcess::Start(DaemonBinary(), dir.path() + "/data",
-                                     {"--config=" + config, "--max-rules-per-subscriber=2"});
+  auto daemon = DaemonProcess::Start(
+      DaemonBinary(), dir.path() + "/data",
+      {"--config=" + config, "--max-rules-per-subscriber=2"});
   ASSERT_TRUE(daemon.ok()) << daemon.status();
   Client client((*daemon)->Channel());
   newswatch::v1::WatchRule rule;
@@ -102,11 +110,12 @@ TEST(DaemonConfigTest, FileSettingsApplyAndFlagsOverrideThem) {
 
 TEST(DaemonConfigTest, BadConfigStopsTheDaemonWithFileAndLine) {
   TempDir dir;
-  const std::string config = WriteFile(dir, "bad.toml", "listen = \"127.0.0.1:0\"\nmax_stream = 5\n");
+  const std::string config =
+      WriteFile(dir, "bad.toml", "listen = \"127.0.0.1:0\"\nmax_stream = 5\n");
   int code = 0;
-  const std::string out = RunCommand(DaemonBinary() + " --data-dir=" + dir.path() + "/data --config=" +
-                                  config,
-                              &code);
+  const std::string out = RunCommand(
+      DaemonBinary() + " --data-dir=" + dir.path() + "/data --config=" + config,
+      &code);
   EXPECT_EQ(code, 2);
   EXPECT_THAT(out, HasSubstr(config + ":2:1: unknown setting 'max_stream'"));
   EXPECT_THAT(out, HasSubstr("did you mean 'max_streams'"));
@@ -131,18 +140,21 @@ TEST(DaemonConfigTest, OutOfRangeSettingsRefuseStartSayingWhatIsAccepted) {
       {"--listen=127.0.0.1", "give HOST:PORT"},
       {"--max-article-bytes=-5", "--max-article-bytes -5: must be 1.."},
       {"--max-article-bytes=0", "--max-article-bytes 0: must be 1.."},
-      {"--match-threads=100000", "--match-threads 100000: must be 1..256 threads"},
+      {"--match-threads=100000",
+       "--match-threads 100000: must be 1..256 threads"},
       {"--max-streams=-1", "--max-streams -1: must be 0..2^30"},
       {"--retention=0s", "--retention: must be positive"},
-      {"--min-free-disk-bytes=-1", "--min-free-disk-bytes -1: must be 0 (off) or more"},
+      {"--min-free-disk-bytes=-1",
+       "--min-free-disk-bytes -1: must be 0 (off) or more"},
       // More free space asked for than any disk has: refused before RocksDB
       // writes anything (on a full disk RocksDB aborts instead of failing).
       {"--min-free-disk-bytes=1000000000000000000", "disk almost full"},
   };
   for (const auto& c : cases) {
     int code = 0;
-    const std::string out =
-        RunCommand(DaemonBinary() + " --data-dir=" + dir.path() + "/data " + c.flag, &code);
+    const std::string out = RunCommand(
+        DaemonBinary() + " --data-dir=" + dir.path() + "/data " + c.flag,
+        &code);
     EXPECT_NE(code, 0) << c.flag;
     EXPECT_THAT(out, HasSubstr(c.want)) << c.flag;
     EXPECT_THAT(out, ::testing::Not(HasSubstr("listening on"))) << c.flag;
@@ -158,9 +170,10 @@ TEST(DaemonConfigTest, SecondDaemonOnTheSamePortRefusesStart) {
   ASSERT_TRUE(first.ok()) << first.status();
   int code = 0;
   // `timeout`: if the bug is back the second daemon serves instead of exiting.
-  const std::string out = RunCommand("timeout 10 " + DaemonBinary() + " --data-dir=" +
-                                         dir.path() + "/b --listen=" + (*first)->address(),
-                                     &code);
+  const std::string out =
+      RunCommand("timeout 10 " + DaemonBinary() + " --data-dir=" + dir.path() +
+                     "/b --listen=" + (*first)->address(),
+                 &code);
   EXPECT_NE(code, 0);
   EXPECT_THAT(out, ::testing::Not(HasSubstr("listening on")));
   EXPECT_THAT(out, HasSubstr("cannot listen on " + (*first)->address()));

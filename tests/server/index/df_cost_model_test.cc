@@ -22,9 +22,12 @@ std::shared_ptr<const DocumentFrequencyCostModel> Sample() {
     std::string body = "kilometres of road";
     if (i < 30) body += " pipeline pipelines";
     if (i < 3) body += " oil oil";
-    const match::AnalyzedArticle analyzed = match::AnalyzedArticle::Analyze(
-        {.title = "", .body = body, .source = i < 10 ? "reuters" : "afp",
-         .lang = i < 10 ? "en-gb" : "fr", .tags = {}});
+    const match::AnalyzedArticle analyzed =
+        match::AnalyzedArticle::Analyze({.title = "",
+                                         .body = body,
+                                         .source = i < 10 ? "reuters" : "afp",
+                                         .lang = i < 10 ? "en-gb" : "fr",
+                                         .tags = {}});
     sample.Add(ArticleTerms::Collect(analyzed));
   }
   EXPECT_EQ(sample.articles(), 100u);
@@ -44,7 +47,8 @@ TEST(DocumentFrequencyCostModelTest, RarerIsCheaperAndUnseenIsCheapest) {
   const double unseen_long = Cost(*model, FeatureKind::kTerm, "liquefaction");
   EXPECT_NEAR(kilometres, 100.0 / 101, 0.01);
   EXPECT_NEAR(pipeline, 30.0 / 101, 0.01);
-  EXPECT_NEAR(oil, 3.0 / 101, 0.01);  // counted once per article, not per occurrence
+  EXPECT_NEAR(oil, 3.0 / 101,
+              0.01);  // counted once per article, not per occurrence
   EXPECT_LT(unseen_short, oil);
   EXPECT_LT(unseen_long, unseen_short);  // among unseen words, the static order
 }
@@ -62,7 +66,8 @@ TEST(DocumentFrequencyCostModelTest, MetadataIsCounted) {
   const auto model = Sample();
   EXPECT_NEAR(Cost(*model, FeatureKind::kSource, "reuters"), 10.0 / 101, 0.01);
   EXPECT_NEAR(Cost(*model, FeatureKind::kSource, "afp"), 90.0 / 101, 0.01);
-  EXPECT_NEAR(Cost(*model, FeatureKind::kLang, "en"), 10.0 / 101, 0.01);  // from en-gb
+  EXPECT_NEAR(Cost(*model, FeatureKind::kLang, "en"), 10.0 / 101,
+              0.01);  // from en-gb
   EXPECT_NEAR(Cost(*model, FeatureKind::kLang, "en-gb"), 10.0 / 101, 0.01);
   EXPECT_LT(Cost(*model, FeatureKind::kTag, "energy"), 1.0 / 101);
 }
@@ -71,7 +76,8 @@ TEST(DocumentFrequencyCostModelTest, EmptySampleIsTheStaticModel) {
   const auto model = DocumentFrequencyCostModel::Builder().Build();
   const StaticCostModel fallback;
   for (const char* word : {"the", "oil", "kilometres"}) {
-    EXPECT_EQ(Cost(*model, FeatureKind::kTerm, word), Cost(fallback, FeatureKind::kTerm, word));
+    EXPECT_EQ(Cost(*model, FeatureKind::kTerm, word),
+              Cost(fallback, FeatureKind::kTerm, word));
   }
 }
 
@@ -80,7 +86,8 @@ TEST(DocumentFrequencyCostModelTest, EmptySampleIsTheStaticModel) {
 TEST(DocumentFrequencyCostModelTest, AnchorsTheRarestWordOfTheSample) {
   auto compiled = rules::ParseRule("kilometres AND oil");
   ASSERT_TRUE(compiled.ok());
-  const RuleQuery by_length = BuildRuleQuery((*compiled)->root(), StaticCostModel());
+  const RuleQuery by_length =
+      BuildRuleQuery((*compiled)->root(), StaticCostModel());
   ASSERT_EQ(by_length.anchors.size(), 1u);
   EXPECT_EQ(by_length.features[by_length.anchors[0]].text, "kilometres");
   const RuleQuery by_df = BuildRuleQuery((*compiled)->root(), *Sample());

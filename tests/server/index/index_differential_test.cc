@@ -1,7 +1,8 @@
-// Differential tests: the index must return exactly what brute-force evaluation of
-// every rule returns (same rules, same order, same highlights), for random rules
-// of every construct over random articles (fixed seeds), through a single base
-// segment and through a registry whose snapshots mix base, tombstones and delta.
+// Differential tests: the index must return exactly what brute-force evaluation
+// of every rule returns (same rules, same order, same highlights), for random
+// rules of every construct over random articles (fixed seeds), through a single
+// base segment and through a registry whose snapshots mix base, tombstones and
+// delta.
 #include <string>
 #include <vector>
 
@@ -19,12 +20,14 @@ using testing::Ids;
 using testing::MakeRule;
 using testing::RandomCorpus;
 
-std::vector<std::shared_ptr<const IndexedRule>> RandomRules(RandomCorpus& corpus, int n) {
+std::vector<std::shared_ptr<const IndexedRule>> RandomRules(
+    RandomCorpus& corpus, int n) {
   std::vector<std::shared_ptr<const IndexedRule>> rules;
   int attempts = 0;
   while (static_cast<int>(rules.size()) < n && ++attempts < 20 * n) {
     const int i = static_cast<int>(rules.size());
-    auto rule = MakeRule("r" + std::to_string(i), "s" + std::to_string(i % 7), corpus.Rule());
+    auto rule = MakeRule("r" + std::to_string(i), "s" + std::to_string(i % 7),
+                         corpus.Rule());
     if (rule != nullptr) rules.push_back(std::move(rule));
   }
   return rules;
@@ -45,16 +48,17 @@ TEST(IndexDifferentialTest, RandomRulesMatchBruteForce) {
     const match::AnalyzedArticle analyzed = article.Analyze();
     const MatchResult got = snapshot.MatchWithStats(analyzed);
     const std::vector<std::string> want = BruteForce(rules, analyzed);
-    ASSERT_EQ(Ids(got.hits), want) << "article " << a << ": " << article.title << " | "
-                                   << article.body;
+    ASSERT_EQ(Ids(got.hits), want)
+        << "article " << a << ": " << article.title << " | " << article.body;
     for (const RuleHit& hit : got.hits) {
-      EXPECT_EQ(std::vector<match::Highlight>(hit.highlights.begin(), hit.highlights.end()),
+      EXPECT_EQ(std::vector<match::Highlight>(hit.highlights.begin(),
+                                              hit.highlights.end()),
                 *match::Evaluate(*hit.rule->rule, analyzed));
     }
     matches += got.hits.size();
     candidates += got.stats.candidates;
   }
-  EXPECT_GT(matches, 1000u);               // the corpus does exercise matching
+  EXPECT_GT(matches, 1000u);  // the corpus does exercise matching
   EXPECT_LT(candidates, 100u * rules.size());  // and the index does filter
 }
 
@@ -79,7 +83,8 @@ TEST(IndexDifferentialTest, DocumentFrequencyAnchorsMatchBruteForce) {
     const MatchResult got = by_df.MatchWithStats(analyzed);
     ASSERT_EQ(Ids(got.hits), BruteForce(rules, analyzed)) << "article " << a;
     for (const RuleHit& hit : got.hits) {
-      EXPECT_EQ(std::vector<match::Highlight>(hit.highlights.begin(), hit.highlights.end()),
+      EXPECT_EQ(std::vector<match::Highlight>(hit.highlights.begin(),
+                                              hit.highlights.end()),
                 *match::Evaluate(*hit.rule->rule, analyzed));
     }
     matches += got.hits.size();
@@ -92,13 +97,14 @@ TEST(IndexDifferentialTest, DocumentFrequencyAnchorsMatchBruteForce) {
 }
 
 // Verifies index == brute force while rules are added, replaced and removed
-// through a registry with a tiny delta, so snapshots combine base, tombstones and
-// delta and merges happen (inline and in the background).
+// through a registry with a tiny delta, so snapshots combine base, tombstones
+// and delta and merges happen (inline and in the background).
 TEST(IndexDifferentialTest, RegistryChangesMatchBruteForce) {
   for (bool background : {false, true}) {
     RandomCorpus corpus(background ? 7 : 8);
     RuleRegistry registry({.max_delta = 16, .background_merge = background});
-    std::vector<std::shared_ptr<const IndexedRule>> live = RandomRules(corpus, 300);
+    std::vector<std::shared_ptr<const IndexedRule>> live =
+        RandomRules(corpus, 300);
     registry.Reset(live);
     std::vector<testing::TestArticle> articles;
     for (int i = 0; i < 20; ++i) articles.push_back(corpus.Article());
@@ -106,14 +112,15 @@ TEST(IndexDifferentialTest, RegistryChangesMatchBruteForce) {
       const int op = step % 3;
       if (op == 0 || live.empty()) {  // add a new rule
         auto rule = RandomRules(corpus, 1)[0];
-        rule = MakeRule("n" + std::to_string(step), "s" + std::to_string(step % 5),
-                        rule->rule->text());
+        rule = MakeRule("n" + std::to_string(step),
+                        "s" + std::to_string(step % 5), rule->rule->text());
         live.push_back(rule);
         registry.Upsert(rule);
       } else if (op == 1) {  // replace a rule's text
         const size_t i = (step * 7919) % live.size();
         auto replacement = RandomRules(corpus, 1)[0];
-        live[i] = MakeRule(live[i]->id, live[i]->subscriber, replacement->rule->text());
+        live[i] = MakeRule(live[i]->id, live[i]->subscriber,
+                           replacement->rule->text());
         registry.Upsert(live[i]);
       } else {  // remove one
         const size_t i = (step * 104729) % live.size();
@@ -123,14 +130,16 @@ TEST(IndexDifferentialTest, RegistryChangesMatchBruteForce) {
       }
       const auto snapshot = registry.Current();
       ASSERT_EQ(snapshot->size(), live.size());
-      const match::AnalyzedArticle analyzed = articles[step % articles.size()].Analyze();
+      const match::AnalyzedArticle analyzed =
+          articles[step % articles.size()].Analyze();
       ASSERT_EQ(Ids(snapshot->Match(analyzed)), BruteForce(live, analyzed))
           << "step " << step << " background " << background;
     }
     registry.WaitForMerge();
     EXPECT_GT(registry.merges(), 0u);
     const match::AnalyzedArticle analyzed = articles[0].Analyze();
-    EXPECT_EQ(Ids(registry.Current()->Match(analyzed)), BruteForce(live, analyzed));
+    EXPECT_EQ(Ids(registry.Current()->Match(analyzed)),
+              BruteForce(live, analyzed));
   }
 }
 

@@ -1,8 +1,8 @@
-// Verifies the index against the reference implementation's results: rules-1k over
-// the first 2,000 Reuters articles must give exactly
+// Verifies the index against the reference implementation's results: rules-1k
+// over the first 2,000 Reuters articles must give exactly
 // expected-rules-1k-reuters-2k.jsonl (/work/shared/bench/README.md). The shared
-// folder is NW_SHARED_DIR if set, else the one beside the checkout; the test skips
-// when the files are absent.
+// folder is NW_SHARED_DIR if set, else the one beside the checkout; the test
+// skips when the files are absent.
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -27,17 +27,21 @@ std::vector<json> ReadLines(const std::string& path, size_t max_lines) {
   std::vector<json> out;
   std::ifstream in(path);
   std::string line;
-  while (out.size() < max_lines && std::getline(in, line)) out.push_back(json::parse(line));
+  while (out.size() < max_lines && std::getline(in, line))
+    out.push_back(json::parse(line));
   return out;
 }
 
 TEST(ReferenceTest, Rules1kOnReuters2kMatchExpected) {
   const std::string dir = SharedDir();
-  const std::vector<json> rules = ReadLines(dir + "/bench/rules-1k.jsonl", 1000);
+  const std::vector<json> rules =
+      ReadLines(dir + "/bench/rules-1k.jsonl", 1000);
   const std::vector<json> expected =
       ReadLines(dir + "/bench/expected-rules-1k-reuters-2k.jsonl", 2000);
-  const std::vector<json> articles = ReadLines(dir + "/data/reuters21578.jsonl", 2000);
-  if (rules.size() != 1000 || expected.size() != 2000 || articles.size() != 2000) {
+  const std::vector<json> articles =
+      ReadLines(dir + "/data/reuters21578.jsonl", 2000);
+  if (rules.size() != 1000 || expected.size() != 2000 ||
+      articles.size() != 2000) {
     GTEST_SKIP() << "shared benchmark files not found under " << dir
                  << " (set NW_SHARED_DIR)";
   }
@@ -46,7 +50,8 @@ TEST(ReferenceTest, Rules1kOnReuters2kMatchExpected) {
   RuleRegistry registry({.max_delta = 128, .background_merge = false});
   std::vector<std::shared_ptr<const IndexedRule>> first_half;
   for (size_t i = 0; i < rules.size(); ++i) {
-    auto rule = testing::MakeRule(rules[i]["id"], rules[i]["subscriber"], rules[i]["rule"]);
+    auto rule = testing::MakeRule(rules[i]["id"], rules[i]["subscriber"],
+                                  rules[i]["rule"]);
     ASSERT_NE(rule, nullptr) << rules[i]["rule"];
     if (i < 500) {
       first_half.push_back(rule);
@@ -62,7 +67,8 @@ TEST(ReferenceTest, Rules1kOnReuters2kMatchExpected) {
   for (size_t i = 0; i < articles.size(); ++i) {
     const json& a = articles[i];
     ASSERT_EQ(a["id"], expected[i]["article_id"]);
-    testing::TestArticle article{a["title"], a["body"], a["source"], a["lang"], {}};
+    testing::TestArticle article{
+        a["title"], a["body"], a["source"], a["lang"], {}};
     for (const char* key : {"topics", "places"}) {
       for (const json& t : a[key]) article.tags.push_back(t);
     }
@@ -70,16 +76,19 @@ TEST(ReferenceTest, Rules1kOnReuters2kMatchExpected) {
     candidates += result.stats.candidates;
     std::vector<std::string> got = testing::Ids(result.hits);
     // The expected file orders by rule number (r2 before r10).
-    std::sort(got.begin(), got.end(), [](const std::string& x, const std::string& y) {
-      return std::stoi(x.substr(1)) < std::stoi(y.substr(1));
-    });
+    std::sort(got.begin(), got.end(),
+              [](const std::string& x, const std::string& y) {
+                return std::stoi(x.substr(1)) < std::stoi(y.substr(1));
+              });
     const auto want = expected[i]["rules"].get<std::vector<std::string>>();
     if (got != want && ++mismatches <= 10) {
-      ADD_FAILURE() << a["id"] << ": got " << json(got) << ", want " << json(want);
+      ADD_FAILURE() << a["id"] << ": got " << json(got) << ", want "
+                    << json(want);
     }
   }
   EXPECT_EQ(mismatches, 0);
-  RecordProperty("candidates_per_article", std::to_string(candidates / articles.size()));
+  RecordProperty("candidates_per_article",
+                 std::to_string(candidates / articles.size()));
 }
 
 }  // namespace

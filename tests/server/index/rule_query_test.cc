@@ -23,8 +23,8 @@ std::vector<std::string> Anchors(const std::string& rule) {
   std::vector<std::string> out;
   const char* kinds[] = {"term", "prefix", "source", "tag", "lang"};
   for (uint32_t a : q.anchors) {
-    out.push_back(std::string(kinds[static_cast<int>(q.features[a].kind)]) + ":" +
-                  q.features[a].text);
+    out.push_back(std::string(kinds[static_cast<int>(q.features[a].kind)]) +
+                  ":" + q.features[a].text);
   }
   return out;
 }
@@ -39,15 +39,19 @@ TEST(RuleQueryTest, ConjunctionUsesRarestPart) {
 
 // Verifies disjunctions, prefixes, phrases, NEAR, scopes and NOT.
 TEST(RuleQueryTest, EveryConstruct) {
-  EXPECT_THAT(Anchors("oil OR gas*"), UnorderedElementsAre("term:oil", "prefix:gas"));
-  EXPECT_THAT(Anchors("\"the bundesbank rate\""), ElementsAre("term:bundesbank"));
-  EXPECT_THAT(Anchors("title:myanmar NEAR/5 (asean OR un)"), ElementsAre("term:myanmar"));
+  EXPECT_THAT(Anchors("oil OR gas*"),
+              UnorderedElementsAre("term:oil", "prefix:gas"));
+  EXPECT_THAT(Anchors("\"the bundesbank rate\""),
+              ElementsAre("term:bundesbank"));
+  EXPECT_THAT(Anchors("title:myanmar NEAR/5 (asean OR un)"),
+              ElementsAre("term:myanmar"));
   EXPECT_THAT(Anchors("oil -opec -cartel"), ElementsAre("term:oil"));
   EXPECT_THAT(Anchors("tag:Grain"), ElementsAre("tag:grain"));
   EXPECT_THAT(Anchors("lang:EN"), ElementsAre("lang:en"));
 }
 
-// Verifies a rule whose filter is trivially true has no anchors (always evaluated).
+// Verifies a rule whose filter is trivially true has no anchors (always
+// evaluated).
 TEST(RuleQueryTest, DoubleNegationIsAnchorless) {
   EXPECT_THAT(Anchors("NOT (NOT oil)"), IsEmpty());
 }
@@ -59,8 +63,9 @@ TEST(RuleQueryTest, FilterProgram) {
   const RuleQuery q = BuildRuleQuery((*compiled)->root(), StaticCostModel());
   std::vector<uint8_t> stack;
   auto eval = [&](std::vector<bool> present) {
-    return EvalFilter(q.filter.data(), q.filter.size(),
-                      [&](uint32_t f) { return bool(present[f]); }, stack);
+    return EvalFilter(
+        q.filter.data(), q.filter.size(),
+        [&](uint32_t f) { return bool(present[f]); }, stack);
   };
   ASSERT_EQ(q.features.size(), 3u);  // oil, gas, opec
   EXPECT_TRUE(q.exact);
@@ -70,10 +75,11 @@ TEST(RuleQueryTest, FilterProgram) {
   EXPECT_FALSE(eval({false, false, false}));
 }
 
-// Verifies NOT is only kept where the filter stays a necessary condition: under a
-// field scope, or over a phrase, a present feature does not mean a match.
+// Verifies NOT is only kept where the filter stays a necessary condition: under
+// a field scope, or over a phrase, a present feature does not mean a match.
 TEST(RuleQueryTest, NegationOnlyWhereExact) {
-  for (const char* rule : {"title:(oil -gas)", "oil -\"gas price\"", "oil -title:gas"}) {
+  for (const char* rule :
+       {"title:(oil -gas)", "oil -\"gas price\"", "oil -title:gas"}) {
     auto compiled = rules::ParseRule(rule);
     ASSERT_TRUE(compiled.ok()) << rule;
     const RuleQuery q = BuildRuleQuery((*compiled)->root(), StaticCostModel());

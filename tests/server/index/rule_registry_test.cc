@@ -13,13 +13,16 @@ namespace nw::index {
 namespace {
 
 using ::testing::ElementsAre;
-using ::testing::IsEmpty;
 using testing::Ids;
+using ::testing::IsEmpty;
 using testing::MakeRule;
 using testing::TestArticle;
 
-const TestArticle kOilArticle{.title = "Opec meets", .body = "crude oil prices rise",
-                              .source = "reuters", .lang = "en-GB", .tags = {"oil"}};
+const TestArticle kOilArticle{.title = "Opec meets",
+                              .body = "crude oil prices rise",
+                              .source = "reuters",
+                              .lang = "en-GB",
+                              .tags = {"oil"}};
 
 // Verifies every change is visible to the first match after the call returns.
 TEST(RuleRegistryTest, ChangesApplyToArticlesMatchedAfterReturn) {
@@ -43,18 +46,20 @@ TEST(RuleRegistryTest, ChangesApplyToArticlesMatchedAfterReturn) {
   EXPECT_EQ(registry.Current()->size(), 0u);
 }
 
-// Verifies hits come ordered by (subscriber, rule id) across base and delta, and
-// that rules() and Find() see exactly the live rules.
+// Verifies hits come ordered by (subscriber, rule id) across base and delta,
+// and that rules() and Find() see exactly the live rules.
 TEST(RuleRegistryTest, OrderAndLookupAcrossBaseAndDelta) {
   RuleRegistry registry({.max_delta = 100});
   registry.Reset({MakeRule("b", "s2", "oil"), MakeRule("a", "s2", "opec"),
-                  MakeRule("c", "s1", "lang:en crude"), MakeRule("d", "s3", "gold")});
+                  MakeRule("c", "s1", "lang:en crude"),
+                  MakeRule("d", "s3", "gold")});
   registry.Upsert(MakeRule("e", "s1", "price*"));
   registry.Upsert(MakeRule("d", "s0", "source:reuters"));  // moves to the delta
   registry.Upsert(MakeRule("f", "s3", "tag:OIL"));
   const auto snapshot = registry.Current();
   const match::AnalyzedArticle article = kOilArticle.Analyze();
-  EXPECT_THAT(Ids(snapshot->Match(article)), ElementsAre("d", "c", "e", "a", "b", "f"));
+  EXPECT_THAT(Ids(snapshot->Match(article)),
+              ElementsAre("d", "c", "e", "a", "b", "f"));
   std::vector<std::string> all;
   for (const auto& r : snapshot->rules()) all.push_back(r->id);
   EXPECT_THAT(all, ElementsAre("d", "c", "e", "a", "b", "f"));
@@ -63,8 +68,8 @@ TEST(RuleRegistryTest, OrderAndLookupAcrossBaseAndDelta) {
   EXPECT_EQ(snapshot->Find("zz"), nullptr);
 }
 
-// Verifies the (subscriber, id) order also holds for long ids and subscribers that
-// share their first 8 bytes.
+// Verifies the (subscriber, id) order also holds for long ids and subscribers
+// that share their first 8 bytes.
 TEST(RuleRegistryTest, OrderOfLongNames) {
   RuleRegistry registry;
   registry.Reset({MakeRule("rule-00000010", "subscriber-b", "oil"),
@@ -79,13 +84,15 @@ TEST(RuleRegistryTest, OrderOfLongNames) {
   EXPECT_EQ(registry.Current()->Find("rule-00000003"), nullptr);
 }
 
-// Verifies matching proceeds on published snapshots while a writer keeps changing
-// rules and background merges run, and that each snapshot is self-consistent.
+// Verifies matching proceeds on published snapshots while a writer keeps
+// changing rules and background merges run, and that each snapshot is
+// self-consistent.
 TEST(RuleRegistryTest, MatchingDuringChangesAndMerges) {
   RuleRegistry registry({.max_delta = 8});
   std::vector<std::shared_ptr<const IndexedRule>> base;
   for (int i = 0; i < 2000; ++i) {
-    base.push_back(MakeRule("base" + std::to_string(i), "s", i % 2 ? "crude" : "wheat"));
+    base.push_back(
+        MakeRule("base" + std::to_string(i), "s", i % 2 ? "crude" : "wheat"));
   }
   registry.Reset(base);
   const match::AnalyzedArticle article = kOilArticle.Analyze();
@@ -100,8 +107,10 @@ TEST(RuleRegistryTest, MatchingDuringChangesAndMerges) {
       ASSERT_EQ(hits.size(), 1000 + x);
     }
   });
-  for (int i = 0; i < 200; ++i) registry.Upsert(MakeRule("x" + std::to_string(i), "t", "oil"));
-  for (int i = 0; i < 200; i += 2) ASSERT_TRUE(registry.Remove("x" + std::to_string(i)));
+  for (int i = 0; i < 200; ++i)
+    registry.Upsert(MakeRule("x" + std::to_string(i), "t", "oil"));
+  for (int i = 0; i < 200; i += 2)
+    ASSERT_TRUE(registry.Remove("x" + std::to_string(i)));
   done = true;
   reader.join();
   registry.WaitForMerge();
@@ -113,10 +122,12 @@ TEST(RuleRegistryTest, MatchingDuringChangesAndMerges) {
 // Verifies Reset during a background merge wins over the merge's result.
 TEST(RuleRegistryTest, ResetDiscardsMergeInFlight) {
   RuleRegistry registry({.max_delta = 2});
-  for (int i = 0; i < 5; ++i) registry.Upsert(MakeRule("r" + std::to_string(i), "s", "oil"));
+  for (int i = 0; i < 5; ++i)
+    registry.Upsert(MakeRule("r" + std::to_string(i), "s", "oil"));
   registry.Reset({MakeRule("only", "s", "oil")});
   registry.WaitForMerge();
-  EXPECT_THAT(Ids(registry.Current()->Match(kOilArticle.Analyze())), ElementsAre("only"));
+  EXPECT_THAT(Ids(registry.Current()->Match(kOilArticle.Analyze())),
+              ElementsAre("only"));
 }
 
 }  // namespace

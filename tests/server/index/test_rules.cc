@@ -12,10 +12,11 @@ namespace {
 // Shared prefixes (oil/oils/oilseed, bank/banker/banks, ...), a diacritic, a
 // possessive, a dotted word and a number.
 const char* const kVocabulary[] = {
-    "oil",   "oils",  "oilseed", "opec",   "open",   "operation", "bank",  "banker",
-    "banks", "rate",  "rates",   "price",  "prices", "crude",     "gold",  "grain",
-    "wheat", "corn",  "trade",   "trader", "U.S.",   "Japan",     "yen",   "dollar",
-    "Café",  "cafe",  "Japan's", "10,000", "and",    "or",        "near",  "the"};
+    "oil",    "oils",  "oilseed", "opec",  "open",  "operation", "bank",
+    "banker", "banks", "rate",    "rates", "price", "prices",    "crude",
+    "gold",   "grain", "wheat",   "corn",  "trade", "trader",    "U.S.",
+    "Japan",  "yen",   "dollar",  "Café",  "cafe",  "Japan's",   "10,000",
+    "and",    "or",    "near",    "the"};
 const char* const kSources[] = {"reuters", "bbc", "nikkei"};
 const char* const kLangs[] = {"en", "en-gb", "fr", "EN", "de-ch"};
 const char* const kTags[] = {"Oil", "grain", "usa", "Japan"};
@@ -27,16 +28,20 @@ std::shared_ptr<const IndexedRule> MakeRule(const std::string& id,
                                             const std::string& text) {
   auto compiled = rules::ParseRule(text);
   if (!compiled.ok()) return nullptr;
-  return std::make_shared<const IndexedRule>(IndexedRule{id, subscriber, *compiled});
+  return std::make_shared<const IndexedRule>(
+      IndexedRule{id, subscriber, *compiled});
 }
 
 match::AnalyzedArticle TestArticle::Analyze() const {
-  match::ArticleText text{.title = title, .body = body, .source = source, .lang = lang};
+  match::ArticleText text{
+      .title = title, .body = body, .source = source, .lang = lang};
   for (const std::string& t : tags) text.tags.push_back(t);
   return match::AnalyzedArticle::Analyze(text);
 }
 
-std::string RandomCorpus::Word() { return kVocabulary[Uniform(std::size(kVocabulary))]; }
+std::string RandomCorpus::Word() {
+  return kVocabulary[Uniform(std::size(kVocabulary))];
+}
 
 std::string RandomCorpus::Leaf() {
   switch (Uniform(6)) {
@@ -62,7 +67,8 @@ std::string RandomCorpus::Leaf() {
 }
 
 std::string RandomCorpus::NearOperand() {
-  std::string op = Uniform(4) == 0 ? "(" + Leaf() + " OR " + Leaf() + ")" : Leaf();
+  std::string op =
+      Uniform(4) == 0 ? "(" + Leaf() + " OR " + Leaf() + ")" : Leaf();
   if (Uniform(5) == 0) op = (Uniform(2) ? "title:" : "body:") + op;
   return op;
 }
@@ -75,10 +81,14 @@ std::string RandomCorpus::Expr(int depth) {
       return Leaf();
     case 2:
       switch (Uniform(4)) {
-        case 0: return std::string("source:") + kSources[Uniform(3)];
-        case 1: return std::string("lang:") + kLangs[Uniform(5)];
-        case 2: return std::string("tag:") + kTags[Uniform(4)];
-        default: return Leaf();
+        case 0:
+          return std::string("source:") + kSources[Uniform(3)];
+        case 1:
+          return std::string("lang:") + kLangs[Uniform(5)];
+        case 2:
+          return std::string("tag:") + kTags[Uniform(4)];
+        default:
+          return Leaf();
       }
     case 3:
     case 4:
@@ -89,14 +99,16 @@ std::string RandomCorpus::Expr(int depth) {
     case 7:
       return "(" + Expr(depth + 1) + " OR " + Expr(depth + 1) + ")";
     case 8:
-      return "(" + Expr(depth + 1) + (Uniform(2) ? " NOT " : " -") + Expr(depth + 1) + ")";
+      return "(" + Expr(depth + 1) + (Uniform(2) ? " NOT " : " -") +
+             Expr(depth + 1) + ")";
     case 9:
-      return "(" + NearOperand() + " NEAR/" + std::to_string(1 + Uniform(5)) + " " +
-             NearOperand() + ")";
+      return "(" + NearOperand() + " NEAR/" + std::to_string(1 + Uniform(5)) +
+             " " + NearOperand() + ")";
     case 10:
       return (Uniform(2) ? "title:(" : "body:(") + Expr(3) + ")";
     default:
-      return "NOT (NOT " + Expr(depth + 1) + ")";  // anchorless: always evaluated
+      return "NOT (NOT " + Expr(depth + 1) +
+             ")";  // anchorless: always evaluated
   }
 }
 
@@ -116,7 +128,8 @@ TestArticle RandomCorpus::Article() {
   a.body = text(3 + Uniform(25));
   a.source = Uniform(5) == 0 ? "BBC" : kSources[Uniform(3)];
   a.lang = kLangs[Uniform(5)];
-  for (int i = 0, n = Uniform(3); i < n; ++i) a.tags.push_back(kTags[Uniform(4)]);
+  for (int i = 0, n = Uniform(3); i < n; ++i)
+    a.tags.push_back(kTags[Uniform(4)]);
   return a;
 }
 

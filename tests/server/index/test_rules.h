@@ -1,6 +1,6 @@
-// Helpers shared by the index tests: compiling rules, analyzing articles, a random
-// rule and article generator covering every construct of the rule language, and
-// the brute-force oracle (match::Evaluate over every rule).
+// Helpers shared by the index tests: compiling rules, analyzing articles, a
+// random rule and article generator covering every construct of the rule
+// language, and the brute-force oracle (match::Evaluate over every rule).
 #ifndef NW_TESTS_SERVER_INDEX_TEST_RULES_H_
 #define NW_TESTS_SERVER_INDEX_TEST_RULES_H_
 
@@ -26,8 +26,8 @@ struct TestArticle {
   match::AnalyzedArticle Analyze() const;
 };
 
-// Random rule texts and articles over a small vocabulary with shared prefixes, so
-// that matches (and near misses) are frequent.
+// Random rule texts and articles over a small vocabulary with shared prefixes,
+// so that matches (and near misses) are frequent.
 class RandomCorpus {
  public:
   explicit RandomCorpus(uint32_t seed) : rng_(seed) {}
@@ -39,13 +39,15 @@ class RandomCorpus {
   std::string Leaf();
   std::string NearOperand();
   std::string Expr(int depth);
-  int Uniform(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
+  int Uniform(int n) {
+    return std::uniform_int_distribution<int>(0, n - 1)(rng_);
+  }
 
   std::mt19937 rng_;
 };
 
-// The ids of the rules of `rules` that match `article`, by brute force, ordered by
-// (subscriber, id).
+// The ids of the rules of `rules` that match `article`, by brute force, ordered
+// by (subscriber, id).
 std::vector<std::string> BruteForce(
     const std::vector<std::shared_ptr<const IndexedRule>>& rules,
     const match::AnalyzedArticle& article);

@@ -46,12 +46,14 @@ class IngestPipelineTest : public ::testing::Test {
     db_ = *std::move(db);
     hub_ = std::make_unique<alerts::SubscriptionHub>(
         absl::flat_hash_map<std::string, uint64_t>{});
-    auto pipeline = IngestPipeline::Create(*db_, registry_, *hub_, {}, {}, clock_);
+    auto pipeline =
+        IngestPipeline::Create(*db_, registry_, *hub_, {}, {}, clock_);
     ASSERT_TRUE(pipeline.ok()) << pipeline.status();
     pipeline_ = *std::move(pipeline);
   }
 
-  std::vector<v1::Alert> Alerts(const std::string& subscriber, uint64_t after = 0) {
+  std::vector<v1::Alert> Alerts(const std::string& subscriber,
+                                uint64_t after = 0) {
     auto alerts = storage::AlertLog(*db_).ReadAfter(subscriber, after, 100000);
     EXPECT_TRUE(alerts.ok()) << alerts.status();
     return alerts.ok() ? *alerts : std::vector<v1::Alert>{};
@@ -77,7 +79,8 @@ TEST_F(IngestPipelineTest, ConcurrentIngestGivesContiguousSequencesAndCursors) {
       for (int i = 0; i < kPerThread; i += 5) {
         std::vector<v1::Article> batch;
         for (int j = i; j < i + 5; ++j) {
-          batch.push_back(Article(absl::StrCat("t", t, "-", j), "gas pipeline"));
+          batch.push_back(
+              Article(absl::StrCat("t", t, "-", j), "gas pipeline"));
         }
         for (auto& r : pipeline_->IngestBatch(std::move(batch))) {
           ASSERT_TRUE(r.ok()) << r.status();
@@ -96,7 +99,8 @@ TEST_F(IngestPipelineTest, ConcurrentIngestGivesContiguousSequencesAndCursors) {
   ASSERT_EQ(alerts.size(), all.size());
   for (size_t i = 0; i < alerts.size(); ++i) {
     EXPECT_EQ(alerts[i].cursor(), i + 1);
-    if (i > 0) EXPECT_GT(alerts[i].article_sequence(), alerts[i - 1].article_sequence());
+    if (i > 0)
+      EXPECT_GT(alerts[i].article_sequence(), alerts[i - 1].article_sequence());
   }
 }
 
@@ -104,8 +108,9 @@ TEST_F(IngestPipelineTest, ConcurrentIngestGivesContiguousSequencesAndCursors) {
 // the first sequence number and creates no alert.
 TEST_F(IngestPipelineTest, RepeatedIdsAreDuplicatesWithoutAlerts) {
   registry_.Reset({Rule("r1", "a", "pipeline")});
-  auto results = pipeline_->IngestBatch(
-      {Article("x", "pipeline"), Article("x", "pipeline again"), Article("y", "pipeline")});
+  auto results = pipeline_->IngestBatch({Article("x", "pipeline"),
+                                         Article("x", "pipeline again"),
+                                         Article("y", "pipeline")});
   ASSERT_TRUE(results[0].ok() && results[1].ok() && results[2].ok());
   EXPECT_FALSE(results[0]->duplicate);
   EXPECT_TRUE(results[1]->duplicate);
@@ -125,13 +130,16 @@ TEST_F(IngestPipelineTest, RepeatedIdsAreDuplicatesWithoutAlerts) {
 TEST_F(IngestPipelineTest, RetentionDeletesOldArticlesAndAlerts) {
   registry_.Reset({Rule("r1", "a", "pipeline")});
   for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(pipeline_->Ingest(Article(absl::StrCat("old-", i), "pipeline")).ok());
+    ASSERT_TRUE(
+        pipeline_->Ingest(Article(absl::StrCat("old-", i), "pipeline")).ok());
   }
   clock_.Advance(absl::Hours(24 * 31));
   for (int i = 0; i < 2; ++i) {
-    ASSERT_TRUE(pipeline_->Ingest(Article(absl::StrCat("new-", i), "pipeline")).ok());
+    ASSERT_TRUE(
+        pipeline_->Ingest(Article(absl::StrCat("new-", i), "pipeline")).ok());
   }
-  auto result = storage::EnforceRetention(*db_, clock_.Now() - absl::Hours(24 * 30));
+  auto result =
+      storage::EnforceRetention(*db_, clock_.Now() - absl::Hours(24 * 30));
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->articles_deleted, 3u);
   EXPECT_EQ(result->alerts_deleted, 3u);
@@ -141,7 +149,8 @@ TEST_F(IngestPipelineTest, RetentionDeletesOldArticlesAndAlerts) {
   EXPECT_TRUE(articles.Get("new-0").ok());
   auto expired = storage::AlertLog(*db_).ReadAfter("a", 1, 10);
   EXPECT_EQ(expired.status().code(), absl::StatusCode::kOutOfRange);
-  EXPECT_THAT(expired.status().message(), HasSubstr("oldest alert still stored has cursor 4"));
+  EXPECT_THAT(expired.status().message(),
+              HasSubstr("oldest alert still stored has cursor 4"));
   std::vector<v1::Alert> kept = Alerts("a");
   ASSERT_EQ(kept.size(), 2u);
   EXPECT_EQ(kept[0].cursor(), 4u);
@@ -166,7 +175,8 @@ TEST_F(IngestPipelineTest, BackfillAlertsEachStoredArticleOnce) {
   ASSERT_TRUE(pipeline_->Ingest(Article("in-window-3", "pipeline")).ok());
 
   auto rule = Rule("r9", "b", "pipeline");
-  const uint64_t split = pipeline_->PublishRuleChange([&] { registry_.Upsert(rule); });
+  const uint64_t split =
+      pipeline_->PublishRuleChange([&] { registry_.Upsert(rule); });
   EXPECT_EQ(split, 4u);
   ASSERT_TRUE(pipeline_->Ingest(Article("live", "pipeline")).ok());
   auto backfilled = pipeline_->Backfill(rule, since, split);

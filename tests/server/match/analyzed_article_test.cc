@@ -20,7 +20,8 @@ TEST(AnalyzedArticleTest, IndexesPositionsPerField) {
   EXPECT_THAT(a.Positions(Field::kBody, "oil"), ElementsAre(0, 1, 3));
   EXPECT_THAT(a.Positions(Field::kTitle, "oil"), ElementsAre(0));
   EXPECT_THAT(a.Positions(Field::kTitle, "gas"), IsEmpty());
-  EXPECT_THAT(a.Positions(Field::kBody, "Oil"), IsEmpty());  // lookups take normalized terms
+  EXPECT_THAT(a.Positions(Field::kBody, "Oil"),
+              IsEmpty());  // lookups take normalized terms
   EXPECT_EQ(a.FindTerm("gas"), a.WordTermIds(Field::kBody)[2]);
   EXPECT_EQ(a.FindTerm("coal"), AnalyzedArticle::kNoTerm);
   ASSERT_EQ(a.Words(Field::kBody).size(), 4u);
@@ -31,9 +32,10 @@ TEST(AnalyzedArticleTest, PrefixLookupVisitsEveryMatchingTerm) {
   std::string body = "sanction sanctions sanctioned sand sanctum";
   AnalyzedArticle a = AnalyzedArticle::Analyze({.body = body});
   std::vector<uint32_t> seen;
-  a.ForEachPrefixMatch(Field::kBody, "sanction", [&](absl::Span<const uint32_t> p) {
-    seen.insert(seen.end(), p.begin(), p.end());
-  });
+  a.ForEachPrefixMatch(Field::kBody, "sanction",
+                       [&](absl::Span<const uint32_t> p) {
+                         seen.insert(seen.end(), p.begin(), p.end());
+                       });
   EXPECT_THAT(seen, UnorderedElementsAre(0, 1, 2));
   seen.clear();
   a.ForEachPrefixMatch(Field::kTitle, "san", [&](absl::Span<const uint32_t> p) {

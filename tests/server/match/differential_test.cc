@@ -1,5 +1,5 @@
-// Differential test: rules-1k x the first 2,000 Reuters articles must match exactly
-// the sets computed by the spec's reference implementation
+// Differential test: rules-1k x the first 2,000 Reuters articles must match
+// exactly the sets computed by the spec's reference implementation
 // (/work/shared/bench/README.md). Skipped when the shared files are absent; the
 // location can be overridden with NW_SHARED_DIR.
 #include <cstdlib>
@@ -38,8 +38,10 @@ TEST(DifferentialTest, Rules1kOnReuters2kMatchReference) {
   std::vector<json> rules = ReadLines(dir + "/bench/rules-1k.jsonl", 1000);
   std::vector<json> expected =
       ReadLines(dir + "/bench/expected-rules-1k-reuters-2k.jsonl", 2000);
-  std::vector<json> articles = ReadLines(dir + "/data/reuters21578.jsonl", 2000);
-  if (rules.size() != 1000 || expected.size() != 2000 || articles.size() != 2000) {
+  std::vector<json> articles =
+      ReadLines(dir + "/data/reuters21578.jsonl", 2000);
+  if (rules.size() != 1000 || expected.size() != 2000 ||
+      articles.size() != 2000) {
     GTEST_SKIP() << "shared benchmark files not found under " << dir;
   }
   std::vector<std::shared_ptr<const rules::CompiledRule>> compiled;
@@ -58,7 +60,8 @@ TEST(DifferentialTest, Rules1kOnReuters2kMatchReference) {
     text.source = a["source"].get_ref<const std::string&>();
     text.lang = a["lang"].get_ref<const std::string&>();
     for (const char* key : {"topics", "places"}) {
-      for (const json& t : a[key]) text.tags.push_back(t.get_ref<const std::string&>());
+      for (const json& t : a[key])
+        text.tags.push_back(t.get_ref<const std::string&>());
     }
     AnalyzedArticle analyzed = AnalyzedArticle::Analyze(text);
     std::vector<std::string> got;
@@ -69,7 +72,8 @@ TEST(DifferentialTest, Rules1kOnReuters2kMatchReference) {
     }
     const auto want = expected[i]["rules"].get<std::vector<std::string>>();
     if (got != want && ++mismatches <= 10) {
-      ADD_FAILURE() << a["id"] << ": got " << json(got) << ", want " << json(want);
+      ADD_FAILURE() << a["id"] << ": got " << json(got) << ", want "
+                    << json(want);
     }
   }
   EXPECT_EQ(mismatches, 0);

@@ -36,7 +36,9 @@ class EvaluatorTest : public ::testing::Test {
     if (!rule.ok()) return std::nullopt;
     return Evaluate(**rule, article_);
   }
-  bool Matches(std::string_view rule_text) { return Eval(rule_text).has_value(); }
+  bool Matches(std::string_view rule_text) {
+    return Eval(rule_text).has_value();
+  }
 
   std::string title_, body_, source_, lang_;
   std::vector<std::string> tags_;
@@ -55,26 +57,29 @@ TEST_F(EvaluatorTest, TermsMatchWholeNormalizedWords) {
 TEST_F(EvaluatorTest, Prefixes) {
   SetArticle("Sanctions", "new sanction regime, sanctioned firms; sand");
   EXPECT_THAT(*Eval("sanction*"),
-              ElementsAre(Highlight{kT, 0, 9}, Highlight{kB, 4, 12}, Highlight{kB, 21, 31}));
+              ElementsAre(Highlight{kT, 0, 9}, Highlight{kB, 4, 12},
+                          Highlight{kB, 21, 31}));
   EXPECT_THAT(*Eval("sanctioned*"), ElementsAre(Highlight{kB, 21, 31}));
   EXPECT_FALSE(Matches("sanctionz*"));
 }
 
 TEST_F(EvaluatorTest, PhrasesNeedConsecutivePositionsInOneField) {
-  SetArticle("talks on the South", "China Sea. The South China Sea, south-china sea");
+  SetArticle("talks on the South",
+             "China Sea. The South China Sea, south-china sea");
   EXPECT_THAT(*Eval("\"south china sea\""),
               ElementsAre(Highlight{kB, 15, 30}, Highlight{kB, 32, 47}));
   EXPECT_FALSE(Matches("\"south sea\""));
   EXPECT_FALSE(Matches("\"on the south china\""));  // would span title and body
   EXPECT_THAT(*Eval("\"sou* chin*\""),
               ElementsAre(Highlight{kB, 15, 26}, Highlight{kB, 32, 43}));
-  EXPECT_THAT(*Eval("\"the sou*\""), ElementsAre(Highlight{kT, 9, 18},
-                                                  Highlight{kB, 11, 20}));
+  EXPECT_THAT(*Eval("\"the sou*\""),
+              ElementsAre(Highlight{kT, 9, 18}, Highlight{kB, 11, 20}));
 }
 
 TEST_F(EvaluatorTest, PhraseRepeatsOverlap) {
   SetArticle("", "oil oil oil");
-  EXPECT_THAT(*Eval("\"oil oil\""), ElementsAre(Highlight{kB, 0, 7}, Highlight{kB, 4, 11}));
+  EXPECT_THAT(*Eval("\"oil oil\""),
+              ElementsAre(Highlight{kB, 0, 7}, Highlight{kB, 4, 11}));
 }
 
 TEST_F(EvaluatorTest, NearInBothOrdersWithGap) {
@@ -109,7 +114,8 @@ TEST_F(EvaluatorTest, NearNeverCombinesFields) {
 TEST_F(EvaluatorTest, NearHighlightsEveryOccurrenceOfItsOperands) {
   SetArticle("ASEAN", "Blinken met ASEAN");
   EXPECT_THAT(*Eval("Blinken NEAR/2 ASEAN"),
-              ElementsAre(Highlight{kT, 0, 5}, Highlight{kB, 0, 7}, Highlight{kB, 12, 17}));
+              ElementsAre(Highlight{kT, 0, 5}, Highlight{kB, 0, 7},
+                          Highlight{kB, 12, 17}));
 }
 
 TEST_F(EvaluatorTest, TextScopes) {
@@ -136,11 +142,13 @@ TEST_F(EvaluatorTest, BooleanOperators) {
   EXPECT_FALSE(Matches("(gamma OR alpha) delta"));
 }
 
-TEST_F(EvaluatorTest, HighlightsSkipNegatedAndIncludeUnmatchedPositiveBranches) {
+TEST_F(EvaluatorTest,
+       HighlightsSkipNegatedAndIncludeUnmatchedPositiveBranches) {
   SetArticle("alpha", "beta gamma alpha");
   // beta is positive even though its AND branch fails; gamma is under NOT.
   EXPECT_THAT(*Eval("(beta zeta) OR alpha NOT NOT gamma"),
-              ElementsAre(Highlight{kT, 0, 5}, Highlight{kB, 0, 4}, Highlight{kB, 11, 16}));
+              ElementsAre(Highlight{kT, 0, 5}, Highlight{kB, 0, 4},
+                          Highlight{kB, 11, 16}));
   EXPECT_THAT(*Eval("alpha alpha"),  // no duplicates
               ElementsAre(Highlight{kT, 0, 5}, Highlight{kB, 11, 16}));
 }

@@ -26,15 +26,18 @@ std::string Json(absl::string_view s) {
 // invalid UTF-8 becomes U+FFFD, so a strict parser reads a string back.
 TEST(LogTest, JsonStringsAlwaysParse) {
   EXPECT_EQ(Json("a\"b\\c\nd\te\x01"), R"("a\"b\\c\nd\te\u0001")");
-  EXPECT_EQ(Json("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"),
-            "\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"");  // valid UTF-8 kept
-  for (absl::string_view bad : {absl::string_view("\xC3"), absl::string_view("\xC0\xAF"),
-                                absl::string_view("\xED\xA0\x80"), absl::string_view("\xF5\x80"),
-                                absl::string_view("x\xFFy")}) {
+  EXPECT_EQ(
+      Json("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"),
+      "\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\"");  // valid UTF-8 kept
+  for (absl::string_view bad :
+       {absl::string_view("\xC3"), absl::string_view("\xC0\xAF"),
+        absl::string_view("\xED\xA0\x80"), absl::string_view("\xF5\x80"),
+        absl::string_view("x\xFFy")}) {
     const std::string encoded = Json(bad);
     nlohmann::json j = nlohmann::json::parse(encoded, nullptr, false);
     ASSERT_TRUE(j.is_string()) << encoded;
-    EXPECT_NE(j.get<std::string>().find("\xEF\xBF\xBD"), std::string::npos) << encoded;
+    EXPECT_NE(j.get<std::string>().find("\xEF\xBF\xBD"), std::string::npos)
+        << encoded;
   }
 }
 
@@ -60,7 +63,8 @@ TEST(LogTest, WritesJsonLinesAtOrAboveTheLevel) {
   ConfigureLogging(LogLevel::kInfo, LogFormat::kJson);
   EXPECT_FALSE(LogEnabled(LogLevel::kDebug));
   LogDebug("test", "dropped");
-  LogWarning("test", "two\nlines \"quoted\"", {{"n", 3}, {"ok", true}, {"s", "x y"}});
+  LogWarning("test", "two\nlines \"quoted\"",
+             {{"n", 3}, {"ok", true}, {"s", "x y"}});
   ConfigureLogging(LogLevel::kInfo, LogFormat::kText);
   dup2(saved, STDERR_FILENO);
   close(saved);

@@ -30,7 +30,8 @@ TEST(RegistryTest, RendersEveryKindWithExactValues) {
   g.Add(5);
   g.Add(-2);
 
-  absl::StatusOr<testing::ScrapedMetrics> m = testing::ParseMetricsText(r.Render());
+  absl::StatusOr<testing::ScrapedMetrics> m =
+      testing::ParseMetricsText(r.Render());
   ASSERT_TRUE(m.ok()) << m.status() << r.Render();
   EXPECT_EQ(m->Get("t_events_total"), 3);
   EXPECT_EQ(m->Get(R"(t_errors_total{code="INTERNAL"})"), 2);
@@ -48,7 +49,8 @@ TEST(RegistryTest, HistogramBucketsAreCumulative) {
   Registry r;
   Histogram& h = r.AddHistogram("t_seconds", "Latency.", {0.1, 1, 10});
   for (double v : {0.05, 0.1, 0.5, 5.0, 50.0}) h.Observe(v);
-  absl::StatusOr<testing::ScrapedMetrics> m = testing::ParseMetricsText(r.Render());
+  absl::StatusOr<testing::ScrapedMetrics> m =
+      testing::ParseMetricsText(r.Render());
   ASSERT_TRUE(m.ok()) << m.status() << r.Render();
   EXPECT_EQ(m->Get(R"(t_seconds_bucket{le="0.1"})"), 2);
   EXPECT_EQ(m->Get(R"(t_seconds_bucket{le="1"})"), 3);
@@ -65,7 +67,9 @@ TEST(RegistryTest, EscapesLabelValuesAndHelp) {
       .WithLabels({"quote\" back\\ nl\n"})
       .Increment();
   const std::string text = r.Render();
-  EXPECT_NE(text.find(R"(# HELP t_total Line one\nback\\slash.)"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(# HELP t_total Line one\nback\\slash.)"),
+            std::string::npos)
+      << text;
   absl::StatusOr<testing::ScrapedMetrics> m = testing::ParseMetricsText(text);
   ASSERT_TRUE(m.ok()) << m.status() << text;
   EXPECT_EQ(m->Get(R"(t_total{v="quote\" back\\ nl\n"})"), 1);

@@ -87,7 +87,7 @@ TEST(ParserErrorsTest, Fields) {
   EXPECT_EQ(ErrorAt("source: \"x\""), 0);  // the value must follow at once
   EXPECT_EQ(ErrorAt("a source:\"\""), 9);
   EXPECT_EQ(ErrorAt("\"http://example.com\""), -1);  // quoted: a phrase
-  EXPECT_EQ(ErrorAt("10:30"), -1);                   // NAME must start with a letter
+  EXPECT_EQ(ErrorAt("10:30"), -1);  // NAME must start with a letter
 }
 
 TEST(ParserErrorsTest, Near) {

@@ -1,8 +1,9 @@
+#include "server/rules/parser.h"
+
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/rules/parser.h"
 
 namespace nw::rules {
 namespace {
@@ -11,7 +12,8 @@ namespace {
 std::string Canon(std::string_view text) {
   auto rule = ParseRule(text);
   if (!rule.ok()) {
-    return "ERROR@" + std::to_string(RuleErrorOffset(rule.status()).value_or(-1));
+    return "ERROR@" +
+           std::to_string(RuleErrorOffset(rule.status()).value_or(-1));
   }
   return (*rule)->Canonical();
 }
@@ -39,11 +41,12 @@ TEST(ParserTest, WordSplittingIntoPhrase) {
 
 TEST(ParserTest, Phrases) {
   EXPECT_EQ(Canon("\"South China Sea\""), "\"south china sea\"");
-  EXPECT_EQ(Canon("\"Myanmar\""), "myanmar");  // one word is a term
+  EXPECT_EQ(Canon("\"Myanmar\""), "myanmar");              // one word is a term
   EXPECT_EQ(Canon("\"a AND (b) OR\""), "\"a and b or\"");  // operators are text
   EXPECT_EQ(Canon("\"sanction* against\""), "\"sanction* against\"");
   EXPECT_EQ(Canon("\"sanction*\""), "sanction*");
-  EXPECT_EQ(Canon("\"non-interference principle\""), "\"non interference principle\"");
+  EXPECT_EQ(Canon("\"non-interference principle\""),
+            "\"non interference principle\"");
 }
 
 TEST(ParserTest, Prefixes) {
@@ -79,7 +82,8 @@ TEST(ParserTest, TextScopes) {
   EXPECT_EQ(Canon("title:Myanmar"), "title:myanmar");
   EXPECT_EQ(Canon("TITLE:Myanmar"), "title:myanmar");
   EXPECT_EQ(Canon("Body:Myanmar"), "body:myanmar");
-  EXPECT_EQ(Canon("title:\"foreign ministers\""), "title:\"foreign ministers\"");
+  EXPECT_EQ(Canon("title:\"foreign ministers\""),
+            "title:\"foreign ministers\"");
   EXPECT_EQ(Canon("title:(Burma OR ASEAN)"), "title:(burma OR asean)");
   EXPECT_EQ(Canon("title:minist*"), "title:minist*");
   EXPECT_EQ(Canon("title:(a -b)"), "title:(a AND NOT b)");
@@ -105,16 +109,19 @@ TEST(ParserTest, Near) {
   EXPECT_EQ(Canon("(sanction* OR embargo) NEAR/5 Myanmar"),
             "(sanction* OR embargo) NEAR/5 myanmar");
   EXPECT_EQ(Canon("title:Myanmar NEAR/5 ASEAN"), "title:myanmar NEAR/5 asean");
-  EXPECT_EQ(Canon("(a OR (b OR title:c)) NEAR/2 d"), "(a OR b OR title:c) NEAR/2 d");
+  EXPECT_EQ(Canon("(a OR (b OR title:c)) NEAR/2 d"),
+            "(a OR b OR title:c) NEAR/2 d");
   EXPECT_EQ(Canon("title:(a NEAR/3 b)"), "title:(a NEAR/3 b)");
 }
 
 TEST(ParserTest, CanonicalFormRoundTrips) {
   const char* rules[] = {
       "Burma OR Myanmar Rangoon",
-      "((Myanmar AND (coup OR junta)) OR (Burma AND junta)) AND NOT (football OR "
+      "((Myanmar AND (coup OR junta)) OR (Burma AND junta)) AND NOT (football "
+      "OR "
       "cricket)",
-      "Myanmar -\"South China Sea\" -source:reuters lang:en tag:\"Asia Pacific\"",
+      "Myanmar -\"South China Sea\" -source:reuters lang:en tag:\"Asia "
+      "Pacific\"",
       "title:(sanctions NEAR/3 military) body:minist*",
       "(sanction* OR embargo) NEAR/5 \"Myanmar military\"",
       "NOT NOT a -(b c) OR d",
@@ -126,7 +133,8 @@ TEST(ParserTest, CanonicalFormRoundTrips) {
     auto first = ParseRule(text);
     ASSERT_TRUE(first.ok()) << text << ": " << first.status();
     auto second = ParseRule((*first)->Canonical());
-    ASSERT_TRUE(second.ok()) << (*first)->Canonical() << ": " << second.status();
+    ASSERT_TRUE(second.ok())
+        << (*first)->Canonical() << ": " << second.status();
     EXPECT_EQ((*second)->Canonical(), (*first)->Canonical()) << text;
   }
 }
@@ -148,15 +156,17 @@ TEST(ParserTest, LimitsAtTheBoundaryAreAccepted) {
   EXPECT_TRUE(ParseRule(many).ok());
 }
 
-// Found with tests/fuzz: spec §1 step 3 drops one trailing 's, so a word analyzed to
-// "x's" must be printed "x's's" for the canonical form to re-parse to itself.
+// Found with tests/fuzz: spec §1 step 3 drops one trailing 's, so a word
+// analyzed to "x's" must be printed "x's's" for the canonical form to re-parse
+// to itself.
 TEST(ParserTest, CanonicalFormKeepsTrailingApostropheS) {
   EXPECT_EQ(Canon("x's's"), "x's's");
   EXPECT_EQ(Canon("x's"), "x");
   EXPECT_EQ(Canon("dog\u2019s's OR cat"), "dog's's OR cat");
   EXPECT_EQ(Canon("\"big dog's's day\""), "\"big dog's's day\"");
   EXPECT_EQ(Canon("dog's's*"), "dog's's*");
-  for (std::string_view text : {"x's's", "dog's's* OR \"a b's's\"", "title:(x's's's)"}) {
+  for (std::string_view text :
+       {"x's's", "dog's's* OR \"a b's's\"", "title:(x's's's)"}) {
     const std::string first = Canon(text);
     EXPECT_EQ(Canon(first), first) << text;
   }

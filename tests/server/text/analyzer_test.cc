@@ -57,7 +57,8 @@ TEST(AnalyzerTest, PositionsAndByteOffsets) {
   ASSERT_EQ(words.size(), 4u);
   for (uint32_t i = 0; i < words.size(); ++i) EXPECT_EQ(words[i].position, i);
   EXPECT_EQ(text.substr(words[0].begin, words[0].end - words[0].begin), "Café");
-  EXPECT_EQ(text.substr(words[1].begin, words[1].end - words[1].begin), "Myanmar’s");
+  EXPECT_EQ(text.substr(words[1].begin, words[1].end - words[1].begin),
+            "Myanmar’s");
   EXPECT_EQ(text.substr(words[2].begin, words[2].end - words[2].begin), "U.S");
   EXPECT_EQ(text.substr(words[3].begin, words[3].end - words[3].begin), "2021");
   EXPECT_EQ(words[0].begin, 0u);
@@ -86,7 +87,8 @@ TEST(AnalyzerTest, ThaiAndChineseUseDictionarySegmentation) {
   EXPECT_EQ(th.back().term, "thailand");
   EXPECT_EQ(th.front().begin, 0u);
   // The Thai words tile the Thai run exactly.
-  for (size_t i = 0; i + 2 < th.size(); ++i) EXPECT_EQ(th[i].end, th[i + 1].begin);
+  for (size_t i = 0; i + 2 < th.size(); ++i)
+    EXPECT_EQ(th[i].end, th[i + 1].begin);
   EXPECT_EQ(th[th.size() - 2].end, 27u);
 }
 

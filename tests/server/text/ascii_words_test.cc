@@ -1,7 +1,7 @@
 // Verifies that AnalyzeField (ASCII fast path + ICU for non-ASCII pieces) gives
 // exactly the words of the ICU reference (AppendIcuWords over the whole field):
-// exhaustively over short ASCII strings, on random mixed-script strings, on every
-// article of the shared data and on the analyzer fuzz corpus.
+// exhaustively over short ASCII strings, on random mixed-script strings, on
+// every article of the shared data and on the analyzer fuzz corpus.
 #include "server/text/ascii_words.h"
 
 #include <cstdlib>
@@ -29,8 +29,8 @@ std::vector<Word> Reference(std::string_view text) {
 std::string Describe(const std::vector<Word>& words) {
   std::string s;
   for (const Word& w : words) {
-    s += "[" + w.term + " " + std::to_string(w.position) + " " + std::to_string(w.begin) +
-         "-" + std::to_string(w.end) + "]";
+    s += "[" + w.term + " " + std::to_string(w.position) + " " +
+         std::to_string(w.begin) + "-" + std::to_string(w.end) + "]";
   }
   return s;
 }
@@ -44,12 +44,13 @@ std::string Compare(std::string_view text) {
            got[i].begin == want[i].begin && got[i].end == want[i].end;
   }
   if (same) return "";
-  return "text <" + std::string(text) + ">: got " + Describe(got) + " want " + Describe(want);
+  return "text <" + std::string(text) + ">: got " + Describe(got) + " want " +
+         Describe(want);
 }
 
-// Every string of up to 5 characters over one representative of each ASCII class
-// (and a few more): the segmentation rules look at most 2 characters ahead, so
-// this covers every local context.
+// Every string of up to 5 characters over one representative of each ASCII
+// class (and a few more): the segmentation rules look at most 2 characters
+// ahead, so this covers every local context.
 TEST(AsciiWordsTest, ExhaustiveShortStrings) {
   const std::string alphabet = "aZ1.',;:_ \"-s\t@#";
   int failures = 0;
@@ -59,7 +60,8 @@ TEST(AsciiWordsTest, ExhaustiveShortStrings) {
     for (;;) {
       s.clear();
       for (size_t k : idx) s += alphabet[k];
-      if (std::string d = Compare(s); !d.empty() && ++failures <= 10) ADD_FAILURE() << d;
+      if (std::string d = Compare(s); !d.empty() && ++failures <= 10)
+        ADD_FAILURE() << d;
       size_t k = 0;
       while (k < len && ++idx[k] == alphabet.size()) idx[k++] = 0;
       if (k == len) break;
@@ -72,37 +74,73 @@ TEST(AsciiWordsTest, ExhaustiveShortStrings) {
 TEST(AsciiWordsTest, EveryAsciiCharacterInContext) {
   for (int c = 1; c < 128; ++c) {
     const std::string ch(1, static_cast<char>(c));
-    for (const std::string& s : {ch, ch + ch, "a" + ch + "b", "1" + ch + "2", "a" + ch + "1",
-                                 "1" + ch + "a", "_" + ch + "_", "x's" + ch, ch + "a's"}) {
+    for (const std::string& s :
+         {ch, ch + ch, "a" + ch + "b", "1" + ch + "2", "a" + ch + "1",
+          "1" + ch + "a", "_" + ch + "_", "x's" + ch, ch + "a's"}) {
       EXPECT_EQ(Compare(s), "") << "character " << c;
     }
   }
 }
 
-// Random strings of ASCII and non-ASCII characters that interact with word breaks
-// (marks, ZWJ, format characters, apostrophes, other scripts, spaces).
+// Random strings of ASCII and non-ASCII characters that interact with word
+// breaks (marks, ZWJ, format characters, apostrophes, other scripts, spaces).
 TEST(AsciiWordsTest, RandomMixedStrings) {
   const std::vector<std::string> pieces = {
-      "a", "B", "s", "1", "9", ".", "'", ",", ";", ":", "_", "-", "\"", " ", " ", "\t",
-      "\n", "\r", "@", "#", "*", "ab", "U.S", "10,000", "\xCC\x81" /* U+0301 */,
-      "\xE2\x80\x8D" /* ZWJ */, "\xC2\xAD" /* soft hyphen */, "\xE2\x80\x99" /* ’ */,
-      "\xCA\xBC" /* ʼ */, "\xC2\xA0" /* nbsp */, "\xC3\xA9" /* é */, "\xEF\xAC\x81" /* ﬁ */,
-      "\xEF\xBC\xA1" /* Ａ */, "\xE0\xB8\x9B\xE0\xB8\xA3\xE0\xB8\xB0" /* Thai */,
-      "\xE4\xB8\xAD\xE5\x9B\xBD" /* 中国 */, "\xD7\x90" /* א */, "\xF0\x9F\x98\x80" /* 😀 */,
-      "\xE2\x80\xA8" /* line separator */, "\xE3\x80\x80" /* ideographic space */,
-      "\xE2\x80\xA4" /* one dot leader */, "\xEF\xB9\x92" /* small full stop */};
+      "a",
+      "B",
+      "s",
+      "1",
+      "9",
+      ".",
+      "'",
+      ",",
+      ";",
+      ":",
+      "_",
+      "-",
+      "\"",
+      " ",
+      " ",
+      "\t",
+      "\n",
+      "\r",
+      "@",
+      "#",
+      "*",
+      "ab",
+      "U.S",
+      "10,000",
+      "\xCC\x81" /* U+0301 */,
+      "\xE2\x80\x8D" /* ZWJ */,
+      "\xC2\xAD" /* soft hyphen */,
+      "\xE2\x80\x99" /* ’ */,
+      "\xCA\xBC" /* ʼ */,
+      "\xC2\xA0" /* nbsp */,
+      "\xC3\xA9" /* é */,
+      "\xEF\xAC\x81" /* ﬁ */,
+      "\xEF\xBC\xA1" /* Ａ */,
+      "\xE0\xB8\x9B\xE0\xB8\xA3\xE0\xB8\xB0" /* Thai */,
+      "\xE4\xB8\xAD\xE5\x9B\xBD" /* 中国 */,
+      "\xD7\x90" /* א */,
+      "\xF0\x9F\x98\x80" /* 😀 */,
+      "\xE2\x80\xA8" /* line separator */,
+      "\xE3\x80\x80" /* ideographic space */,
+      "\xE2\x80\xA4" /* one dot leader */,
+      "\xEF\xB9\x92" /* small full stop */};
   std::mt19937 rng(20261130);
   int failures = 0;
   for (int i = 0; i < 100000; ++i) {
     std::string s;
     const int n = 1 + static_cast<int>(rng() % 16);
     for (int k = 0; k < n; ++k) s += pieces[rng() % pieces.size()];
-    if (std::string d = Compare(s); !d.empty() && ++failures <= 10) ADD_FAILURE() << d;
+    if (std::string d = Compare(s); !d.empty() && ++failures <= 10)
+      ADD_FAILURE() << d;
   }
   EXPECT_EQ(failures, 0);
 }
 
-// Random longer strings over every ASCII character, weighted to word characters.
+// Random longer strings over every ASCII character, weighted to word
+// characters.
 TEST(AsciiWordsTest, RandomAsciiStrings) {
   std::mt19937 rng(4);
   int failures = 0;
@@ -111,10 +149,12 @@ TEST(AsciiWordsTest, RandomAsciiStrings) {
     const int n = 1 + static_cast<int>(rng() % 40);
     for (int k = 0; k < n; ++k) {
       const uint32_t r = rng() % 4;
-      s += r == 0 ? static_cast<char>(1 + rng() % 127) : r == 1 ? "a1.',_@ "[rng() % 8]
-                                                                 : static_cast<char>('a' + rng() % 3);
+      s += r == 0   ? static_cast<char>(1 + rng() % 127)
+           : r == 1 ? "a1.',_@ "[rng() % 8]
+                    : static_cast<char>('a' + rng() % 3);
     }
-    if (std::string d = Compare(s); !d.empty() && ++failures <= 10) ADD_FAILURE() << d;
+    if (std::string d = Compare(s); !d.empty() && ++failures <= 10)
+      ADD_FAILURE() << d;
   }
   EXPECT_EQ(failures, 0);
 }
@@ -127,7 +167,8 @@ std::string SharedDir() {
 // Title and body of every article of every shared data set.
 TEST(AsciiWordsTest, EverySharedArticle) {
   const std::filesystem::path dir = SharedDir() + "/data";
-  if (!std::filesystem::exists(dir)) GTEST_SKIP() << "no shared data at " << dir;
+  if (!std::filesystem::exists(dir))
+    GTEST_SKIP() << "no shared data at " << dir;
   size_t fields = 0;
   int failures = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
@@ -157,7 +198,8 @@ TEST(AsciiWordsTest, FuzzCorpus) {
   for (const char* sub : {"/corpus/analyzer", "/regressions"}) {
     const std::filesystem::path dir = std::string(NW_FUZZ_DIR) + sub;
     if (!std::filesystem::exists(dir)) continue;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    for (const auto& entry :
+         std::filesystem::recursive_directory_iterator(dir)) {
       if (!entry.is_regular_file()) continue;
       std::ifstream in(entry.path(), std::ios::binary);
       const std::string data((std::istreambuf_iterator<char>(in)), {});
@@ -166,9 +208,14 @@ TEST(AsciiWordsTest, FuzzCorpus) {
       bool valid = true;
       for (size_t i = 0; i < data.size() && valid;) {
         const auto c = static_cast<unsigned char>(data[i]);
-        const size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        const size_t len = c < 0x80         ? 1
+                           : (c >> 5) == 6  ? 2
+                           : (c >> 4) == 14 ? 3
+                           : (c >> 3) == 30 ? 4
+                                            : 0;
         valid = len != 0 && i + len <= data.size();
-        for (size_t k = 1; valid && k < len; ++k) valid = (data[i + k] & 0xC0) == 0x80;
+        for (size_t k = 1; valid && k < len; ++k)
+          valid = (data[i + k] & 0xC0) == 0x80;
         i += len == 0 ? 1 : len;
       }
       if (!valid) continue;
@@ -187,7 +234,8 @@ TEST(AsciiWordsTest, MetadataOfEveryAsciiCharacter) {
     EXPECT_EQ(NormalizeMetadata(s), IcuNfkcCasefold(s)) << c;
   }
   EXPECT_EQ(NormalizeMetadata(all), IcuNfkcCasefold(all));
-  EXPECT_EQ(NormalizeMetadata("Reuters-21578"), IcuNfkcCasefold("Reuters-21578"));
+  EXPECT_EQ(NormalizeMetadata("Reuters-21578"),
+            IcuNfkcCasefold("Reuters-21578"));
 }
 
 }  // namespace
