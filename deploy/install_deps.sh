@@ -10,6 +10,12 @@ PACKAGES=(
   libjemalloc-dev  # the daemon's allocator
   systemd
   libssl-dev openssl  # token hashing (libcrypto); openssl makes the tests' certificates
+  clang-format  # the format check in .ci/run
+  libcurl4-openssl-dev  # webhooks and SMTP delivery
+  nats-server libnats-dev  # cluster mode (NATS JetStream)
+  chromium chromium-driver python3-selenium  # the web console's browser tests
+  python3-grpcio python3-protobuf  # the Python client and its test
+  python3-aiosmtpd  # the SMTP sink of the e-mail delivery test
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
