@@ -15,6 +15,7 @@
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "server/base/duration.h"
 #include "server/config/config_file.h"
 #include "server/daemon/daemon.h"
@@ -71,6 +72,25 @@ ABSL_FLAG(std::string, log_level, "info",
           "lowest log level: debug, info, warning, error");
 ABSL_FLAG(std::string, log_format, "text",
           "log line format: text or json (JSON Lines)");
+// Cluster mode (README "Running a cluster").
+ABSL_FLAG(std::string, cluster, "",
+          "NATS servers (nats://h1:4222,nats://h2:4222,...): run as a node of "
+          "a cluster on NATS JetStream; empty: single node (RocksDB)");
+ABSL_FLAG(std::string, cluster_creds, "",
+          "NATS credentials file (.creds) for --cluster");
+ABSL_FLAG(std::string, node_id, "",
+          "this node's name in the cluster (default: the --listen address)");
+ABSL_FLAG(std::string, role, "all",
+          "cluster role: all, gateway (serves the RPCs) or matcher (also "
+          "owns rule partitions and writes alerts)");
+ABSL_FLAG(int, partitions, 16,
+          "rule partitions, fixed when the cluster is created");
+ABSL_FLAG(absl::Duration, cluster_lease, absl::Seconds(10),
+          "a matcher that stops renewing loses its partitions after this "
+          "long (the takeover time after a crash)");
+ABSL_FLAG(int, cluster_replicas, 0,
+          "replicas of the cluster's streams (0: 3 when 3 or more NATS "
+          "servers are known, else 1)");
 
 // Accepts --data-dir as well as absl's --data_dir: flag names are rewritten
 // from dashes to underscores before parsing.
@@ -172,6 +192,23 @@ int main(int argc, char** argv) {
   config.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   config.log_level = absl::GetFlag(FLAGS_log_level);
   config.log_format = absl::GetFlag(FLAGS_log_format);
+  if (const std::string servers = absl::GetFlag(FLAGS_cluster);
+      !servers.empty()) {
+    config.cluster.servers =
+        absl::StrSplit(servers, ',', absl::SkipWhitespace());
+    config.cluster.creds_file = absl::GetFlag(FLAGS_cluster_creds);
+    config.cluster.node_id = absl::GetFlag(FLAGS_node_id);
+    absl::StatusOr<nw::cluster::Role> role =
+        nw::cluster::ParseRole(absl::GetFlag(FLAGS_role));
+    if (!role.ok()) {
+      std::cerr << "newswatchd: " << role.status().message() << "\n";
+      return 2;
+    }
+    config.cluster.role = *role;
+    config.cluster.partitions = absl::GetFlag(FLAGS_partitions);
+    config.cluster.lease = absl::GetFlag(FLAGS_cluster_lease);
+    config.cluster.replicas = absl::GetFlag(FLAGS_cluster_replicas);
+  }
 
   absl::StatusOr<std::unique_ptr<nw::daemon::Daemon>> daemon =
       nw::daemon::Daemon::Start(config);

@@ -21,7 +21,25 @@
 
 namespace nw::storage {
 
-class AlertLog {
+// What alert streams read: the local AlertLog, or a cluster's shared log.
+class AlertReader {
+ public:
+  virtual ~AlertReader() = default;
+  // AlertLog::ReadAfter's contract.
+  virtual absl::StatusOr<std::vector<newswatch::v1::Alert>> ReadAfter(
+      absl::string_view subscriber, uint64_t after_cursor,
+      size_t max_alerts) const = 0;
+  // The newest cursor of `subscriber` when the log is shared with writers in
+  // other processes (the SubscriptionHub then learns it before a stream
+  // starts); 0 when the hub already sees every alert (a local log).
+  virtual absl::StatusOr<uint64_t> SharedNewestCursor(
+      absl::string_view subscriber) const {
+    (void)subscriber;
+    return 0;
+  }
+};
+
+class AlertLog : public AlertReader {
  public:
   explicit AlertLog(Db& db) : db_(db) {}
 
@@ -31,7 +49,7 @@ class AlertLog {
   // still stored). DataLoss on a bad record.
   absl::StatusOr<std::vector<newswatch::v1::Alert>> ReadAfter(
       absl::string_view subscriber, uint64_t after_cursor,
-      size_t max_alerts) const;
+      size_t max_alerts) const override;
 
   // The last cursor of every subscriber that has alerts (read at start-up).
   absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> LoadLastCursors()

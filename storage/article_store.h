@@ -18,13 +18,24 @@
 
 namespace nw::storage {
 
-class ArticleStore {
+// What ArticleService.Get reads: the local store or a cluster's stream.
+class ArticleReader {
+ public:
+  virtual ~ArticleReader() = default;
+  // The article with this id. NotFound when absent; DataLoss when the stored
+  // record does not parse; Unavailable when a remote store is unreachable.
+  virtual absl::StatusOr<newswatch::v1::Article> Get(
+      absl::string_view id) const = 0;
+};
+
+class ArticleStore : public ArticleReader {
  public:
   explicit ArticleStore(Db& db) : db_(db) {}
 
   // The article with this (sender's or assigned) id. NotFound when absent;
   // DataLoss when the stored record does not parse.
-  absl::StatusOr<newswatch::v1::Article> Get(absl::string_view id) const;
+  absl::StatusOr<newswatch::v1::Article> Get(
+      absl::string_view id) const override;
 
   // The ingest sequence number of the article with this id (the dedupe key),
   // or nullopt when no such article is stored.

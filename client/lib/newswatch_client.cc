@@ -121,6 +121,16 @@ absl::StatusOr<v1::CreateCheckpointResponse> NewswatchClient::CreateCheckpoint(
   return response;
 }
 
+absl::StatusOr<v1::ClusterStatus> NewswatchClient::GetClusterStatus() {
+  grpc::ClientContext context;
+  PrepareUnary(context);
+  v1::ClusterStatus response;
+  absl::Status status = FromGrpcStatus(admin_->GetClusterStatus(
+      &context, v1::GetClusterStatusRequest(), &response));
+  if (!status.ok()) return status;
+  return response;
+}
+
 absl::StatusOr<v1::WatchRule> NewswatchClient::CreateRule(
     const v1::WatchRule& rule) {
   v1::CreateRuleRequest request;

@@ -118,6 +118,9 @@ class NewswatchClient {
   // ALREADY_EXISTS, PERMISSION_DENIED without an admin token.
   absl::StatusOr<v1::CreateCheckpointResponse> CreateCheckpoint(
       absl::string_view directory);
+  // Cluster mode: nodes and partitions. FAILED_PRECONDITION on a single
+  // node; PERMISSION_DENIED without an admin token.
+  absl::StatusOr<v1::ClusterStatus> GetClusterStatus();
 
   const ClientOptions& options() const { return options_; }
 

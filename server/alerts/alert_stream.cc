@@ -9,8 +9,8 @@
 namespace nw::alerts {
 
 AlertStream::AlertStream(std::string subscriber, uint64_t after_cursor,
-                         const storage::AlertLog& log, base::ThreadPool& reader,
-                         AlertStreamOptions options)
+                         const storage::AlertReader& log,
+                         base::ThreadPool& reader, AlertStreamOptions options)
     : subscriber_(std::move(subscriber)),
       start_after_(after_cursor),
       log_(log),

@@ -66,7 +66,7 @@ class AlertStream : public std::enable_shared_from_this<AlertStream> {
   // Streams alerts of `subscriber` with cursor > `after_cursor`. `log` and
   // `reader` must outlive the stream.
   AlertStream(std::string subscriber, uint64_t after_cursor,
-              const storage::AlertLog& log, base::ThreadPool& reader,
+              const storage::AlertReader& log, base::ThreadPool& reader,
               AlertStreamOptions options = {});
   // Takes its queued alerts and catch-up state out of the metrics.
   ~AlertStream();
@@ -116,7 +116,7 @@ class AlertStream : public std::enable_shared_from_this<AlertStream> {
   // Constant after construction.
   const std::string subscriber_;
   const uint64_t start_after_;
-  const storage::AlertLog& log_;
+  const storage::AlertReader& log_;
   base::ThreadPool& reader_;
   const AlertStreamOptions options_;
 

@@ -1,5 +1,7 @@
 #include "server/alerts/subscription_hub.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace nw::alerts {
@@ -48,6 +50,13 @@ void SubscriptionHub::Publish(const std::vector<newswatch::v1::Alert>& alerts) {
     if (it == streams_.end()) continue;
     for (const auto& stream : it->second) stream->Offer(alert);
   }
+}
+
+void SubscriptionHub::NoteCursor(const std::string& subscriber,
+                                 uint64_t cursor) {
+  absl::MutexLock lock(&mu_);
+  uint64_t& known = last_cursors_[subscriber];
+  known = std::max(known, cursor);
 }
 
 void SubscriptionHub::SendHeartbeats(absl::Duration interval) {

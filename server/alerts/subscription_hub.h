@@ -55,6 +55,11 @@ class SubscriptionHub {
   // alert is already durable in the AlertLog.
   void Publish(const std::vector<newswatch::v1::Alert>& alerts);
 
+  // Raises what the hub knows as `subscriber`'s newest cursor to `cursor`
+  // without offering anything (a cluster's alerts are written elsewhere:
+  // streams starting after this catch up from the log).
+  void NoteCursor(const std::string& subscriber, uint64_t cursor);
+
   // Sends a heartbeat on every stream idle for `interval` (see
   // AlertStream::MaybeHeartbeat).
   void SendHeartbeats(absl::Duration interval);

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/catalog/rule_book.h"
 #include "server/rules/compiled_rule.h"
 #include "server/rules/parser.h"
 #include "server/rules/rule_error.h"
@@ -32,7 +33,9 @@ absl::Status CheckName(absl::string_view what, absl::string_view name) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::shared_ptr<const index::IndexedRule>> Compile(
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const index::IndexedRule>> CompileRule(
     const newswatch::v1::WatchRule& rule) {
   absl::StatusOr<std::shared_ptr<const rules::CompiledRule>> compiled =
       rules::ParseRule(rule.query());
@@ -41,7 +44,24 @@ absl::StatusOr<std::shared_ptr<const index::IndexedRule>> Compile(
       index::IndexedRule{rule.id(), rule.subscriber(), *std::move(compiled)});
 }
 
-}  // namespace
+absl::StatusOr<std::shared_ptr<const index::IndexedRule>> PrepareNewRule(
+    newswatch::v1::WatchRule& rule) {
+  if (absl::Status s = ValidateSubscriber(rule.subscriber()); !s.ok()) return s;
+  if (!rule.id().empty()) {
+    if (absl::Status s = CheckName("rule id", rule.id()); !s.ok()) return s;
+  }
+  if (rule.label().size() > kMaxLabelBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("label is over the limit of ", kMaxLabelBytes, " bytes"));
+  }
+  absl::StatusOr<std::shared_ptr<const index::IndexedRule>> compiled =
+      CompileRule(rule);
+  if (!compiled.ok()) return compiled.status();
+  rule.set_canonical((*compiled)->rule->Canonical());
+  *rule.mutable_created_at() =
+      google::protobuf::util::TimeUtil::GetCurrentTime();
+  return compiled;
+}
 
 absl::Status ValidateSubscriber(absl::string_view subscriber) {
   return CheckName("subscriber", subscriber);
@@ -58,7 +78,8 @@ absl::StatusOr<std::unique_ptr<RuleCatalog>> RuleCatalog::Open(
   absl::flat_hash_map<std::string, size_t> rules_per_subscriber;
   for (const newswatch::v1::WatchRule& rule : *stored) {
     ++rules_per_subscriber[rule.subscriber()];
-    absl::StatusOr<std::shared_ptr<const index::IndexedRule>> c = Compile(rule);
+    absl::StatusOr<std::shared_ptr<const index::IndexedRule>> c =
+        CompileRule(rule);
     if (!c.ok()) {
       return absl::DataLossError(
           absl::StrCat("stored rule ", rule.id(),
@@ -75,20 +96,9 @@ absl::StatusOr<std::unique_ptr<RuleCatalog>> RuleCatalog::Open(
 
 absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(
     newswatch::v1::WatchRule rule, std::optional<absl::Time> backfill_since) {
-  if (absl::Status s = ValidateSubscriber(rule.subscriber()); !s.ok()) return s;
-  if (!rule.id().empty()) {
-    if (absl::Status s = CheckName("rule id", rule.id()); !s.ok()) return s;
-  }
-  if (rule.label().size() > kMaxLabelBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("label is over the limit of ", kMaxLabelBytes, " bytes"));
-  }
-  absl::StatusOr<std::shared_ptr<const rules::CompiledRule>> compiled =
-      rules::ParseRule(rule.query());
-  if (!compiled.ok()) return compiled.status();
-  rule.set_canonical((*compiled)->Canonical());
-  *rule.mutable_created_at() =
-      google::protobuf::util::TimeUtil::GetCurrentTime();
+  absl::StatusOr<std::shared_ptr<const index::IndexedRule>> prepared =
+      PrepareNewRule(rule);
+  if (!prepared.ok()) return prepared.status();
 
   absl::MutexLock lock(&mu_);
   size_t& count = rules_per_subscriber_[rule.subscriber()];
@@ -111,8 +121,9 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(
   if (absl::Status s = store_.Put(rule, number); !s.ok()) return s;
   last_rule_number_ = number;
   ++count;
-  auto indexed = std::make_shared<const index::IndexedRule>(
-      index::IndexedRule{rule.id(), rule.subscriber(), *std::move(compiled)});
+  // Compiled before the id was assigned: index it under the stored id.
+  auto indexed = std::make_shared<const index::IndexedRule>(index::IndexedRule{
+      rule.id(), rule.subscriber(), (*std::move(prepared))->rule});
   // The split point: articles up to `matched_without` never saw the rule.
   const uint64_t matched_without =
       pipeline_.PublishRuleChange([&] { registry_.Upsert(indexed); });

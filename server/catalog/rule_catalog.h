@@ -22,6 +22,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "newswatch/v1/rule.pb.h"
+#include "server/catalog/rule_book.h"
 #include "server/index/rule_registry.h"
 #include "server/ingest/ingest_pipeline.h"
 #include "storage/rule_store.h"
@@ -38,7 +39,7 @@ struct CatalogLimits {
   size_t max_rules_per_subscriber = 10000;
 };
 
-class RuleCatalog {
+class RuleCatalog : public RuleBook {
  public:
   // Loads and compiles every stored rule into `registry`. A stored rule that
   // no longer parses fails start-up with DataLoss naming it.
@@ -59,20 +60,21 @@ class RuleCatalog {
   // appended to the log; backfilled_alerts says how many.
   absl::StatusOr<newswatch::v1::WatchRule> Create(
       newswatch::v1::WatchRule rule,
-      std::optional<absl::Time> backfill_since = std::nullopt);
+      std::optional<absl::Time> backfill_since = std::nullopt) override;
 
   // NotFound when no rule has this id.
-  absl::StatusOr<newswatch::v1::WatchRule> Get(absl::string_view id) const;
+  absl::StatusOr<newswatch::v1::WatchRule> Get(
+      absl::string_view id) const override;
 
   // The rules of `subscriber` (every rule when empty), by subscriber then id.
   absl::StatusOr<std::vector<newswatch::v1::WatchRule>> List(
-      absl::string_view subscriber) const;
+      absl::string_view subscriber) const override;
 
   // NotFound when no rule has this id.
-  absl::Status Delete(absl::string_view id);
+  absl::Status Delete(absl::string_view id) override;
 
   // Number of rules live in matching.
-  size_t size() const;
+  size_t size() const override;
 
  private:
   RuleCatalog(storage::Db& db, index::RuleRegistry& registry,

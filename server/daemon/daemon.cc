@@ -1,9 +1,12 @@
 #include "server/daemon/daemon.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <iostream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -77,15 +80,42 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   d->readers_ =
       std::make_unique<base::ThreadPool>(std::max(1, config.reader_threads));
 
-  d->ingest_service_ = std::make_unique<rpc::IngestServiceImpl>(
-      *d->pipeline_, *d->stream_workers_);
+  if (!config.cluster.servers.empty()) {
+    cluster::ClusterOptions options = config.cluster;
+    if (options.node_id.empty()) {
+      // host:port of the listener; with port 0 that is not unique: add the pid.
+      options.node_id = absl::EndsWith(config.listen, ":0")
+                            ? absl::StrCat(config.listen, "-", getpid())
+                            : config.listen;
+    }
+    absl::StatusOr<std::unique_ptr<cluster::ClusterNode>> node =
+        cluster::ClusterNode::Start(options, *d->hub_, config.limits,
+                                    config.max_rules_per_subscriber, d->clock_);
+    if (!node.ok()) return node.status();
+    d->cluster_ = *std::move(node);
+  }
+  // The seams: the same services over RocksDB or over the cluster.
+  ingest::ArticleIngestor& ingestor =
+      d->cluster_ ? d->cluster_->ingestor() : *d->pipeline_;
+  const storage::ArticleReader& article_reader =
+      d->cluster_ ? d->cluster_->articles() : *d->articles_;
+  catalog::RuleBook& rules = d->cluster_ ? d->cluster_->rules() : *d->catalog_;
+  const storage::AlertReader& alert_reader =
+      d->cluster_ ? d->cluster_->alerts() : *d->alert_log_;
+  d->ingest_service_ =
+      std::make_unique<rpc::IngestServiceImpl>(ingestor, *d->stream_workers_);
   d->article_service_ =
-      std::make_unique<rpc::ArticleServiceImpl>(*d->articles_);
-  d->admin_service_ = std::make_unique<rpc::AdminServiceImpl>(*d->db_);
+      std::make_unique<rpc::ArticleServiceImpl>(article_reader);
+  rpc::AdminServiceImpl::ClusterStatusFn cluster_status;
+  if (d->cluster_) {
+    cluster_status = [node = d->cluster_.get()] { return node->Status(); };
+  }
+  d->admin_service_ =
+      std::make_unique<rpc::AdminServiceImpl>(*d->db_, cluster_status);
   d->rule_service_ = std::make_unique<rpc::RuleServiceImpl>(
-      *d->catalog_, d->security_.authenticator.get());
+      rules, d->security_.authenticator.get());
   d->alert_service_ = std::make_unique<rpc::AlertServiceImpl>(
-      *d->hub_, *d->alert_log_, *d->readers_, config.max_streams,
+      *d->hub_, alert_reader, *d->readers_, config.max_streams,
       d->security_.authenticator.get());
 
   // Expired data is gone before the first call is served.
@@ -125,6 +155,19 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   }
   base::LogInfo("daemon", "security", {{"mode", d->security_.summary}});
   d->obs_->ServeHealth(*d->db_, *d->server_);
+  if (d->cluster_) {
+    // NOT_SERVING while this node cannot reach NATS.
+    grpc::HealthCheckServiceInterface* health =
+        d->server_->GetHealthCheckService();
+    d->cluster_->SetHealthListener([health](bool connected) {
+      if (health != nullptr) health->SetServingStatus(connected);
+      if (connected) {
+        base::LogInfo("cluster", "NATS reachable again: health SERVING");
+      } else {
+        base::LogError("cluster", "NATS unreachable: health NOT_SERVING");
+      }
+    });
+  }
   if (absl::Status s = d->obs_->StartHttp(config.metrics_listen); !s.ok())
     return s;
   d->StartBackgroundTasks(config);
@@ -201,6 +244,7 @@ void Daemon::Shutdown() {
   if (retention_.joinable()) retention_.join();
   stream_workers_.reset();  // run what is queued, join
   readers_.reset();
+  cluster_.reset();  // hands this node's partitions over
   base::LogInfo("daemon", "stopped");
 }
 

@@ -20,6 +20,7 @@
 #include "server/base/clock.h"
 #include "server/base/thread_pool.h"
 #include "server/catalog/rule_catalog.h"
+#include "server/cluster/cluster_node.h"
 #include "server/daemon/daemon_config.h"
 #include "server/daemon/observability.h"
 #include "server/daemon/server_security.h"
@@ -51,7 +52,9 @@ class Daemon {
   int port() const { return port_; }
   // The port /metrics is served on (useful with port 0); 0 when off.
   int metrics_port() const { return obs_->metrics_port(); }
-  size_t rule_count() const { return catalog_->size(); }
+  size_t rule_count() const {
+    return cluster_ ? cluster_->rules().size() : catalog_->size();
+  }
 
   // Re-reads the token file (--token-file) and puts it in force for every
   // later call (SIGHUP in newswatchd), returning how many tokens it holds.
@@ -80,6 +83,8 @@ class Daemon {
   std::unique_ptr<alerts::SubscriptionHub> hub_;
   std::unique_ptr<ingest::IngestPipeline> pipeline_;
   std::unique_ptr<catalog::RuleCatalog> catalog_;
+  // Cluster mode only: NATS-backed log, rules and alerts behind the seams.
+  std::unique_ptr<cluster::ClusterNode> cluster_;
   std::unique_ptr<base::ThreadPool> stream_workers_;  // SubmitArticles batches
   std::unique_ptr<base::ThreadPool> readers_;         // alert log catch-up
   std::unique_ptr<rpc::IngestServiceImpl> ingest_service_;

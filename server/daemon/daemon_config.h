@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "server/cluster/cluster_options.h"
 #include "server/ingest/article_validation.h"
 
 namespace nw::daemon {
@@ -67,6 +68,11 @@ struct DaemonConfig {
   std::string log_level = "info";
   // "text" (one human-readable line per event) or "json" (JSON Lines).
   std::string log_format = "text";
+
+  // --- Cluster mode (server/cluster). cluster.servers empty: single node.
+  // In cluster mode articles, rules and alerts live in NATS JetStream; the
+  // data dir still holds this node's (unused) local database.
+  cluster::ClusterOptions cluster;
 };
 
 }  // namespace nw::daemon

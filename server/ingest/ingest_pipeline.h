@@ -37,6 +37,7 @@
 #include "server/base/clock.h"
 #include "server/base/thread_pool.h"
 #include "server/index/rule_registry.h"
+#include "server/ingest/article_ingestor.h"
 #include "server/ingest/article_validation.h"
 #include "server/ingest/ingest_metrics.h"
 #include "server/metrics/registry.h"
@@ -44,13 +45,6 @@
 #include "storage/db.h"
 
 namespace nw::ingest {
-
-struct IngestResult {
-  std::string article_id;  // the sender's, or "nw-<sequence>" when it sent none
-  uint64_t sequence = 0;   // for a duplicate: the first submission's
-  bool duplicate = false;  // the id was stored already: nothing new was written
-  uint32_t alerts = 0;     // alerts created (one per matching subscriber)
-};
 
 struct IngestOptions {
   ArticleLimits limits;
@@ -62,7 +56,7 @@ struct IngestOptions {
   metrics::Registry* metrics = nullptr;
 };
 
-class IngestPipeline {
+class IngestPipeline : public ArticleIngestor {
  public:
   // Reads the last sequence number from `db`; `last_cursors` are every
   // subscriber's last cursor (AlertLog::LoadLastCursors). All references
@@ -77,12 +71,12 @@ class IngestPipeline {
 
   // Ingests one article. InvalidArgument (nothing stored) for a bad article;
   // storage errors as FromRocksStatus maps them (nothing stored either).
-  absl::StatusOr<IngestResult> Ingest(newswatch::v1::Article article);
+  absl::StatusOr<IngestResult> Ingest(newswatch::v1::Article article) override;
 
   // Ingests several articles: one result per article, in order. A bad
   // article gets its error and does not stop the others.
   std::vector<absl::StatusOr<IngestResult>> IngestBatch(
-      std::vector<newswatch::v1::Article> articles);
+      std::vector<newswatch::v1::Article> articles) override;
 
   // Runs `publish` (a rule change) so that it splits the articles exactly:
   // every article committed up to the returned sequence number was matched

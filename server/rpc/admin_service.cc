@@ -18,4 +18,18 @@ grpc::Status AdminServiceImpl::CreateCheckpoint(
   return grpc::Status::OK;
 }
 
+grpc::Status AdminServiceImpl::GetClusterStatus(
+    grpc::ServerContext* context,
+    const newswatch::v1::GetClusterStatusRequest* request,
+    newswatch::v1::ClusterStatus* response) {
+  if (!cluster_) {
+    return ToGrpcStatus(absl::FailedPreconditionError(
+        "this newswatchd runs as a single node (no --cluster)"));
+  }
+  absl::StatusOr<newswatch::v1::ClusterStatus> status = cluster_();
+  if (!status.ok()) return ToGrpcStatus(status.status());
+  *response = *std::move(status);
+  return grpc::Status::OK;
+}
+
 }  // namespace nw::rpc

@@ -2,6 +2,8 @@
 #ifndef NW_SERVER_RPC_ADMIN_SERVICE_H_
 #define NW_SERVER_RPC_ADMIN_SERVICE_H_
 
+#include <functional>
+
 #include "newswatch/v1/admin_service.grpc.pb.h"
 #include "storage/db.h"
 
@@ -11,15 +13,24 @@ namespace nw::rpc {
 // Thread safety: concurrent calls OK (each needs its own directory).
 class AdminServiceImpl final : public newswatch::v1::AdminService::Service {
  public:
-  explicit AdminServiceImpl(storage::Db& db) : db_(db) {}
+  // Answers GetClusterStatus in cluster mode (null: single node).
+  using ClusterStatusFn =
+      std::function<absl::StatusOr<newswatch::v1::ClusterStatus>()>;
+  explicit AdminServiceImpl(storage::Db& db, ClusterStatusFn cluster = nullptr)
+      : db_(db), cluster_(std::move(cluster)) {}
 
   grpc::Status CreateCheckpoint(
       grpc::ServerContext* context,
       const newswatch::v1::CreateCheckpointRequest* request,
       newswatch::v1::CreateCheckpointResponse* response) override;
+  grpc::Status GetClusterStatus(
+      grpc::ServerContext* context,
+      const newswatch::v1::GetClusterStatusRequest* request,
+      newswatch::v1::ClusterStatus* response) override;
 
  private:
   storage::Db& db_;
+  const ClusterStatusFn cluster_;
 };
 
 }  // namespace nw::rpc

@@ -96,6 +96,11 @@ grpc::ServerWriteReactor<SubscribeResponse>* AlertServiceImpl::Subscribe(
         absl::StrCat("max_batch ", request->max_batch(),
                      " is over the limit of ", kMaxBatch)));
   }
+  // A cluster's log is written by other processes: learn where it ends.
+  absl::StatusOr<uint64_t> newest =
+      log_.SharedNewestCursor(request->subscriber());
+  if (!newest.ok()) return new RefusedStream(newest.status());
+  if (*newest > 0) hub_.NoteCursor(request->subscriber(), *newest);
   auto stream = std::make_shared<alerts::AlertStream>(
       request->subscriber(), request->from_cursor(), log_, readers_,
       alerts::AlertStreamOptions{

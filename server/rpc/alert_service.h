@@ -18,8 +18,9 @@ class AlertServiceImpl final
   // More than `max_streams` concurrent Subscribe calls get RESOURCE_EXHAUSTED.
   // With an `authenticator` (may be null; must outlive the service), an
   // analyst may subscribe only to its own subscriber (else PERMISSION_DENIED).
-  AlertServiceImpl(alerts::SubscriptionHub& hub, const storage::AlertLog& log,
-                   base::ThreadPool& readers, size_t max_streams,
+  AlertServiceImpl(alerts::SubscriptionHub& hub,
+                   const storage::AlertReader& log, base::ThreadPool& readers,
+                   size_t max_streams,
                    const auth::Authenticator* authenticator = nullptr)
       : hub_(hub),
         log_(log),
@@ -33,7 +34,7 @@ class AlertServiceImpl final
 
  private:
   alerts::SubscriptionHub& hub_;
-  const storage::AlertLog& log_;
+  const storage::AlertReader& log_;
   base::ThreadPool& readers_;
   const size_t max_streams_;
   const auth::Authenticator* const authenticator_;

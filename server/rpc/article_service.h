@@ -10,7 +10,7 @@ namespace nw::rpc {
 // GetArticle: NOT_FOUND for an unknown id. Thread safety: concurrent calls OK.
 class ArticleServiceImpl final : public newswatch::v1::ArticleService::Service {
  public:
-  explicit ArticleServiceImpl(const storage::ArticleStore& articles)
+  explicit ArticleServiceImpl(const storage::ArticleReader& articles)
       : articles_(articles) {}
 
   grpc::Status GetArticle(grpc::ServerContext* context,
@@ -18,7 +18,7 @@ class ArticleServiceImpl final : public newswatch::v1::ArticleService::Service {
                           newswatch::v1::Article* response) override;
 
  private:
-  const storage::ArticleStore& articles_;
+  const storage::ArticleReader& articles_;
 };
 
 }  // namespace nw::rpc

@@ -4,7 +4,7 @@
 
 #include "newswatch/v1/ingest_service.grpc.pb.h"
 #include "server/base/thread_pool.h"
-#include "server/ingest/ingest_pipeline.h"
+#include "server/ingest/article_ingestor.h"
 
 namespace nw::rpc {
 
@@ -14,7 +14,8 @@ class IngestServiceImpl final
     : public newswatch::v1::IngestService::WithCallbackMethod_SubmitArticles<
           newswatch::v1::IngestService::Service> {
  public:
-  IngestServiceImpl(ingest::IngestPipeline& pipeline, base::ThreadPool& workers)
+  IngestServiceImpl(ingest::ArticleIngestor& pipeline,
+                    base::ThreadPool& workers)
       : pipeline_(pipeline), workers_(workers) {}
 
   grpc::Status SubmitArticle(grpc::ServerContext* context,
@@ -26,7 +27,7 @@ class IngestServiceImpl final
   SubmitArticles(grpc::CallbackServerContext* context) override;
 
  private:
-  ingest::IngestPipeline& pipeline_;
+  ingest::ArticleIngestor& pipeline_;
   base::ThreadPool& workers_;
 };
 

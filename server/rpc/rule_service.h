@@ -4,7 +4,7 @@
 
 #include "newswatch/v1/rule_service.grpc.pb.h"
 #include "server/auth/authenticator.h"
-#include "server/catalog/rule_catalog.h"
+#include "server/catalog/rule_book.h"
 
 namespace nw::rpc {
 
@@ -21,7 +21,7 @@ class RuleServiceImpl final : public newswatch::v1::RuleService::Service {
  public:
   // `authenticator` may be null (no token file: no restrictions); it must
   // outlive the service.
-  explicit RuleServiceImpl(catalog::RuleCatalog& catalog,
+  explicit RuleServiceImpl(catalog::RuleBook& catalog,
                            const auth::Authenticator* authenticator = nullptr)
       : catalog_(catalog), authenticator_(authenticator) {}
 
@@ -48,7 +48,7 @@ class RuleServiceImpl final : public newswatch::v1::RuleService::Service {
   absl::StatusOr<newswatch::v1::WatchRule> GetOwnRule(
       const grpc::ServerContext& context, const std::string& id);
 
-  catalog::RuleCatalog& catalog_;
+  catalog::RuleBook& catalog_;
   const auth::Authenticator* const authenticator_;
 };
 

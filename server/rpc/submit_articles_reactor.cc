@@ -4,7 +4,7 @@
 
 namespace nw::rpc {
 
-SubmitArticlesReactor::SubmitArticlesReactor(ingest::IngestPipeline& pipeline,
+SubmitArticlesReactor::SubmitArticlesReactor(ingest::ArticleIngestor& pipeline,
                                              base::ThreadPool& workers)
     : pipeline_(pipeline), workers_(workers) {
   StartRead(&request_);

@@ -17,7 +17,7 @@
 #include "grpcpp/support/server_callback.h"
 #include "newswatch/v1/ingest_service.pb.h"
 #include "server/base/thread_pool.h"
-#include "server/ingest/ingest_pipeline.h"
+#include "server/ingest/article_ingestor.h"
 
 namespace nw::rpc {
 
@@ -25,7 +25,7 @@ class SubmitArticlesReactor final
     : public grpc::ServerBidiReactor<newswatch::v1::SubmitArticleRequest,
                                      newswatch::v1::ArticleAck> {
  public:
-  SubmitArticlesReactor(ingest::IngestPipeline& pipeline,
+  SubmitArticlesReactor(ingest::ArticleIngestor& pipeline,
                         base::ThreadPool& workers);
 
   void OnReadDone(bool ok) override;
@@ -41,7 +41,7 @@ class SubmitArticlesReactor final
   // True when the stream should be finished now (and marks it finished).
   bool ShouldFinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  ingest::IngestPipeline& pipeline_;
+  ingest::ArticleIngestor& pipeline_;
   base::ThreadPool& workers_;
 
   absl::Mutex mu_;

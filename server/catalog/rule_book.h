@@ -1,0 +1,50 @@
+// File: server/catalog/rule_book.h
+//
+// The rule seam RuleService calls: RuleCatalog (single node, RocksDB) or
+// cluster::ClusterRuleBook (NATS KV, watched by every matcher). Contracts are
+// RuleCatalog's (rule_catalog.h).
+//
+// Thread safety: implementations allow concurrent calls.
+#ifndef NW_SERVER_CATALOG_RULE_BOOK_H_
+#define NW_SERVER_CATALOG_RULE_BOOK_H_
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "newswatch/v1/rule.pb.h"
+#include "server/index/indexed_rule.h"
+
+namespace nw::catalog {
+
+class RuleBook {
+ public:
+  virtual ~RuleBook() = default;
+  virtual absl::StatusOr<newswatch::v1::WatchRule> Create(
+      newswatch::v1::WatchRule rule,
+      std::optional<absl::Time> backfill_since = std::nullopt) = 0;
+  virtual absl::StatusOr<newswatch::v1::WatchRule> Get(
+      absl::string_view id) const = 0;
+  virtual absl::StatusOr<std::vector<newswatch::v1::WatchRule>> List(
+      absl::string_view subscriber) const = 0;
+  virtual absl::Status Delete(absl::string_view id) = 0;
+  virtual size_t size() const = 0;
+};
+
+// Checks a rule a caller wants stored (subscriber, id if set, label, query),
+// sets its canonical form and created_at, and compiles it. InvalidArgument
+// (the message says what to fix; for the query, the byte offset) otherwise.
+absl::StatusOr<std::shared_ptr<const index::IndexedRule>> PrepareNewRule(
+    newswatch::v1::WatchRule& rule);
+
+// Compiles a stored rule for matching; the parser's error when it no longer
+// parses.
+absl::StatusOr<std::shared_ptr<const index::IndexedRule>> CompileRule(
+    const newswatch::v1::WatchRule& rule);
+
+}  // namespace nw::catalog
+
+#endif  // NW_SERVER_CATALOG_RULE_BOOK_H_

@@ -1,0 +1,240 @@
+#include "server/cluster/cluster_alert_log.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "server/base/log.h"
+#include "server/cluster/naming.h"
+
+namespace nw::cluster {
+namespace {
+
+// One stored alert message.
+struct Stored {
+  uint64_t stream_seq = 0;
+  uint64_t article_seq = 0;
+  newswatch::v1::Alert alert;
+};
+
+uint64_t HeaderNumber(natsMsg* msg, const char* name) {
+  const char* value = nullptr;
+  uint64_t n = 0;
+  if (natsMsgHeader_Get(msg, name, &value) == NATS_OK && value != nullptr)
+    (void)absl::SimpleAtoi(value, &n);
+  return n;
+}
+
+// DirectGet; nullopt when no message matches.
+absl::StatusOr<std::optional<Stored>> DirectGet(
+    NatsClient& nats, jsDirectGetMsgOptions& options) {
+  natsMsg* msg = nullptr;
+  jsOptions js_options;
+  jsOptions_Init(&js_options);
+  js_options.Wait = nats.timeout_ms();
+  natsStatus s =
+      js_DirectGetMsg(&msg, nats.js(), kAlertStream, &js_options, &options);
+  if (s == NATS_NOT_FOUND) return std::nullopt;
+  if (s != NATS_OK)
+    return FromNats(s, static_cast<jsErrCode>(0), "reading alerts");
+  Stored stored;
+  stored.stream_seq = HeaderNumber(msg, "Nats-Sequence");
+  stored.article_seq = HeaderNumber(msg, kArticleSeqHeader);
+  const bool parsed = stored.alert.ParseFromArray(natsMsg_GetData(msg),
+                                                  natsMsg_GetDataLength(msg));
+  natsMsg_Destroy(msg);
+  if (!parsed || stored.stream_seq == 0) {
+    return absl::DataLossError(
+        absl::StrCat("alert message in ", kAlertStream, " does not parse"));
+  }
+  return stored;
+}
+
+absl::StatusOr<std::optional<Stored>> LastOf(NatsClient& nats,
+                                             const std::string& subject) {
+  jsDirectGetMsgOptions options;
+  jsDirectGetMsgOptions_Init(&options);
+  options.LastBySubject = subject.c_str();
+  return DirectGet(nats, options);
+}
+
+// The first message of `subject` at stream sequence >= `seq`.
+absl::StatusOr<std::optional<Stored>> NextFrom(NatsClient& nats,
+                                               const std::string& subject,
+                                               uint64_t seq) {
+  jsDirectGetMsgOptions options;
+  jsDirectGetMsgOptions_Init(&options);
+  options.Sequence = seq;
+  options.NextBySubject = subject.c_str();
+  return DirectGet(nats, options);
+}
+
+}  // namespace
+
+absl::Status EnsureAlertStream(NatsClient& nats) {
+  const char* subjects[] = {"nw.alr.>"};
+  jsRePublish republish;
+  jsRePublish_Init(&republish);
+  republish.Source = "nw.alr.>";
+  republish.Destination = "nw.live.>";
+  jsStreamConfig config;
+  jsStreamConfig_Init(&config);
+  config.Name = kAlertStream;
+  config.Subjects = subjects;
+  config.SubjectsLen = 1;
+  config.Storage = js_FileStorage;
+  config.Replicas = nats.replicas();
+  config.AllowDirect = true;
+  config.RePublish = &republish;
+  config.Duplicates = int64_t{10} * 60 * 1000000000;  // blind retries
+  return nats.EnsureStream(config);
+}
+
+absl::StatusOr<AlertAppender::Tail> AlertAppender::LoadTail(
+    const std::string& subject) const {
+  absl::StatusOr<std::optional<Stored>> last = LastOf(nats_, subject);
+  if (!last.ok()) return last.status();
+  if (!last->has_value()) return Tail{};
+  return Tail{.stream_seq = (*last)->stream_seq,
+              .cursor = (*last)->alert.cursor(),
+              .article_seq = (*last)->article_seq};
+}
+
+absl::Status AlertAppender::Append(newswatch::v1::Alert alert,
+                                   uint64_t article_seq) {
+  const std::string subject = AlertSubject(partition_, alert.subscriber());
+  auto it = tails_.find(subject);
+  if (it == tails_.end()) {
+    absl::StatusOr<Tail> tail = LoadTail(subject);
+    if (!tail.ok()) return tail.status();
+    it = tails_.emplace(subject, *tail).first;
+  }
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    Tail& tail = it->second;
+    if (article_seq <= tail.article_seq) return absl::OkStatus();
+    const uint64_t cursor = tail.cursor + 1;
+    alert.set_cursor(cursor);
+    const std::string data = alert.SerializeAsString();
+    natsMsg* msg = nullptr;
+    if (natsMsg_Create(&msg, subject.c_str(), nullptr, data.data(),
+                       static_cast<int>(data.size())) != NATS_OK) {
+      return absl::ResourceExhaustedError("alert message: out of memory");
+    }
+    natsMsgHeader_Set(msg, kArticleSeqHeader,
+                      absl::StrCat(article_seq).c_str());
+    // The fence ("0": the subscriber must have no alert yet).
+    natsMsgHeader_Set(msg, kExpectedSubjectSeqHeader,
+                      absl::StrCat(tail.stream_seq).c_str());
+    const std::string msg_id =
+        absl::StrCat(Hex(alert.subscriber()), ":", cursor);
+    jsPubOptions options;
+    jsPubOptions_Init(&options);
+    options.MsgId = msg_id.c_str();
+    options.MaxWait = nats_.timeout_ms();
+    jsPubAck* ack = nullptr;
+    jsErrCode jerr = static_cast<jsErrCode>(0);
+    natsStatus s = js_PublishMsg(&ack, nats_.js(), msg, &options, &jerr);
+    natsMsg_Destroy(msg);
+    if (s == NATS_OK && !ack->Duplicate) {
+      tail = {.stream_seq = ack->Sequence,
+              .cursor = cursor,
+              .article_seq = article_seq};
+      jsPubAck_Destroy(ack);
+      return absl::OkStatus();
+    }
+    if (ack != nullptr) jsPubAck_Destroy(ack);
+    absl::Status status = FromNats(s, jerr, "appending an alert");
+    if (s != NATS_OK && !absl::IsAborted(status)) {
+      tails_.erase(it);  // unsure what was stored: re-read next time
+      return status;
+    }
+    // Fenced, or the cursor's Msg-Id was taken: someone else wrote here.
+    if (absl::IsAborted(status)) ++fenced_;
+    absl::StatusOr<Tail> reloaded = LoadTail(subject);
+    if (!reloaded.ok()) {
+      tails_.erase(it);
+      return reloaded.status();
+    }
+    tail = *reloaded;
+  }
+  return absl::UnavailableError(
+      absl::StrCat("appending an alert to ", subject,
+                   ": other writers kept moving the log; retry"));
+}
+
+absl::StatusOr<std::vector<newswatch::v1::Alert>> ClusterAlertReader::ReadAfter(
+    absl::string_view subscriber, uint64_t after_cursor,
+    size_t max_alerts) const {
+  const std::string subject =
+      AlertSubject(PartitionOf(subscriber, partitions_), subscriber);
+  std::vector<newswatch::v1::Alert> alerts;
+  absl::StatusOr<std::optional<Stored>> last = LastOf(nats_, subject);
+  if (!last.ok()) return last.status();
+  if (!last->has_value() || (*last)->alert.cursor() <= after_cursor)
+    return alerts;
+  // The smallest stream sequence whose next message of the subject is after
+  // the cursor (cursors grow with stream sequence within a subject).
+  uint64_t lo = 1, hi = (*last)->stream_seq;
+  while (lo < hi) {
+    const uint64_t mid = lo + (hi - lo) / 2;
+    absl::StatusOr<std::optional<Stored>> m = NextFrom(nats_, subject, mid);
+    if (!m.ok()) return m.status();
+    if (m->has_value() && (*m)->alert.cursor() > after_cursor) {
+      hi = mid;
+    } else {
+      lo = m->has_value() ? std::max(mid + 1, (*m)->stream_seq + 1) : mid + 1;
+    }
+  }
+  uint64_t seq = lo;
+  while (alerts.size() < max_alerts) {
+    absl::StatusOr<std::optional<Stored>> m = NextFrom(nats_, subject, seq);
+    if (!m.ok()) return m.status();
+    if (!m->has_value()) break;
+    seq = (*m)->stream_seq + 1;
+    if ((*m)->alert.cursor() > after_cursor)
+      alerts.push_back(std::move((*m)->alert));
+  }
+  return alerts;
+}
+
+absl::StatusOr<uint64_t> ClusterAlertReader::SharedNewestCursor(
+    absl::string_view subscriber) const {
+  absl::StatusOr<std::optional<Stored>> last = LastOf(
+      nats_, AlertSubject(PartitionOf(subscriber, partitions_), subscriber));
+  if (!last.ok()) return last.status();
+  return last->has_value() ? (*last)->alert.cursor() : 0;
+}
+
+absl::StatusOr<std::unique_ptr<LiveAlertFeed>> LiveAlertFeed::Start(
+    NatsClient& nats, alerts::SubscriptionHub& hub) {
+  auto feed = std::unique_ptr<LiveAlertFeed>(new LiveAlertFeed(hub));
+  natsStatus s =
+      natsConnection_Subscribe(&feed->sub_, nats.connection(), "nw.live.>",
+                               &LiveAlertFeed::OnMessage, feed.get());
+  if (s == NATS_OK)
+    s = natsSubscription_SetPendingLimits(feed->sub_, 1 << 20, 1 << 30);
+  if (s == NATS_OK) s = natsConnection_Flush(nats.connection());
+  if (s != NATS_OK)
+    return FromNats(s, static_cast<jsErrCode>(0), "subscribing to live alerts");
+  return feed;
+}
+
+LiveAlertFeed::~LiveAlertFeed() {
+  if (sub_ != nullptr) {
+    natsSubscription_Unsubscribe(sub_);
+    natsSubscription_Destroy(sub_);
+  }
+}
+
+void LiveAlertFeed::OnMessage(natsConnection*, natsSubscription*, natsMsg* msg,
+                              void* self) {
+  newswatch::v1::Alert alert;
+  if (alert.ParseFromArray(natsMsg_GetData(msg), natsMsg_GetDataLength(msg)) &&
+      alert.cursor() > 0) {
+    static_cast<LiveAlertFeed*>(self)->hub_.Publish({std::move(alert)});
+  }
+  natsMsg_Destroy(msg);
+}
+
+}  // namespace nw::cluster

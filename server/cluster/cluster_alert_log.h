@@ -1,0 +1,105 @@
+// File: server/cluster/cluster_alert_log.h
+//
+// The alert logs in cluster mode: stream NW_ALERTS, one subject per
+// subscriber ("nw.alr.<partition>.<hex subscriber>"), one message per alert
+// (the Alert protobuf; header Nw-Art-Seq = the article's stream sequence).
+// The stream republishes every stored alert to "nw.live.>" for live
+// delivery; a refused append is never republished.
+//
+// AlertAppender writes one partition's alerts with a fence: every append
+// carries Nats-Expected-Last-Subject-Sequence = the subscriber's last
+// message as this writer knows it, so a stale writer (a paused owner that
+// lost its lease) is refused by the stream instead of writing a duplicate or
+// a gap. Refused, or unsure, the writer re-reads the log's tail: when it
+// already covers the article (Nw-Art-Seq >= this one) the alert is stored
+// (articles are processed in stream order by every owner) and is dropped;
+// otherwise it is re-numbered and retried. Cursors stay 1, 2, 3, ...
+//
+// ClusterAlertReader serves AlertStream catch-up with DirectGet: a binary
+// search for the first message after a cursor, then NextBySubject reads.
+//
+// Thread safety: AlertAppender is used by one partition worker thread;
+// ClusterAlertReader and LiveAlertFeed may be called concurrently.
+#ifndef NW_SERVER_CLUSTER_CLUSTER_ALERT_LOG_H_
+#define NW_SERVER_CLUSTER_CLUSTER_ALERT_LOG_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "newswatch/v1/alert.pb.h"
+#include "server/alerts/subscription_hub.h"
+#include "server/cluster/nats_client.h"
+#include "storage/alert_log.h"
+
+namespace nw::cluster {
+
+// Creates NW_ALERTS (with its live republish) unless it exists.
+absl::Status EnsureAlertStream(NatsClient& nats);
+
+class AlertAppender {
+ public:
+  AlertAppender(NatsClient& nats, int partition)
+      : nats_(nats), partition_(partition) {}
+
+  // Appends `alert` (the cursor is set here) as the alert of article
+  // `article_seq` for alert.subscriber(), unless that subscriber's log
+  // already covers the article. OK when stored (by this or another writer);
+  // Unavailable when NATS cannot take it (retry the same call later).
+  absl::Status Append(newswatch::v1::Alert alert, uint64_t article_seq);
+
+  // Appends refused by the fence so far (a concurrent or stale writer).
+  uint64_t fenced() const { return fenced_; }
+
+ private:
+  struct Tail {
+    uint64_t stream_seq = 0;  // of the subscriber's last message; 0: none
+    uint64_t cursor = 0;
+    uint64_t article_seq = 0;
+  };
+  absl::StatusOr<Tail> LoadTail(const std::string& subject) const;
+
+  NatsClient& nats_;
+  const int partition_;
+  absl::flat_hash_map<std::string, Tail> tails_;  // by subject
+  uint64_t fenced_ = 0;
+};
+
+class ClusterAlertReader final : public storage::AlertReader {
+ public:
+  ClusterAlertReader(NatsClient& nats, int partitions)
+      : nats_(nats), partitions_(partitions) {}
+
+  absl::StatusOr<std::vector<newswatch::v1::Alert>> ReadAfter(
+      absl::string_view subscriber, uint64_t after_cursor,
+      size_t max_alerts) const override;
+  absl::StatusOr<uint64_t> SharedNewestCursor(
+      absl::string_view subscriber) const override;
+
+ private:
+  NatsClient& nats_;
+  const int partitions_;
+};
+
+// Feeds every republished alert of the cluster into `hub` (live delivery;
+// streams that miss one catch up from the log).
+class LiveAlertFeed {
+ public:
+  static absl::StatusOr<std::unique_ptr<LiveAlertFeed>> Start(
+      NatsClient& nats, alerts::SubscriptionHub& hub);
+  ~LiveAlertFeed();
+
+ private:
+  explicit LiveAlertFeed(alerts::SubscriptionHub& hub) : hub_(hub) {}
+  static void OnMessage(natsConnection*, natsSubscription*, natsMsg* msg,
+                        void* self);
+
+  alerts::SubscriptionHub& hub_;
+  natsSubscription* sub_ = nullptr;
+};
+
+}  // namespace nw::cluster
+
+#endif  // NW_SERVER_CLUSTER_CLUSTER_ALERT_LOG_H_
