@@ -149,8 +149,9 @@ absl::Status AlertAppender::Append(newswatch::v1::Alert alert,
       tails_.erase(it);  // unsure what was stored: re-read next time
       return status;
     }
-    // Fenced, or the cursor's Msg-Id was taken: someone else wrote here.
-    if (absl::IsAborted(status)) ++fenced_;
+    // Fenced, or the cursor's Msg-Id was taken (the stream checks that
+    // first, within its dedupe window): someone else wrote here.
+    ++fenced_;
     absl::StatusOr<Tail> reloaded = LoadTail(subject);
     if (!reloaded.ok()) {
       tails_.erase(it);

@@ -50,7 +50,8 @@ class AlertAppender {
   // Unavailable when NATS cannot take it (retry the same call later).
   absl::Status Append(newswatch::v1::Alert alert, uint64_t article_seq);
 
-  // Appends refused by the fence so far (a concurrent or stale writer).
+  // Appends refused so far because another writer had written that log
+  // (the fence, or the Msg-Id "<subscriber>:<cursor>" within the window).
   uint64_t fenced() const { return fenced_; }
 
  private:
