@@ -19,7 +19,13 @@ if [[ "${1:-}" != "--no-build" ]]; then
 fi
 mkdir -p "$DATA/nats"
 pids=()
-stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+# Nodes first (they hand their partitions back through NATS), then NATS.
+stop() {
+  kill "${pids[@]:1}" 2>/dev/null || true
+  wait "${pids[@]:1}" 2>/dev/null || true
+  kill "${pids[0]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
 trap stop EXIT INT TERM
 nats-server -a 127.0.0.1 -p "$NATS_PORT" -js -sd "$DATA/nats" >"$DATA/nats.log" 2>&1 &
 pids+=($!)

@@ -28,8 +28,13 @@ absl::StatusOr<std::unique_ptr<PartitionOwner>> PartitionOwner::Start(
 PartitionOwner::~PartitionOwner() {
   stop_.Notify();
   if (loop_.joinable()) loop_.join();
-  while (!held_.empty()) Release(held_.begin()->first, /*delete_key=*/true);
-  if (match_) (void)kvStore_Delete(owners_, NodeKey(options_.node_id).c_str());
+  // All at once: each may be waiting out a NATS request timeout.
+  for (auto& [p, held] : held_) held.worker->RequestStop();
+  // Without NATS, handing back would only time out: the leases expire.
+  const bool reachable = nats_.connected();
+  while (!held_.empty()) Release(held_.begin()->first, reachable);
+  if (match_ && reachable)
+    (void)kvStore_Delete(owners_, NodeKey(options_.node_id).c_str());
 }
 
 void PartitionOwner::Loop() {

@@ -40,6 +40,8 @@ class PartitionWorker {
   // Stops after the article in hand (an append in flight may take up to the
   // request timeout). Idempotent.
   void Stop();
+  // Asks to stop without waiting (stop many at once, then Stop each).
+  void RequestStop() { stop_ = true; }
 
   int partition() const { return partition_; }
   // The last article whose alerts are all stored by this worker's watch.
