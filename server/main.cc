@@ -44,13 +44,16 @@ ABSL_FLAG(
     "empty keeps everything");
 ABSL_FLAG(int64_t, max_rules_per_subscriber, 10000,
           "rules one subscriber may have");
-ABSL_FLAG(int64_t, max_streams, 20000, "concurrent Subscribe streams");
+ABSL_FLAG(int64_t, max_streams, 4096,
+          "concurrent Subscribe streams (each idle one holds about 200 KB)");
+ABSL_FLAG(int64_t, max_streams_per_subscriber, 64,
+          "concurrent Subscribe streams of one subscriber");
 ABSL_FLAG(int64_t, max_article_bytes, 1 << 20,
           "largest accepted article, in bytes");
 ABSL_FLAG(
     int64_t, min_free_disk_bytes, int64_t{64} << 20,
     "free space kept on the data dir's disk: below it writes are refused until "
-    "space is freed, and the daemon does not start (0: off)");
+    "space is freed (the daemon still starts below it; 0: off)");
 ABSL_FLAG(absl::Duration, keepalive_interval, absl::Seconds(60),
           "HTTP/2 keepalive ping interval on idle connections, so dead peers "
           "are dropped");
@@ -180,6 +183,8 @@ int main(int argc, char** argv) {
   config.max_rules_per_subscriber =
       static_cast<size_t>(absl::GetFlag(FLAGS_max_rules_per_subscriber));
   config.max_streams = static_cast<size_t>(absl::GetFlag(FLAGS_max_streams));
+  config.max_streams_per_subscriber =
+      static_cast<size_t>(absl::GetFlag(FLAGS_max_streams_per_subscriber));
   config.limits.max_article_bytes =
       static_cast<size_t>(absl::GetFlag(FLAGS_max_article_bytes));
   config.keepalive_interval = absl::GetFlag(FLAGS_keepalive_interval);

@@ -25,6 +25,14 @@ absl::Status CommitArticles(Db& db, const std::vector<ArticleCommit>& commits) {
     }
     for (const newswatch::v1::Alert& alert : *commit.alerts)
       alerts.push_back(&alert);
+    if (commit.backfill != nullptr) {
+      const std::string key = BackfillJobKey(commit.backfill->rule_id);
+      if (commit.backfill_done) {
+        batch.Delete(db.cf(Cf::kMeta), key);
+      } else {
+        batch.Put(db.cf(Cf::kMeta), key, EncodeBackfillJob(*commit.backfill));
+      }
+    }
   }
   // In key order: the memtable's skip list keeps its last insert position, so
   // ascending keys are found from there instead of from the top (memtable

@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "newswatch/v1/alert.pb.h"
 #include "newswatch/v1/article.pb.h"
+#include "storage/backfill_job.h"
 #include "storage/db.h"
 
 namespace nw::storage {
@@ -25,6 +26,10 @@ struct ArticleCommit {
   const newswatch::v1::Article* article = nullptr;
   // With subscriber and cursor set; each cursor becomes that subscriber's last.
   const std::vector<newswatch::v1::Alert>* alerts = nullptr;
+  // Backfill alerts: the job's progress, stored in the same write (deleted
+  // when `backfill_done`). Null otherwise.
+  const BackfillJob* backfill = nullptr;
+  bool backfill_done = false;
 };
 
 // Writes every commit of `commits` in one WriteBatch (synced to the WAL when

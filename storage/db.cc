@@ -1,8 +1,5 @@
 #include "storage/db.h"
 
-#include <filesystem>
-#include <system_error>
-
 #include "absl/strings/str_cat.h"
 #include "rocksdb/listener.h"
 #include "storage/format_version.h"
@@ -43,29 +40,19 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const DbOptions& options) {
   auto disk_space = std::make_unique<DiskSpaceGuard>(
       options.path, options.min_free_disk_bytes,
       options.free_disk_bytes ? options.free_disk_bytes : FreeDiskBytes);
-  // RocksDB writes while opening; on a full disk that would abort, not fail.
-  if (options.min_free_disk_bytes > 0) {
-    // The folder may not exist yet: ask about its nearest existing parent.
-    std::filesystem::path probe = options.path;
-    std::error_code ec;
-    while (!probe.empty() && !std::filesystem::exists(probe, ec))
-      probe = probe.parent_path();
-    absl::Status s =
-        DiskSpaceGuard(
-            probe.empty() ? "." : probe.string(), options.min_free_disk_bytes,
-            options.free_disk_bytes ? options.free_disk_bytes : FreeDiskBytes)
-            .Check();
-    if (!s.ok()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("cannot open ", options.path, ": ", s.message()));
-    }
-  }
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   db_options.max_background_jobs = 2;  // 2-core machines
-  if (options.env != nullptr) db_options.env = options.env;
+  // Replaying the log keeps it in memory instead of writing table files:
+  // a start on a nearly full disk needs no room for them.
+  db_options.avoid_flush_during_recovery = true;
   auto db = std::unique_ptr<Db>(new Db());
+  rocksdb::Env* base_env =
+      options.env != nullptr ? options.env : rocksdb::Env::Default();
+  db->env_ =
+      rocksdb::NewCompositeEnv(db->wal_space_.Wrap(base_env->GetFileSystem()));
+  db_options.env = db->env_.get();
   db_options.listeners.push_back(
       std::make_shared<HealthListener>(*db->health_));
 
@@ -87,19 +74,39 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const DbOptions& options) {
   db->handles_.erase(db->handles_.begin());
   raw->DestroyColumnFamilyHandle(handles[0]).PermitUncheckedError();
   db->write_options_.sync = options.sync;
-  db->disk_space_ = std::move(disk_space);
+  db->wal_space_.MakeStrict();
   // Before anyone reads: a data dir of a newer format must not be misread.
+  // (A new one is stamped: a few bytes, written even below the reserve.)
   if (absl::Status v = CheckFormatVersion(*db); !v.ok()) return v;
+  db->disk_space_ = std::move(disk_space);
+  // Below the reserve the daemon still starts (reads work, health says
+  // NOT_SERVING); writes resume once space is freed.
+  if (absl::Status space = db->disk_space_->Check(); !space.ok())
+    db->health_->ReportWrite(space);
   return db;
 }
 
 absl::Status Db::Write(rocksdb::WriteBatch& batch, absl::string_view context) {
-  if (absl::Status space = disk_space_->Check(); !space.ok()) {
+  // disk_space_ is null only while Open stamps the format version.
+  if (absl::Status space =
+          disk_space_ ? disk_space_->Check() : absl::OkStatus();
+      !space.ok()) {
     health_->ReportWrite(space);
     return space;
   }
-  absl::Status s = FromRocksStatus(db_->Write(write_options_, &batch), context);
+  absl::Status s = WriteReserved(write_options_, batch, context);
   health_->ReportWrite(s);
+  return s;
+}
+
+absl::Status Db::WriteReserved(const rocksdb::WriteOptions& write_options,
+                               rocksdb::WriteBatch& batch,
+                               absl::string_view context) {
+  const uint64_t bytes = batch.GetDataSize();
+  if (absl::Status reserved = wal_space_.Reserve(bytes); !reserved.ok())
+    return reserved;
+  absl::Status s = FromRocksStatus(db_->Write(write_options, &batch), context);
+  wal_space_.Release(bytes);
   return s;
 }
 
@@ -116,8 +123,8 @@ absl::Status Db::CheckWritable() {
   if (absl::Status space = disk_space_->Check(); !space.ok()) return space;
   rocksdb::WriteOptions synced = write_options_;
   synced.sync = true;
-  absl::Status written = FromRocksStatus(db_->Write(synced, &probe),
-                                         "Db::CheckWritable: probe write");
+  absl::Status written =
+      WriteReserved(synced, probe, "Db::CheckWritable: probe write");
   health_->ReportWrite(written);
   return written;
 }

@@ -18,6 +18,7 @@
 #include "rocksdb/write_batch.h"
 #include "storage/disk_space.h"
 #include "storage/storage_health.h"
+#include "storage/wal_space.h"
 
 namespace nw::storage {
 
@@ -33,8 +34,10 @@ struct DbOptions {
   // Default: null, rocksdb::Env::Default().
   rocksdb::Env* env = nullptr;
   // Writes are refused (ResourceExhausted) while the data dir's file system
-  // has less free space than this, and Open refuses to start (see
-  // disk_space.h). Default: 0, off (newswatchd passes --min-free-disk-bytes).
+  // has less free space than this (see disk_space.h); Open still opens, with
+  // health() unhealthy. Default: 0, off (newswatchd passes
+  // --min-free-disk-bytes). Whatever the reserve, a write that would not fit
+  // in the write-ahead log is refused before RocksDB sees it (wal_space.h).
   uint64_t min_free_disk_bytes = 0;
   // Free space of a path; tests inject one. Default: null, FreeDiskBytes.
   DiskSpaceGuard::FreeBytesFn free_disk_bytes;
@@ -86,8 +89,15 @@ class Db {
 
  private:
   Db() = default;
+  // db_->Write after reserving the batch's room in the WAL (wal_space.h).
+  absl::Status WriteReserved(const rocksdb::WriteOptions& write_options,
+                             rocksdb::WriteBatch& batch,
+                             absl::string_view context);
+
   // Declared first: RocksDB's listener reports into it until db_ is closed.
   std::unique_ptr<StorageHealth> health_ = std::make_unique<StorageHealth>();
+  WalSpace wal_space_;  // its file system and env_ outlive db_
+  std::unique_ptr<rocksdb::Env> env_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // indexed by Cf
   rocksdb::WriteOptions write_options_;

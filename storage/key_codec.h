@@ -49,6 +49,11 @@ inline std::string CursorKey(absl::string_view subscriber) {
   return "cursor/" + std::string(subscriber);
 }
 inline constexpr absl::string_view kCursorKeyPrefix = "cursor/";
+// A rule's backfill not finished yet (storage/backfill_job.h).
+inline std::string BackfillJobKey(absl::string_view rule_id) {
+  return "backfill/" + std::string(rule_id);
+}
+inline constexpr absl::string_view kBackfillJobKeyPrefix = "backfill/";
 // The first cursor still stored after retention deleted older alerts.
 inline std::string OldestCursorKey(absl::string_view subscriber) {
   return "oldest/" + std::string(subscriber);

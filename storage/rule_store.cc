@@ -11,8 +11,12 @@
 namespace nw::storage {
 
 absl::Status RuleStore::Put(const newswatch::v1::WatchRule& rule,
-                            uint64_t rule_number) {
+                            uint64_t rule_number, const BackfillJob* backfill) {
   rocksdb::WriteBatch batch;
+  if (backfill != nullptr) {
+    batch.Put(db_.cf(Cf::kMeta), BackfillJobKey(rule.id()),
+              EncodeBackfillJob(*backfill));
+  }
   batch.Put(db_.cf(Cf::kRules), rule.id(), rule.SerializeAsString());
   batch.Put(db_.cf(Cf::kMeta), std::string(kLastRuleNumberKey),
             EncodeU64(rule_number));
@@ -41,6 +45,7 @@ absl::Status RuleStore::Delete(absl::string_view id) {
   if (!existing.ok()) return existing.status();
   rocksdb::WriteBatch batch;
   batch.Delete(db_.cf(Cf::kRules), rocksdb::Slice(id.data(), id.size()));
+  batch.Delete(db_.cf(Cf::kMeta), BackfillJobKey(id));
   return db_.Write(batch, "RuleStore::Delete");
 }
 

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "newswatch/v1/rule.pb.h"
+#include "storage/backfill_job.h"
 #include "storage/db.h"
 
 namespace nw::storage {
@@ -22,13 +23,16 @@ class RuleStore {
   explicit RuleStore(Db& db) : db_(db) {}
 
   // Stores `rule` under rule.id() and records `rule_number` as the last
-  // number handed out for generated ids, in one write.
-  absl::Status Put(const newswatch::v1::WatchRule& rule, uint64_t rule_number);
+  // number handed out for generated ids, in one write; with `backfill`, its
+  // backfill job record too (backfill_job.h), so a rule stored is never
+  // left without the backfill it was created with.
+  absl::Status Put(const newswatch::v1::WatchRule& rule, uint64_t rule_number,
+                   const BackfillJob* backfill = nullptr);
 
   // NotFound when absent.
   absl::StatusOr<newswatch::v1::WatchRule> Get(absl::string_view id) const;
 
-  // NotFound when absent.
+  // NotFound when absent. Deletes an unfinished backfill job of the rule too.
   absl::Status Delete(absl::string_view id);
 
   // Every stored rule, ordered by id. DataLoss if a record does not parse.

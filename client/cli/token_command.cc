@@ -63,8 +63,9 @@ int RunToken(const std::vector<std::string>& args) {
       << "# The token for " << principal.name
       << " (shown only this once; pass it as --token or NEWSWATCH_TOKEN):\n"
       << *token << "\n"
-      << "# Append this line to newswatchd's --token-file and restart "
-         "newswatchd:\n"
+      << "# Append this line to newswatchd's --token-file, then "
+         "`kill -HUP <newswatchd pid>` (or `systemctl reload newswatchd`) "
+         "puts it in force without a restart:\n"
       << line << std::endl;
   return kExitOk;
 }

@@ -20,6 +20,7 @@ AlertStream::AlertStream(std::string subscriber, uint64_t after_cursor,
 
 AlertStream::~AlertStream() {
   absl::MutexLock lock(&mu_);
+  ReleaseSlotLocked();
   ClearLocked();
   SetLaggingLocked(false);
 }
@@ -117,13 +118,28 @@ void AlertStream::Cancel() {
   PumpLocked();
 }
 
+void AlertStream::End(const absl::Status& status) {
+  absl::MutexLock lock(&mu_);
+  cancelled_ = true;
+  if (end_status_.ok()) end_status_ = status;
+  PumpLocked();
+}
+
 void AlertStream::Detach() {
   absl::MutexLock lock(&mu_);
   sink_ = nullptr;
   finished_ = true;
+  ReleaseSlotLocked();
+}
+
+void AlertStream::ReleaseSlotLocked() {
+  if (!has_slot_) return;
+  has_slot_ = false;
+  options_.replay_gate->Release();
 }
 
 void AlertStream::FinishLocked(const absl::Status& status) {
+  ReleaseSlotLocked();
   if (finished_ || sink_ == nullptr) return;
   finished_ = true;
   ClearLocked();
@@ -132,9 +148,15 @@ void AlertStream::FinishLocked(const absl::Status& status) {
 }
 
 void AlertStream::PumpLocked() {
-  if (sink_ == nullptr || finished_ || writing_) return;
+  if (sink_ == nullptr || finished_) {
+    ReleaseSlotLocked();
+    return;
+  }
+  if (writing_) return;
   if (cancelled_) {
-    FinishLocked(absl::CancelledError("alert stream cancelled"));
+    FinishLocked(end_status_.ok()
+                     ? absl::CancelledError("alert stream cancelled")
+                     : end_status_);
     return;
   }
   if (!queue_.empty()) {
@@ -153,20 +175,38 @@ void AlertStream::PumpLocked() {
     sink_->StartAlertsWrite(std::move(alerts));
     return;
   }
+  // What the slot's read brought is written: the next stream's turn.
+  ReleaseSlotLocked();
   if (lagging_ && !reading_) {
     reading_ = true;
-    reader_.Schedule([self = shared_from_this(), after = next_cursor_ - 1] {
-      self->ReadFromLog(after);
-    });
+    auto read = [self = shared_from_this(), after = next_cursor_ - 1] {
+      self->reader_.Schedule([self, after] { self->ReadFromLog(after); });
+    };
+    if (options_.replay_gate != nullptr) {
+      options_.replay_gate->Acquire(std::move(read));
+    } else {
+      read();
+    }
   }
 }
 
 void AlertStream::ReadFromLog(uint64_t after_cursor) {
+  {
+    // Ended while it waited for its turn: give the turn on at once.
+    absl::MutexLock lock(&mu_);
+    if (finished_) {
+      reading_ = false;
+      has_slot_ = options_.replay_gate != nullptr;
+      ReleaseSlotLocked();
+      return;
+    }
+  }
   // On the reader pool: RocksDB reads never run on a reactor thread.
   absl::StatusOr<std::vector<newswatch::v1::Alert>> alerts =
       log_.ReadAfter(subscriber_, after_cursor, options_.catch_up_batch);
   absl::MutexLock lock(&mu_);
   reading_ = false;
+  has_slot_ = options_.replay_gate != nullptr;
   if (!alerts.ok()) {
     FinishLocked(alerts.status());
     return;

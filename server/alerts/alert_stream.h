@@ -27,6 +27,7 @@
 #include "absl/time/time.h"
 #include "newswatch/v1/alert.pb.h"
 #include "server/alerts/alert_metrics.h"
+#include "server/alerts/replay_gate.h"
 #include "server/base/thread_pool.h"
 #include "storage/alert_log.h"
 
@@ -59,6 +60,14 @@ struct AlertStreamOptions {
   // reader catching up or a burst costs one message, not one per alert).
   // Default: 1 (one alert per message).
   size_t max_batch = 1;
+  // Replays from the log only while holding a slot of this gate (for one
+  // batch at a time); not owned, must outlive the stream. Default: null, no
+  // limit.
+  ReplayGate* replay_gate = nullptr;
+  // Who opened the stream (the call's authorization header value), opaque
+  // here: SubscriptionHub::EndStreams hands it to its check, so streams of
+  // a revoked token can be ended. Default: empty (no token file).
+  std::string credential;
 };
 
 class AlertStream : public std::enable_shared_from_this<AlertStream> {
@@ -74,6 +83,7 @@ class AlertStream : public std::enable_shared_from_this<AlertStream> {
   const std::string& subscriber() const { return subscriber_; }
   // The cursor the client asked to start after (SubscribeRequest.from_cursor).
   uint64_t start_after() const { return start_after_; }
+  const std::string& credential() const { return options_.credential; }
 
   // Transport side.
   // Starts delivery into `sink`; call after SubscriptionHub::Register.
@@ -84,6 +94,10 @@ class AlertStream : public std::enable_shared_from_this<AlertStream> {
   // The client went away or the server shuts down: finish as soon as no write
   // is outstanding.
   void Cancel();
+  // Ends the stream with `status` (e.g. Unauthenticated after its token was
+  // revoked): nothing more is sent; it finishes as soon as no write is
+  // outstanding.
+  void End(const absl::Status& status);
   // The sink is being destroyed: no call reaches it afterwards.
   void Detach();
   // Sends a heartbeat when the stream is idle (nothing queued or being read,
@@ -104,6 +118,8 @@ class AlertStream : public std::enable_shared_from_this<AlertStream> {
   void PumpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void FinishLocked(const absl::Status& status)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Gives the replay slot back, if the stream holds one.
+  void ReleaseSlotLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ReadFromLog(uint64_t after_cursor);
   // queue_ and lagging_ change only through these, which keep the metrics'
   // totals over all streams exact.
@@ -129,8 +145,12 @@ class AlertStream : public std::enable_shared_from_this<AlertStream> {
   std::deque<newswatch::v1::Alert> queue_ ABSL_GUARDED_BY(mu_);
   bool lagging_ ABSL_GUARDED_BY(mu_) = false;  // live alerts are not queued
   bool reading_ ABSL_GUARDED_BY(mu_) = false;  // a log read is scheduled
+  // Holds a slot of options_.replay_gate (from its read until what it read
+  // is written).
+  bool has_slot_ ABSL_GUARDED_BY(mu_) = false;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;  // a write is outstanding
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status end_status_ ABSL_GUARDED_BY(mu_);  // set by End
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time last_write_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };

@@ -8,13 +8,21 @@ namespace nw::alerts {
 
 absl::Status SubscriptionHub::Register(
     const std::shared_ptr<AlertStream>& stream, bool live_only,
-    size_t max_streams) {
+    size_t max_streams, size_t max_per_subscriber) {
   absl::MutexLock lock(&mu_);
   if (connected_ >= max_streams) {
     metrics_.refused.Increment();
     return absl::ResourceExhaustedError(
         absl::StrCat("the daemon serves ", connected_,
                      " alert streams, its limit: retry later"));
+  }
+  if (auto own = streams_.find(stream->subscriber());
+      own != streams_.end() && own->second.size() >= max_per_subscriber) {
+    metrics_.refused.Increment();
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "subscriber ", stream->subscriber(), " has ", own->second.size(),
+        " open alert streams, the limit per subscriber "
+        "(--max-streams-per-subscriber): close one first"));
   }
   auto it = last_cursors_.find(stream->subscriber());
   const uint64_t newest = it == last_cursors_.end() ? 0 : it->second;
@@ -65,6 +73,21 @@ void SubscriptionHub::SendHeartbeats(absl::Duration interval) {
   for (const auto& [subscriber, streams] : streams_) {
     for (const auto& stream : streams) stream->MaybeHeartbeat(now, interval);
   }
+}
+
+size_t SubscriptionHub::EndStreams(
+    const std::function<absl::Status(const AlertStream&)>& check) {
+  absl::MutexLock lock(&mu_);
+  size_t ended = 0;
+  for (const auto& [subscriber, streams] : streams_) {
+    for (const std::shared_ptr<AlertStream>& stream : streams) {
+      if (absl::Status s = check(*stream); !s.ok()) {
+        stream->End(s);
+        ++ended;
+      }
+    }
+  }
+  return ended;
 }
 
 size_t SubscriptionHub::ConnectedStreams() const {

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,12 +43,14 @@ class SubscriptionHub {
 
   // Connects `stream`: from now on it is offered its subscriber's alerts.
   // With `live_only` it starts after the subscriber's last committed cursor.
-  // ResourceExhausted (nothing registered) when `max_streams` are connected;
+  // ResourceExhausted (nothing registered) when `max_streams` are connected,
+  // or `max_per_subscriber` of the stream's subscriber;
   // OutOfRange (nothing registered) when the stream starts after a cursor
   // the subscriber never had.
   // The stream reports to the hub's metrics from then on.
   absl::Status Register(const std::shared_ptr<AlertStream>& stream,
-                        bool live_only, size_t max_streams = SIZE_MAX);
+                        bool live_only, size_t max_streams = SIZE_MAX,
+                        size_t max_per_subscriber = SIZE_MAX);
   // Disconnects `stream` (no-op if not registered).
   void Unregister(const std::shared_ptr<AlertStream>& stream);
 
@@ -63,6 +66,12 @@ class SubscriptionHub {
   // Sends a heartbeat on every stream idle for `interval` (see
   // AlertStream::MaybeHeartbeat).
   void SendHeartbeats(absl::Duration interval);
+
+  // Ends (AlertStream::End) every connected stream for which `check` does
+  // not return OK, with that status; returns how many. `check` runs with the
+  // hub's mutex held: it must be quick and not call into the hub.
+  size_t EndStreams(
+      const std::function<absl::Status(const AlertStream&)>& check);
 
   // Streams currently connected.
   size_t ConnectedStreams() const;

@@ -1,10 +1,14 @@
 #include "server/catalog/rule_catalog.h"
 
+#include <sys/random.h>
+
 #include <algorithm>
+#include <string>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/base/ids.h"
 #include "server/catalog/rule_book.h"
 #include "server/rules/compiled_rule.h"
 #include "server/rules/parser.h"
@@ -16,21 +20,19 @@ namespace {
 constexpr size_t kMaxNameBytes = 128;
 constexpr size_t kMaxLabelBytes = 256;
 
-absl::Status CheckName(absl::string_view what, absl::string_view name) {
-  if (name.empty())
-    return absl::InvalidArgumentError(absl::StrCat(what, " is required"));
-  if (name.size() > kMaxNameBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(what, " is ", name.size(),
-                                                   " bytes, over the limit of ",
-                                                   kMaxNameBytes));
+// A generated rule id: "r-" and 16 random characters from [a-z2-7] (80 bits
+// from the kernel's CSPRNG), so ids cannot be guessed or squatted.
+std::string RandomRuleId() {
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+  unsigned char bytes[16];
+  size_t got = 0;
+  while (got < sizeof(bytes)) {
+    const ssize_t n = getrandom(bytes + got, sizeof(bytes) - got, 0);
+    if (n > 0) got += static_cast<size_t>(n);
   }
-  for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7f) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(what, " contains a control character"));
-    }
-  }
-  return absl::OkStatus();
+  std::string id = "r-";
+  for (unsigned char b : bytes) id += kAlphabet[b % 32];
+  return id;
 }
 
 }  // namespace
@@ -48,7 +50,10 @@ absl::StatusOr<std::shared_ptr<const index::IndexedRule>> PrepareNewRule(
     newswatch::v1::WatchRule& rule) {
   if (absl::Status s = ValidateSubscriber(rule.subscriber()); !s.ok()) return s;
   if (!rule.id().empty()) {
-    if (absl::Status s = CheckName("rule id", rule.id()); !s.ok()) return s;
+    if (absl::Status s = base::CheckId("rule id", rule.id(), kMaxNameBytes);
+        !s.ok()) {
+      return s;
+    }
   }
   if (rule.label().size() > kMaxLabelBytes) {
     return absl::InvalidArgumentError(
@@ -63,8 +68,33 @@ absl::StatusOr<std::shared_ptr<const index::IndexedRule>> PrepareNewRule(
   return compiled;
 }
 
+namespace {
+
+// Completes the backfills a crash interrupted. A job whose up_to was not
+// stored yet (the crash came before the rule went live) covers every article
+// stored before this start: from now on the rule matches live.
+absl::Status FinishBackfills(
+    storage::Db& db, ingest::IngestPipeline& pipeline,
+    const std::vector<std::shared_ptr<const index::IndexedRule>>& rules) {
+  absl::StatusOr<std::vector<storage::BackfillJob>> jobs =
+      storage::LoadBackfillJobs(db);
+  if (!jobs.ok()) return jobs.status();
+  for (storage::BackfillJob& job : *jobs) {
+    auto rule = std::find_if(rules.begin(), rules.end(), [&](const auto& r) {
+      return r->id == job.rule_id;
+    });
+    if (rule == rules.end()) continue;  // deleted with its rule
+    if (job.up_to == 0) job.up_to = pipeline.PublishRuleChange([] {});
+    absl::StatusOr<uint32_t> created = pipeline.Backfill(*rule, job);
+    if (!created.ok()) return created.status();
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status ValidateSubscriber(absl::string_view subscriber) {
-  return CheckName("subscriber", subscriber);
+  return base::CheckId("subscriber", subscriber, kMaxNameBytes);
 }
 
 absl::StatusOr<std::unique_ptr<RuleCatalog>> RuleCatalog::Open(
@@ -87,9 +117,11 @@ absl::StatusOr<std::unique_ptr<RuleCatalog>> RuleCatalog::Open(
     }
     compiled.push_back(*std::move(c));
   }
-  registry.Reset(std::move(compiled));
+  registry.Reset(compiled);
   absl::StatusOr<uint64_t> last = store.LastRuleNumber();
   if (!last.ok()) return last.status();
+  if (absl::Status s = FinishBackfills(db, pipeline, compiled); !s.ok())
+    return s;
   return std::unique_ptr<RuleCatalog>(new RuleCatalog(
       db, registry, pipeline, limits, *last, std::move(rules_per_subscriber)));
 }
@@ -107,18 +139,29 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(
         absl::StrCat("subscriber '", rule.subscriber(), "' has ", count,
                      " rules, the limit: delete one first"));
   }
-  uint64_t number = last_rule_number_;
+  // Generated ids are no longer numbered; the stored counter stays as is.
+  const uint64_t number = last_rule_number_;
   if (rule.id().empty()) {
-    // Skip numbers a caller already used as an explicit id.
     do {
-      rule.set_id(absl::StrCat("r-", ++number));
+      rule.set_id(RandomRuleId());
     } while (store_.Get(rule.id()).ok());
   } else if (store_.Get(rule.id()).ok()) {
     return absl::AlreadyExistsError(
         absl::StrCat("a rule with id '", rule.id(),
                      "' exists: delete it first or pick another id"));
   }
-  if (absl::Status s = store_.Put(rule, number); !s.ok()) return s;
+  // The backfill job goes in with the rule: a crash before it finishes
+  // leaves the job, which the next start completes (Open).
+  std::optional<storage::BackfillJob> job;
+  if (backfill_since) {
+    job = storage::BackfillJob{
+        .rule_id = rule.id(),
+        .since_unix_nanos = absl::ToUnixNanos(*backfill_since)};
+  }
+  if (absl::Status s = store_.Put(rule, number, job ? &*job : nullptr);
+      !s.ok()) {
+    return s;
+  }
   last_rule_number_ = number;
   ++count;
   // Compiled before the id was assigned: index it under the stored id.
@@ -127,9 +170,9 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(
   // The split point: articles up to `matched_without` never saw the rule.
   const uint64_t matched_without =
       pipeline_.PublishRuleChange([&] { registry_.Upsert(indexed); });
-  if (backfill_since) {
-    absl::StatusOr<uint32_t> backfilled =
-        pipeline_.Backfill(indexed, *backfill_since, matched_without);
+  if (job) {
+    job->up_to = matched_without;
+    absl::StatusOr<uint32_t> backfilled = pipeline_.Backfill(indexed, *job);
     if (!backfilled.ok()) return backfilled.status();
     rule.set_backfilled_alerts(*backfilled);
   }

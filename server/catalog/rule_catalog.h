@@ -29,8 +29,9 @@
 
 namespace nw::catalog {
 
-// OK, or InvalidArgument when `subscriber` is empty, over 128 bytes or has
-// control characters. Subscriber names key alert logs and cursors.
+// OK, or InvalidArgument when `subscriber` is empty, over 128 bytes or not
+// in the id alphabet (base::CheckId). Subscriber names key alert logs and
+// cursors.
 absl::Status ValidateSubscriber(absl::string_view subscriber);
 
 struct CatalogLimits {
@@ -50,14 +51,14 @@ class RuleCatalog : public RuleBook {
       ingest::IngestPipeline& pipeline, CatalogLimits limits = {});
 
   // Stores a new rule (subscriber and query required; id optional, assigned
-  // as "r-<n>" when empty) and returns it as stored, with created_at and its
-  // canonical form. Errors: InvalidArgument for a bad rule (the message gives
-  // the byte offset, spec §4; RuleErrorOffset() reads it) or subscriber;
-  // AlreadyExists when the id is taken; ResourceExhausted when the
-  // subscriber has max_rules_per_subscriber rules. On error nothing is stored.
-  // With `backfill_since`, the rule is also matched against the articles
-  // ingested since then (exactly those matched without it), and their alerts
-  // appended to the log; backfilled_alerts says how many.
+  // as "r-" and 16 random characters when empty: unguessable) and returns it as
+  // stored, with created_at and its canonical form. Errors: InvalidArgument for
+  // a bad rule (the message gives the byte offset, spec §4; RuleErrorOffset()
+  // reads it) or subscriber; AlreadyExists when the id is taken;
+  // ResourceExhausted when the subscriber has max_rules_per_subscriber rules.
+  // On error nothing is stored. With `backfill_since`, the rule is also matched
+  // against the articles ingested since then (exactly those matched without
+  // it), and their alerts appended to the log; backfilled_alerts says how many.
   absl::StatusOr<newswatch::v1::WatchRule> Create(
       newswatch::v1::WatchRule rule,
       std::optional<absl::Time> backfill_since = std::nullopt) override;

@@ -63,6 +63,12 @@ absl::Status CheckDaemonConfig(const DaemonConfig& config) {
         absl::StrCat("--max-streams ", static_cast<int64_t>(config.max_streams),
                      ": must be 0..2^30"));
   }
+  if (config.max_streams_per_subscriber > (size_t{1} << 30)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--max-streams-per-subscriber ",
+                     static_cast<int64_t>(config.max_streams_per_subscriber),
+                     ": must be 0..2^30"));
+  }
   if (config.max_rules_per_subscriber > (size_t{1} << 30)) {
     return absl::InvalidArgumentError(
         absl::StrCat("--max-rules-per-subscriber ",

@@ -77,6 +77,10 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   d->obs_->RegisterGauges(*d->db_, *d->catalog_, *d->registry_);
   d->stream_workers_ = std::make_unique<base::ThreadPool>(
       std::max(1, config.ingest_stream_threads));
+  // Two replaying streams per reader thread keep the readers busy while
+  // the others' writes go out; the rest wait their turn (replay_gate.h).
+  d->replay_gate_ = std::make_unique<alerts::ReplayGate>(
+      2 * static_cast<size_t>(std::max(1, config.reader_threads)));
   d->readers_ =
       std::make_unique<base::ThreadPool>(std::max(1, config.reader_threads));
 
@@ -115,7 +119,11 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   d->rule_service_ = std::make_unique<rpc::RuleServiceImpl>(
       rules, d->security_.authenticator.get());
   d->alert_service_ = std::make_unique<rpc::AlertServiceImpl>(
-      *d->hub_, alert_reader, *d->readers_, config.max_streams,
+      *d->hub_, alert_reader, *d->readers_,
+      rpc::StreamLimits{
+          .max_streams = config.max_streams,
+          .max_streams_per_subscriber = config.max_streams_per_subscriber,
+          .replay_gate = d->replay_gate_.get()},
       d->security_.authenticator.get());
 
   // Expired data is gone before the first call is served.
@@ -225,6 +233,28 @@ absl::StatusOr<size_t> Daemon::ReloadTokens() {
   }
   const size_t count = table->size();
   security_.authenticator->ReplaceTokens(*std::move(table));
+  // Open streams of a removed token (or one whose subscriber changed) end
+  // now, not when the client reconnects.
+  const auth::Authenticator& tokens = *security_.authenticator;
+  const size_t ended =
+      hub_->EndStreams([&tokens](const alerts::AlertStream& stream) {
+        absl::StatusOr<auth::Principal> who =
+            tokens.Identify(stream.credential());
+        if (!who.ok()) {
+          return absl::UnauthenticatedError(
+              "the token of this stream was revoked (token file reloaded)");
+        }
+        if (!who->Owns(stream.subscriber())) {
+          return absl::PermissionDeniedError(
+              absl::StrCat(who->Describe(), " may no longer read subscriber ",
+                           stream.subscriber(), " (token file reloaded)"));
+        }
+        return absl::OkStatus();
+      });
+  if (ended > 0) {
+    base::LogInfo("daemon", "ended the alert streams of revoked tokens",
+                  {{"streams", absl::StrCat(ended)}});
+  }
   base::LogInfo("daemon", "token file reloaded",
                 {{"file", token_file_}, {"tokens", absl::StrCat(count)}});
   return count;

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
 #include "grpcpp/server.h"
+#include "server/alerts/replay_gate.h"
 #include "server/alerts/subscription_hub.h"
 #include "server/base/clock.h"
 #include "server/base/thread_pool.h"
@@ -86,7 +87,9 @@ class Daemon {
   // Cluster mode only: NATS-backed log, rules and alerts behind the seams.
   std::unique_ptr<cluster::ClusterNode> cluster_;
   std::unique_ptr<base::ThreadPool> stream_workers_;  // SubmitArticles batches
-  std::unique_ptr<base::ThreadPool> readers_;         // alert log catch-up
+  // Before readers_: its queued reads hold streams that release slots.
+  std::unique_ptr<alerts::ReplayGate> replay_gate_;
+  std::unique_ptr<base::ThreadPool> readers_;  // alert log catch-up
   std::unique_ptr<rpc::IngestServiceImpl> ingest_service_;
   std::unique_ptr<rpc::ArticleServiceImpl> article_service_;
   std::unique_ptr<rpc::AdminServiceImpl> admin_service_;

@@ -39,8 +39,12 @@ struct DaemonConfig {
   ingest::ArticleLimits limits;
   // Rules per subscriber. Default: 10,000.
   size_t max_rules_per_subscriber = 10000;
-  // Concurrent Subscribe streams. Default: 20,000.
-  size_t max_streams = 20000;
+  // Concurrent Subscribe streams. An idle stream holds about 200 KB (gRPC
+  // buffers, queue), so this bounds their memory. Default: 4,096 (~0.8 GB).
+  size_t max_streams = 4096;
+  // Concurrent Subscribe streams of one subscriber, so one analyst (or a
+  // leaked token) cannot take them all. Default: 64.
+  size_t max_streams_per_subscriber = 64;
   // Free disk space kept where the data dir is: writes are refused below it
   // (storage/disk_space.h). 0: off. Default: 64 MiB.
   int64_t min_free_disk_bytes = int64_t{64} << 20;

@@ -2,29 +2,19 @@
 
 #include <cstdint>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "server/base/ids.h"
+#include "server/base/time_range.h"
+#include "server/base/utf8.h"
+#include "unicode/uchar.h"
 #include "unicode/utf8.h"
 
 namespace nw::ingest {
 
-std::optional<size_t> FindInvalidUtf8(absl::string_view text) {
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const int32_t length = static_cast<int32_t>(text.size());
-  int32_t i = 0;
-  while (i < length) {
-    const int32_t start = i;
-    UChar32 c;
-    U8_NEXT(s, i, length, c);
-    if (c < 0) return static_cast<size_t>(start);
-  }
-  return std::nullopt;
-}
-
 namespace {
 
 absl::Status CheckUtf8(absl::string_view field, absl::string_view text) {
-  if (std::optional<size_t> bad = FindInvalidUtf8(text)) {
+  if (std::optional<size_t> bad = base::FindInvalidUtf8(text)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "article ", field, " is not valid UTF-8 (bad byte at offset ", *bad,
         "): send text as UTF-8"));
@@ -32,13 +22,32 @@ absl::Status CheckUtf8(absl::string_view field, absl::string_view text) {
   return absl::OkStatus();
 }
 
+// True when `text` has no visible character: only Unicode white space
+// (NBSP, U+3000, ...), format characters (zero-width space, bidi marks) and
+// controls. REQUIRES: valid UTF-8.
+bool IsBlank(absl::string_view text) {
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const int32_t length = static_cast<int32_t>(text.size());
+  for (int32_t i = 0; i < length;) {
+    UChar32 c;
+    U8_NEXT(s, i, length, c);
+    const int8_t type = u_charType(c);
+    if (c < 0 || (!u_isUWhiteSpace(c) && type != U_FORMAT_CHAR &&
+                  type != U_CONTROL_CHAR)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 absl::Status ValidateArticle(const newswatch::v1::Article& article,
                              const ArticleLimits& limits) {
-  // White space alone is no text either.
-  if (absl::StripAsciiWhitespace(article.title()).empty() &&
-      absl::StripAsciiWhitespace(article.body()).empty()) {
+  if (absl::Status s = CheckUtf8("title", article.title()); !s.ok()) return s;
+  if (absl::Status s = CheckUtf8("body", article.body()); !s.ok()) return s;
+  // White space alone (ASCII or not) is no text either.
+  if (IsBlank(article.title()) && IsBlank(article.body())) {
     return absl::InvalidArgumentError(
         "article has an empty title and an empty body: at least one must have "
         "text");
@@ -49,19 +58,22 @@ absl::Status ValidateArticle(const newswatch::v1::Article& article,
         absl::StrCat("article is ", size, " bytes, over the limit of ",
                      limits.max_article_bytes, " bytes"));
   }
-  if (article.id().size() > limits.max_id_bytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("article id is ", article.id().size(),
-                     " bytes, over the limit of ", limits.max_id_bytes));
-  }
-  for (unsigned char c : article.id()) {
-    if (c < 0x20 || c == 0x7f) {
-      return absl::InvalidArgumentError(
-          "article id contains a control character");
+  // An empty id is assigned by the daemon.
+  if (!article.id().empty()) {
+    if (absl::Status s =
+            base::CheckId("article id", article.id(), limits.max_id_bytes);
+        !s.ok()) {
+      return s;
     }
   }
-  if (absl::Status s = CheckUtf8("title", article.title()); !s.ok()) return s;
-  if (absl::Status s = CheckUtf8("body", article.body()); !s.ok()) return s;
+  if (article.has_published_at()) {
+    const google::protobuf::Timestamp& t = article.published_at();
+    if (absl::StatusOr<absl::Time> checked =
+            base::CheckedTime("article published_at", t.seconds(), t.nanos());
+        !checked.ok()) {
+      return checked.status();
+    }
+  }
   return absl::OkStatus();
 }
 

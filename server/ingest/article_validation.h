@@ -19,13 +19,11 @@ struct ArticleLimits {
   size_t max_id_bytes = 256;
 };
 
-// The byte offset of the first invalid UTF-8 sequence in `text`, or nullopt
-// when it is valid UTF-8 (checked with ICU's U8_NEXT).
-std::optional<size_t> FindInvalidUtf8(absl::string_view text);
-
-// OK, or InvalidArgument saying what to fix: title and body both empty, a
-// field that is not valid UTF-8 (with the byte offset), an id with control
-// characters or over the limit, an article over the size limit.
+// OK, or InvalidArgument saying what to fix: title and body both blank
+// (empty or Unicode white space only), title or body not valid UTF-8 (with
+// the byte offset), an id outside the alphabet of base::CheckId or over the
+// limit, published_at outside protobuf's Timestamp range (years 0001-9999,
+// nanos 0-999,999,999), an article over the size limit.
 absl::Status ValidateArticle(const newswatch::v1::Article& article,
                              const ArticleLimits& limits);
 

@@ -10,6 +10,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "server/ingest/alert_builder.h"
 #include "server/match/analyzed_article.h"
+#include "storage/alert_log.h"
 #include "storage/commit_batch.h"
 
 namespace nw::ingest {
@@ -31,6 +32,9 @@ struct IngestPipeline::CommitRequest {
   std::vector<absl::StatusOr<IngestResult>>* results = nullptr;
   // kAlerts (backfill): alerts of stored articles; cursors assigned here.
   std::vector<Alert>* alerts = nullptr;
+  // kAlerts: the backfill job they advance (or finish), in the same write.
+  const storage::BackfillJob* backfill = nullptr;
+  bool backfill_done = false;
   absl::Status status;            // kAlerts: the write's outcome
   uint64_t barrier_sequence = 0;  // kBarrier: last sequence committed before it
   absl::Notification done;
@@ -240,7 +244,10 @@ void IngestPipeline::CommitGroup(const std::vector<CommitRequest*>& group) {
   for (CommitRequest* request : group) {
     if (request->kind == CommitRequest::Kind::kAlerts) {
       for (Alert& alert : *request->alerts) assign_cursor(alert);
-      commits.push_back({.article = nullptr, .alerts = request->alerts});
+      commits.push_back({.article = nullptr,
+                         .alerts = request->alerts,
+                         .backfill = request->backfill,
+                         .backfill_done = request->backfill_done});
       continue;
     }
     for (size_t i = 0; i < request->prepared->size(); ++i) {
@@ -340,29 +347,49 @@ void IngestPipeline::PublishLoop() {
   }
 }
 
+absl::StatusOr<absl::flat_hash_set<uint64_t>> IngestPipeline::AlertedArticles(
+    const std::string& subscriber, uint64_t up_to) const {
+  const storage::AlertLog log(db_);
+  absl::flat_hash_set<uint64_t> alerted;
+  uint64_t after_cursor = 0;  // 0: from the oldest alert retention kept
+  while (true) {
+    absl::StatusOr<std::vector<Alert>> alerts =
+        log.ReadAfter(subscriber, after_cursor, 4096);
+    if (!alerts.ok()) return alerts.status();
+    if (alerts->empty()) return alerted;
+    for (const Alert& alert : *alerts) {
+      if (alert.article_sequence() <= up_to)
+        alerted.insert(alert.article_sequence());
+    }
+    after_cursor = alerts->back().cursor();
+  }
+}
+
 absl::StatusOr<uint32_t> IngestPipeline::Backfill(
-    std::shared_ptr<const index::IndexedRule> rule, absl::Time since,
-    uint64_t up_to) {
+    std::shared_ptr<const index::IndexedRule> rule, storage::BackfillJob job) {
   const index::RuleSnapshot snapshot({rule});
+  absl::StatusOr<absl::flat_hash_set<uint64_t>> alerted =
+      AlertedArticles(rule->subscriber, job.up_to);
+  if (!alerted.ok()) return alerted.status();
+  const absl::Time since = absl::FromUnixNanos(job.since_unix_nanos);
   uint32_t created = 0;
-  uint64_t after = 0;
   while (true) {
     // In chunks, so a long backfill never holds much memory or the committer.
     absl::StatusOr<std::vector<Article>> chunk =
-        articles_.ScanFrom(after + 1, 256);
+        articles_.ScanFrom(job.after + 1, 256);
     if (!chunk.ok()) return chunk.status();
     std::vector<Alert> alerts;
     bool done = chunk->empty();
     for (const Article& article : *chunk) {
-      if (article.sequence() > up_to) {
+      if (article.sequence() > job.up_to) {
         done = true;
         break;
       }
-      after = article.sequence();
+      job.after = article.sequence();
       const absl::Time ingested = absl::FromUnixNanos(
           google::protobuf::util::TimeUtil::TimestampToNanoseconds(
               article.ingested_at()));
-      if (ingested < since) continue;
+      if (ingested < since || alerted->contains(article.sequence())) continue;
       for (Alert& alert :
            BuildAlerts(article, snapshot.Match(AnalyzeArticle(article)))) {
         alert.set_backfill(true);
@@ -374,9 +401,14 @@ absl::StatusOr<uint32_t> IngestPipeline::Backfill(
         alerts.push_back(std::move(alert));
       }
     }
-    if (!alerts.empty()) {
+    if (job.after >= job.up_to) done = true;
+    // A chunk without alerts needs no write, except the last (deletes the
+    // job): redoing it after a crash creates nothing.
+    if (!alerts.empty() || done) {
       CommitRequest request{.kind = CommitRequest::Kind::kAlerts,
-                            .alerts = &alerts};
+                            .alerts = &alerts,
+                            .backfill = &job,
+                            .backfill_done = done};
       CommitAndWait(request);
       if (!request.status.ok()) return request.status;
       created += static_cast<uint32_t>(alerts.size());

@@ -27,6 +27,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -42,6 +43,7 @@
 #include "server/ingest/ingest_metrics.h"
 #include "server/metrics/registry.h"
 #include "storage/article_store.h"
+#include "storage/backfill_job.h"
 #include "storage/db.h"
 
 namespace nw::ingest {
@@ -83,14 +85,19 @@ class IngestPipeline : public ArticleIngestor {
   // without the change, every later one with it. For backfill.
   uint64_t PublishRuleChange(absl::FunctionRef<void()> publish);
 
-  // Matches `rule` against the stored articles with sequence <= `up_to`
-  // ingested at or after `since`, and appends one alert per matching article
-  // to the rule's subscriber's log (after the alerts already there). Returns
-  // the number of alerts created. Errors: storage errors; alerts committed
-  // before an error stay.
+  // Runs the backfill `job` (stored with the rule, storage/backfill_job.h):
+  // matches `rule` against the stored articles with job.after < sequence <=
+  // job.up_to ingested at or after job.since_unix_nanos, and appends one
+  // alert per matching article to the rule's subscriber's log (after the
+  // alerts already there), except for articles that subscriber already has
+  // an alert for (one alert per article per subscriber). Each chunk's alerts
+  // and the job's progress go in one write; the last deletes the job, so a
+  // crash leaves a job that a later call completes exactly. Returns the
+  // number of alerts created. REQUIRES: job.up_to set; backfills of one
+  // subscriber do not run concurrently (RuleCatalog serializes them).
+  // Errors: storage errors; alerts committed before an error stay.
   absl::StatusOr<uint32_t> Backfill(
-      std::shared_ptr<const index::IndexedRule> rule, absl::Time since,
-      uint64_t up_to);
+      std::shared_ptr<const index::IndexedRule> rule, storage::BackfillJob job);
 
  private:
   struct Prepared;       // an article analyzed and matched, before commit
@@ -102,6 +109,10 @@ class IngestPipeline : public ArticleIngestor {
                  IngestOptions options, const base::Clock& clock,
                  uint64_t last_sequence);
 
+  // The sequences of the articles <= `up_to` that `subscriber` has an alert
+  // for (from its alert log).
+  absl::StatusOr<absl::flat_hash_set<uint64_t>> AlertedArticles(
+      const std::string& subscriber, uint64_t up_to) const;
   absl::StatusOr<Prepared> Prepare(newswatch::v1::Article article,
                                    const index::RuleSnapshot& snapshot) const;
   // Queues `request` for the committer and waits until it is done.

@@ -5,19 +5,28 @@
 #include <functional>
 
 #include "newswatch/v1/admin_service.grpc.pb.h"
+#include "server/rpc/checked_unary.h"
 #include "storage/db.h"
 
 namespace nw::rpc {
 
 // CreateCheckpoint: an online backup of the data dir (storage/checkpoint.h).
 // Thread safety: concurrent calls OK (each needs its own directory).
-class AdminServiceImpl final : public newswatch::v1::AdminService::Service {
+class AdminServiceImpl final
+    : public CheckedUnaryService<newswatch::v1::AdminService::Service> {
  public:
   // Answers GetClusterStatus in cluster mode (null: single node).
   using ClusterStatusFn =
       std::function<absl::StatusOr<newswatch::v1::ClusterStatus>()>;
   explicit AdminServiceImpl(storage::Db& db, ClusterStatusFn cluster = nullptr)
-      : db_(db), cluster_(std::move(cluster)) {}
+      : db_(db), cluster_(std::move(cluster)) {
+    const std::string service =
+        newswatch::v1::AdminService::service_full_name();
+    ServeChecked(service, "CreateCheckpoint", this,
+                 &AdminServiceImpl::CreateCheckpoint);
+    ServeChecked(service, "GetClusterStatus", this,
+                 &AdminServiceImpl::GetClusterStatus);
+  }
 
   grpc::Status CreateCheckpoint(
       grpc::ServerContext* context,

@@ -8,6 +8,7 @@
 #include "server/auth/policy.h"
 #include "server/catalog/rule_catalog.h"
 #include "server/rpc/caller.h"
+#include "server/rpc/request_parse.h"
 #include "server/rpc/status_convert.h"
 
 namespace nw::rpc {
@@ -21,7 +22,7 @@ constexpr uint32_t kMaxBatch = 1024;
 // Bridges one gRPC stream and its AlertStream (architecture: one write in
 // flight, Finish on failure, delete in OnDone, nothing blocking in reactions).
 class AlertStreamReactor final
-    : public grpc::ServerWriteReactor<SubscribeResponse>,
+    : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
       public alerts::AlertSink {
  public:
   // REQUIRES: `stream` is registered with `hub`.
@@ -42,11 +43,11 @@ class AlertStreamReactor final
       for (newswatch::v1::Alert& alert : alerts)
         *batch->Add() = std::move(alert);
     }
-    StartWrite(&response_);
+    Write();
   }
   void StartHeartbeatWrite(uint64_t last_cursor) override {
     response_.mutable_heartbeat()->set_last_cursor(last_cursor);
-    StartWrite(&response_);
+    Write();
   }
   void FinishStream(const absl::Status& status) override {
     Finish(ToGrpcStatus(status));
@@ -61,13 +62,19 @@ class AlertStreamReactor final
   }
 
  private:
+  void Write() {
+    SerializeToBuffer(response_, &buffer_);
+    StartWrite(&buffer_);
+  }
+
   alerts::SubscriptionHub& hub_;
   std::shared_ptr<alerts::AlertStream> stream_;
-  SubscribeResponse response_;  // lives until OnWriteDone
+  SubscribeResponse response_;
+  grpc::ByteBuffer buffer_;  // response_ serialized; lives until OnWriteDone
 };
 
 // A stream refused before it starts.
-class RefusedStream final : public grpc::ServerWriteReactor<SubscribeResponse> {
+class RefusedStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   explicit RefusedStream(const absl::Status& status) {
     Finish(ToGrpcStatus(status));
@@ -77,9 +84,12 @@ class RefusedStream final : public grpc::ServerWriteReactor<SubscribeResponse> {
 
 }  // namespace
 
-grpc::ServerWriteReactor<SubscribeResponse>* AlertServiceImpl::Subscribe(
-    grpc::CallbackServerContext* context,
-    const newswatch::v1::SubscribeRequest* request) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* AlertServiceImpl::Subscribe(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) {
+  newswatch::v1::SubscribeRequest parsed;
+  if (absl::Status s = ParseRequest(*raw_request, &parsed); !s.ok())
+    return new RefusedStream(s);
+  const newswatch::v1::SubscribeRequest* request = &parsed;
   if (absl::Status s = catalog::ValidateSubscriber(request->subscriber());
       !s.ok()) {
     return new RefusedStream(s);
@@ -104,9 +114,12 @@ grpc::ServerWriteReactor<SubscribeResponse>* AlertServiceImpl::Subscribe(
   auto stream = std::make_shared<alerts::AlertStream>(
       request->subscriber(), request->from_cursor(), log_, readers_,
       alerts::AlertStreamOptions{
-          .max_batch = std::max<size_t>(request->max_batch(), 1)});
+          .max_batch = std::max<size_t>(request->max_batch(), 1),
+          .replay_gate = limits_.replay_gate,
+          .credential = std::string(AuthorizationOf(*context).value_or(""))});
   if (absl::Status s =
-          hub_.Register(stream, request->live_only(), max_streams_);
+          hub_.Register(stream, request->live_only(), limits_.max_streams,
+                        limits_.max_streams_per_subscriber);
       !s.ok()) {
     return new RefusedStream(s);
   }

@@ -10,33 +10,46 @@
 
 namespace nw::rpc {
 
+// What Subscribe admits, and how replay is paced.
+struct StreamLimits {
+  // Streams in all; more get RESOURCE_EXHAUSTED.
+  size_t max_streams = SIZE_MAX;
+  // Streams of one subscriber; more get RESOURCE_EXHAUSTED.
+  size_t max_streams_per_subscriber = SIZE_MAX;
+  // Paces replay from the log (alerts/replay_gate.h); null: unpaced.
+  alerts::ReplayGate* replay_gate = nullptr;
+};
+
 // Subscribe on the callback API: a stream costs no thread. Each stream is an
 // AlertStreamReactor driving an alerts::AlertStream registered with the hub.
+// The request is parsed here (request_parse.h): a subscriber name that is
+// not UTF-8 gets INVALID_ARGUMENT naming the field.
 class AlertServiceImpl final
-    : public newswatch::v1::AlertService::CallbackService {
+    : public newswatch::v1::AlertService::WithRawCallbackMethod_Subscribe<
+          newswatch::v1::AlertService::Service> {
  public:
-  // More than `max_streams` concurrent Subscribe calls get RESOURCE_EXHAUSTED.
+  // Streams past `limits` get RESOURCE_EXHAUSTED.
   // With an `authenticator` (may be null; must outlive the service), an
   // analyst may subscribe only to its own subscriber (else PERMISSION_DENIED).
   AlertServiceImpl(alerts::SubscriptionHub& hub,
                    const storage::AlertReader& log, base::ThreadPool& readers,
-                   size_t max_streams,
+                   StreamLimits limits,
                    const auth::Authenticator* authenticator = nullptr)
       : hub_(hub),
         log_(log),
         readers_(readers),
-        max_streams_(max_streams),
+        limits_(limits),
         authenticator_(authenticator) {}
 
-  grpc::ServerWriteReactor<newswatch::v1::SubscribeResponse>* Subscribe(
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Subscribe(
       grpc::CallbackServerContext* context,
-      const newswatch::v1::SubscribeRequest* request) override;
+      const grpc::ByteBuffer* request) override;
 
  private:
   alerts::SubscriptionHub& hub_;
   const storage::AlertReader& log_;
   base::ThreadPool& readers_;
-  const size_t max_streams_;
+  const StreamLimits limits_;
   const auth::Authenticator* const authenticator_;
 };
 

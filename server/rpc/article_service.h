@@ -3,15 +3,20 @@
 #define NW_SERVER_RPC_ARTICLE_SERVICE_H_
 
 #include "newswatch/v1/article_service.grpc.pb.h"
+#include "server/rpc/checked_unary.h"
 #include "storage/article_store.h"
 
 namespace nw::rpc {
 
 // GetArticle: NOT_FOUND for an unknown id. Thread safety: concurrent calls OK.
-class ArticleServiceImpl final : public newswatch::v1::ArticleService::Service {
+class ArticleServiceImpl final
+    : public CheckedUnaryService<newswatch::v1::ArticleService::Service> {
  public:
   explicit ArticleServiceImpl(const storage::ArticleReader& articles)
-      : articles_(articles) {}
+      : articles_(articles) {
+    ServeChecked(newswatch::v1::ArticleService::service_full_name(),
+                 "GetArticle", this, &ArticleServiceImpl::GetArticle);
+  }
 
   grpc::Status GetArticle(grpc::ServerContext* context,
                           const newswatch::v1::GetArticleRequest* request,

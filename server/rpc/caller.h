@@ -6,7 +6,10 @@
 #ifndef NW_SERVER_RPC_CALLER_H_
 #define NW_SERVER_RPC_CALLER_H_
 
+#include <optional>
+
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "grpcpp/server_context.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/principal.h"
@@ -19,6 +22,10 @@ namespace nw::rpc {
 // processor refused such calls already).
 absl::StatusOr<auth::Principal> CallerOf(
     const auth::Authenticator* authenticator,
+    const grpc::ServerContextBase& context);
+
+// The call's authorization header value; nullopt when it has none.
+std::optional<absl::string_view> AuthorizationOf(
     const grpc::ServerContextBase& context);
 
 }  // namespace nw::rpc

@@ -19,8 +19,7 @@ grpc::Status IngestServiceImpl::SubmitArticle(
   return grpc::Status::OK;
 }
 
-grpc::ServerBidiReactor<newswatch::v1::SubmitArticleRequest,
-                        newswatch::v1::ArticleAck>*
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
 IngestServiceImpl::SubmitArticles(grpc::CallbackServerContext* context) {
   return new SubmitArticlesReactor(pipeline_, workers_);
 }

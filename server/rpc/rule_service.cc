@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/auth/policy.h"
+#include "server/base/time_range.h"
 #include "server/rpc/caller.h"
 #include "server/rpc/status_convert.h"
 #include "server/rules/compiled_rule.h"
@@ -29,7 +30,26 @@ absl::Status HiddenRule(absl::string_view id) {
   return absl::NotFoundError(absl::StrCat("no rule with id '", id, "'"));
 }
 
+// backfill_since as a time, or InvalidArgument outside protobuf's Timestamp
+// range. Converted without int64 nanoseconds, which overflow after 2262
+// (2300-01-01 wrapped into 1715 and backfilled everything); a time after the
+// newest article simply backfills nothing.
+absl::StatusOr<absl::Time> BackfillSince(const google::protobuf::Timestamp& t) {
+  return base::CheckedTime("backfill_since", t.seconds(), t.nanos());
+}
+
 }  // namespace
+
+RuleServiceImpl::RuleServiceImpl(catalog::RuleBook& catalog,
+                                 const auth::Authenticator* authenticator)
+    : catalog_(catalog), authenticator_(authenticator) {
+  const std::string service = newswatch::v1::RuleService::service_full_name();
+  ServeChecked(service, "CreateRule", this, &RuleServiceImpl::CreateRule);
+  ServeChecked(service, "GetRule", this, &RuleServiceImpl::GetRule);
+  ServeChecked(service, "ListRules", this, &RuleServiceImpl::ListRules);
+  ServeChecked(service, "DeleteRule", this, &RuleServiceImpl::DeleteRule);
+  ServeChecked(service, "ValidateRule", this, &RuleServiceImpl::ValidateRule);
+}
 
 absl::StatusOr<newswatch::v1::WatchRule> RuleServiceImpl::GetOwnRule(
     const grpc::ServerContext& context, const std::string& id) {
@@ -54,11 +74,19 @@ grpc::Status RuleServiceImpl::CreateRule(
       !s.ok()) {
     return ToGrpcStatus(s);
   }
+  // Chosen ids would let one analyst probe or squat another's (ALREADY_EXISTS
+  // tells them apart from missing ones): only an admin may choose one.
+  if (!wanted.id().empty() && caller->role != auth::Role::kAdmin) {
+    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+        "rule ids are assigned by newswatchd: leave id empty (only an admin "
+        "token may choose one), not '",
+        wanted.id(), "'")));
+  }
   std::optional<absl::Time> backfill_since;
   if (request->has_backfill_since()) {
-    backfill_since = absl::FromUnixNanos(
-        google::protobuf::util::TimeUtil::TimestampToNanoseconds(
-            request->backfill_since()));
+    absl::StatusOr<absl::Time> since = BackfillSince(request->backfill_since());
+    if (!since.ok()) return ToGrpcStatus(since.status());
+    backfill_since = *since;
   }
   absl::StatusOr<newswatch::v1::WatchRule> rule =
       catalog_.Create(wanted, backfill_since);

@@ -5,6 +5,7 @@
 #include "newswatch/v1/rule_service.grpc.pb.h"
 #include "server/auth/authenticator.h"
 #include "server/catalog/rule_book.h"
+#include "server/rpc/checked_unary.h"
 
 namespace nw::rpc {
 
@@ -17,13 +18,13 @@ namespace nw::rpc {
 // the message of a missing one, so its existence is not revealed; ListRules
 // without a subscriber lists the analyst's own. (Which roles may call each
 // method at all is checked before, by the TokenAuthProcessor.)
-class RuleServiceImpl final : public newswatch::v1::RuleService::Service {
+class RuleServiceImpl final
+    : public CheckedUnaryService<newswatch::v1::RuleService::Service> {
  public:
   // `authenticator` may be null (no token file: no restrictions); it must
   // outlive the service.
   explicit RuleServiceImpl(catalog::RuleBook& catalog,
-                           const auth::Authenticator* authenticator = nullptr)
-      : catalog_(catalog), authenticator_(authenticator) {}
+                           const auth::Authenticator* authenticator = nullptr);
 
   grpc::Status CreateRule(grpc::ServerContext* context,
                           const newswatch::v1::CreateRuleRequest* request,

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "server/rpc/request_parse.h"
+
 namespace nw::rpc {
 
 SubmitArticlesReactor::SubmitArticlesReactor(ingest::ArticleIngestor& pipeline,
@@ -11,6 +13,15 @@ SubmitArticlesReactor::SubmitArticlesReactor(ingest::ArticleIngestor& pipeline,
 }
 
 void SubmitArticlesReactor::OnReadDone(bool ok) {
+  // No read is outstanding and reading_ is still true, so Process starts
+  // none: request_ is ours to parse outside mu_.
+  Pending item;
+  if (ok) {
+    newswatch::v1::SubmitArticleRequest request;
+    item.refused = ParseRequest(request_, &request);
+    if (item.refused.ok()) item.article = std::move(*request.mutable_article());
+    request_.Clear();
+  }
   bool finish = false;
   {
     absl::MutexLock lock(&mu_);
@@ -19,8 +30,7 @@ void SubmitArticlesReactor::OnReadDone(bool ok) {
       reads_done_ = true;  // half-close or cancellation
       finish = ShouldFinishLocked();
     } else {
-      pending_.push_back(std::move(*request_.mutable_article()));
-      request_.Clear();
+      pending_.push_back(std::move(item));
       if (!processing_) {
         processing_ = true;
         workers_.Schedule([this] { Process(); });
@@ -40,8 +50,11 @@ void SubmitArticlesReactor::Process() {
   mu_.Lock();
   while (!pending_.empty()) {
     std::vector<newswatch::v1::Article> batch;
-    while (!pending_.empty() && batch.size() < kMaxBatch) {
-      batch.push_back(std::move(pending_.front()));
+    std::vector<absl::Status> refused;  // per item, in order; OK: in `batch`
+    while (!pending_.empty() && refused.size() < kMaxBatch) {
+      refused.push_back(std::move(pending_.front().refused));
+      if (refused.back().ok())
+        batch.push_back(std::move(pending_.front().article));
       pending_.pop_front();
     }
     if (!reading_ && !reads_done_) {
@@ -49,10 +62,14 @@ void SubmitArticlesReactor::Process() {
       StartRead(&request_);
     }
     mu_.Unlock();
-    std::vector<absl::StatusOr<ingest::IngestResult>> results =
-        pipeline_.IngestBatch(std::move(batch));
+    std::vector<absl::StatusOr<ingest::IngestResult>> results;
+    if (!batch.empty()) results = pipeline_.IngestBatch(std::move(batch));
     mu_.Lock();
-    for (const absl::StatusOr<ingest::IngestResult>& result : results) {
+    size_t next_result = 0;
+    for (const absl::Status& refusal : refused) {
+      const absl::StatusOr<ingest::IngestResult> result =
+          refusal.ok() ? std::move(results[next_result++])
+                       : absl::StatusOr<ingest::IngestResult>(refusal);
       newswatch::v1::ArticleAck& ack = acks_.emplace_back();
       if (result.ok()) {
         ack.set_article_id(result->article_id);
@@ -90,7 +107,7 @@ void SubmitArticlesReactor::OnWriteDone(bool ok) {
 void SubmitArticlesReactor::StartWriteLocked() {
   if (writing_ || broken_ || acks_.empty()) return;
   writing_ = true;
-  ack_ = std::move(acks_.front());
+  SerializeToBuffer(acks_.front(), &ack_);
   acks_.pop_front();
   StartWrite(&ack_);
 }

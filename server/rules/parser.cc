@@ -1,5 +1,6 @@
 #include "server/rules/parser.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -7,10 +8,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "server/base/status_macros.h"
+#include "server/base/utf8.h"
 #include "server/rules/lexer.h"
 #include "server/rules/word_atoms.h"
 #include "server/text/analyzer.h"
-#include "unicode/utf8.h"
 
 namespace nw::rules {
 namespace {
@@ -371,19 +372,6 @@ class Parser {
   bool in_text_scope_ = false;
 };
 
-// Offset of the first byte that is not valid UTF-8, or -1.
-int64_t InvalidUtf8At(std::string_view text) {
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const int32_t n = static_cast<int32_t>(text.size());
-  for (int32_t i = 0; i < n;) {
-    const int32_t start = i;
-    UChar32 c;
-    U8_NEXT(s, i, n, c);
-    if (c < 0) return start;
-  }
-  return -1;
-}
-
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const CompiledRule>> ParseRule(
@@ -391,8 +379,10 @@ absl::StatusOr<std::shared_ptr<const CompiledRule>> ParseRule(
   if (text.size() > kMaxRuleBytes) {
     return RuleError(0, "rule longer than 4096 bytes: shorten it or split it");
   }
-  if (const int64_t bad = InvalidUtf8At(text); bad >= 0) {
-    return RuleError(static_cast<uint32_t>(bad), "the rule is not valid UTF-8");
+  if (std::optional<size_t> bad =
+          base::FindInvalidUtf8(absl::string_view(text.data(), text.size()))) {
+    return RuleError(static_cast<uint32_t>(*bad),
+                     "the rule is not valid UTF-8");
   }
   Parser parser(text);
   NW_ASSIGN_OR_RETURN(NodePtr root, parser.ParseAll());

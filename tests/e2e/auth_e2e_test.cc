@@ -359,6 +359,56 @@ TEST_F(AuthE2eTest, AnalystsNeverSeeEachOthersRulesOrAlerts) {
   EXPECT_TRUE(alice.DeleteRule(alice_rule.id()).ok());
 }
 
+// Issue 10 item 10: CreateRule with another subscriber's rule id answered
+// ALREADY_EXISTS (an existence oracle), ids could be squatted and generated
+// ids were sequential. Verifies generated ids are unguessable and that an
+// analyst cannot choose one, so a taken id and a free one read the same.
+TEST_F(AuthE2eTest, RuleIdsAreUnguessableAndNoOracleAcrossSubscribers) {
+  ASSERT_NO_FATAL_FAILURE(StartDaemon(/*tls=*/false));
+  Api alice(Channel(tokens_.alice, /*tls=*/false));
+  Api bob(Channel(tokens_.bob, /*tls=*/false));
+  Api admin(Channel(tokens_.admin, /*tls=*/false));
+  v1::WatchRule first, second;
+  ASSERT_TRUE(bob.CreateRule("desk-energy", "pipeline", &first).ok());
+  ASSERT_TRUE(bob.CreateRule("desk-energy", "crude", &second).ok());
+  const std::regex generated("r-[a-z2-7]{16}");
+  EXPECT_TRUE(std::regex_match(first.id(), generated)) << first.id();
+  EXPECT_TRUE(std::regex_match(second.id(), generated)) << second.id();
+  EXPECT_NE(first.id(), second.id());
+
+  auto create_with_id = [&](Api& api, const std::string& id) {
+    grpc::ClientContext c;
+    Api::Prepare(c);
+    v1::CreateRuleRequest req;
+    req.mutable_rule()->set_id(id);
+    req.mutable_rule()->set_query("pipeline");
+    v1::WatchRule out;
+    return api.rules->CreateRule(&c, req, &out);
+  };
+  grpc::Status taken = create_with_id(alice, first.id());
+  grpc::Status free_id = create_with_id(alice, "r-free");
+  EXPECT_CODE(taken, INVALID_ARGUMENT);
+  EXPECT_CODE(free_id, INVALID_ARGUMENT);
+  EXPECT_THAT(taken.error_message(), HasSubstr("rule ids are assigned"));
+  // Same answer but for the id itself: nothing tells the two apart.
+  std::string taken_text = taken.error_message();
+  taken_text.replace(taken_text.find(first.id()), first.id().size(), "X");
+  std::string free_text = free_id.error_message();
+  free_text.replace(free_text.find("r-free"), 6, "X");
+  EXPECT_EQ(taken_text, free_text);
+  EXPECT_TRUE(admin.GetRule(first.id()).ok());
+  EXPECT_CODE(admin.GetRule("r-free"), NOT_FOUND);
+  // An admin may still choose an id (provisioning).
+  grpc::ClientContext c;
+  Api::Prepare(c);
+  v1::CreateRuleRequest req;
+  req.mutable_rule()->set_id("desk-asia.pipelines");
+  req.mutable_rule()->set_subscriber("desk-asia");
+  req.mutable_rule()->set_query("pipeline");
+  v1::WatchRule out;
+  EXPECT_TRUE(admin.rules->CreateRule(&c, req, &out).ok());
+}
+
 // Verifies an admin token may do everything, for any subscriber.
 TEST_F(AuthE2eTest, AdminMayDoEverything) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon(/*tls=*/true));
@@ -482,6 +532,60 @@ TEST_F(AuthE2eTest, SighupReloadsTheTokenFile) {
   EXPECT_EQ(wait_for(grpc::StatusCode::UNAUTHENTICATED),
             grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_TRUE(Api(Channel(tokens_.admin, /*tls=*/false)).ListRules("").ok());
+}
+
+// Issue 10 item 5: a token removed from the file (SIGHUP) used to keep its
+// already open Subscribe stream. Verifies the stream now ends with
+// UNAUTHENTICATED right after the reload, while another token's stays open.
+TEST_F(AuthE2eTest, RevokedTokenEndsItsOpenStreams) {
+  const std::string file = data_dir_.path() + "/revoke.tokens";
+  auto line = [](const std::string& token, const auth::Principal& who) {
+    return auth::TokenTable::FormatLine(auth::Sha256Hex(token), who) + "\n";
+  };
+  const std::string admin_line =
+      line(tokens_.admin,
+           {.name = "ops", .role = auth::Role::kAdmin, .subscriber = ""});
+  const std::string alice_line =
+      line(tokens_.alice, {.name = "alice",
+                           .role = auth::Role::kAnalyst,
+                           .subscriber = "desk-asia"});
+  std::ofstream(file) << admin_line << alice_line;
+  absl::StatusOr<std::unique_ptr<testing::DaemonProcess>> d =
+      testing::DaemonProcess::Start(
+          testing::DaemonBinary(), data_dir_.path() + "/data",
+          {"--token-file=" + file, "--heartbeat-interval=100ms"});
+  ASSERT_TRUE(d.ok()) << d.status();
+  daemon_ = *std::move(d);
+
+  // Both streams are open: each gets a heartbeat first.
+  auto open = [&](const std::string& token, grpc::ClientContext* ctx) {
+    ctx->set_deadline(std::chrono::system_clock::now() +
+                      std::chrono::seconds(20));
+    v1::SubscribeRequest req;
+    req.set_subscriber("desk-asia");
+    auto reader = v1::AlertService::NewStub(Channel(token, /*tls=*/false))
+                      ->Subscribe(ctx, req);
+    v1::SubscribeResponse response;
+    EXPECT_TRUE(reader->Read(&response));
+    return reader;
+  };
+  grpc::ClientContext alice_ctx, admin_ctx;
+  auto alice = open(tokens_.alice, &alice_ctx);
+  auto admin = open(tokens_.admin, &admin_ctx);
+
+  std::ofstream(file) << admin_line;
+  ASSERT_EQ(::kill(daemon_->pid(), SIGHUP), 0);
+  v1::SubscribeResponse response;
+  int after = 0;  // heartbeats still sent after the reload (bounded)
+  while (alice->Read(&response) && ++after < 1000) {
+  }
+  const grpc::Status ended = alice->Finish();
+  EXPECT_EQ(ended.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+      << ended.error_message();
+  EXPECT_THAT(ended.error_message(), HasSubstr("revoked"));
+  // The admin's stream goes on.
+  EXPECT_TRUE(admin->Read(&response));
+  admin_ctx.TryCancel();
 }
 
 // Verifies that calls refused for their token are counted by code on

@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
+#include "server/alerts/subscription_hub.h"
 #include "server/base/thread_pool.h"
 #include "storage/alert_log.h"
 #include "storage/commit_batch.h"
@@ -61,6 +62,22 @@ class RecordingSink final : public AlertSink {
     }
     absl::MutexLock lock(&mu_);
     return cursors_;
+  }
+  bool pending() {
+    absl::MutexLock lock(&mu_);
+    return pending_;
+  }
+  // Completes the outstanding write.
+  void Ack(AlertStream& stream) {
+    {
+      absl::MutexLock lock(&mu_);
+      pending_ = false;
+    }
+    stream.OnWriteDone(true);
+  }
+  size_t received() {
+    absl::MutexLock lock(&mu_);
+    return cursors_.size();
   }
   std::optional<absl::Status> finished() {
     absl::MutexLock lock(&mu_);
@@ -163,6 +180,89 @@ TEST_F(AlertStreamTest, FromADeletedCursorIsOutOfRangeNamingWhereToResume) {
   EXPECT_EQ(sink.finished()->code(), absl::StatusCode::kOutOfRange);
   EXPECT_THAT(sink.finished()->message(), HasSubstr("resume from 5"));
   stream->Detach();
+}
+
+// Issue 10 item 6: thousands of streams replaying at once starved ingest of
+// threads. Verifies that with a ReplayGate of one slot only one stream
+// replays at a time (one has writes outstanding), that they take turns a
+// batch each in arrival order, and that every one gets all its alerts.
+TEST_F(AlertStreamTest, ReplayGateLetsStreamsReplayInTurnsOfOneBatch) {
+  constexpr uint64_t kAlerts = 300;
+  const std::vector<std::string> subscribers = {"s1", "s2", "s3"};
+  for (uint64_t seq = 1; seq <= kAlerts; ++seq) {
+    v1::Article article;
+    article.set_id("a-" + std::to_string(seq));
+    article.set_sequence(seq);
+    std::vector<v1::Alert> alerts;
+    for (const std::string& subscriber : subscribers) {
+      v1::Alert& alert = alerts.emplace_back();
+      alert.set_subscriber(subscriber);
+      alert.set_cursor(seq);
+      alert.set_article_sequence(seq);
+    }
+    ASSERT_TRUE(storage::CommitArticles(*db_, {{&article, &alerts}}).ok());
+  }
+  storage::AlertLog log(*db_);
+  ReplayGate gate(1);
+  std::vector<std::shared_ptr<AlertStream>> streams;
+  std::vector<std::unique_ptr<RecordingSink>> sinks;
+  for (const std::string& subscriber : subscribers) {
+    streams.push_back(std::make_shared<AlertStream>(
+        subscriber, 0, log, readers_,
+        AlertStreamOptions{.catch_up_batch = 100, .replay_gate = &gate}));
+    sinks.push_back(std::make_unique<RecordingSink>());
+    streams.back()->SetPublished(kAlerts, /*live_only=*/false);
+    streams.back()->Start(sinks.back().get());
+  }
+  // Completes writes one at a time, noting whose they are.
+  std::vector<size_t> turns;  // the stream of each completed write
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (turns.size() < 3 * kAlerts && absl::Now() < deadline) {
+    size_t pending = 0, which = 0;
+    for (size_t i = 0; i < sinks.size(); ++i) {
+      if (sinks[i]->pending()) {
+        ++pending;
+        which = i;
+      }
+    }
+    EXPECT_LE(pending, 1u) << "two streams replay at once";
+    if (pending == 0) {
+      absl::SleepFor(absl::Milliseconds(1));
+      continue;
+    }
+    sinks[which]->Ack(*streams[which]);
+    turns.push_back(which);
+  }
+  for (auto& sink : sinks) EXPECT_EQ(sink->received(), kAlerts);
+  // Turns of 100 writes (one batch), in arrival order, round robin.
+  ASSERT_EQ(turns.size(), 3 * kAlerts);
+  for (size_t i = 0; i < turns.size(); ++i)
+    EXPECT_EQ(turns[i], (i / 100) % 3) << "write " << i;
+  EXPECT_EQ(gate.waiting(), 0u);
+  for (auto& stream : streams) stream->Detach();
+}
+
+// Issue 10 item 6: no cap per subscriber let one analyst (or a leaked token)
+// hold every stream. Verifies the hub refuses a subscriber's streams past
+// its cap with RESOURCE_EXHAUSTED while others still get theirs.
+TEST_F(AlertStreamTest, HubCapsStreamsPerSubscriber) {
+  storage::AlertLog log(*db_);
+  SubscriptionHub hub(absl::flat_hash_map<std::string, uint64_t>{});
+  auto open = [&](const std::string& subscriber) {
+    auto stream = std::make_shared<AlertStream>(subscriber, 0, log, readers_);
+    return std::make_pair(stream, hub.Register(stream, /*live_only=*/true,
+                                               /*max_streams=*/10,
+                                               /*max_per_subscriber=*/2));
+  };
+  auto a1 = open("a"), a2 = open("a"), a3 = open("a"), b1 = open("b");
+  EXPECT_TRUE(a1.second.ok());
+  EXPECT_TRUE(a2.second.ok());
+  EXPECT_EQ(a3.second.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(a3.second.message(), HasSubstr("--max-streams-per-subscriber"));
+  EXPECT_TRUE(b1.second.ok());
+  EXPECT_EQ(hub.ConnectedStreams(), 3u);
+  hub.Unregister(a1.first);
+  EXPECT_TRUE(open("a").second.ok());
 }
 
 }  // namespace

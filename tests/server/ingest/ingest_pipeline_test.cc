@@ -179,13 +179,71 @@ TEST_F(IngestPipelineTest, BackfillAlertsEachStoredArticleOnce) {
       pipeline_->PublishRuleChange([&] { registry_.Upsert(rule); });
   EXPECT_EQ(split, 4u);
   ASSERT_TRUE(pipeline_->Ingest(Article("live", "pipeline")).ok());
-  auto backfilled = pipeline_->Backfill(rule, since, split);
+  auto backfilled =
+      pipeline_->Backfill(rule, {.rule_id = "r9",
+                                 .since_unix_nanos = absl::ToUnixNanos(since),
+                                 .up_to = split});
   ASSERT_TRUE(backfilled.ok()) << backfilled.status();
   EXPECT_EQ(*backfilled, 2u);
 
   std::vector<std::string> ids;
   for (const v1::Alert& a : Alerts("b")) ids.push_back(a.article_id());
   EXPECT_THAT(ids, ElementsAre("live", "in-window-1", "in-window-3"));
+}
+
+// Issue 10 item 4: an overlapping rule's backfill gave articles the
+// subscriber already had a second alert. Verifies one alert per article per
+// subscriber: the backfill alerts only what the subscriber has no alert for.
+TEST_F(IngestPipelineTest, BackfillSkipsArticlesTheSubscriberAlreadyHas) {
+  registry_.Reset({Rule("r1", "a", "pipeline")});
+  ASSERT_TRUE(pipeline_->Ingest(Article("both", "gas pipeline")).ok());
+  ASSERT_TRUE(pipeline_->Ingest(Article("gas-only", "gas field")).ok());
+  ASSERT_TRUE(pipeline_->Ingest(Article("pipe-only", "pipeline")).ok());
+  ASSERT_EQ(Alerts("a").size(), 2u);
+
+  auto overlapping = Rule("r2", "a", "gas");
+  const uint64_t split =
+      pipeline_->PublishRuleChange([&] { registry_.Upsert(overlapping); });
+  auto backfilled = pipeline_->Backfill(
+      overlapping, {.rule_id = "r2",
+                    .since_unix_nanos = absl::ToUnixNanos(absl::UnixEpoch()),
+                    .up_to = split});
+  ASSERT_TRUE(backfilled.ok()) << backfilled.status();
+  EXPECT_EQ(*backfilled, 1u);
+  std::vector<std::string> ids;
+  for (const v1::Alert& a : Alerts("a")) ids.push_back(a.article_id());
+  EXPECT_THAT(ids, ElementsAre("both", "pipe-only", "gas-only"));
+}
+
+// Issue 10 item 3: a backfill resumed after a crash (its job record left,
+// some of its alerts already made) completes exactly: the missing alerts,
+// none twice, and the job is gone.
+TEST_F(IngestPipelineTest, ResumedBackfillCompletesExactlyOnce) {
+  for (int i = 0; i < 600; ++i) {
+    ASSERT_TRUE(
+        pipeline_->Ingest(Article(absl::StrCat("p-", i), "pipeline")).ok());
+  }
+  auto rule = Rule("r3", "c", "pipeline");
+  const uint64_t split =
+      pipeline_->PublishRuleChange([&] { registry_.Upsert(rule); });
+  storage::BackfillJob job{
+      .rule_id = "r3",
+      .since_unix_nanos = absl::ToUnixNanos(absl::UnixEpoch()),
+      .up_to = 250};
+  // The crashed run: alerts for articles 1..250 made, progress not stored.
+  ASSERT_TRUE(pipeline_->Backfill(rule, job).ok());
+  ASSERT_EQ(Alerts("c").size(), 250u);
+  job.up_to = split;
+  auto resumed = pipeline_->Backfill(rule, job);
+  ASSERT_TRUE(resumed.ok()) << resumed.status();
+  EXPECT_EQ(*resumed, 350u);
+  std::set<std::string> ids;
+  for (const v1::Alert& a : Alerts("c")) ids.insert(a.article_id());
+  EXPECT_EQ(ids.size(), 600u);
+  EXPECT_EQ(Alerts("c").size(), 600u);
+  auto jobs = storage::LoadBackfillJobs(*db_);
+  ASSERT_TRUE(jobs.ok());
+  EXPECT_TRUE(jobs->empty());
 }
 
 }  // namespace
