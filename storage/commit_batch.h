@@ -16,6 +16,7 @@
 #include "newswatch/v1/alert.pb.h"
 #include "newswatch/v1/article.pb.h"
 #include "storage/db.h"
+#include "storage/story_store.h"
 
 namespace nw::storage {
 
@@ -25,6 +26,9 @@ struct ArticleCommit {
   const newswatch::v1::Article* article = nullptr;
   // With subscriber and cursor set; each cursor becomes that subscriber's last.
   const std::vector<newswatch::v1::Alert>* alerts = nullptr;
+  // Records of the stories CF (storage/story_store.h) the commit changes:
+  // story members, band keys. Null for none.
+  const std::vector<StoryRecord>* story_records = nullptr;
 };
 
 // Writes every commit of `commits` in one WriteBatch (synced to the WAL when

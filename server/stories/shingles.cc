@@ -5,19 +5,6 @@
 #include <cstring>
 
 namespace nw::stories {
-namespace {
-
-// splitmix64's finalizer: a cheap bijective mix with full avalanche.
-uint64_t Mix(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
-
-}  // namespace
 
 uint64_t WordHash(std::string_view term) {
   // 8 bytes at a time (most words are one step), little-endian by
@@ -37,7 +24,7 @@ uint64_t WordHash(std::string_view term) {
     h ^= h >> 29;
     i += n;
   }
-  return Mix(h);
+  return Mix64(h);
 }
 
 std::vector<uint64_t> ShingleHashes(absl::Span<const uint64_t> word_hashes) {
@@ -48,8 +35,8 @@ std::vector<uint64_t> ShingleHashes(absl::Span<const uint64_t> word_hashes) {
     // One mix per shingle; a rotation per place keeps the order ("a b c d
     // e" differs from "b a c d e").
     const uint64_t* w = &word_hashes[i];
-    out.push_back(Mix(w[0] + std::rotl(w[1], 13) + std::rotl(w[2], 26) +
-                      std::rotl(w[3], 39) + std::rotl(w[4], 52)));
+    out.push_back(Mix64(w[0] + std::rotl(w[1], 13) + std::rotl(w[2], 26) +
+                        std::rotl(w[3], 39) + std::rotl(w[4], 52)));
   }
   return out;
 }

@@ -28,6 +28,17 @@ inline constexpr int kShingleWords = 5;
 // duplicate and never an original).
 using ShingleSet = std::vector<uint64_t>;
 
+// splitmix64's finalizer: a cheap bijective 64-bit mix with full avalanche
+// (shingle hashes, sketches).
+inline uint64_t Mix64(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
 // A stable 64-bit hash of one normalized word (its UTF-8 bytes).
 uint64_t WordHash(std::string_view term);
 

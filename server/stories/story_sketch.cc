@@ -6,15 +6,6 @@
 namespace nw::stories {
 namespace {
 
-uint64_t Mix(uint64_t x) {  // splitmix64's finalizer
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
-
 constexpr int kBins = kSketchBands * kSketchRows;
 
 }  // namespace
@@ -39,7 +30,7 @@ BandKeys SketchOf(absl::Span<const uint64_t> shingles) {
   for (int i = 0; i < kBins; ++i) {
     if (filled[i]) continue;
     for (uint64_t attempt = 1;; ++attempt) {
-      const uint64_t h = Mix((static_cast<uint64_t>(i) << 32) + attempt);
+      const uint64_t h = Mix64((static_cast<uint64_t>(i) << 32) + attempt);
       const int from = static_cast<int>(((h >> 32) * kBins) >> 32);
       if (filled[from]) {
         dense[i] = mins[from] ^ static_cast<uint32_t>(attempt);
@@ -51,7 +42,7 @@ BandKeys SketchOf(absl::Span<const uint64_t> shingles) {
   for (int b = 0; b < kSketchBands; ++b) {
     uint64_t h = static_cast<uint64_t>(b + 1);
     for (int r = 0; r < kSketchRows; ++r)
-      h = Mix(h + dense[b * kSketchRows + r]);
+      h = Mix64(h + dense[b * kSketchRows + r]);
     keys[b] = static_cast<uint32_t>(h >> 32);
   }
   return keys;

@@ -60,6 +60,7 @@ absl::StatusOr<StoryDecision> StoryWindow::Process(
   StoryDecision decision;
   if (shingles.empty()) return decision;
   const BandKeys keys = SketchOf(shingles);
+  decision.keys = keys;
 
   // Candidates: every article sharing a band key, newest first per chain.
   std::vector<uint64_t> candidates;  // logical indexes

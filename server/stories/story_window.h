@@ -65,6 +65,7 @@ struct StoryDecision {
   // with the earlier one, which wins ties). Only added articles need their
   // band keys stored for the rebuild.
   bool added = false;
+  BandKeys keys{};  // the article's band keys (when it has shingles)
 };
 
 class StoryWindow {
