@@ -1,7 +1,7 @@
 // newswatch-bench-stories-rebuild: how long newswatchd takes at start to
 // rebuild a story window of N articles (server/ingest/story_stage.h), and the
-// window's memory. Writes N band-key records (random keys, one second of
-// ingest time apart, all within the 7-day window) into a fresh RocksDB under
+// window's memory. Writes N band-key records (random keys, ingest times
+// spread over the 7-day window) into a fresh RocksDB under
 // --dir, reopens it (nothing cached), then times StoryStage::Create.
 //
 //   newswatch-bench-stories-rebuild --articles 1000000 --dir /tmp/rebuild
@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   const absl::Time now = absl::Now();
+  // Ingest times spread evenly over the 7-day window (less a minute).
+  const absl::Duration kSpan = absl::Hours(24 * 7) - absl::Minutes(1);
   {
     auto db = nw::storage::Db::Open({.path = dir, .sync = false});
     if (!db.ok()) return 1;
@@ -55,7 +57,9 @@ int main(int argc, char** argv) {
         nw::stories::BandKeys keys;
         for (uint32_t& k : keys) k = static_cast<uint32_t>(rng());
         records.push_back(nw::storage::EncodeStorySketch(
-            i + 1, absl::ToUnixNanos(now - absl::Seconds(n - i)),
+            i + 1,
+            absl::ToUnixNanos(now - kSpan * (static_cast<double>(n - i) /
+                                             static_cast<double>(n))),
             nw::stories::EncodeBandKeys(keys)));
       }
       if (!nw::storage::CommitArticles(
