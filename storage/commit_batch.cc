@@ -33,6 +33,10 @@ absl::Status CommitArticles(Db& db, const std::vector<ArticleCommit>& commits) {
         batch.Put(db.cf(Cf::kMeta), key, EncodeBackfillJob(*commit.backfill));
       }
     }
+    if (commit.story_records != nullptr) {
+      for (const auto& [key, value] : *commit.story_records)
+        batch.Put(db.cf(Cf::kStories), key, value);
+    }
   }
   // In key order: the memtable's skip list keeps its last insert position, so
   // ascending keys are found from there instead of from the top (memtable

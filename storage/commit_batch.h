@@ -17,6 +17,7 @@
 #include "newswatch/v1/article.pb.h"
 #include "storage/backfill_job.h"
 #include "storage/db.h"
+#include "storage/story_store.h"
 
 namespace nw::storage {
 
@@ -30,6 +31,9 @@ struct ArticleCommit {
   // when `backfill_done`). Null otherwise.
   const BackfillJob* backfill = nullptr;
   bool backfill_done = false;
+  // Records of the stories CF (storage/story_store.h) the commit changes:
+  // story members, band keys. Null for none.
+  const std::vector<StoryRecord>* story_records = nullptr;
 };
 
 // Writes every commit of `commits` in one WriteBatch (synced to the WAL when

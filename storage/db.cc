@@ -32,7 +32,7 @@ class HealthListener final : public rocksdb::EventListener {
 
 // Names on disk; the order matches enum Cf.
 constexpr const char* kCfNames[] = {"articles", "article_ids", "rules",
-                                    "alerts", "meta"};
+                                    "alerts",   "meta",        "stories"};
 
 }  // namespace
 

@@ -50,7 +50,15 @@ struct CfSize {
   uint64_t memtable_bytes = 0;  // rocksdb.cur-size-all-mem-tables
 };
 
-enum class Cf { kArticles = 0, kArticleIds, kRules, kAlerts, kMeta, kCount };
+enum class Cf {
+  kArticles = 0,
+  kArticleIds,
+  kRules,
+  kAlerts,
+  kMeta,
+  kStories,
+  kCount
+};
 
 class Db {
  public:

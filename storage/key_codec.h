@@ -59,6 +59,29 @@ inline std::string OldestCursorKey(absl::string_view subscriber) {
   return "oldest/" + std::string(subscriber);
 }
 
+// stories CF (storage/story_store.h). A story's member articles:
+// 'm' story_id '\0' sequence(8); story ids are article ids, which hold no NUL.
+inline std::string StoryMemberPrefix(absl::string_view story_id) {
+  std::string key = "m";
+  key.append(story_id.data(), story_id.size());
+  key.push_back('\0');
+  return key;
+}
+inline std::string StoryMemberKey(absl::string_view story_id,
+                                  uint64_t sequence) {
+  return StoryMemberPrefix(story_id) + EncodeU64(sequence);
+}
+// The band keys of an article in the story window: 'k' sequence(8).
+inline constexpr absl::string_view kStorySketchPrefix = "k";
+inline std::string StorySketchKey(uint64_t sequence) {
+  return std::string(kStorySketchPrefix) + EncodeU64(sequence);
+}
+// meta CF: a subscriber's settings (SubscriberSettings).
+inline constexpr absl::string_view kSettingsKeyPrefix = "settings/";
+inline std::string SettingsKey(absl::string_view subscriber) {
+  return std::string(kSettingsKeyPrefix) + std::string(subscriber);
+}
+
 }  // namespace nw::storage
 
 #endif  // NW_STORAGE_KEY_CODEC_H_

@@ -36,6 +36,10 @@ absl::StatusOr<uint64_t> DeleteOldArticles(Db& db, absl::Time cutoff,
       break;
     }
     batch.Delete(db.cf(Cf::kArticleIds), article.id());
+    if (!article.story_id().empty()) {
+      batch.Delete(db.cf(Cf::kStories),
+                   StoryMemberKey(article.story_id(), article.sequence()));
+    }
     last_seen = article.sequence();
     ++*deleted;
   }
@@ -44,6 +48,8 @@ absl::StatusOr<uint64_t> DeleteOldArticles(Db& db, absl::Time cutoff,
   const uint64_t kept = first_kept.value_or(last_seen + 1);
   if (*deleted == 0) return kept;
   batch.DeleteRange(db.cf(Cf::kArticles), EncodeU64(0), EncodeU64(kept));
+  batch.DeleteRange(db.cf(Cf::kStories), StorySketchKey(0),
+                    StorySketchKey(kept));
   absl::Status s = db.Write(batch, "retention: delete articles");
   if (!s.ok()) return s;
   return kept;

@@ -27,7 +27,10 @@ constexpr char kUsage[] =
     "[--json]\n"
     "                              print a subscriber's alerts as they come;\n"
     "                              reconnects and resumes after failures\n"
-    "  get ARTICLE_ID              print a stored article as JSON\n"
+    "  get ARTICLE_ID              print a stored article and its story as "
+    "JSON\n"
+    "  settings get|set SUBSCRIBER a subscriber's settings "
+    "(--collapse-stories=on|off)\n"
     "  token new --role ROLE [--subscriber S] --name NAME\n"
     "                              make a bearer token and its token-file "
     "line\n"
@@ -78,6 +81,7 @@ int Main(int argc, char** argv) {
   if (command == "get") return RunGet(args);
   if (command == "token") return RunToken(args);
   if (command == "admin") return RunAdmin(args);
+  if (command == "settings") return RunSettings(args);
   if (command == "help") {
     std::cout << kUsage;
     return kExitOk;

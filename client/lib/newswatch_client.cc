@@ -48,7 +48,8 @@ NewswatchClient::NewswatchClient(std::shared_ptr<grpc::Channel> channel,
       articles_(v1::ArticleService::NewStub(channel_)),
       rules_(v1::RuleService::NewStub(channel_)),
       alerts_(v1::AlertService::NewStub(channel_)),
-      admin_(v1::AdminService::NewStub(channel_)) {}
+      admin_(v1::AdminService::NewStub(channel_)),
+      subscribers_(v1::SubscriberService::NewStub(channel_)) {}
 
 NewswatchClient::~NewswatchClient() = default;
 
@@ -106,6 +107,46 @@ absl::StatusOr<v1::Article> NewswatchClient::GetArticle(absl::string_view id) {
       FromGrpcStatus(articles_->GetArticle(&context, request, &article));
   if (!status.ok()) return status;
   return article;
+}
+
+absl::StatusOr<v1::Story> NewswatchClient::GetStory(
+    absl::string_view story_id) {
+  grpc::ClientContext context;
+  PrepareUnary(context);
+  v1::GetStoryRequest request;
+  request.set_story_id(std::string(story_id));
+  v1::Story story;
+  absl::Status status =
+      FromGrpcStatus(articles_->GetStory(&context, request, &story));
+  if (!status.ok()) return status;
+  return story;
+}
+
+absl::StatusOr<v1::SubscriberSettings> NewswatchClient::GetSubscriberSettings(
+    absl::string_view subscriber) {
+  grpc::ClientContext context;
+  PrepareUnary(context);
+  v1::GetSubscriberSettingsRequest request;
+  request.set_subscriber(std::string(subscriber));
+  v1::SubscriberSettings settings;
+  absl::Status status = FromGrpcStatus(
+      subscribers_->GetSubscriberSettings(&context, request, &settings));
+  if (!status.ok()) return status;
+  return settings;
+}
+
+absl::StatusOr<v1::SubscriberSettings>
+NewswatchClient::UpdateSubscriberSettings(
+    const v1::SubscriberSettings& settings) {
+  grpc::ClientContext context;
+  PrepareUnary(context);
+  v1::UpdateSubscriberSettingsRequest request;
+  *request.mutable_settings() = settings;
+  v1::SubscriberSettings result;
+  absl::Status status = FromGrpcStatus(
+      subscribers_->UpdateSubscriberSettings(&context, request, &result));
+  if (!status.ok()) return status;
+  return result;
 }
 
 absl::StatusOr<v1::CreateCheckpointResponse> NewswatchClient::CreateCheckpoint(

@@ -31,6 +31,7 @@
 #include "newswatch/v1/article_service.grpc.pb.h"
 #include "newswatch/v1/ingest_service.grpc.pb.h"
 #include "newswatch/v1/rule_service.grpc.pb.h"
+#include "newswatch/v1/subscriber_service.grpc.pb.h"
 
 namespace nw::client {
 
@@ -86,6 +87,15 @@ class NewswatchClient {
 
   // --- ArticleService ---
   absl::StatusOr<v1::Article> GetArticle(absl::string_view id);
+  // The stored articles of a story (Article.story_id); NOT_FOUND for none.
+  absl::StatusOr<v1::Story> GetStory(absl::string_view story_id);
+
+  // --- SubscriberService ---
+  absl::StatusOr<v1::SubscriberSettings> GetSubscriberSettings(
+      absl::string_view subscriber);
+  // Changes the fields set in `settings`; returns them all.
+  absl::StatusOr<v1::SubscriberSettings> UpdateSubscriberSettings(
+      const v1::SubscriberSettings& settings);
 
   // --- RuleService ---
   absl::StatusOr<v1::WatchRule> CreateRule(const v1::WatchRule& rule);
@@ -137,6 +147,7 @@ class NewswatchClient {
   std::unique_ptr<v1::RuleService::Stub> rules_;
   std::unique_ptr<v1::AlertService::Stub> alerts_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
+  std::unique_ptr<v1::SubscriberService::Stub> subscribers_;
 };
 
 // One SubmitArticles stream: the caller's thread writes, a reader thread takes

@@ -8,6 +8,10 @@
 //   newswatch-match --cases FILE.jsonl
 //       Runs conformance cases (format of tests/data/conformance.jsonl), prints
 //       each failure and then "N passed, N failed". Exit 1 if any case failed.
+//   newswatch-match --stories ARTICLES.jsonl [--stats]
+//       Prints {"article_id", "story_id", "duplicate_of"} per article, in file
+//       order (stories.md; file order = ingest order, one window), decided by
+//       the daemon's code. --stats: a summary on stderr.
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -17,6 +21,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "client/match/stories_runner.h"
 #include "nlohmann/json.hpp"
 #include "server/index/rule_snapshot.h"
 #include "server/match/analyzed_article.h"
@@ -27,6 +32,10 @@ ABSL_FLAG(std::string, rule, "",
           "the watch rule to test against the article file given as argument");
 ABSL_FLAG(std::string, cases, "",
           "a JSON Lines file of conformance cases to run");
+ABSL_FLAG(std::string, stories, "",
+          "a JSON Lines file of articles: print each one's story");
+ABSL_FLAG(bool, stats, false,
+          "with --stories: print a summary (memory, CPU) to stderr");
 
 namespace {
 
@@ -215,7 +224,13 @@ int RunCases(const std::string& path) {
 int main(int argc, char** argv) {
   const bool rule_given = FlagGiven(argc, argv, "rule");
   const bool cases_given = FlagGiven(argc, argv, "cases");
+  const bool stories_given = FlagGiven(argc, argv, "stories");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (stories_given && !rule_given && !cases_given && args.size() == 1) {
+    return nw::match_tool::RunStories(absl::GetFlag(FLAGS_stories),
+                                      absl::GetFlag(FLAGS_stats), std::cout,
+                                      std::cerr);
+  }
   if (cases_given && !rule_given && args.size() == 1) {
     return RunCases(absl::GetFlag(FLAGS_cases));
   }
@@ -223,6 +238,7 @@ int main(int argc, char** argv) {
     return RunSingle(absl::GetFlag(FLAGS_rule), args[1]);
   }
   std::cerr << "usage: newswatch-match --rule 'RULE' ARTICLE.json\n"
-               "       newswatch-match --cases FILE.jsonl\n";
+               "       newswatch-match --cases FILE.jsonl\n"
+               "       newswatch-match --stories ARTICLES.jsonl [--stats]\n";
   return 1;
 }

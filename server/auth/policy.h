@@ -5,7 +5,9 @@
 //
 //   method                                  roles
 //   IngestService/SubmitArticle(s)          ingest, admin
-//   ArticleService/GetArticle               analyst, admin
+//   ArticleService/GetArticle, GetStory     analyst, admin
+//   SubscriberService/Get,UpdateSubscriberSettings
+//                                           analyst (own subscriber), admin
 //   RuleService/CreateRule, GetRule,
 //     ListRules, DeleteRule                 analyst (own subscriber), admin
 //   RuleService/ValidateRule                analyst, admin

@@ -43,6 +43,11 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   d->db_ = *std::move(db);
   d->articles_ = std::make_unique<storage::ArticleStore>(*d->db_);
   d->alert_log_ = std::make_unique<storage::AlertLog>(*d->db_);
+  d->stories_ = std::make_unique<storage::StoryStore>(*d->db_);
+  absl::StatusOr<std::unique_ptr<storage::SubscriberSettingsStore>> settings =
+      storage::SubscriberSettingsStore::Open(*d->db_);
+  if (!settings.ok()) return settings.status();
+  d->settings_ = *std::move(settings);
   d->registry_ = std::make_unique<index::RuleRegistry>();
   // Before the rules are indexed: anchors by document frequency in recent news.
   absl::StatusOr<std::shared_ptr<const index::DocumentFrequencyCostModel>>
@@ -61,13 +66,19 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   d->hub_ =
       std::make_unique<alerts::SubscriptionHub>(*cursors, &d->obs_->registry());
   absl::StatusOr<std::unique_ptr<ingest::IngestPipeline>> pipeline =
-      ingest::IngestPipeline::Create(*d->db_, *d->registry_, *d->hub_, *cursors,
-                                     {.limits = config.limits,
-                                      .match_threads = config.match_threads,
-                                      .metrics = &d->obs_->registry()},
-                                     d->clock_);
+      ingest::IngestPipeline::Create(
+          *d->db_, *d->registry_, *d->hub_, *cursors,
+          {.limits = config.limits,
+           .match_threads = config.match_threads,
+           .metrics = &d->obs_->registry(),
+           .subscriber_settings = d->settings_.get()},
+          d->clock_);
   if (!pipeline.ok()) return pipeline.status();
   d->pipeline_ = *std::move(pipeline);
+  base::LogInfo("daemon", "story window rebuilt",
+                {{"articles", absl::StrCat(d->pipeline_->story_window_size())},
+                 {"ms", absl::StrCat(absl::ToDoubleMilliseconds(
+                            d->pipeline_->story_rebuild_time()))}});
   absl::StatusOr<std::unique_ptr<catalog::RuleCatalog>> catalog =
       catalog::RuleCatalog::Open(
           *d->db_, *d->registry_, *d->pipeline_,
@@ -109,7 +120,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   d->ingest_service_ =
       std::make_unique<rpc::IngestServiceImpl>(ingestor, *d->stream_workers_);
   d->article_service_ =
-      std::make_unique<rpc::ArticleServiceImpl>(article_reader);
+      std::make_unique<rpc::ArticleServiceImpl>(article_reader, *d->stories_);
   rpc::AdminServiceImpl::ClusterStatusFn cluster_status;
   if (d->cluster_) {
     cluster_status = [node = d->cluster_.get()] { return node->Status(); };
@@ -125,6 +136,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
           .max_streams_per_subscriber = config.max_streams_per_subscriber,
           .replay_gate = d->replay_gate_.get()},
       d->security_.authenticator.get());
+  d->subscriber_service_ = std::make_unique<rpc::SubscriberServiceImpl>(
+      *d->settings_, d->security_.authenticator.get());
 
   // Expired data is gone before the first call is served.
   if (config.retention > absl::ZeroDuration())
@@ -151,6 +164,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   builder.RegisterService(d->admin_service_.get());
   builder.RegisterService(d->rule_service_.get());
   builder.RegisterService(d->alert_service_.get());
+  builder.RegisterService(d->subscriber_service_.get());
   builder.experimental().SetInterceptorCreators(
       d->obs_->InterceptorFactories());
   d->server_ = builder.BuildAndStart();

@@ -32,6 +32,7 @@
 #include "server/rpc/article_service.h"
 #include "server/rpc/ingest_service.h"
 #include "server/rpc/rule_service.h"
+#include "server/rpc/subscriber_service.h"
 #include "storage/alert_log.h"
 #include "storage/article_store.h"
 #include "storage/db.h"
@@ -80,6 +81,8 @@ class Daemon {
   std::unique_ptr<storage::Db> db_;
   std::unique_ptr<storage::ArticleStore> articles_;
   std::unique_ptr<storage::AlertLog> alert_log_;
+  std::unique_ptr<storage::StoryStore> stories_;
+  std::unique_ptr<storage::SubscriberSettingsStore> settings_;
   std::unique_ptr<index::RuleRegistry> registry_;
   std::unique_ptr<alerts::SubscriptionHub> hub_;
   std::unique_ptr<ingest::IngestPipeline> pipeline_;
@@ -95,6 +98,7 @@ class Daemon {
   std::unique_ptr<rpc::AdminServiceImpl> admin_service_;
   std::unique_ptr<rpc::RuleServiceImpl> rule_service_;
   std::unique_ptr<rpc::AlertServiceImpl> alert_service_;
+  std::unique_ptr<rpc::SubscriberServiceImpl> subscriber_service_;
   std::unique_ptr<grpc::Server> server_;
   absl::Notification stop_heartbeats_;
   std::thread heartbeats_;

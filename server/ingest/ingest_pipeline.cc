@@ -21,7 +21,8 @@ using newswatch::v1::Article;
 // An article ready to commit: its alerts are built, cursors not yet assigned.
 struct IngestPipeline::Prepared {
   Article article;
-  std::vector<Alert> alerts;  // one per subscriber
+  std::vector<Alert> alerts;       // one per subscriber
+  std::vector<uint64_t> shingles;  // of the body, for the story step
 };
 
 struct IngestPipeline::CommitRequest {
@@ -55,15 +56,20 @@ absl::StatusOr<std::unique_ptr<IngestPipeline>> IngestPipeline::Create(
   absl::StatusOr<uint64_t> last_sequence =
       storage::ArticleStore(db).LastSequence();
   if (!last_sequence.ok()) return last_sequence.status();
-  return std::unique_ptr<IngestPipeline>(new IngestPipeline(
-      db, rules, hub, std::move(last_cursors), options, clock, *last_sequence));
+  absl::StatusOr<std::unique_ptr<StoryStage>> stories = StoryStage::Create(
+      db, options.subscriber_settings, clock.Now(), options.stories);
+  if (!stories.ok()) return stories.status();
+  return std::unique_ptr<IngestPipeline>(
+      new IngestPipeline(db, rules, hub, std::move(last_cursors), options,
+                         clock, *last_sequence, *std::move(stories)));
 }
 
 IngestPipeline::IngestPipeline(
     storage::Db& db, const index::RuleRegistry& rules,
     alerts::SubscriptionHub& hub,
     absl::flat_hash_map<std::string, uint64_t> last_cursors,
-    IngestOptions options, const base::Clock& clock, uint64_t last_sequence)
+    IngestOptions options, const base::Clock& clock, uint64_t last_sequence,
+    std::unique_ptr<StoryStage> stories)
     : db_(db),
       articles_(db),
       rules_(rules),
@@ -75,6 +81,7 @@ IngestPipeline::IngestPipeline(
                                    : std::make_unique<metrics::Registry>()),
       metrics_(options.metrics ? *options.metrics : *own_metrics_),
       last_sequence_(last_sequence),
+      stories_(std::move(stories)),
       last_cursors_(std::move(last_cursors)),
       publisher_([this] { PublishLoop(); }),
       committer_([this] { CommitLoop(); }) {}
@@ -97,6 +104,8 @@ absl::StatusOr<IngestPipeline::Prepared> IngestPipeline::Prepare(
   if (absl::Status s = ValidateArticle(article, options_.limits); !s.ok())
     return s;
   article.clear_sequence();
+  article.clear_story_id();
+  article.clear_duplicate_of();
   *article.mutable_ingested_at() =
       google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
           absl::ToUnixNanos(clock_.Now()));
@@ -105,11 +114,14 @@ absl::StatusOr<IngestPipeline::Prepared> IngestPipeline::Prepare(
   const match::AnalyzedArticle analyzed = AnalyzeArticle(article);
   index::MatchResult match = snapshot.MatchWithStats(analyzed);
   std::vector<Alert> alerts = BuildAlerts(article, match.hits);
+  std::vector<uint64_t> shingles = StoryStage::ShinglesOf(analyzed);
   metrics_.match_seconds.Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count());
   metrics_.candidates.Observe(static_cast<double>(match.stats.candidates));
-  return Prepared{.article = std::move(article), .alerts = std::move(alerts)};
+  return Prepared{.article = std::move(article),
+                  .alerts = std::move(alerts),
+                  .shingles = std::move(shingles)};
 }
 
 absl::StatusOr<IngestResult> IngestPipeline::Ingest(Article article) {
@@ -231,6 +243,8 @@ void IngestPipeline::CommitGroup(const std::vector<CommitRequest*>& group) {
       new_ids;  // dedupe within the group
   std::vector<storage::ArticleCommit> commits;
   std::vector<std::pair<CommitRequest*, size_t>> committed;  // (request, index)
+  std::vector<storage::StoryRecord> story_records;
+  stories_->BeginGroup();
 
   auto assign_cursor = [&](Alert& alert) {
     uint64_t& cursor = cursors[alert.subscriber()];
@@ -243,6 +257,16 @@ void IngestPipeline::CommitGroup(const std::vector<CommitRequest*>& group) {
 
   for (CommitRequest* request : group) {
     if (request->kind == CommitRequest::Kind::kAlerts) {
+      // Stories first: a collapsed alert takes no cursor.
+      const size_t records_before = story_records.size();
+      if (absl::Status s =
+              stories_->FilterBackfill(*request->alerts, story_records);
+          !s.ok()) {
+        // Nothing of this request is written, its backfill progress neither.
+        story_records.resize(records_before);
+        request->status = s;
+        continue;
+      }
       for (Alert& alert : *request->alerts) assign_cursor(alert);
       commits.push_back({.article = nullptr,
                          .alerts = request->alerts,
@@ -278,6 +302,14 @@ void IngestPipeline::CommitGroup(const std::vector<CommitRequest*>& group) {
       }
       article.set_sequence(++sequence);
       if (article.id().empty()) article.set_id(absl::StrCat("nw-", sequence));
+      // Stories first: a collapsed alert takes no cursor.
+      if (absl::Status s = stories_->AddArticle(article, std::move(p->shingles),
+                                                p->alerts, story_records);
+          !s.ok()) {
+        (*request->results)[i] = s;
+        --sequence;  // nothing of it is written
+        continue;
+      }
       new_ids[article.id()] = sequence;
       for (Alert& alert : p->alerts) {
         assign_cursor(alert);
@@ -292,6 +324,10 @@ void IngestPipeline::CommitGroup(const std::vector<CommitRequest*>& group) {
     }
   }
 
+  static const std::vector<Alert> kNoAlerts;
+  if (!story_records.empty()) {
+    commits.push_back({.alerts = &kNoAlerts, .story_records = &story_records});
+  }
   const auto start = std::chrono::steady_clock::now();
   absl::Status written = commits.empty()
                              ? absl::OkStatus()
@@ -314,7 +350,9 @@ void IngestPipeline::CommitGroup(const std::vector<CommitRequest*>& group) {
       for (Alert& alert : alerts) job.alerts.push_back(std::move(alert));
     }
   } else {
-    // Nothing was written: the counters stay where they were.
+    // Nothing was written: the counters and the story window stay where
+    // they were.
+    stories_->AbortGroup(last_sequence_);
     for (const auto& [request, i] : committed) (*request->results)[i] = written;
   }
   absl::MutexLock lock(&publish_mu_);
@@ -339,7 +377,8 @@ void IngestPipeline::PublishLoop() {
     for (PublishJob& job : jobs) {
       if (!job.alerts.empty()) hub_.Publish(job.alerts);
       for (CommitRequest* request : job.requests) {
-        if (request->kind == CommitRequest::Kind::kAlerts)
+        if (request->kind == CommitRequest::Kind::kAlerts &&
+            request->status.ok())
           request->status = job.written;
         request->done.Notify();
       }
@@ -398,6 +437,7 @@ absl::StatusOr<uint32_t> IngestPipeline::Backfill(
                 absl::ToUnixNanos(clock_.Now()));
         alert.set_article_id(article.id());
         alert.set_article_sequence(article.sequence());
+        alert.set_story_id(article.story_id());
         alerts.push_back(std::move(alert));
       }
     }

@@ -41,6 +41,7 @@
 #include "server/ingest/article_ingestor.h"
 #include "server/ingest/article_validation.h"
 #include "server/ingest/ingest_metrics.h"
+#include "server/ingest/story_stage.h"
 #include "server/metrics/registry.h"
 #include "storage/article_store.h"
 #include "storage/backfill_job.h"
@@ -56,6 +57,11 @@ struct IngestOptions {
   // Where the pipeline registers its metrics (ingest_metrics.h); must
   // outlive the pipeline. Default: null, a private registry nobody reads.
   metrics::Registry* metrics = nullptr;
+  // Whose settings decide collapse_stories (story_stage.h); must outlive
+  // the pipeline. Default: null, every subscriber collapses stories.
+  const storage::SubscriberSettingsStore* subscriber_settings = nullptr;
+  // The story window (server/stories/story_window.h). Default: 7 days.
+  stories::StoryWindowOptions stories;
 };
 
 class IngestPipeline : public ArticleIngestor {
@@ -80,6 +86,11 @@ class IngestPipeline : public ArticleIngestor {
   std::vector<absl::StatusOr<IngestResult>> IngestBatch(
       std::vector<newswatch::v1::Article> articles) override;
 
+  // The story window after the rebuild at start: its articles, and how long
+  // the rebuild took. Call before ingest starts (not synchronized).
+  size_t story_window_size() const { return stories_->window().size(); }
+  absl::Duration story_rebuild_time() const { return stories_->rebuild_time(); }
+
   // Runs `publish` (a rule change) so that it splits the articles exactly:
   // every article committed up to the returned sequence number was matched
   // without the change, every later one with it. For backfill.
@@ -95,6 +106,8 @@ class IngestPipeline : public ArticleIngestor {
   // crash leaves a job that a later call completes exactly. Returns the
   // number of alerts created. REQUIRES: job.up_to set; backfills of one
   // subscriber do not run concurrently (RuleCatalog serializes them).
+  // Near-duplicates of a story the subscriber was alerted on are collapsed
+  // (stories, as at ingest).
   // Errors: storage errors; alerts committed before an error stay.
   absl::StatusOr<uint32_t> Backfill(
       std::shared_ptr<const index::IndexedRule> rule, storage::BackfillJob job);
@@ -107,7 +120,7 @@ class IngestPipeline : public ArticleIngestor {
                  alerts::SubscriptionHub& hub,
                  absl::flat_hash_map<std::string, uint64_t> last_cursors,
                  IngestOptions options, const base::Clock& clock,
-                 uint64_t last_sequence);
+                 uint64_t last_sequence, std::unique_ptr<StoryStage> stories);
 
   // The sequences of the articles <= `up_to` that `subscriber` has an alert
   // for (from its alert log).
@@ -143,6 +156,7 @@ class IngestPipeline : public ArticleIngestor {
 
   // Owned by the committer thread alone.
   uint64_t last_sequence_;
+  std::unique_ptr<StoryStage> stories_;
   absl::flat_hash_map<std::string, uint64_t> last_cursors_;
 
   absl::Mutex publish_mu_;

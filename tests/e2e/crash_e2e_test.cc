@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "newswatch/v1/subscriber_service.grpc.pb.h"
 #include "server/ingest/alert_builder.h"
 #include "server/match/evaluator.h"
 #include "server/rules/parser.h"
@@ -75,6 +76,16 @@ TEST(CrashE2eTest, KilledDaemonLosesNothingAcknowledgedAndResumesExactly) {
     if (!rule_created) {
       v1::WatchRule rule;
       ASSERT_TRUE(client.CreateRule("crash-analyst", kRule, &rule).ok());
+      // The 4 copies of each article are one story: alert on each copy here
+      // (stories_e2e_test covers collapsing across a crash).
+      auto subscribers = v1::SubscriberService::NewStub((*daemon)->Channel());
+      grpc::ClientContext ctx;
+      v1::UpdateSubscriberSettingsRequest req;
+      req.mutable_settings()->set_subscriber("crash-analyst");
+      req.mutable_settings()->set_collapse_stories(false);
+      v1::SubscriberSettings settings;
+      ASSERT_TRUE(
+          subscribers->UpdateSubscriberSettings(&ctx, req, &settings).ok());
       rule_created = true;
     }
 

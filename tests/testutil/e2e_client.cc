@@ -37,7 +37,11 @@ std::vector<v1::Article> PipelineArticles(const std::string& prefix, int n) {
     a.set_id(absl::StrCat(prefix, "-", i));
     a.set_source("test");
     a.set_title(absl::StrCat("Pipeline report ", i));
-    a.set_body("Gas pipeline capacity rose again this week, operators said.");
+    // A tail of its own, so that the articles are not near-duplicates of
+    // each other (stories.md): each alerts even where stories collapse.
+    a.set_body(absl::StrCat(
+        "Gas pipeline capacity rose again this week, operators said. Report ",
+        prefix, " ", i, ": week ", i, ", site ", i, ", shift ", i, "."));
   }
   return articles;
 }

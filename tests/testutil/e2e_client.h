@@ -23,7 +23,8 @@ namespace nw::testing {
 // Articles of a tests/data JSONL file (topics and places become tags).
 std::vector<newswatch::v1::Article> LoadArticles(const std::string& name);
 
-// `n` small articles "<prefix>-0", ... that all match the rule "pipeline".
+// `n` small articles "<prefix>-0", ... that all match the rule "pipeline"
+// (and are not near-duplicates of each other: each is its own story).
 std::vector<newswatch::v1::Article> PipelineArticles(const std::string& prefix,
                                                      int n);
 

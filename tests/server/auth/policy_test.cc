@@ -22,6 +22,9 @@ const std::vector<std::string> kIngestMethods = {
     "/newswatch.v1.IngestService/SubmitArticles"};
 const std::vector<std::string> kAnalystMethods = {
     "/newswatch.v1.ArticleService/GetArticle",
+    "/newswatch.v1.ArticleService/GetStory",
+    "/newswatch.v1.SubscriberService/GetSubscriberSettings",
+    "/newswatch.v1.SubscriberService/UpdateSubscriberSettings",
     "/newswatch.v1.RuleService/CreateRule",
     "/newswatch.v1.RuleService/GetRule",
     "/newswatch.v1.RuleService/ListRules",
