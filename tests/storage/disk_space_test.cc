@@ -11,20 +11,14 @@
 #include "gtest/gtest.h"
 #include "rocksdb/write_batch.h"
 #include "storage/db.h"
+#include "tests/testutil/temp_dir.h"
 
 namespace nw::storage {
 namespace {
 
 using ::testing::HasSubstr;
 
-struct TempDir {
-  TempDir() {
-    std::string tmpl = ::testing::TempDir() + "/disk_space_XXXXXX";
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string path_;
-};
+using ::nw::testing::TempDir;
 
 constexpr uint64_t kReserve = uint64_t{64} << 20;
 
@@ -32,7 +26,7 @@ TEST(DiskSpaceTest, WritesStopBelowTheReserveAndResumeWhenSpaceIsBack) {
   TempDir dir;
   std::atomic<uint64_t> free_bytes{kReserve * 4};
   auto db = Db::Open(
-      {.path = dir.path_ + "/db",
+      {.path = dir.path() + "/db",
        .min_free_disk_bytes = kReserve,
        .free_disk_bytes = [&](const std::string&) -> absl::StatusOr<uint64_t> {
          return free_bytes.load();
@@ -72,7 +66,7 @@ TEST(DiskSpaceTest, WritesStopBelowTheReserveAndResumeWhenSpaceIsBack) {
 TEST(DiskSpaceTest, OpenBelowTheReserveIsRefusedWithWhatToDo) {
   TempDir dir;
   auto db = Db::Open(
-      {.path = dir.path_ + "/not-yet/db",
+      {.path = dir.path() + "/not-yet/db",
        .min_free_disk_bytes = kReserve,
        .free_disk_bytes = [](const std::string&) -> absl::StatusOr<uint64_t> {
          return uint64_t{1} << 20;
@@ -80,7 +74,7 @@ TEST(DiskSpaceTest, OpenBelowTheReserveIsRefusedWithWhatToDo) {
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(db.status().message(), HasSubstr("1 MiB free"));
-  EXPECT_FALSE(std::filesystem::exists(dir.path_ + "/not-yet/db"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/not-yet/db"));
 }
 
 TEST(DiskSpaceTest, FreeDiskBytesReadsTheFileSystem) {
