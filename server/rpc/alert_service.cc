@@ -80,14 +80,17 @@ class RefusedStream final : public grpc::ServerWriteReactor<SubscribeResponse> {
 grpc::ServerWriteReactor<SubscribeResponse>* AlertServiceImpl::Subscribe(
     grpc::CallbackServerContext* context,
     const newswatch::v1::SubscribeRequest* request) {
-  if (absl::Status s = catalog::ValidateSubscriber(request->subscriber());
-      !s.ok()) {
-    return new RefusedStream(s);
-  }
   absl::StatusOr<auth::Principal> caller = CallerOf(authenticator_, *context);
   if (!caller.ok()) return new RefusedStream(caller.status());
-  if (absl::Status s = auth::CheckOwnsSubscriber(*caller, request->subscriber(),
-                                                 "subscribe to");
+  // An analyst subscribes to its own subscriber unless it names one.
+  const std::string subscriber = request->subscriber().empty()
+                                     ? caller->subscriber
+                                     : request->subscriber();
+  if (absl::Status s = catalog::ValidateSubscriber(subscriber); !s.ok()) {
+    return new RefusedStream(s);
+  }
+  if (absl::Status s =
+          auth::CheckOwnsSubscriber(*caller, subscriber, "subscribe to");
       !s.ok()) {
     return new RefusedStream(s);
   }
@@ -102,7 +105,7 @@ grpc::ServerWriteReactor<SubscribeResponse>* AlertServiceImpl::Subscribe(
   if (!newest.ok()) return new RefusedStream(newest.status());
   if (*newest > 0) hub_.NoteCursor(request->subscriber(), *newest);
   auto stream = std::make_shared<alerts::AlertStream>(
-      request->subscriber(), request->from_cursor(), log_, readers_,
+      subscriber, request->from_cursor(), log_, readers_,
       alerts::AlertStreamOptions{
           .max_batch = std::max<size_t>(request->max_batch(), 1)});
   if (absl::Status s =
