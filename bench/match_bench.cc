@@ -23,7 +23,9 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
 #include "bench/line_reader.h"
+#include "client/lib/article_json.h"
 #include "nlohmann/json.hpp"
 #include "server/index/df_cost_model.h"
 #include "server/index/rule_snapshot.h"
@@ -129,16 +131,24 @@ struct Article {
   std::vector<std::string> tags;  // topics, then places
 };
 
+// With the client's article reader (client/lib/article_json.h), as
+// `newswatch submit` reads them; exits on the first bad line.
 std::vector<Article> ParseArticles(const std::vector<std::string>& lines) {
   std::vector<Article> out;
   out.reserve(lines.size());
-  for (const std::string& line : lines) {
-    const json j = json::parse(line);
-    Article a{j["id"], j["title"], j["body"], j["source"], j["lang"], {}};
-    for (const char* key : {"topics", "places"}) {
-      for (const json& t : j[key]) a.tags.push_back(t);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    absl::StatusOr<newswatch::v1::Article> parsed = client::ParseArticleJson(
+        lines[i], absl::StrCat("article line ", i + 1));
+    if (!parsed.ok()) {
+      std::cerr << parsed.status().message() << "\n";
+      std::exit(2);
     }
-    out.push_back(std::move(a));
+    out.push_back(Article{parsed->id(),
+                          parsed->title(),
+                          parsed->body(),
+                          parsed->source(),
+                          parsed->lang(),
+                          {parsed->tags().begin(), parsed->tags().end()}});
   }
   return out;
 }

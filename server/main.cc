@@ -16,6 +16,7 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
+#include "server/base/build_info.h"
 #include "server/base/duration.h"
 #include "server/config/config_file.h"
 #include "server/daemon/daemon.h"
@@ -132,6 +133,16 @@ int main(int argc, char** argv) {
   absl::FlagsUsageConfig usage;
   usage.contains_help_flags = [](absl::string_view file) {
     return absl::EndsWith(file, "server/main.cc");
+  };
+  // --version: version, build type, commit.
+  usage.version_string = [] {
+    return nw::base::VersionLine("newswatchd") + "\n";
+  };
+  // --help names files from the repository root, not the build machine's
+  // checkout ("Flags from server/main.cc").
+  usage.normalize_filename = [](absl::string_view file) {
+    const size_t at = file.rfind("server/");
+    return std::string(at == absl::string_view::npos ? file : file.substr(at));
   };
   absl::SetFlagsUsageConfig(usage);
   std::vector<std::string> arg_storage;

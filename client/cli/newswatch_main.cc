@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "client/cli/cli_common.h"
 #include "client/cli/commands.h"
+#include "server/base/build_info.h"
 
 namespace nw::client::cli {
 namespace {
@@ -21,6 +22,7 @@ constexpr char kUsage[] =
     "                              file or \"-\")\n"
     "  rules add --subscriber S [--label L] [--backfill 7d] RULE\n"
     "  rules list [--subscriber S]\n"
+    "  rules get ID                one rule, with its canonical form\n"
     "  rules rm ID\n"
     "  rules validate RULE\n"
     "  watch --subscriber S [--from CURSOR] [--cursor-file F] [--live] "
@@ -37,6 +39,8 @@ constexpr char kUsage[] =
     "  admin checkpoint DIR        online backup of the data dir to DIR (on "
     "the\n"
     "                              daemon's host; admin token)\n"
+    "  version                     version, build type and commit (also "
+    "--version)\n"
     "\n"
     "global flags (also accepted after the command):\n"
     "  --server HOST:PORT          newswatchd address (default "
@@ -58,6 +62,10 @@ int Main(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg == "-h" || arg == "--help" || arg == "-help") {
       std::cout << kUsage;
+      return kExitOk;
+    }
+    if (arg == "--version" || arg == "-version") {
+      std::cout << base::VersionLine("newswatch") << "\n";
       return kExitOk;
     }
     if (IsGlobalValueFlag(arg) && i + 1 < argc) {
@@ -82,6 +90,10 @@ int Main(int argc, char** argv) {
   if (command == "token") return RunToken(args);
   if (command == "admin") return RunAdmin(args);
   if (command == "settings") return RunSettings(args);
+  if (command == "version") {
+    std::cout << base::VersionLine("newswatch") << "\n";
+    return kExitOk;
+  }
   if (command == "help") {
     std::cout << kUsage;
     return kExitOk;

@@ -43,7 +43,9 @@ int ReportInvalidRule(const std::string& query,
 int RulesAdd(const std::vector<std::string>& args) {
   CommandArgs cmd = ParseCommandArgs(
       args,
-      {{"subscriber", "S", "who receives the alerts (required)"},
+      {{"subscriber", "S",
+        "who receives the alerts (required, except with an analyst token: "
+        "its subscriber)"},
        {"label", "L", "free text shown with the rule"},
        {"backfill", "DURATION",
         "also alert on the articles stored in the last DURATION (e.g. 7d, "
@@ -52,7 +54,10 @@ int RulesAdd(const std::vector<std::string>& args) {
       "[--backfill DURATION] 'RULE'\n");
   if (cmd.exit_code >= 0) return cmd.exit_code;
   const ParsedArgs& a = cmd.parsed;
-  if (a.positional.size() != 1 || a.Get("subscriber").empty()) {
+  // With a token the daemon fills in an analyst token's subscriber (and
+  // refuses other roles without one).
+  if (a.positional.size() != 1 ||
+      (a.Get("subscriber").empty() && SecurityFromArgs(a).token.empty())) {
     return UsageError("rules add needs --subscriber and one RULE", kRulesUsage);
   }
   v1::CreateRuleRequest request;

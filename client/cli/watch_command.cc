@@ -16,6 +16,7 @@
 #include "client/lib/alert_format.h"
 #include "client/lib/alert_subscription.h"
 #include "client/lib/channel.h"
+#include "client/lib/connect_error.h"
 #include "client/lib/cursor_file.h"
 #include "server/base/duration.h"
 
@@ -38,8 +39,10 @@ constexpr char kUsage[] =
     "cursor\n"
     "across runs (read at start when the file exists, rewritten atomically\n"
     "within 100 ms of each alert and on exit). Exits 1 when the cursor is\n"
-    "older than the daemon's retention (OUT_OF_RANGE) or the request is bad;\n"
-    "0 on SIGINT/SIGTERM or when stdout closes.\n";
+    "older than the daemon's retention (OUT_OF_RANGE) or the request is bad,\n"
+    "and, before it ever connected, when nothing listens on the server (5\n"
+    "attempts) or the TLS settings do not match the daemon's; 0 on\n"
+    "SIGINT/SIGTERM or when stdout closes.\n";
 
 // Prints one alert, human-readable, with snippets cut from its article.
 void PrintHuman(NewswatchClient& client, const v1::Alert& alert) {
@@ -89,6 +92,64 @@ class StopOnSignal {
   std::thread thread_;
 };
 
+// Says on stderr when the subscription is connected and to what, and why it
+// reconnects, one short line each. Before the first connection it gives up
+// (Stop()) on what retrying will not fix: nothing listening on the port after
+// kGiveUpAttempts, or a TLS mismatch at once; once connected it retries
+// forever (a daemon restart).
+class ReconnectReporter {
+ public:
+  static constexpr int kGiveUpAttempts = 5;
+
+  ReconnectReporter(AlertSubscription& subscription,
+                    const AlertSubscriptionOptions& options)
+      : options_(options) {
+    subscription.OnConnected([this, &subscription](const std::string& server) {
+      connected_ = true;
+      std::cerr << "newswatch: watch: connected to " << server
+                << (options_.security.tls() ? " (TLS)" : "") << ", subscriber "
+                << (options_.subscriber.empty() ? "of the token"
+                                                : options_.subscriber)
+                << ", alerts after cursor " << subscription.last_cursor()
+                << std::endl;
+    });
+    subscription.OnReconnect([this, &subscription](const ReconnectEvent& e) {
+      const ConnectDiagnosis diagnosis =
+          DiagnoseConnectError(e.cause, options_.server, options_.security);
+      std::string reason =
+          diagnosis.problem != ConnectProblem::kNone
+              ? diagnosis.message
+              : absl::StrCat(connected_ ? "stream lost: " : "",
+                             absl::StatusCodeToString(e.cause.code()), ": ",
+                             e.cause.message());
+      if (reason.size() > 160) reason = reason.substr(0, 157) + "...";
+      if (!connected_ &&
+          (diagnosis.settings_problem() ||
+           (diagnosis.problem == ConnectProblem::kNothingListening &&
+            e.attempt >= kGiveUpAttempts))) {
+        gave_up_ = diagnosis.settings_problem()
+                       ? reason
+                       : absl::StrCat(reason, "; gave up after ", e.attempt,
+                                      " attempts");
+        subscription.Stop();
+        return;
+      }
+      std::cerr << "newswatch: watch: " << reason << "; reconnecting in "
+                << absl::FormatDuration(
+                       absl::Trunc(e.delay, absl::Milliseconds(1)))
+                << " (attempt " << e.attempt << ")" << std::endl;
+    });
+  }
+
+  // Why the watch gave up; empty when it did not.
+  const std::string& gave_up() const { return gave_up_; }
+
+ private:
+  const AlertSubscriptionOptions& options_;
+  bool connected_ = false;  // callbacks run on Run()'s thread only
+  std::string gave_up_;
+};
+
 // The starting cursor: the cursor file's when it exists, else --from.
 absl::StatusOr<std::optional<uint64_t>> StartCursor(const ParsedArgs& a) {
   if (a.Has("cursor-file")) {
@@ -109,7 +170,9 @@ absl::StatusOr<std::optional<uint64_t>> StartCursor(const ParsedArgs& a) {
 int RunWatch(const std::vector<std::string>& args) {
   CommandArgs cmd = ParseCommandArgs(
       args,
-      {{"subscriber", "S", "whose alerts (required)"},
+      {{"subscriber", "S",
+        "whose alerts (required, except with an analyst token: its "
+        "subscriber)"},
        {"from", "CURSOR", "start after this cursor (default 0: every alert)"},
        {"cursor-file", "F",
         "resume from the cursor saved in F (over --from) and save the last "
@@ -122,7 +185,9 @@ int RunWatch(const std::vector<std::string>& args) {
       kUsage);
   if (cmd.exit_code >= 0) return cmd.exit_code;
   const ParsedArgs& a = cmd.parsed;
-  if (a.Get("subscriber").empty() || !a.positional.empty()) {
+  // With a token the daemon takes an analyst token's own subscriber.
+  if ((a.Get("subscriber").empty() && SecurityFromArgs(a).token.empty()) ||
+      !a.positional.empty()) {
     return UsageError("watch needs --subscriber and no arguments", kUsage);
   }
   absl::StatusOr<std::optional<uint64_t>> start = StartCursor(a);
@@ -170,14 +235,7 @@ int RunWatch(const std::vector<std::string>& args) {
         *std::move(channel), ClientOptions{.server = options.server});
   }
   AlertSubscription subscription(options);
-  subscription.OnReconnect([](const ReconnectEvent& event) {
-    std::cerr << "newswatch: watch: stream lost ("
-              << absl::StatusCodeToString(event.cause.code()) << ": "
-              << event.cause.message() << "); reconnecting in "
-              << absl::FormatDuration(
-                     absl::Trunc(event.delay, absl::Milliseconds(1)))
-              << std::endl;
-  });
+  ReconnectReporter reporter(subscription, options);
   absl::Status status;
   {
     StopOnSignal stop_on_signal(subscription);
@@ -198,6 +256,10 @@ int RunWatch(const std::vector<std::string>& args) {
     if (status.ok() && !saved.ok()) return kExitFailure;
   }
   if (!status.ok()) return Fail("watch", status);
+  if (!reporter.gave_up().empty()) {
+    std::cerr << "newswatch: watch: " << reporter.gave_up() << std::endl;
+    return kExitFailure;
+  }
   return kExitOk;
 }
 

@@ -83,8 +83,9 @@ std::string AlertSubscription::Server() const {
 }
 
 absl::Status AlertSubscription::Run(const AlertCallback& on_alert) {
-  if (options_.subscriber.empty()) {
-    return absl::InvalidArgumentError("a subscription needs a subscriber");
+  if (options_.subscriber.empty() && options_.security.token.empty()) {
+    return absl::InvalidArgumentError(
+        "a subscription needs a subscriber (or an analyst token)");
   }
   {
     absl::MutexLock lock(&mu_);
@@ -128,12 +129,31 @@ absl::Status AlertSubscription::Run(const AlertCallback& on_alert) {
   return result;
 }
 
+bool AlertSubscription::WaitForConnection(grpc::Channel& channel) {
+  const absl::Time give_up = absl::Now() + absl::Seconds(20);
+  grpc_connectivity_state state = channel.GetState(/*try_to_connect=*/true);
+  while (state == GRPC_CHANNEL_IDLE || state == GRPC_CHANNEL_CONNECTING) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return false;
+    }
+    if (absl::Now() >= give_up) return false;
+    // Short slices, so that Stop() is noticed.
+    channel.WaitForStateChange(
+        state, absl::ToChronoTime(absl::Now() + absl::Milliseconds(100)));
+    state = channel.GetState(/*try_to_connect=*/true);
+  }
+  return state == GRPC_CHANNEL_READY;
+}
+
 AlertSubscription::AttemptResult AlertSubscription::Attempt(
     const AlertCallback& on_alert) {
+  const std::string server = Server();
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      NewSubscribeChannel(Server(), options_.security, options_.max_backoff);
+      NewSubscribeChannel(server, options_.security, options_.max_backoff);
   // A TLS file that cannot be read will not be readable on a retry either.
   if (!channel.ok()) return {Outcome::kPermanent, channel.status()};
+  if (WaitForConnection(**channel) && on_connected_) on_connected_(server);
   auto stub = v1::AlertService::NewStub(*channel);
   grpc::ClientContext context;
   v1::SubscribeRequest request;

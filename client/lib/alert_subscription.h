@@ -51,7 +51,8 @@ struct AlertSubscriptionOptions {
   std::function<std::string()> server_provider;
   // TLS and bearer token of every (re)connect. Default: plaintext, no token.
   ChannelSecurity security;
-  // Whose alerts. Required.
+  // Whose alerts. Required, except with an analyst token: empty means its
+  // subscriber.
   std::string subscriber;
   // The last cursor already seen: alerts after it are delivered. Default: 0
   // (every stored alert).
@@ -95,13 +96,20 @@ class AlertSubscription {
   void OnReconnect(ReconnectCallback callback) {
     on_reconnect_ = std::move(callback);
   }
+  // Called (on Run()'s thread) each time a connection to the server is up,
+  // before the Subscribe call goes out on it, with the server's address.
+  // Set before Run().
+  using ConnectedCallback = std::function<void(const std::string& server)>;
+  void OnConnected(ConnectedCallback callback) {
+    on_connected_ = std::move(callback);
+  }
 
   // Streams alerts to `on_alert`, in cursor order and each once, on the
   // calling thread, reconnecting as needed. Returns OK after Stop() or when
   // `on_alert` returned false; the permanent error otherwise (e.g.
   // OutOfRange with the daemon's message); InvalidArgument at once without a
-  // subscriber. A callback that returns true has consumed the alert: its
-  // cursor becomes last_cursor().
+  // subscriber or a token. A callback that returns true has consumed the alert:
+  // its cursor becomes last_cursor().
   absl::Status Run(const AlertCallback& on_alert);
 
   // Ends Run() soon (cancels the stream, interrupts a backoff wait). Also
@@ -122,6 +130,9 @@ class AlertSubscription {
   };
 
   AttemptResult Attempt(const AlertCallback& on_alert);
+  // Waits (up to 20 s) for `channel` to connect or fail; false when it did
+  // not connect (the call then fails with gRPC's reason) or Stop() came.
+  bool WaitForConnection(grpc::Channel& channel);
   // Cancels the current stream if it has been silent past idle_timeout, or
   // when stopping; runs on the watchdog thread.
   void Watchdog();
@@ -132,6 +143,7 @@ class AlertSubscription {
 
   const AlertSubscriptionOptions options_;
   ReconnectCallback on_reconnect_;
+  ConnectedCallback on_connected_;
 
   mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "client/lib/connect_error.h"
 #include "client/lib/status_convert.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
@@ -16,24 +17,43 @@ std::chrono::system_clock::time_point Deadline(absl::Duration timeout) {
   return absl::ToChronoTime(absl::Now() + timeout);
 }
 
+// Why `channel` is in TRANSIENT_FAILURE, in words: a call made now fails at
+// once with gRPC's last transport error, which DiagnoseConnectError reads.
+absl::Status ConnectFailure(const std::shared_ptr<grpc::Channel>& channel,
+                            const ClientOptions& options) {
+  grpc::ClientContext context;
+  context.set_deadline(Deadline(absl::Seconds(2)));
+  v1::ValidateRuleResponse response;
+  const absl::Status probe =
+      FromGrpcStatus(v1::RuleService::NewStub(channel)->ValidateRule(
+          &context, v1::ValidateRuleRequest(), &response));
+  const ConnectDiagnosis diagnosis =
+      DiagnoseConnectError(probe, options.server, options.security);
+  if (diagnosis.problem != ConnectProblem::kNone) {
+    return absl::UnavailableError(diagnosis.message);
+  }
+  return absl::UnavailableError(absl::StrCat(
+      "cannot connect to ", options.server, " (is newswatchd running there?)"));
+}
+
 // Waits until `channel` is READY. Fails at once on TRANSIENT_FAILURE (nothing
-// listening) and after `timeout` when the server never answers.
-absl::Status WaitUntilReady(grpc::Channel& channel, const std::string& server,
-                            absl::Duration timeout) {
-  const auto deadline = Deadline(timeout);
-  grpc_connectivity_state state = channel.GetState(/*try_to_connect=*/true);
+// listening, a TLS mismatch: said in words) and after the connect timeout
+// when the server never answers.
+absl::Status WaitUntilReady(const std::shared_ptr<grpc::Channel>& channel,
+                            const ClientOptions& options) {
+  const auto deadline = Deadline(options.connect_timeout);
+  grpc_connectivity_state state = channel->GetState(/*try_to_connect=*/true);
   while (state != GRPC_CHANNEL_READY) {
     if (state == GRPC_CHANNEL_TRANSIENT_FAILURE ||
         state == GRPC_CHANNEL_SHUTDOWN) {
-      return absl::UnavailableError(absl::StrCat(
-          "cannot connect to ", server, " (is newswatchd running there?)"));
+      return ConnectFailure(channel, options);
     }
-    if (!channel.WaitForStateChange(state, deadline)) {
+    if (!channel->WaitForStateChange(state, deadline)) {
       return absl::DeadlineExceededError(
-          absl::StrCat("no answer from ", server, " within ",
-                       absl::FormatDuration(timeout)));
+          absl::StrCat("no answer from ", options.server, " within ",
+                       absl::FormatDuration(options.connect_timeout)));
     }
-    state = channel.GetState(/*try_to_connect=*/true);
+    state = channel->GetState(/*try_to_connect=*/true);
   }
   return absl::OkStatus();
 }
@@ -68,8 +88,7 @@ absl::StatusOr<std::unique_ptr<NewswatchClient>> NewswatchClient::Connect(
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
       NewChannel(options.server, options.security, args);
   if (!channel.ok()) return channel.status();
-  absl::Status ready =
-      WaitUntilReady(**channel, options.server, options.connect_timeout);
+  absl::Status ready = WaitUntilReady(*channel, options);
   if (!ready.ok()) return ready;
   return FromChannel(*std::move(channel), options);
 }

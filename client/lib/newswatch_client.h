@@ -55,9 +55,11 @@ class NewswatchClient {
   // Opens a channel with options.security (with a TCP connection of its own,
   // not shared with other clients of the process) to options.server and
   // waits until it is ready:
-  // Unavailable at once when the server refuses the connection (or the TLS
-  // handshake fails), or after options.connect_timeout when it does not
-  // answer; the errors of NewChannel (channel.h) for bad TLS files.
+  // Unavailable at once when the server refuses the connection or the TLS
+  // handshake fails, saying which (nothing listening, TLS on one side only,
+  // an untrusted certificate, ...: connect_error.h); DeadlineExceeded after
+  // options.connect_timeout when it does not answer; the errors of
+  // NewChannel (channel.h) for bad TLS files.
   static absl::StatusOr<std::unique_ptr<NewswatchClient>> Connect(
       const ClientOptions& options);
   // Over an existing channel (tests, in-process servers); does not wait.

@@ -1,10 +1,16 @@
 // newswatch-match: the offline watch-rule tester (no daemon).
 //
-//   newswatch-match --rule 'RULE' ARTICLE.json
-//       Prints {"match": bool, "highlights": [[field, begin, end], ...]} or
-//       {"error": message, "offset": N}. Exit 0 (match or not), 2 (rule error),
-//       1 (usage or I/O error), 3 (internal: the daemon's rule index and the
-//       exact evaluator disagree; every result is computed both ways).
+//   newswatch-match --rule 'RULE' FILE...
+//       FILE holds one JSON article, or JSON Lines (one article a line; "-"
+//       is stdin). Prints one line per article:
+//       {"match": bool, "highlights": [[field, begin, end], ...],
+//        "words": ["matched", "words"], "id": ..., "line": N}
+//       (id when the article has one, line for JSON Lines), or once
+//       {"error": message, "offset": N} for a bad rule; then "M of N articles
+//       match" on stderr. Exit 0 (match or not), 2 (rule error), 1 (usage or
+//       I/O error, or a line that is not a JSON object), 3 (internal: the
+//       daemon's rule index and the exact evaluator disagree; every result is
+//       computed both ways).
 //   newswatch-match --cases FILE.jsonl
 //       Runs conformance cases (format of tests/data/conformance.jsonl), prints
 //       each failure and then "N passed, N failed". Exit 1 if any case failed.
@@ -12,6 +18,7 @@
 //       Prints {"article_id", "story_id", "duplicate_of"} per article, in file
 //       order (stories.md; file order = ingest order, one window), decided by
 //       the daemon's code. --stats: a summary on stderr.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -144,26 +151,87 @@ ordered_json RunRule(const std::string& rule_text, const json& article,
   return out;
 }
 
-int RunSingle(const std::string& rule_text, const std::string& path) {
-  std::optional<std::string> content = ReadFile(path);
+// The text each highlight covers ("words"), in order.
+ordered_json MatchedWords(const ordered_json& result, const json& article) {
+  ordered_json words = ordered_json::array();
+  if (!result.contains("highlights")) return words;
+  for (const auto& h : result["highlights"]) {
+    const std::string_view text = StringField(
+        article, h[0].get<std::string>() == "title" ? "title" : "body");
+    const size_t begin = h[1].get<size_t>();
+    const size_t end = h[2].get<size_t>();
+    if (begin <= end && end <= text.size()) {
+      words.push_back(std::string(text.substr(begin, end - begin)));
+    }
+  }
+  return words;
+}
+
+// Runs the rule on one article and prints its line; false on a rule error
+// (printed once, the caller stops).
+bool PrintArticleResult(const std::string& rule_text, const json& article,
+                        std::optional<int> line, int* exit_code, int* matched) {
+  int code = 0;
+  ordered_json out = RunRule(rule_text, article, &code);
+  if (code == 2 || code == 3) {
+    std::cout << Dump(out) << "\n";
+    *exit_code = code;
+    return false;
+  }
+  if (out["match"].get<bool>()) ++*matched;
+  out["words"] = MatchedWords(out, article);
+  if (auto id = StringField(article, "id"); !id.empty()) {
+    out["id"] = std::string(id);
+  }
+  if (line.has_value()) out["line"] = *line;
+  std::cout << Dump(out) << "\n";
+  return true;
+}
+
+// Every article of `path`: one JSON object (possibly over several lines), or
+// JSON Lines.
+int RunRuleOverFile(const std::string& rule_text, const std::string& path) {
+  std::optional<std::string> content;
+  if (path == "-") {
+    std::stringstream ss;
+    ss << std::cin.rdbuf();
+    content = ss.str();
+  } else {
+    content = ReadFile(path);
+  }
   if (!content.has_value()) {
     std::cerr << "newswatch-match: cannot read " << path << "\n";
     return 1;
   }
-  // One JSON object; a JSON Lines file contributes its first line.
-  json article = json::parse(*content, nullptr, false);
-  if (article.is_discarded()) {
-    article =
-        json::parse(content->substr(0, content->find('\n')), nullptr, false);
+  int exit_code = 0, matched = 0, articles = 0;
+  const json whole = json::parse(*content, nullptr, false);
+  if (!whole.is_discarded() && whole.is_object()) {
+    ++articles;
+    if (!PrintArticleResult(rule_text, whole, std::nullopt, &exit_code,
+                            &matched)) {
+      return exit_code;
+    }
+  } else {
+    std::istringstream in(*content);
+    std::string text;
+    for (int line = 1; std::getline(in, text); ++line) {
+      if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+      const json article = json::parse(text, nullptr, false);
+      if (article.is_discarded() || !article.is_object()) {
+        std::cerr << "newswatch-match: " << path << ":" << line
+                  << ": not a JSON object\n";
+        exit_code = 1;
+        continue;
+      }
+      ++articles;
+      if (!PrintArticleResult(rule_text, article, line, &exit_code, &matched)) {
+        return exit_code;
+      }
+    }
   }
-  if (article.is_discarded() || !article.is_object()) {
-    std::cerr << "newswatch-match: " << path
-              << " does not hold a JSON object\n";
-    return 1;
-  }
-  int exit_code = 0;
-  ordered_json out = RunRule(rule_text, article, &exit_code);
-  std::cout << Dump(out) << "\n";
+  std::cerr << matched << " of " << articles << " article"
+            << (articles == 1 ? "" : "s") << " in " << path << " match"
+            << (articles == 1 ? "es" : "") << "\n";
   return exit_code;
 }
 
@@ -219,9 +287,42 @@ int RunCases(const std::string& path) {
   return failed == 0 ? 0 : 1;
 }
 
+constexpr char kUsage[] =
+    "usage: newswatch-match --rule 'RULE' FILE...\n"
+    "       newswatch-match --cases FILE.jsonl\n"
+    "       newswatch-match --stories ARTICLES.jsonl [--stats]\n"
+    "Tests watch rules offline, without a daemon, with the daemon's matcher.\n"
+    "\n"
+    "--rule RULE FILE...  match RULE against every article of each FILE (one\n"
+    "                     JSON article, or JSON Lines; - is stdin). One line\n"
+    "                     per article: {\"match\", \"highlights\": [[field,\n"
+    "                     begin, end]...], \"words\": [matched text], \"id\",\n"
+    "                     \"line\"}; a bad rule prints {\"error\", "
+    "\"offset\"}\n"
+    "                     (byte offset) and exits 2.\n"
+    "--cases FILE.jsonl   run conformance cases (tests/data/conformance.jsonl\n"
+    "                     format); prints failures and \"N passed, N "
+    "failed\".\n"
+    "--stories FILE       one line per article, in file order: {\"article_id\",\n"
+    "                     \"story_id\", \"duplicate_of\"} (stories.md); --stats\n"
+    "                     prints a summary on stderr.\n"
+    "\n"
+    "Exit: 0 ok, 1 usage/I-O error, a bad line or a failed case, 2 rule "
+    "error,\n"
+    "3 the rule index and the evaluator disagree (a bug: please report it).\n";
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "--help" || arg == "-help" || arg == "-h" ||
+        arg == "--helpfull") {
+      std::cout << kUsage;
+      return 0;
+    }
+  }
   const bool rule_given = FlagGiven(argc, argv, "rule");
   const bool cases_given = FlagGiven(argc, argv, "cases");
   const bool stories_given = FlagGiven(argc, argv, "stories");
@@ -234,11 +335,15 @@ int main(int argc, char** argv) {
   if (cases_given && !rule_given && args.size() == 1) {
     return RunCases(absl::GetFlag(FLAGS_cases));
   }
-  if (rule_given && !cases_given && args.size() == 2) {
-    return RunSingle(absl::GetFlag(FLAGS_rule), args[1]);
+  if (rule_given && !cases_given && args.size() >= 2) {
+    int exit_code = 0;
+    for (size_t i = 1; i < args.size(); ++i) {
+      const int code = RunRuleOverFile(absl::GetFlag(FLAGS_rule), args[i]);
+      if (code == 2 || code == 3) return code;
+      exit_code = std::max(exit_code, code);
+    }
+    return exit_code;
   }
-  std::cerr << "usage: newswatch-match --rule 'RULE' ARTICLE.json\n"
-               "       newswatch-match --cases FILE.jsonl\n"
-               "       newswatch-match --stories ARTICLES.jsonl [--stats]\n";
+  std::cerr << kUsage;
   return 1;
 }

@@ -13,8 +13,10 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "server/base/log.h"
+#include "server/base/status_macros.h"
 #include "server/catalog/anchor_costs.h"
 #include "server/daemon/config_check.h"
+#include "server/daemon/start_checks.h"
 #include "storage/retention.h"
 
 namespace nw::daemon {
@@ -34,6 +36,14 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   if (!security.ok()) return security.status();
   d->security_ = *std::move(security);
   d->token_file_ = config.token_file;
+  // Before the data dir is created or opened: a daemon that cannot run
+  // leaves nothing behind.
+  NW_RETURN_IF_ERROR(CheckDataDirNotInUse(config.data_dir));
+  NW_RETURN_IF_ERROR(CheckListenAddressFree(config.listen, "--listen"));
+  if (!config.metrics_listen.empty()) {
+    NW_RETURN_IF_ERROR(
+        CheckListenAddressFree(config.metrics_listen, "--metrics-listen"));
+  }
   absl::StatusOr<std::unique_ptr<storage::Db>> db =
       storage::Db::Open({.path = config.data_dir,
                          .sync = config.sync,
@@ -54,10 +64,9 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
       costs = catalog::CostModelFromRecentArticles(*d->db_);
   if (!costs.ok()) return costs.status();
   if (*costs != nullptr) {
-    base::LogInfo(
-        "daemon", "anchor costs from document frequency",
-        {{"sample_articles", absl::StrCat((*costs)->sample_articles())},
-         {"words", absl::StrCat((*costs)->vocabulary())}});
+    base::LogInfo("daemon", "anchor costs from document frequency",
+                  {{"sample_articles", (*costs)->sample_articles()},
+                   {"words", (*costs)->vocabulary()}});
     d->registry_->SetCostModel(*std::move(costs));
   }
   absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> cursors =
@@ -270,7 +279,7 @@ absl::StatusOr<size_t> Daemon::ReloadTokens() {
                   {{"streams", absl::StrCat(ended)}});
   }
   base::LogInfo("daemon", "token file reloaded",
-                {{"file", token_file_}, {"tokens", absl::StrCat(count)}});
+                {{"file", token_file_}, {"tokens", count}});
   return count;
 }
 

@@ -35,7 +35,14 @@ class RpcErrorInterceptor final : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
-      if (!status.ok()) Record(status);
+      // CANCELLED is the client's choice (Ctrl-C on `newswatch watch`, a
+      // closed subscription), not a failure of the call.
+      if (status.error_code() == grpc::StatusCode::CANCELLED) {
+        base::LogDebug("rpc", "call cancelled by the client",
+                       {{"method", method_}});
+      } else if (!status.ok()) {
+        Record(status);
+      }
     }
     methods->Proceed();
   }

@@ -4,7 +4,9 @@
 // newswatch_rpc_errors_total{method,code} and logs the ones an operator must
 // look at (INTERNAL, DATA_LOSS, UNKNOWN at error; UNAVAILABLE,
 // RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED at warning; client mistakes at
-// debug). Successful calls cost one status check and are not logged.
+// debug). A call the client cancelled (CANCELLED) is not an error: not
+// counted, logged at debug. Successful calls cost one status check and are
+// not logged.
 #ifndef NW_SERVER_DAEMON_RPC_ERROR_INTERCEPTOR_H_
 #define NW_SERVER_DAEMON_RPC_ERROR_INTERCEPTOR_H_
 

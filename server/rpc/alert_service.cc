@@ -90,14 +90,17 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* AlertServiceImpl::Subscribe(
   if (absl::Status s = ParseRequest(*raw_request, &parsed); !s.ok())
     return new RefusedStream(s);
   const newswatch::v1::SubscribeRequest* request = &parsed;
-  if (absl::Status s = catalog::ValidateSubscriber(request->subscriber());
-      !s.ok()) {
-    return new RefusedStream(s);
-  }
   absl::StatusOr<auth::Principal> caller = CallerOf(authenticator_, *context);
   if (!caller.ok()) return new RefusedStream(caller.status());
-  if (absl::Status s = auth::CheckOwnsSubscriber(*caller, request->subscriber(),
-                                                 "subscribe to");
+  // An analyst subscribes to its own subscriber unless it names one.
+  const std::string subscriber = request->subscriber().empty()
+                                     ? caller->subscriber
+                                     : request->subscriber();
+  if (absl::Status s = catalog::ValidateSubscriber(subscriber); !s.ok()) {
+    return new RefusedStream(s);
+  }
+  if (absl::Status s =
+          auth::CheckOwnsSubscriber(*caller, subscriber, "subscribe to");
       !s.ok()) {
     return new RefusedStream(s);
   }
@@ -108,11 +111,11 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* AlertServiceImpl::Subscribe(
   }
   // A cluster's log is written by other processes: learn where it ends.
   absl::StatusOr<uint64_t> newest =
-      log_.SharedNewestCursor(request->subscriber());
+      log_.SharedNewestCursor(subscriber);
   if (!newest.ok()) return new RefusedStream(newest.status());
-  if (*newest > 0) hub_.NoteCursor(request->subscriber(), *newest);
+  if (*newest > 0) hub_.NoteCursor(subscriber, *newest);
   auto stream = std::make_shared<alerts::AlertStream>(
-      request->subscriber(), request->from_cursor(), log_, readers_,
+      subscriber, request->from_cursor(), log_, readers_,
       alerts::AlertStreamOptions{
           .max_batch = std::max<size_t>(request->max_batch(), 1),
           .replay_gate = limits_.replay_gate,

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -42,7 +43,7 @@ TEST(ArticleJsonTest, OptionalUrlAndTagsAndDuplicatesDropped) {
   ASSERT_TRUE(a.ok()) << a.status();
   EXPECT_EQ(a->url(), "https://e.com/a");
   EXPECT_THAT(a->tags(), ElementsAre("oil", "iran", "x"));
-  EXPECT_EQ(a->id(), "");
+  EXPECT_EQ(a->id(), "https://e.com/a");  // no id: the url is one
 }
 
 TEST(ArticleJsonTest, EmptyPublishedLeavesTimestampUnset) {
@@ -70,6 +71,9 @@ TEST(ArticleJsonTest, DateFormats) {
       {"1987-02-26 15:01:01.123456789", 541350061, 123456789},
       {"1987-02-26T15:01:01Z", 541350061, 0},
       {"2024-02-29", 1709164800, 0},
+      // RFC 3339 offsets: the same instant as 1987-02-26T15:01:01Z.
+      {"1987-02-26T17:01:01+02:00", 541350061, 0},
+      {"1987-02-26T10:01:01.5-0500", 541350061, 500000000},
   };
   for (const Case& c : cases) {
     absl::StatusOr<google::protobuf::Timestamp> ts = ParseIsoTimestamp(c.text);
@@ -82,11 +86,75 @@ TEST(ArticleJsonTest, DateFormats) {
 TEST(ArticleJsonTest, BadDates) {
   for (const char* text :
        {"", "1987", "1987-02", "1987-2-26", "1987-02-30", "2023-02-29",
-        "1987-13-01", "1987-02-26T25:00", "1987-02-26T15", "1987-02-26T15:01:",
-        "1987-02-26T15:01:01.", "1987-02-26T15:01:01.1234567890",
-        "1987-02-26T15:01:01+02:00", "26-FEB-1987", "1987-02-26x"}) {
+        "1987-13-01", "1987-02-26T25:00", "1987-02-26T15",
+        "1987-02-26T15:01:", "1987-02-26T15:01:01.",
+        "1987-02-26T15:01:01.1234567890", "1987-02-26T15:01:01+25:00",
+        "2021-02-23+02:00", "26-FEB-1987", "1987-02-26x"}) {
     EXPECT_FALSE(ParseIsoTimestamp(text).ok()) << text;
   }
+}
+
+TEST(ArticleJsonTest, Rfc822Dates) {
+  struct Case {
+    const char* text;
+    int64_t seconds;
+  };
+  // All 1987-02-26T15:01:01Z (541350061), as RSS feeds write it.
+  const Case cases[] = {
+      {"Thu, 26 Feb 1987 15:01:01 GMT", 541350061},
+      {"Thu, 26 Feb 1987 10:01:01 EST", 541350061},
+      {"26 Feb 1987 17:01:01 +0200", 541350061},
+      {"Thu,26 Feb 87 15:01:01 Z", 541350061},
+      {"Thu, 26 February 1987 15:01 UT", 541350060},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<google::protobuf::Timestamp> ts =
+        ParseArticleTimestamp(c.text);
+    ASSERT_TRUE(ts.ok()) << c.text << ": " << ts.status();
+    EXPECT_EQ(ts->seconds(), c.seconds) << c.text;
+  }
+  for (const char* text :
+       {"Thu, 26 Feb 1987 15:01:01",
+        "Thu, 30 Feb 1987 "
+        "15:01:01 GMT",
+        "26 Fob 1987 15:01 GMT", "26 Feb 1987 15:01 XYZ", "yesterday"}) {
+    EXPECT_FALSE(ParseArticleTimestamp(text).ok()) << text;
+  }
+  absl::StatusOr<newswatch::v1::Article> a = ParseArticleJson(
+      R"({"body": "b", "published": "Thu, 26 Feb 1987 15:01:01 GMT"})", "x:1");
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->published_at().seconds(), 541350061);
+}
+
+TEST(ArticleJsonTest, UnknownKeysWarnWithTheClosestName) {
+  std::vector<std::string> warnings;
+  absl::StatusOr<newswatch::v1::Article> a = ParseArticleJson(
+      R"({"id": "a", "titel": "t", "body": "b", "zzz": 1, "sequence": 3})",
+      "f.jsonl:4", &warnings);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->title(), "");
+  EXPECT_THAT(warnings,
+              ElementsAre("f.jsonl:4: unknown key \"titel\" ignored (did you "
+                          "mean \"title\"?)",
+                          "f.jsonl:4: unknown key \"zzz\" ignored"));
+}
+
+TEST(ArticleJsonTest, IdLessArticlesGetAStableId) {
+  const char* line = R"({"title": "t", "body": "b", "source": "s"})";
+  absl::StatusOr<newswatch::v1::Article> a = ParseArticleJson(line, "x:1");
+  absl::StatusOr<newswatch::v1::Article> again = ParseArticleJson(line, "y:9");
+  ASSERT_TRUE(a.ok() && again.ok());
+  EXPECT_THAT(a->id(), ::testing::StartsWith("sha256-"));
+  EXPECT_EQ(a->id().size(), 7u + 32u);
+  EXPECT_EQ(a->id(), again->id());
+  absl::StatusOr<newswatch::v1::Article> other =
+      ParseArticleJson(R"({"title": "t", "body": "c", "source": "s"})", "x:2");
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(other->id(), a->id());
+  absl::StatusOr<newswatch::v1::Article> given =
+      ParseArticleJson(R"({"id": "mine", "url": "https://e.com/a"})", "x:3");
+  ASSERT_TRUE(given.ok());
+  EXPECT_EQ(given->id(), "mine");
 }
 
 TEST(ArticleJsonTest, BadPublishedNamesLineAndField) {

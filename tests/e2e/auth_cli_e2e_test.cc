@@ -57,8 +57,9 @@ class AuthCliE2eTest : public testing::AuthFixture {
 
 // Verifies `token new` output loads in the daemon, and the CLI over TLS with
 // those tokens: an analyst adds a rule (token from NEWSWATCH_TOKEN) and
-// watches (token from --token), an ingest token submits, and the watch
-// prints the alert; without a token the CLI is refused.
+// watches (token from --token), both without --subscriber (the token's is
+// the default), an ingest token submits, and the watch prints the alert;
+// without a token the CLI is refused.
 TEST_F(AuthCliE2eTest, SubmitRulesAndWatchOverTlsWithTokens) {
   const MadeToken analyst = MakeToken(
       {"--role", "analyst", "--subscriber", "desk-asia", "--name", "carol"});
@@ -72,9 +73,9 @@ TEST_F(AuthCliE2eTest, SubmitRulesAndWatchOverTlsWithTokens) {
   ASSERT_NO_FATAL_FAILURE(
       StartDaemon(/*tls=*/true, false, {"--token-file=" + tokens}));
 
+  // No --subscriber: the analyst token's own.
   testing::ExitResult r = testing::RunToExit(
-      Cli({"rules", "add", "--subscriber", "desk-asia", "pipeline"}),
-      {"NEWSWATCH_TOKEN=" + analyst.token});
+      Cli({"rules", "add", "pipeline"}), {"NEWSWATCH_TOKEN=" + analyst.token});
   ASSERT_EQ(r.code, 0) << r.output;
   // Without a token: refused, saying how to pass one.
   r = testing::RunToExit(Cli({"rules", "list"}));
@@ -90,9 +91,8 @@ TEST_F(AuthCliE2eTest, SubmitRulesAndWatchOverTlsWithTokens) {
 
   // watch in the background; its stdout goes to a file.
   const std::string watch_out = data_dir_.path() + "-watch.out";
-  std::vector<std::string> watch_argv =
-      Cli({"watch", "--subscriber", "desk-asia", "--json", "--token",
-           analyst.token});
+  std::vector<std::string> watch_argv =  // the token's subscriber
+      Cli({"watch", "--json", "--token", analyst.token});
   const pid_t watch = fork();
   if (watch == 0) {
     freopen(watch_out.c_str(), "w", stdout);

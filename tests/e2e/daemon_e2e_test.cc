@@ -1,5 +1,6 @@
 // End to end: the real newswatchd on 127.0.0.1 with a temporary data dir,
 // real gRPC, real articles (tests/data).
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <string>
@@ -60,18 +61,24 @@ TEST_F(DaemonE2eTest, TwoSubscribersGetExactlyTheirAlertsAndSurviveRestart) {
   EXPECT_FALSE(myanmar.id().empty());
   EXPECT_NE(myanmar.id(), oil.id());
 
-  // Both subscribe before anything is submitted: these alerts arrive live.
+  // Both streams are open and live (their first heartbeat came: nothing to
+  // replay) before anything is submitted, so these alerts can only arrive
+  // through live delivery, not a replay of the log.
   std::vector<v1::Alert> asia_live, energy_live;
+  std::atomic<int> open_streams{0};
+  const auto opened = [&] { open_streams.fetch_add(1); };
   std::thread asia([&] {
     asia_live = client_->ReadAlerts("analyst-asia", 0, 1,
-                                    std::chrono::milliseconds(1500));
+                                    std::chrono::milliseconds(1500), opened);
   });
   std::thread energy([&] {
     energy_live = client_->ReadAlerts("analyst-energy", 0, 4,
-                                      std::chrono::milliseconds(1500));
+                                      std::chrono::milliseconds(1500), opened);
   });
-  std::this_thread::sleep_for(
-      std::chrono::milliseconds(300));  // let both streams open
+  for (int i = 0; i < 3000 && open_streams.load() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(open_streams.load(), 2) << "the streams never opened";
 
   std::vector<v1::Article> articles = LoadArticles("seed-article.jsonl");
   std::vector<v1::Article> reuters = LoadArticles("reuters-tm-70.jsonl");

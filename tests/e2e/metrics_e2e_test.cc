@@ -183,6 +183,11 @@ TEST_F(MetricsE2eTest, CountsWhatWasSubmittedMatchedAndDelivered) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_EQ(connected, 0);
+  // The client cancelled its stream (Ctrl-C on `watch`): not an RPC error.
+  EXPECT_EQ(
+      Scrape().Get(
+          R"(newswatch_rpc_errors_total{method="/newswatch.v1.AlertService/Subscribe",code="CANCELLED"})"),
+      -1);
 }
 
 // Verifies a rule added with a backfill counts its alerts as backfill, and a
@@ -253,10 +258,10 @@ TEST_F(MetricsE2eTest, MetricsPortInUseFailsStart) {
       {.stderr_path = log_path_});
   close(fd);
   EXPECT_FALSE(d.ok());
+  // Said before the data dir is created (server/daemon/start_checks.h).
   EXPECT_THAT(ReadFile(log_path_),
-              HasSubstr("cannot start: UNAVAILABLE: --metrics-listen: cannot "
-                        "serve metrics on " +
-                        taken));
+              HasSubstr("cannot start: UNAVAILABLE: cannot listen on " + taken +
+                        " (--metrics-listen): the port is in use"));
 }
 
 }  // namespace

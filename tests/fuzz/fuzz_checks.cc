@@ -69,8 +69,8 @@ bool HasWordWithoutSpelling(const nw::rules::Node& node) {
   return false;
 }
 
-// Highlights per evaluator.h: begin < end <= field size, title before body,
-// then by (begin, end), no duplicates.
+}  // namespace
+
 std::string CheckHighlights(const std::vector<Highlight>& hs, size_t title_size,
                             size_t body_size) {
   for (size_t i = 0; i < hs.size(); ++i) {
@@ -96,9 +96,9 @@ std::string CheckHighlights(const std::vector<Highlight>& hs, size_t title_size,
   return "";
 }
 
-std::string EvaluateChecked(const nw::rules::CompiledRule& rule,
-                            const ArticleText& text,
-                            const AnalyzedArticle& article) {
+static std::string EvaluateChecked(const nw::rules::CompiledRule& rule,
+                                   const ArticleText& text,
+                                   const AnalyzedArticle& article) {
   const std::optional<std::vector<Highlight>> hs =
       nw::match::Evaluate(rule, article);
   if (!hs) return "";
@@ -138,6 +138,8 @@ std::string CheckWords(const std::vector<nw::text::Word>& words,
   }
   return "";
 }
+
+namespace {
 
 // A few rules, covering every operator, evaluated against articles from the
 // input.

@@ -9,6 +9,10 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "server/match/evaluator.h"
+#include "server/text/analyzer.h"
 
 namespace nw::fuzz {
 
@@ -29,6 +33,18 @@ std::string CheckRuleInput(std::string_view data);
 // and evaluates a few fixed rules against it (well-formed highlights). Returns
 // "" or a description of the violation.
 std::string CheckAnalyzerInput(std::string_view data);
+
+// The invariants the two checks above apply, exposed so that a test can feed
+// them violations. Each returns "" or a description of the first violation.
+// Highlights per evaluator.h: begin < end <= field size, title before body,
+// then by (begin, end), no duplicates.
+std::string CheckHighlights(const std::vector<match::Highlight>& highlights,
+                            size_t title_size, size_t body_size);
+// Words per analyzer.h: non-empty UTF-8 terms, positions 0..n-1, ranges
+// begin < end <= text size on character boundaries, increasing and
+// non-overlapping.
+std::string CheckWords(const std::vector<text::Word>& words,
+                       std::string_view text);
 
 // True if `data` is valid UTF-8 (ICU U8_NEXT; no surrogates, no non-characters
 // check).

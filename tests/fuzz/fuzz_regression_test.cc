@@ -68,6 +68,38 @@ TEST(FuzzRegressionTest, ChecksCatchViolations) {
   EXPECT_EQ(CheckAnalyzerInput("\xc3"), "");
   EXPECT_FALSE(IsValidUtf8("\xc3"));
   EXPECT_TRUE(IsValidUtf8("Zürich"));
+
+  // Fed violations, the invariant checks report each of them.
+  using match::Field;
+  using match::Highlight;
+  EXPECT_EQ(
+      CheckHighlights({{Field::kTitle, 0, 3}, {Field::kBody, 2, 5}}, 3, 5), "");
+  EXPECT_NE(CheckHighlights({{Field::kTitle, 3, 3}}, 5, 5), "");  // empty
+  EXPECT_NE(CheckHighlights({{Field::kBody, 2, 6}}, 5, 5), "");   // past end
+  EXPECT_NE(
+      CheckHighlights({{Field::kBody, 0, 1}, {Field::kTitle, 0, 1}}, 5, 5),
+      "");  // body before title
+  EXPECT_NE(CheckHighlights({{Field::kBody, 0, 1}, {Field::kBody, 0, 1}}, 5, 5),
+            "");                           // duplicate
+  const std::string text = "Zürich rain";  // "ü" is bytes 1-2
+  const auto word = [](std::string term, uint32_t position, uint32_t begin,
+                       uint32_t end) {
+    text::Word w;
+    w.term = std::move(term);
+    w.position = position;
+    w.begin = begin;
+    w.end = end;
+    return w;
+  };
+  EXPECT_EQ(CheckWords({word("zurich", 0, 0, 7), word("rain", 1, 8, 12)}, text),
+            "");
+  EXPECT_NE(CheckWords({word("", 0, 0, 7)}, text), "");       // empty term
+  EXPECT_NE(CheckWords({word("rain", 1, 8, 12)}, text), "");  // position
+  EXPECT_NE(CheckWords({word("z", 0, 0, 2)}, text), "");      // mid-"ü"
+  EXPECT_NE(CheckWords({word("rain", 0, 8, 13)}, text), "");  // past end
+  EXPECT_NE(CheckWords({word("zurich", 0, 0, 7), word("ich", 1, 4, 7)}, text),
+            "");  // overlaps the previous word
+  EXPECT_NE(CheckWords({word("\xff", 0, 0, 7)}, text), "");  // not UTF-8
 }
 
 }  // namespace

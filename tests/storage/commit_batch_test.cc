@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "storage/alert_log.h"
 #include "storage/db.h"
+#include "tests/testutil/temp_dir.h"
 
 namespace nw::storage {
 namespace {
@@ -18,14 +19,7 @@ namespace {
 using newswatch::v1::Alert;
 using newswatch::v1::Article;
 
-struct TempDir {
-  TempDir() {
-    std::string tmpl = ::testing::TempDir() + "/commit_batch_XXXXXX";
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string path_;
-};
+using ::nw::testing::TempDir;
 
 Alert MakeAlert(const std::string& subscriber, uint64_t cursor,
                 uint64_t sequence) {
@@ -39,7 +33,7 @@ Alert MakeAlert(const std::string& subscriber, uint64_t cursor,
 TEST(CommitBatchTest, GroupOfArticlesKeepsEachSubscribersLastCursorAndOrder) {
   TempDir dir;
   {
-    absl::StatusOr<std::unique_ptr<Db>> db = Db::Open({.path = dir.path_});
+    absl::StatusOr<std::unique_ptr<Db>> db = Db::Open({.path = dir.path()});
     ASSERT_TRUE(db.ok()) << db.status();
     // Two groups; in each, several articles alert the same subscribers, so
     // their alerts interleave in the write.
@@ -60,7 +54,7 @@ TEST(CommitBatchTest, GroupOfArticlesKeepsEachSubscribersLastCursorAndOrder) {
       ASSERT_TRUE(CommitArticles(**db, commits).ok());
     }
   }
-  absl::StatusOr<std::unique_ptr<Db>> db = Db::Open({.path = dir.path_});
+  absl::StatusOr<std::unique_ptr<Db>> db = Db::Open({.path = dir.path()});
   ASSERT_TRUE(db.ok()) << db.status();
   AlertLog log(**db);
   absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> last =

@@ -11,20 +11,14 @@
 #include "gtest/gtest.h"
 #include "rocksdb/write_batch.h"
 #include "storage/db.h"
+#include "tests/testutil/temp_dir.h"
 
 namespace nw::storage {
 namespace {
 
 using ::testing::HasSubstr;
 
-struct TempDir {
-  TempDir() {
-    std::string tmpl = ::testing::TempDir() + "/disk_space_XXXXXX";
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string path_;
-};
+using ::nw::testing::TempDir;
 
 constexpr uint64_t kReserve = uint64_t{64} << 20;
 
@@ -32,7 +26,7 @@ TEST(DiskSpaceTest, WritesStopBelowTheReserveAndResumeWhenSpaceIsBack) {
   TempDir dir;
   std::atomic<uint64_t> free_bytes{kReserve * 4};
   auto db = Db::Open(
-      {.path = dir.path_ + "/db",
+      {.path = dir.path() + "/db",
        .min_free_disk_bytes = kReserve,
        .free_disk_bytes = [&](const std::string&) -> absl::StatusOr<uint64_t> {
          return free_bytes.load();
@@ -74,7 +68,7 @@ TEST(DiskSpaceTest, WritesStopBelowTheReserveAndResumeWhenSpaceIsBack) {
 TEST(DiskSpaceTest, OpenBelowTheReserveStartsWithWritesRefused) {
   TempDir dir;
   auto db = Db::Open(
-      {.path = dir.path_ + "/db",
+      {.path = dir.path() + "/db",
        .min_free_disk_bytes = kReserve,
        .free_disk_bytes = [](const std::string&) -> absl::StatusOr<uint64_t> {
          return uint64_t{1} << 20;

@@ -9,6 +9,7 @@
 #include "rocksdb/write_batch.h"
 #include "storage/db.h"
 #include "storage/key_codec.h"
+#include "tests/testutil/temp_dir.h"
 
 namespace nw::storage {
 namespace {
@@ -16,15 +17,7 @@ namespace {
 using ::testing::HasSubstr;
 
 // A fresh folder, removed with its contents at the end of the test.
-struct TempDir {
-  TempDir() {
-    std::string tmpl = ::testing::TempDir() + "/format_version_XXXXXX";
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-  std::string path_;
-};
+using ::nw::testing::TempDir;
 
 std::optional<uint64_t> StoredVersion(Db& db) {
   std::string value;

@@ -18,18 +18,6 @@
 
 namespace nw::testing {
 
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern =
-      absl::StrCat(base ? base : "/tmp", "/newswatch-test-XXXXXX");
-  path_ = mkdtemp(pattern.data());
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 std::string DaemonBinary() { return NW_DAEMON_BINARY; }
 
 std::string TestDataPath(const std::string& name) {

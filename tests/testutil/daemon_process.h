@@ -13,20 +13,9 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/channel.h"
+#include "tests/testutil/temp_dir.h"  // TempDir, for the daemons' data dirs
 
 namespace nw::testing {
-
-// A fresh folder under $TMPDIR (or /tmp), removed with its contents on
-// destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // How the daemon process is set up besides its flags.
 struct ProcessOptions {

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "client/lib/article_json.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/testutil/daemon_process.h"
@@ -16,16 +17,11 @@ std::vector<v1::Article> LoadArticles(const std::string& name) {
   std::vector<v1::Article> articles;
   std::ifstream in(TestDataPath(name));
   std::string line;
-  while (std::getline(in, line)) {
-    nlohmann::json j = nlohmann::json::parse(line);
-    v1::Article& a = articles.emplace_back();
-    a.set_id(j["id"]);
-    a.set_source(j["source"]);
-    a.set_title(j["title"].get<std::string>());
-    a.set_body(j["body"].get<std::string>());
-    a.set_lang(j["lang"]);
-    for (const auto& t : j["topics"]) a.add_tags(t.get<std::string>());
-    for (const auto& t : j["places"]) a.add_tags(t.get<std::string>());
+  for (int number = 1; std::getline(in, line); ++number) {
+    absl::StatusOr<v1::Article> article =
+        client::ParseArticleJson(line, absl::StrCat(name, ":", number));
+    EXPECT_TRUE(article.ok()) << article.status();
+    if (article.ok()) articles.push_back(*std::move(article));
   }
   return articles;
 }
@@ -117,9 +113,9 @@ grpc::Status Client::GetArticle(const std::string& id, v1::Article* out) {
   return articles_->GetArticle(&ctx, req, out);
 }
 
-std::vector<v1::Alert> Client::ReadAlerts(const std::string& subscriber,
-                                          uint64_t from_cursor, size_t want,
-                                          std::chrono::milliseconds linger) {
+std::vector<v1::Alert> Client::ReadAlerts(
+    const std::string& subscriber, uint64_t from_cursor, size_t want,
+    std::chrono::milliseconds linger, const std::function<void()>& on_open) {
   grpc::ClientContext ctx;
   v1::SubscribeRequest req;
   req.set_subscriber(subscriber);
@@ -137,7 +133,10 @@ std::vector<v1::Alert> Client::ReadAlerts(const std::string& subscriber,
   v1::SubscribeResponse resp;
   const auto give_up =
       std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  bool first = true;
   while (reader->Read(&resp)) {
+    if (first && on_open) on_open();
+    first = false;
     if (resp.has_alert()) got.push_back(resp.alert());
     if (got.size() == want && !stopper.joinable()) start_stopper();
     if (std::chrono::steady_clock::now() > give_up) ctx.TryCancel();

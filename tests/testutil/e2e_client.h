@@ -6,6 +6,7 @@
 #define NW_TESTS_TESTUTIL_E2E_CLIENT_H_
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,10 +48,13 @@ class Client {
   grpc::Status GetArticle(const std::string& id, newswatch::v1::Article* out);
 
   // Reads the subscriber's alerts after `from_cursor` until `want` arrived,
-  // then keeps reading for `linger` to catch any extra one.
+  // then keeps reading for `linger` to catch any extra one. `on_open`, when
+  // given, runs at the stream's first message: with nothing to replay that
+  // is the heartbeat the daemon sends once the stream is open and live.
   std::vector<newswatch::v1::Alert> ReadAlerts(
       const std::string& subscriber, uint64_t from_cursor, size_t want,
-      std::chrono::milliseconds linger);
+      std::chrono::milliseconds linger,
+      const std::function<void()>& on_open = nullptr);
 
   newswatch::v1::AlertService::Stub& alerts() { return *alerts_; }
   newswatch::v1::RuleService::Stub& rules() { return *rules_; }

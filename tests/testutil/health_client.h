@@ -1,7 +1,7 @@
 // File: tests/testutil/health_client.h
 //
-// grpc.health.v1.Health/Check over a generic stub (the messages are two
-// one-field protos, encoded by hand: no generated code needed).
+// grpc.health.v1.Health/Check, with the stubs generated from grpc-proto's
+// health.proto (Debian package grpc-proto).
 #ifndef NW_TESTS_TESTUTIL_HEALTH_CLIENT_H_
 #define NW_TESTS_TESTUTIL_HEALTH_CLIENT_H_
 

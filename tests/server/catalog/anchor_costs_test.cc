@@ -8,18 +8,12 @@
 
 #include "gtest/gtest.h"
 #include "storage/commit_batch.h"
+#include "tests/testutil/temp_dir.h"
 
 namespace nw::catalog {
 namespace {
 
-struct TempDir {
-  TempDir() {
-    std::string tmpl = ::testing::TempDir() + "/anchor_costs_XXXXXX";
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string path_;
-};
+using ::nw::testing::TempDir;
 
 // Stores articles 1..n; article i says "common" and, for i > n - 10, "recent".
 void Store(storage::Db& db, int n) {
@@ -41,7 +35,7 @@ index::Feature Term(const std::string& text) {
 
 TEST(AnchorCostsTest, SamplesTheNewestStoredArticles) {
   TempDir dir;
-  auto db = storage::Db::Open({.path = dir.path_});
+  auto db = storage::Db::Open({.path = dir.path()});
   ASSERT_TRUE(db.ok()) << db.status();
   Store(**db, 150);
   auto model = CostModelFromRecentArticles(**db, /*max_articles=*/20,
@@ -56,7 +50,7 @@ TEST(AnchorCostsTest, SamplesTheNewestStoredArticles) {
 
 TEST(AnchorCostsTest, TooFewArticlesKeepTheStaticEstimate) {
   TempDir dir;
-  auto db = storage::Db::Open({.path = dir.path_});
+  auto db = storage::Db::Open({.path = dir.path()});
   ASSERT_TRUE(db.ok()) << db.status();
   auto empty = CostModelFromRecentArticles(**db);
   ASSERT_TRUE(empty.ok()) << empty.status();
