@@ -16,6 +16,8 @@ int RunWatch(const std::vector<std::string>& args);   // watch_command.cc
 int RunGet(const std::vector<std::string>& args);     // get_command.cc
 int RunToken(const std::vector<std::string>& args);   // token_command.cc
 int RunAdmin(const std::vector<std::string>& args);   // admin_command.cc
+int RunHooks(const std::vector<std::string>& args);   // delivery_command.cc
+int RunEmail(const std::vector<std::string>& args);   // delivery_command.cc
 
 }  // namespace nw::client::cli
 

@@ -28,6 +28,12 @@ constexpr char kUsage[] =
     "                              print a subscriber's alerts as they come;\n"
     "                              reconnects and resumes after failures\n"
     "  get ARTICLE_ID              print a stored article as JSON\n"
+    "  hooks add --subscriber S [--secret-from-file F] URL\n"
+    "  hooks list [--subscriber S] | hooks rm ID | hooks resume ID\n"
+    "                              POST alerts to webhooks (signed JSON)\n"
+    "  email set --subscriber S --to ADDR --mode immediate|hourly|daily\n"
+    "  email get|off --subscriber S\n"
+    "                              mail alerts or digests (--smtp-relay)\n"
     "  token new --role ROLE [--subscriber S] --name NAME\n"
     "                              make a bearer token and its token-file "
     "line\n"
@@ -78,6 +84,8 @@ int Main(int argc, char** argv) {
   if (command == "get") return RunGet(args);
   if (command == "token") return RunToken(args);
   if (command == "admin") return RunAdmin(args);
+  if (command == "hooks") return RunHooks(args);
+  if (command == "email") return RunEmail(args);
   if (command == "help") {
     std::cout << kUsage;
     return kExitOk;
