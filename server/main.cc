@@ -72,6 +72,30 @@ ABSL_FLAG(bool, insecure, false,
 ABSL_FLAG(
     std::string, metrics_listen, "",
     "host:port serving Prometheus metrics at /metrics over HTTP; empty: off");
+ABSL_FLAG(bool, allow_private_webhooks, false,
+          "allow webhook URLs to loopback and private addresses (refused by "
+          "default: server-side request forgery)");
+ABSL_FLAG(absl::Duration, delivery_retry_initial, absl::Seconds(1),
+          "first retry delay of a failed webhook/e-mail delivery (doubles)");
+ABSL_FLAG(absl::Duration, delivery_retry_max, absl::Minutes(5),
+          "longest retry delay of a failed webhook/e-mail delivery");
+ABSL_FLAG(absl::Duration, webhook_pause_after, absl::Hours(24),
+          "a webhook failing this long without a success is paused");
+ABSL_FLAG(absl::Duration, webhook_timeout, absl::Seconds(10),
+          "a webhook POST not completed in this time fails");
+ABSL_FLAG(absl::Duration, delivery_poll_interval, absl::Milliseconds(200),
+          "how often idle webhooks look for new alerts");
+ABSL_FLAG(std::string, delivery_ca_file, "",
+          "PEM CA bundle for HTTPS webhooks and SMTP STARTTLS (default: the "
+          "system's roots)");
+ABSL_FLAG(std::string, smtp_relay, "",
+          "host:port of the SMTP relay for alert e-mail; empty: no e-mail");
+ABSL_FLAG(bool, smtp_starttls, false, "require STARTTLS with the SMTP relay");
+ABSL_FLAG(std::string, smtp_user, "", "SMTP AUTH user name");
+ABSL_FLAG(std::string, smtp_password_file, "",
+          "file holding the SMTP AUTH password");
+ABSL_FLAG(std::string, smtp_from, "newswatch@localhost",
+          "From address of alert e-mails");
 ABSL_FLAG(std::string, log_level, "info",
           "lowest log level: debug, info, warning, error");
 ABSL_FLAG(std::string, log_format, "text",
@@ -206,6 +230,18 @@ int main(int argc, char** argv) {
   config.token_file = absl::GetFlag(FLAGS_token_file);
   config.insecure = absl::GetFlag(FLAGS_insecure);
   config.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  config.allow_private_webhooks = absl::GetFlag(FLAGS_allow_private_webhooks);
+  config.delivery_retry_initial = absl::GetFlag(FLAGS_delivery_retry_initial);
+  config.delivery_retry_max = absl::GetFlag(FLAGS_delivery_retry_max);
+  config.webhook_pause_after = absl::GetFlag(FLAGS_webhook_pause_after);
+  config.webhook_timeout = absl::GetFlag(FLAGS_webhook_timeout);
+  config.delivery_poll_interval = absl::GetFlag(FLAGS_delivery_poll_interval);
+  config.delivery_ca_file = absl::GetFlag(FLAGS_delivery_ca_file);
+  config.smtp_relay = absl::GetFlag(FLAGS_smtp_relay);
+  config.smtp_starttls = absl::GetFlag(FLAGS_smtp_starttls);
+  config.smtp_user = absl::GetFlag(FLAGS_smtp_user);
+  config.smtp_password_file = absl::GetFlag(FLAGS_smtp_password_file);
+  config.smtp_from = absl::GetFlag(FLAGS_smtp_from);
   config.log_level = absl::GetFlag(FLAGS_log_level);
   config.log_format = absl::GetFlag(FLAGS_log_format);
   if (const std::string servers = absl::GetFlag(FLAGS_cluster);

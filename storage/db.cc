@@ -110,6 +110,19 @@ absl::Status Db::WriteReserved(const rocksdb::WriteOptions& write_options,
   return s;
 }
 
+absl::Status Db::WriteUnsynced(rocksdb::WriteBatch& batch,
+                               absl::string_view context) {
+  if (absl::Status space = disk_space_->Check(); !space.ok()) {
+    health_->ReportWrite(space);
+    return space;
+  }
+  rocksdb::WriteOptions unsynced = write_options_;
+  unsynced.sync = false;
+  absl::Status s = WriteReserved(unsynced, batch, context);
+  health_->ReportWrite(s);
+  return s;
+}
+
 absl::Status Db::CheckWritable() {
   if (health_->healthy()) return absl::OkStatus();
   // Resume is a no-op without a background error; with one, it retries the

@@ -82,6 +82,11 @@ class Db {
   // otherwise as FromRocksStatus maps them, prefixed with `context`. On
   // error nothing was written.
   absl::Status Write(rocksdb::WriteBatch& batch, absl::string_view context);
+  // As Write, but never waits for a WAL sync: for state whose loss on a
+  // power cut is harmless (a delivery cursor, whose loss means an alert is
+  // delivered again). It survives a crash of the process.
+  absl::Status WriteUnsynced(rocksdb::WriteBatch& batch,
+                             absl::string_view context);
 
   // Whether storage can take writes; see storage_health.h.
   StorageHealth& health() const { return *health_; }

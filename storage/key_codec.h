@@ -81,6 +81,26 @@ inline constexpr absl::string_view kSettingsKeyPrefix = "settings/";
 inline std::string SettingsKey(absl::string_view subscriber) {
   return std::string(kSettingsKeyPrefix) + std::string(subscriber);
 }
+// Delivery (server/delivery/): webhooks and e-mail settings, each with its
+// own delivery cursor key so that acknowledging an alert rewrites 8 bytes.
+inline constexpr absl::string_view kLastHookNumberKey = "last_hook_number";
+inline constexpr absl::string_view kHookKeyPrefix = "hook/";
+inline std::string HookKey(absl::string_view id) {
+  return "hook/" + std::string(id);
+}
+inline std::string HookCursorKey(absl::string_view id) {
+  return "hook_cursor/" + std::string(id);
+}
+inline constexpr absl::string_view kEmailKeyPrefix = "email/";
+inline std::string EmailKey(absl::string_view subscriber) {
+  return "email/" + std::string(subscriber);
+}
+inline std::string EmailCursorKey(absl::string_view subscriber) {
+  return "email_cursor/" + std::string(subscriber);
+}
+inline std::string EmailPendingKey(absl::string_view subscriber) {
+  return "email_pending/" + std::string(subscriber);
+}
 
 }  // namespace nw::storage
 

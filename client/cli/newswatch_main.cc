@@ -33,6 +33,12 @@ constexpr char kUsage[] =
     "JSON\n"
     "  settings get|set SUBSCRIBER a subscriber's settings "
     "(--collapse-stories=on|off)\n"
+    "  hooks add --subscriber S [--secret-from-file F] URL\n"
+    "  hooks list [--subscriber S] | hooks rm ID | hooks resume ID\n"
+    "                              POST alerts to webhooks (signed JSON)\n"
+    "  email set --subscriber S --to ADDR --mode immediate|hourly|daily\n"
+    "  email get|off --subscriber S\n"
+    "                              mail alerts or digests (--smtp-relay)\n"
     "  token new --role ROLE [--subscriber S] --name NAME\n"
     "                              make a bearer token and its token-file "
     "line\n"
@@ -94,6 +100,8 @@ int Main(int argc, char** argv) {
     std::cout << base::VersionLine("newswatch") << "\n";
     return kExitOk;
   }
+  if (command == "hooks") return RunHooks(args);
+  if (command == "email") return RunEmail(args);
   if (command == "help") {
     std::cout << kUsage;
     return kExitOk;

@@ -29,9 +29,10 @@ constexpr char kUsage[] =
     "Prints the subscriber's stored alerts after CURSOR, then new ones as "
     "they\n"
     "come, one a line:\n"
-    "  #cursor  published  source  article_id  title  [rule ids]\n"
-    "followed by an indented snippet per highlight (the matched words in\n"
-    "[brackets]). With --json: one JSON object a line instead.\n"
+    "  #cursor  published  source  article_id  title  [rule labels]\n"
+    "(a rule without a label by its id) followed by up to 3 indented snippet\n"
+    "lines (the matched words in [brackets]). With --json: one JSON object a\n"
+    "line instead, with every snippet.\n"
     "When the stream breaks (daemon restarted, network lost) watch reconnects\n"
     "with backoff (100 ms doubling to 5 s) and resumes after the last alert "
     "it\n"
@@ -44,9 +45,19 @@ constexpr char kUsage[] =
     "attempts) or the TLS settings do not match the daemon's; 0 on\n"
     "SIGINT/SIGTERM or when stdout closes.\n";
 
-// Prints one alert, human-readable, with snippets cut from its article.
+constexpr size_t kSnippetLines = 3;
+
+// Prints one alert, human-readable, with its snippets; an alert stored before
+// alerts carried snippets gets them cut from its article.
 void PrintHuman(NewswatchClient& client, const v1::Alert& alert) {
   std::cout << FormatAlertLine(alert) << "\n";
+  if (HasSnippets(alert)) {
+    for (const std::string& line : FormatSnippetLines(alert, kSnippetLines)) {
+      std::cout << line << "\n";
+    }
+    std::cout << std::flush;
+    return;
+  }
   bool any_highlight = false;
   for (const auto& match : alert.matches()) {
     any_highlight = any_highlight || match.highlights_size() > 0;
@@ -54,9 +65,9 @@ void PrintHuman(NewswatchClient& client, const v1::Alert& alert) {
   if (any_highlight) {
     absl::StatusOr<v1::Article> article = client.GetArticle(alert.article_id());
     if (article.ok()) {
-      for (const std::string& line : FormatHighlightLines(alert, *article)) {
-        std::cout << line << "\n";
-      }
+      std::vector<std::string> lines = FormatHighlightLines(alert, *article);
+      if (lines.size() > kSnippetLines) lines.resize(kSnippetLines);
+      for (const std::string& line : lines) std::cout << line << "\n";
     } else {
       std::cout << "    (no snippets: " << article.status().message() << ")\n";
     }

@@ -135,6 +135,8 @@ class NewswatchClient {
   absl::StatusOr<v1::ClusterStatus> GetClusterStatus();
 
   const ClientOptions& options() const { return options_; }
+  // The connection, for services without methods here (DeliveryClient).
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
  private:
   NewswatchClient(std::shared_ptr<grpc::Channel> channel,

@@ -54,6 +54,8 @@ constexpr MethodRule kPolicy[] = {
      Roles({Role::kAnalyst, Role::kAdmin})},
     {"/newswatch.v1.AlertService/Subscribe",
      Roles({Role::kAnalyst, Role::kAdmin})},
+    // Webhooks and e-mail: the service checks the subscriber is the caller's.
+    {"/newswatch.v1.DeliveryService/", Roles({Role::kAnalyst, Role::kAdmin})},
     {"/newswatch.v1.AdminService/", Roles({Role::kAdmin})},  // checkpoints etc.
     // The API's schema, which is public anyway: any valid token, so that
     // anonymous callers still see nothing but health.

@@ -12,6 +12,7 @@
 //     ListRules, DeleteRule                 analyst (own subscriber), admin
 //   RuleService/ValidateRule                analyst, admin
 //   AlertService/Subscribe                  analyst (own subscriber), admin
+//   DeliveryService/* (webhooks, e-mail)    analyst (own subscriber), admin
 //   AdminService/*                          admin
 //   grpc.health.v1.Health/*                 anyone, no token (probes)
 //   grpc.reflection.v1alpha.ServerReflection  any valid token (schema only)

@@ -42,8 +42,8 @@ absl::StatusOr<std::shared_ptr<const index::IndexedRule>> CompileRule(
   absl::StatusOr<std::shared_ptr<const rules::CompiledRule>> compiled =
       rules::ParseRule(rule.query());
   if (!compiled.ok()) return compiled.status();
-  return std::make_shared<const index::IndexedRule>(
-      index::IndexedRule{rule.id(), rule.subscriber(), *std::move(compiled)});
+  return std::make_shared<const index::IndexedRule>(index::IndexedRule{
+      rule.id(), rule.subscriber(), *std::move(compiled), rule.label()});
 }
 
 absl::StatusOr<std::shared_ptr<const index::IndexedRule>> PrepareNewRule(
@@ -165,8 +165,9 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(
   last_rule_number_ = number;
   ++count;
   // Compiled before the id was assigned: index it under the stored id.
-  auto indexed = std::make_shared<const index::IndexedRule>(index::IndexedRule{
-      rule.id(), rule.subscriber(), (*std::move(prepared))->rule});
+  auto indexed = std::make_shared<const index::IndexedRule>(
+      index::IndexedRule{rule.id(), rule.subscriber(),
+                         (*std::move(prepared))->rule, rule.label()});
   // The split point: articles up to `matched_without` never saw the rule.
   const uint64_t matched_without =
       pipeline_.PublishRuleChange([&] { registry_.Upsert(indexed); });

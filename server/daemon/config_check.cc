@@ -92,6 +92,31 @@ absl::Status CheckDaemonConfig(const DaemonConfig& config) {
     return absl::InvalidArgumentError(
         "--retention: must be positive (empty: keep everything)");
   }
+  for (const auto& [flag, value] :
+       {std::pair{"delivery-retry-initial", config.delivery_retry_initial},
+        std::pair{"delivery-retry-max", config.delivery_retry_max},
+        std::pair{"webhook-pause-after", config.webhook_pause_after},
+        std::pair{"webhook-timeout", config.webhook_timeout},
+        std::pair{"delivery-poll-interval", config.delivery_poll_interval}}) {
+    if (value < absl::Milliseconds(1) || value > absl::Hours(24 * 365)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag, ": must be 1ms..365d, e.g. 10s"));
+    }
+  }
+  if (config.delivery_retry_max < config.delivery_retry_initial) {
+    return absl::InvalidArgumentError(
+        "--delivery-retry-max: must be at least --delivery-retry-initial");
+  }
+  if (!config.smtp_relay.empty() &&
+      config.smtp_relay.find(':') == std::string::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--smtp-relay ", config.smtp_relay,
+                     ": give HOST:PORT, e.g. smtp.example.com:587"));
+  }
+  if (config.smtp_user.empty() != config.smtp_password_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--smtp-user and --smtp-password-file go together");
+  }
   return absl::OkStatus();
 }
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <iostream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -14,6 +15,7 @@
 #include "grpcpp/server_builder.h"
 #include "server/base/log.h"
 #include "server/base/status_macros.h"
+#include "server/base/read_file.h"
 #include "server/catalog/anchor_costs.h"
 #include "server/daemon/config_check.h"
 #include "server/daemon/start_checks.h"
@@ -118,6 +120,42 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
     if (!node.ok()) return node.status();
     d->cluster_ = *std::move(node);
   }
+  // Webhooks and e-mail read this node's alert log (not wired to the
+  // cluster's yet).
+  const delivery::RetryPolicy retry{.initial = config.delivery_retry_initial,
+                                    .max = config.delivery_retry_max,
+                                    .pause_after = config.webhook_pause_after};
+  absl::StatusOr<std::unique_ptr<delivery::WebhookDispatcher>> webhooks =
+      delivery::WebhookDispatcher::Start(
+          *d->db_, *d->alert_log_, d->clock_,
+          {.retry = retry,
+           .request_timeout = config.webhook_timeout,
+           .poll_interval = config.delivery_poll_interval,
+           .allow_private = config.allow_private_webhooks,
+           .ca_file = config.delivery_ca_file,
+           .metrics = &d->obs_->registry()});
+  if (!webhooks.ok()) return webhooks.status();
+  d->webhooks_ = *std::move(webhooks);
+  if (!config.smtp_relay.empty()) {
+    std::string password;
+    if (!config.smtp_password_file.empty()) {
+      absl::StatusOr<std::string> read = base::ReadWholeFile(
+          config.smtp_password_file, "--smtp-password-file");
+      if (!read.ok()) return read.status();
+      password = std::string(absl::StripTrailingAsciiWhitespace(*read));
+    }
+    d->email_ = delivery::EmailDispatcher::Start(
+        *d->db_, *d->alert_log_, d->clock_,
+        {.smtp = {.relay = config.smtp_relay,
+                  .starttls = config.smtp_starttls,
+                  .ca_file = config.delivery_ca_file,
+                  .username = config.smtp_user,
+                  .password = password,
+                  .from = config.smtp_from},
+         .retry = retry,
+         .metrics = &d->obs_->registry()});
+  }
+
   // The seams: the same services over RocksDB or over the cluster.
   ingest::ArticleIngestor& ingestor =
       d->cluster_ ? d->cluster_->ingestor() : *d->pipeline_;
@@ -148,6 +186,9 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   d->subscriber_service_ = std::make_unique<rpc::SubscriberServiceImpl>(
       *d->settings_, d->security_.authenticator.get());
 
+  d->delivery_service_ = std::make_unique<rpc::DeliveryServiceImpl>(
+      *d->webhooks_, d->email_.get(), d->security_.authenticator.get());
+
   // Expired data is gone before the first call is served.
   if (config.retention > absl::ZeroDuration())
     d->EnforceRetention(config.retention);
@@ -174,6 +215,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   builder.RegisterService(d->rule_service_.get());
   builder.RegisterService(d->alert_service_.get());
   builder.RegisterService(d->subscriber_service_.get());
+  builder.RegisterService(d->delivery_service_.get());
   builder.experimental().SetInterceptorCreators(
       d->obs_->InterceptorFactories());
   d->server_ = builder.BuildAndStart();
@@ -297,6 +339,8 @@ void Daemon::Shutdown() {
   if (retention_.joinable()) retention_.join();
   stream_workers_.reset();  // run what is queued, join
   readers_.reset();
+  email_.reset();  // an e-mail being sent is sent again after a restart
+  webhooks_.reset();
   cluster_.reset();  // hands this node's partitions over
   base::LogInfo("daemon", "stopped");
 }

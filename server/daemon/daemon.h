@@ -25,11 +25,14 @@
 #include "server/daemon/daemon_config.h"
 #include "server/daemon/observability.h"
 #include "server/daemon/server_security.h"
+#include "server/delivery/email_dispatcher.h"
+#include "server/delivery/webhook_dispatcher.h"
 #include "server/index/rule_registry.h"
 #include "server/ingest/ingest_pipeline.h"
 #include "server/rpc/admin_service.h"
 #include "server/rpc/alert_service.h"
 #include "server/rpc/article_service.h"
+#include "server/rpc/delivery_service.h"
 #include "server/rpc/ingest_service.h"
 #include "server/rpc/rule_service.h"
 #include "server/rpc/subscriber_service.h"
@@ -93,12 +96,15 @@ class Daemon {
   // Before readers_: its queued reads hold streams that release slots.
   std::unique_ptr<alerts::ReplayGate> replay_gate_;
   std::unique_ptr<base::ThreadPool> readers_;  // alert log catch-up
+  std::unique_ptr<delivery::WebhookDispatcher> webhooks_;
+  std::unique_ptr<delivery::EmailDispatcher> email_;  // null without SMTP
   std::unique_ptr<rpc::IngestServiceImpl> ingest_service_;
   std::unique_ptr<rpc::ArticleServiceImpl> article_service_;
   std::unique_ptr<rpc::AdminServiceImpl> admin_service_;
   std::unique_ptr<rpc::RuleServiceImpl> rule_service_;
   std::unique_ptr<rpc::AlertServiceImpl> alert_service_;
   std::unique_ptr<rpc::SubscriberServiceImpl> subscriber_service_;
+  std::unique_ptr<rpc::DeliveryServiceImpl> delivery_service_;
   std::unique_ptr<grpc::Server> server_;
   absl::Notification stop_heartbeats_;
   std::thread heartbeats_;

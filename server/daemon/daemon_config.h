@@ -65,6 +65,36 @@ struct DaemonConfig {
   // Allows a non-loopback listen address without TLS and tokens.
   bool insecure = false;
 
+  // --- Delivery by webhook and e-mail (issue 14, server/delivery/).
+  // Webhook URLs may point to loopback and private addresses (tests, a
+  // receiver on the same host). Default: false (server-side request
+  // forgery).
+  bool allow_private_webhooks = false;
+  // Retry backoff of failed webhook/e-mail deliveries: from `retry_initial`,
+  // doubling, up to `retry_max`, with jitter. Defaults: 1 s, 5 min.
+  absl::Duration delivery_retry_initial = absl::Seconds(1);
+  absl::Duration delivery_retry_max = absl::Minutes(5);
+  // A webhook failing without a success for this long is paused.
+  // Default: 24 h.
+  absl::Duration webhook_pause_after = absl::Hours(24);
+  // A webhook POST not completed in this time fails. Default: 10 s.
+  absl::Duration webhook_timeout = absl::Seconds(10);
+  // How often idle webhooks look for new alerts. Default: 200 ms.
+  absl::Duration delivery_poll_interval = absl::Milliseconds(200);
+  // PEM CA bundle for HTTPS webhooks and the SMTP relay's STARTTLS; empty:
+  // the system's roots.
+  std::string delivery_ca_file;
+  // host:port of the SMTP relay; empty: no e-mail delivery.
+  std::string smtp_relay;
+  // Require STARTTLS with the relay. Default: false.
+  bool smtp_starttls = false;
+  // AUTH user; the password is read from smtp_password_file (never a flag
+  // value, so it is not in `ps`).
+  std::string smtp_user;
+  std::string smtp_password_file;
+  // From address of alert e-mails. Default: newswatch@localhost.
+  std::string smtp_from = "newswatch@localhost";
+
   // --- Observability.
   // host:port for the Prometheus /metrics endpoint over HTTP; empty: off.
   std::string metrics_listen;

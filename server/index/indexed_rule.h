@@ -15,6 +15,7 @@ struct IndexedRule {
   std::string id;
   std::string subscriber;
   std::shared_ptr<const rules::CompiledRule> rule;
+  std::string label;  // the rule's label, copied into its alerts
 };
 
 }  // namespace nw::index

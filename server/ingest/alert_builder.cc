@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "server/ingest/snippets.h"
+
 namespace nw::ingest {
 
 match::AnalyzedArticle AnalyzeArticle(const newswatch::v1::Article& article) {
@@ -24,6 +26,7 @@ std::vector<newswatch::v1::Alert> BuildAlerts(
       alert.set_subscriber(hit.rule->subscriber);
       alert.set_title(article.title());
       alert.set_source(article.source());
+      alert.set_url(article.url());
       if (article.has_published_at())
         *alert.mutable_published_at() = article.published_at();
       *alert.mutable_created_at() = article.ingested_at();
@@ -32,6 +35,7 @@ std::vector<newswatch::v1::Alert> BuildAlerts(
     alert.add_rule_ids(hit.rule->id);
     newswatch::v1::RuleMatch* rule_match = alert.add_matches();
     rule_match->set_rule_id(hit.rule->id);
+    rule_match->set_label(hit.rule->label);
     for (const match::Highlight& h : hit.highlights) {
       newswatch::v1::Highlight* out = rule_match->add_highlights();
       out->set_field(h.field == match::Field::kTitle
@@ -39,6 +43,10 @@ std::vector<newswatch::v1::Alert> BuildAlerts(
                          : newswatch::v1::Highlight::BODY);
       out->set_begin(h.begin);
       out->set_end(h.end);
+    }
+    for (newswatch::v1::Snippet& snippet :
+         BuildSnippets(article.title(), article.body(), hit.highlights)) {
+      *rule_match->add_snippets() = std::move(snippet);
     }
   }
   return alerts;

@@ -15,9 +15,9 @@ namespace nw::ingest {
 match::AnalyzedArticle AnalyzeArticle(const newswatch::v1::Article& article);
 
 // One alert per subscriber of `hits` (which come ordered by subscriber, then
-// rule id), each listing its matched rules with their highlights and the
-// article's title, source and times. Cursor, article id and sequence are
-// left for the committer to set.
+// rule id), each listing its matched rules with their labels, highlights and
+// snippets (snippets.h), and the article's title, source, url and times.
+// Cursor, article id and sequence are left for the committer to set.
 std::vector<newswatch::v1::Alert> BuildAlerts(
     const newswatch::v1::Article& article,
     const std::vector<index::RuleHit>& hits);

@@ -38,13 +38,46 @@ Alert SampleAlert() {
   h->set_end(15);
   auto* m3 = alert.add_matches();
   m3->set_rule_id("r-3");
+  m3->set_label("Oil, Gulf");
+  return alert;
+}
+
+// SampleAlert() with snippets, as the daemon stores them since issue 14.
+Alert AlertWithSnippets() {
+  Alert alert = SampleAlert();
+  auto* s = alert.mutable_matches(0)->add_snippets();
+  s->set_field(Highlight::TITLE);
+  s->set_text("OPEC SAYS\nCRUDE OUTPUT STEADY");
+  auto* h = s->add_highlights();
+  h->set_begin(0);
+  h->set_end(4);
+  s = alert.mutable_matches(0)->add_snippets();
+  s->set_field(Highlight::BODY);
+  s->set_text("crude oil output and crude prices");
+  s->set_begin(10);
+  s->set_more_after(true);
+  h = s->add_highlights();
+  h->set_begin(0);
+  h->set_end(5);
+  h = s->add_highlights();
+  h->set_begin(21);
+  h->set_end(26);
+  for (int i = 0; i < 3; ++i) {
+    s = alert.mutable_matches(1)->add_snippets();
+    s->set_field(Highlight::BODY);
+    s->set_text("Gulf");
+    s->set_begin(100 + i);
+    h = s->add_highlights();
+    h->set_begin(0);
+    h->set_end(4);
+  }
   return alert;
 }
 
 TEST(AlertFormatTest, HumanLine) {
   EXPECT_EQ(FormatAlertLine(SampleAlert()),
             "#12  1987-02-26T15:01:01.79Z  reuters-21578  reuters-21578-127  "
-            "OPEC SAYS CRUDE OUTPUT STEADY  [r-1 r-3]");
+            "OPEC SAYS CRUDE OUTPUT STEADY  [r-1, Oil, Gulf]");
   Alert bare;
   bare.set_cursor(1);
   bare.set_article_id("a");
@@ -68,7 +101,39 @@ TEST(AlertFormatTest, JsonShape) {
   EXPECT_EQ(j["matches"][0]["highlights"],
             Json::parse(R"([["title", 0, 4], ["body", 10, 15]])"));
   EXPECT_EQ(j["matches"][1]["rule_id"], "r-3");
+  EXPECT_EQ(j["matches"][1]["label"], "Oil, Gulf");
   EXPECT_EQ(j["matches"][1]["highlights"], Json::array());
+  EXPECT_EQ(j["matches"][1]["snippets"], Json::array());
+}
+
+// Verifies --json carries the url and every snippet with ranges relative to
+// the snippet text.
+TEST(AlertFormatTest, JsonSnippets) {
+  Alert alert = AlertWithSnippets();
+  alert.set_url("https://example.com/opec");
+  const Json j = AlertToJson(alert);
+  EXPECT_EQ(j["url"], "https://example.com/opec");
+  ASSERT_EQ(j["matches"][0]["snippets"].size(), 2u);
+  EXPECT_EQ(j["matches"][0]["snippets"][1],
+            Json::parse(R"({"field": "body", "text":
+              "crude oil output and crude prices", "begin": 10,
+              "more_after": true, "highlights": [[0, 5], [21, 26]]})"));
+  EXPECT_EQ(j["matches"][1]["snippets"].size(), 3u);
+}
+
+// Verifies watch's snippet lines: rule labels, brackets around the
+// highlights, "..." where cut, at most max_lines with a "more" line.
+TEST(AlertFormatTest, SnippetLines) {
+  const Alert alert = AlertWithSnippets();
+  EXPECT_TRUE(HasSnippets(alert));
+  EXPECT_FALSE(HasSnippets(SampleAlert()));
+  EXPECT_THAT(
+      FormatSnippetLines(alert, 3),
+      ElementsAre("    r-1 title: [OPEC] SAYS CRUDE OUTPUT STEADY",
+                  "    r-1 body: ...[crude] oil output and [crude] prices...",
+                  "    (+3 more snippets)"));
+  EXPECT_EQ(FormatSnippetLines(alert, 5).size(), 5u);
+  EXPECT_EQ(FormatSnippetLines(alert, 5)[4], "    Oil, Gulf body: ...[Gulf]");
 }
 
 TEST(AlertFormatTest, JsonIsOneParsableLine) {

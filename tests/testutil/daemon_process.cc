@@ -29,11 +29,17 @@ absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
     const std::string& binary, const std::string& data_dir,
     const std::vector<std::string>& extra_flags,
     const ProcessOptions& options) {
-  int out[2];
-  if (pipe(out) != 0) return absl::InternalError("pipe failed");
   std::vector<std::string> args = {binary, "--listen=127.0.0.1:0",
                                    "--data_dir=" + data_dir};
   args.insert(args.end(), extra_flags.begin(), extra_flags.end());
+  return StartCommand(args, options);
+}
+
+absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::StartCommand(
+    std::vector<std::string> args, const ProcessOptions& options) {
+  int out[2];
+  if (pipe(out) != 0) return absl::InternalError("pipe failed");
+  const std::string binary = args.at(0);
   pid_t pid = fork();
   if (pid < 0) return absl::InternalError("fork failed");
   if (pid == 0) {
@@ -89,8 +95,8 @@ absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
     close(out[0]);
-    return absl::UnavailableError("newswatchd did not start; it printed: " +
-                                  seen);
+    return absl::UnavailableError(
+        absl::StrCat(binary, " did not start; it printed: ", seen));
   }
   // The daemon writes little to stdout; a closed read end would SIGPIPE it,
   // so the fd is deliberately left open (leaked) for the process lifetime.

@@ -34,6 +34,10 @@ class DaemonProcess {
       const std::string& binary, const std::string& data_dir,
       const std::vector<std::string>& extra_flags = {},
       const ProcessOptions& options = {});
+  // Runs `argv` (argv[0]: the program's path) as is, e.g. a test server
+  // script, and waits (up to 30 s) for its "listening on HOST:PORT " line.
+  static absl::StatusOr<std::unique_ptr<DaemonProcess>> StartCommand(
+      std::vector<std::string> argv, const ProcessOptions& options = {});
   ~DaemonProcess();  // kills with SIGKILL if still running
 
   int port() const { return port_; }
