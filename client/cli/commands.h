@@ -17,8 +17,8 @@ int RunGet(const std::vector<std::string>& args);       // get_command.cc
 int RunToken(const std::vector<std::string>& args);     // token_command.cc
 int RunAdmin(const std::vector<std::string>& args);     // admin_command.cc
 int RunSettings(const std::vector<std::string>& args);  // settings_command.cc
-int RunHooks(const std::vector<std::string>& args);   // delivery_command.cc
-int RunEmail(const std::vector<std::string>& args);   // delivery_command.cc
+int RunHooks(const std::vector<std::string>& args);     // delivery_command.cc
+int RunEmail(const std::vector<std::string>& args);     // delivery_command.cc
 
 }  // namespace nw::client::cli
 

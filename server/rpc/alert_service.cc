@@ -110,8 +110,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* AlertServiceImpl::Subscribe(
                      " is over the limit of ", kMaxBatch)));
   }
   // A cluster's log is written by other processes: learn where it ends.
-  absl::StatusOr<uint64_t> newest =
-      log_.SharedNewestCursor(subscriber);
+  absl::StatusOr<uint64_t> newest = log_.SharedNewestCursor(subscriber);
   if (!newest.ok()) return new RefusedStream(newest.status());
   if (*newest > 0) hub_.NoteCursor(subscriber, *newest);
   auto stream = std::make_shared<alerts::AlertStream>(

@@ -20,8 +20,8 @@ class ArticleServiceImpl final
       : articles_(articles), stories_(stories) {
     ServeChecked(newswatch::v1::ArticleService::service_full_name(),
                  "GetArticle", this, &ArticleServiceImpl::GetArticle);
-    ServeChecked(newswatch::v1::ArticleService::service_full_name(),
-                 "GetStory", this, &ArticleServiceImpl::GetStory);
+    ServeChecked(newswatch::v1::ArticleService::service_full_name(), "GetStory",
+                 this, &ArticleServiceImpl::GetStory);
   }
 
   grpc::Status GetArticle(grpc::ServerContext* context,
