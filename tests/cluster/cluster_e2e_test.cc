@@ -6,6 +6,7 @@
 #include <nats/nats.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <map>
@@ -82,6 +83,13 @@ std::vector<v1::Alert> Normalize(
   for (v1::Alert& a : alerts) {
     for (auto& r : *a.mutable_rule_ids()) r = ids.at(r);
     for (auto& m : *a.mutable_matches()) m.set_rule_id(ids.at(m.rule_id()));
+    // Alerts list rules sorted by id, and ids are random: sort by the mapped
+    // names so two daemons' alerts compare.
+    std::sort(a.mutable_rule_ids()->begin(), a.mutable_rule_ids()->end());
+    std::sort(a.mutable_matches()->begin(), a.mutable_matches()->end(),
+              [](const v1::RuleMatch& x, const v1::RuleMatch& y) {
+                return x.rule_id() < y.rule_id();
+              });
   }
   return alerts;
 }

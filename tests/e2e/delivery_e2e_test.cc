@@ -259,6 +259,8 @@ TEST_F(DeliveryE2eTest, BackfillAlertsOnStoredArticlesThenGoesLive) {
     if (a.id() == "reuters-21578-236") live = a;
   }
   live.set_id("live-oil");
+  // A text of its own: a copy of a story already alerted would be collapsed.
+  live.set_body("OPEC ministers met live to discuss crude output.");
   v1::ArticleAck ack;
   ASSERT_TRUE(client_->Submit(live, &ack).ok());
 
