@@ -9,28 +9,12 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "server/base/closest_name.h"
 #include "server/base/read_file.h"
 #include "toml++/toml.h"
 
 namespace nw::config {
 namespace {
-
-// Levenshtein distance, for "did you mean" on misspelled keys.
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 std::string Where(const std::string& path, const toml::source_region& source) {
   return absl::StrCat(path, ":", source.begin.line, ":", source.begin.column,
@@ -74,7 +58,8 @@ absl::Status ApplyConfigFile(const std::string& path,
       std::string closest;
       size_t best = 4;  // suggest only near misses
       for (const std::string& known : settings) {
-        if (const size_t d = EditDistance(name, known); d < best) {
+        if (const size_t d = base::EditDistanceIgnoreCase(name, known);
+            d < best) {
           best = d;
           closest = known;
         }
