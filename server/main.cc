@@ -96,6 +96,11 @@ ABSL_FLAG(std::string, smtp_password_file, "",
           "file holding the SMTP AUTH password");
 ABSL_FLAG(std::string, smtp_from, "newswatch@localhost",
           "From address of alert e-mails");
+ABSL_FLAG(std::string, web_listen, "127.0.0.1:7380",
+          "host:port of the analyst web console (http://HOST:PORT/); off: "
+          "none; port 0: pick a free one");
+ABSL_FLAG(int64_t, web_max_streams, 32,
+          "live alert streams the web console serves at once");
 ABSL_FLAG(std::string, log_level, "info",
           "lowest log level: debug, info, warning, error");
 ABSL_FLAG(std::string, log_format, "text",
@@ -242,6 +247,9 @@ int main(int argc, char** argv) {
   config.smtp_user = absl::GetFlag(FLAGS_smtp_user);
   config.smtp_password_file = absl::GetFlag(FLAGS_smtp_password_file);
   config.smtp_from = absl::GetFlag(FLAGS_smtp_from);
+  config.web_listen = absl::GetFlag(FLAGS_web_listen);
+  config.web_max_streams = static_cast<size_t>(
+      std::max<int64_t>(0, absl::GetFlag(FLAGS_web_max_streams)));
   config.log_level = absl::GetFlag(FLAGS_log_level);
   config.log_format = absl::GetFlag(FLAGS_log_format);
   if (const std::string servers = absl::GetFlag(FLAGS_cluster);
@@ -273,6 +281,15 @@ int main(int argc, char** argv) {
   std::cout << "newswatchd listening on " << host << ":" << (*daemon)->port()
             << " (data dir " << config.data_dir << ", "
             << (*daemon)->rule_count() << " rules)" << std::endl;
+  if ((*daemon)->web_port() != 0) {
+    // Tests read this line to learn the console's port.
+    const std::string web_host =
+        config.web_listen.substr(0, config.web_listen.rfind(':'));
+    std::cout << "newswatchd web console at http://"
+              << (web_host == "0.0.0.0" || web_host.empty() ? "127.0.0.1"
+                                                            : web_host)
+              << ":" << (*daemon)->web_port() << "/" << std::endl;
+  }
 
   int signal = 0;
   while (sigwait(&stop_signals, &signal) == 0 && signal == SIGHUP) {

@@ -25,6 +25,8 @@ constexpr char kUsage[] =
     "  rules get ID                one rule, with its canonical form\n"
     "  rules rm ID\n"
     "  rules validate RULE\n"
+    "  rules test [--since 7d] RULE\n"
+    "  rules edit ID [--query RULE] [--label L]\n"
     "  watch --subscriber S [--from CURSOR] [--cursor-file F] [--live] "
     "[--json]\n"
     "                              print a subscriber's alerts as they come;\n"

@@ -1,8 +1,10 @@
-// newswatch rules add|list|get|rm|validate
+// newswatch rules add|list|get|rm|validate|test|edit
 #include <iostream>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "client/cli/cli_common.h"
 #include "client/cli/commands.h"
@@ -25,7 +27,13 @@ constexpr char kRulesUsage[] =
     "      the rule: id, subscriber, label, query, canonical form, created\n"
     "  newswatch rules rm ID\n"
     "  newswatch rules validate 'RULE'\n"
-    "      prints 'ok: <canonical>', or the error and where it is (exit 1)\n";
+    "      prints 'ok: <canonical>' and any warnings, or the error and where\n"
+    "      it is (exit 1)\n"
+    "  newswatch rules test [--since 7d] [--limit N] 'RULE'\n"
+    "      runs the rule over the stored articles of that last span without\n"
+    "      saving anything: how many match, and the newest matches\n"
+    "  newswatch rules edit ID [--query 'RULE'] [--label L]\n"
+    "      changes a rule's query and/or label, keeping its id\n";
 
 // Prints a rule error with a caret under its offset; returns kExitFailure.
 int ReportInvalidRule(const std::string& query,
@@ -181,6 +189,72 @@ int RulesValidate(const std::vector<std::string>& args) {
   if (!verdict.ok()) return Fail("validate rule", verdict.status());
   if (!verdict->valid()) return ReportInvalidRule(query, *verdict);
   std::cout << "ok: " << verdict->canonical() << std::endl;
+  for (const std::string& w : verdict->warnings())
+    std::cout << "warning: " << w << "\n";
+  return kExitOk;
+}
+
+int RulesTest(const std::vector<std::string>& args) {
+  CommandArgs cmd = ParseCommandArgs(
+      args,
+      {{"since", "DURATION", "articles stored in this last span (default 7d)"},
+       {"limit", "N", "matches to print, newest first (default 10)"}},
+      "usage: newswatch rules test [--since 7d] [--limit N] 'RULE'\n");
+  if (cmd.exit_code >= 0) return cmd.exit_code;
+  const ParsedArgs& a = cmd.parsed;
+  if (a.positional.size() != 1)
+    return UsageError("rules test takes one RULE", kRulesUsage);
+  v1::PreviewRuleRequest request;
+  request.set_query(a.positional[0]);
+  const std::string since = a.Has("since") ? a.Get("since") : "7d";
+  absl::StatusOr<absl::Duration> window = base::ParseHumanDuration(since);
+  if (!window.ok()) {
+    return UsageError(absl::StrCat("--since: ", window.status().message()),
+                      kRulesUsage);
+  }
+  request.mutable_since()->set_seconds(absl::ToInt64Seconds(*window));
+  uint32_t limit = 10;
+  if (a.Has("limit") && !absl::SimpleAtoi(a.Get("limit"), &limit))
+    return UsageError("--limit must be a number", kRulesUsage);
+  request.set_limit(limit);
+  auto client = ConnectOrReport(a);
+  if (client == nullptr) return kExitFailure;
+  absl::StatusOr<v1::PreviewRuleResponse> r = client->PreviewRule(request);
+  if (!r.ok()) return Fail("test rule", r.status());
+  std::cout << r->matched() << " matches among " << r->scanned()
+            << " articles of the last " << since << " (scanned in "
+            << absl::StrFormat("%.2f", r->seconds()) << " s"
+            << (r->truncated() ? "; stopped early, older ones not scanned" : "")
+            << ")\n";
+  for (const v1::Alert& s : r->samples())
+    std::cout << "  " << s.article_id() << "\t" << s.title() << "\n";
+  for (const std::string& w : r->warnings())
+    std::cout << "warning: " << w << "\n";
+  std::cout << std::flush;
+  return kExitOk;
+}
+
+int RulesEdit(const std::vector<std::string>& args) {
+  CommandArgs cmd = ParseCommandArgs(
+      args,
+      {{"query", "RULE", "the new rule text"},
+       {"label", "L", "the new label (\"\" clears it)"}},
+      "usage: newswatch rules edit ID [--query 'RULE'] [--label L]\n");
+  if (cmd.exit_code >= 0) return cmd.exit_code;
+  const ParsedArgs& a = cmd.parsed;
+  if (a.positional.size() != 1 || (!a.Has("query") && !a.Has("label"))) {
+    return UsageError("rules edit takes one rule ID and --query and/or --label",
+                      kRulesUsage);
+  }
+  v1::UpdateRuleRequest request;
+  request.set_id(a.positional[0]);
+  if (a.Has("query")) request.set_query(a.Get("query"));
+  if (a.Has("label")) request.set_label(a.Get("label"));
+  auto client = ConnectOrReport(a);
+  if (client == nullptr) return kExitFailure;
+  absl::StatusOr<v1::WatchRule> rule = client->UpdateRule(request);
+  if (!rule.ok()) return Fail("edit rule", rule.status());
+  std::cout << rule->id() << "\t" << rule->canonical() << std::endl;
   return kExitOk;
 }
 
@@ -205,6 +279,8 @@ int RunRules(const std::vector<std::string>& args) {
   if (sub == "get" || sub == "show") return RulesGet(rest);
   if (sub == "rm" || sub == "delete") return RulesRemove(rest);
   if (sub == "validate") return RulesValidate(rest);
+  if (sub == "test") return RulesTest(rest);
+  if (sub == "edit") return RulesEdit(rest);
   if (sub.empty()) {
     for (const std::string& arg : rest) {
       if (arg == "-h" || arg == "--help") {

@@ -257,6 +257,28 @@ absl::StatusOr<v1::ValidateRuleResponse> NewswatchClient::ValidateRule(
   return response;
 }
 
+absl::StatusOr<v1::WatchRule> NewswatchClient::UpdateRule(
+    const v1::UpdateRuleRequest& request) {
+  grpc::ClientContext context;
+  PrepareUnary(context);
+  v1::WatchRule response;
+  absl::Status status =
+      FromGrpcStatus(rules_->UpdateRule(&context, request, &response));
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<v1::PreviewRuleResponse> NewswatchClient::PreviewRule(
+    const v1::PreviewRuleRequest& request) {
+  grpc::ClientContext context;
+  PrepareUnary(context);
+  v1::PreviewRuleResponse response;
+  absl::Status status =
+      FromGrpcStatus(rules_->PreviewRule(&context, request, &response));
+  if (!status.ok()) return status;
+  return response;
+}
+
 absl::Status NewswatchClient::Subscribe(const v1::SubscribeRequest& request,
                                         SubscribeCallback on_response) {
   // No deadline: a live subscription runs until the server or caller ends it.

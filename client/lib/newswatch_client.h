@@ -114,6 +114,12 @@ class NewswatchClient {
   // OK with valid=false for a bad rule; an error only when the call failed.
   absl::StatusOr<v1::ValidateRuleResponse> ValidateRule(
       absl::string_view query);
+  // Changes the query and/or label (those set in `request`) of a rule.
+  absl::StatusOr<v1::WatchRule> UpdateRule(
+      const v1::UpdateRuleRequest& request);
+  // The rule over stored articles, writing nothing (a dry-run backfill).
+  absl::StatusOr<v1::PreviewRuleResponse> PreviewRule(
+      const v1::PreviewRuleRequest& request);
 
   // --- AlertService ---
   // Calls `on_response` for every SubscribeResponse (alerts and heartbeats)

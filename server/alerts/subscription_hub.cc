@@ -96,3 +96,13 @@ size_t SubscriptionHub::ConnectedStreams() const {
 }
 
 }  // namespace nw::alerts
+
+namespace nw::alerts {
+
+uint64_t SubscriptionHub::LastCursor(const std::string& subscriber) const {
+  absl::MutexLock lock(&mu_);
+  auto it = last_cursors_.find(subscriber);
+  return it == last_cursors_.end() ? 0 : it->second;
+}
+
+}  // namespace nw::alerts

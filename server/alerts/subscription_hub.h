@@ -76,6 +76,9 @@ class SubscriptionHub {
   // Streams currently connected.
   size_t ConnectedStreams() const;
 
+  // The subscriber's last committed cursor (0: no alerts yet).
+  uint64_t LastCursor(const std::string& subscriber) const;
+
  private:
   const std::unique_ptr<metrics::Registry> own_registry_;
   AlertMetrics metrics_;

@@ -52,6 +52,12 @@ constexpr MethodRule kPolicy[] = {
      Roles({Role::kAnalyst, Role::kAdmin})},
     {"/newswatch.v1.RuleService/ValidateRule",
      Roles({Role::kAnalyst, Role::kAdmin})},
+    {"/newswatch.v1.RuleService/UpdateRule",
+     Roles({Role::kAnalyst, Role::kAdmin})},
+    {"/newswatch.v1.RuleService/PreviewRule",
+     Roles({Role::kAnalyst, Role::kAdmin})},
+    {"/newswatch.v1.RuleService/GetRuleStats",
+     Roles({Role::kAnalyst, Role::kAdmin})},
     {"/newswatch.v1.AlertService/Subscribe",
      Roles({Role::kAnalyst, Role::kAdmin})},
     // Webhooks and e-mail: the service checks the subscriber is the caller's.

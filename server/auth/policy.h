@@ -9,14 +9,18 @@
 //   SubscriberService/Get,UpdateSubscriberSettings
 //                                           analyst (own subscriber), admin
 //   RuleService/CreateRule, GetRule,
-//     ListRules, DeleteRule                 analyst (own subscriber), admin
-//   RuleService/ValidateRule                analyst, admin
+//     ListRules, DeleteRule, UpdateRule,
+//     GetRuleStats                          analyst (own subscriber), admin
+//   RuleService/ValidateRule, PreviewRule   analyst, admin
 //   AlertService/Subscribe                  analyst (own subscriber), admin
 //   DeliveryService/* (webhooks, e-mail)    analyst (own subscriber), admin
 //   AdminService/*                          admin
 //   grpc.health.v1.Health/*                 anyone, no token (probes)
 //   grpc.reflection.v1alpha.ServerReflection  any valid token (schema only)
 //   any other method                        admin
+//
+// The web console (server/web) checks each HTTP endpoint against the gRPC
+// method it stands for, so both transports share this table.
 //
 // Thread safety: stateless; call from any thread.
 #ifndef NW_SERVER_AUTH_POLICY_H_

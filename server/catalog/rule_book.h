@@ -31,6 +31,16 @@ class RuleBook {
   virtual absl::StatusOr<std::vector<newswatch::v1::WatchRule>> List(
       absl::string_view subscriber) const = 0;
   virtual absl::Status Delete(absl::string_view id) = 0;
+  // Replaces the query and/or label (nullopt: unchanged) of rule `id`,
+  // keeping its id (RuleCatalog::Update). Unimplemented where a book cannot
+  // (yet) edit in place.
+  virtual absl::StatusOr<newswatch::v1::WatchRule> Update(
+      absl::string_view id, std::optional<std::string> query,
+      std::optional<std::string> label) {
+    return absl::UnimplementedError(
+        "editing a rule in place is not available here: delete it and add "
+        "the new one");
+  }
   virtual size_t size() const = 0;
 };
 

@@ -210,6 +210,27 @@ absl::Status RuleCatalog::Delete(absl::string_view id) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Update(
+    absl::string_view id, std::optional<std::string> query,
+    std::optional<std::string> label) {
+  if (label && label->size() > kMaxLabelBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("label is over the limit of ", kMaxLabelBytes, " bytes"));
+  }
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<newswatch::v1::WatchRule> rule = store_.Get(id);
+  if (!rule.ok()) return rule.status();
+  if (query) rule->set_query(*std::move(query));
+  if (label) rule->set_label(*std::move(label));
+  absl::StatusOr<std::shared_ptr<const index::IndexedRule>> indexed =
+      CompileRule(*rule);
+  if (!indexed.ok()) return indexed.status();
+  rule->set_canonical((*indexed)->rule->Canonical());
+  if (absl::Status s = store_.Put(*rule, last_rule_number_); !s.ok()) return s;
+  pipeline_.PublishRuleChange([&] { registry_.Upsert(*indexed); });
+  return rule;
+}
+
 size_t RuleCatalog::size() const { return registry_.Current()->size(); }
 
 }  // namespace nw::catalog

@@ -74,6 +74,14 @@ class RuleCatalog : public RuleBook {
   // NotFound when no rule has this id.
   absl::Status Delete(absl::string_view id) override;
 
+  // Replaces the query and/or label (nullopt: unchanged) of rule `id`,
+  // keeping its id, subscriber and created_at, and returns it as stored. The
+  // next article matched sees the new query, as after Create. Errors:
+  // NotFound; InvalidArgument for a bad query or label (nothing changed).
+  absl::StatusOr<newswatch::v1::WatchRule> Update(
+      absl::string_view id, std::optional<std::string> query,
+      std::optional<std::string> label) override;
+
   // Number of rules live in matching.
   size_t size() const override;
 

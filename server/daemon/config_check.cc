@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "server/auth/listen_policy.h"
 
 namespace nw::daemon {
 namespace {
@@ -34,6 +35,41 @@ absl::Status CheckThreads(const char* flag, int threads) {
   if (threads >= 1 && threads <= 256) return absl::OkStatus();
   return absl::InvalidArgumentError(
       absl::StrCat("--", flag, " ", threads, ": must be 1..256 threads"));
+}
+
+}  // namespace
+
+bool WebConsoleOn(const DaemonConfig& config) {
+  return !config.web_listen.empty() && config.web_listen != "off";
+}
+
+namespace {
+
+// The console is plain HTTP: off loopback a token (in its cookie) would
+// cross the network in clear text, and without tokens anyone could use it.
+absl::Status CheckWebListen(const DaemonConfig& config) {
+  if (!WebConsoleOn(config)) return absl::OkStatus();
+  const std::string& listen = config.web_listen;
+  const size_t colon = listen.rfind(':');
+  int port = -1;
+  if (colon == std::string::npos || absl::StartsWith(listen, "[") ||
+      !absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 ||
+      port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--web-listen ", listen,
+        ": give IPv4-HOST:PORT (port 0..65535), e.g. 127.0.0.1:7380, or off"));
+  }
+  const auth::ListenScope scope = auth::ClassifyListen(listen);
+  if (scope == auth::ListenScope::kLocalhost ||
+      scope == auth::ListenScope::kOtherLoopback) {
+    return absl::OkStatus();
+  }
+  if (config.insecure && config.token_file.empty()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "--web-listen ", listen,
+      ": the web console serves plain HTTP, so it stays on 127.0.0.1 (reach "
+      "it through an SSH tunnel or a TLS proxy); only --insecure without "
+      "--token-file allows another address"));
 }
 
 }  // namespace
@@ -87,6 +123,12 @@ absl::Status CheckDaemonConfig(const DaemonConfig& config) {
   if (config.keepalive_interval < absl::Seconds(1)) {
     return absl::InvalidArgumentError(
         "--keepalive-interval: must be at least 1s, e.g. 60s");
+  }
+  if (absl::Status s = CheckWebListen(config); !s.ok()) return s;
+  if (config.web_max_streams < 1 || config.web_max_streams > 1024) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--web-max-streams ", static_cast<int64_t>(config.web_max_streams),
+        ": must be 1..1024 (each holds a thread)"));
   }
   if (config.retention < absl::ZeroDuration()) {
     return absl::InvalidArgumentError(

@@ -26,6 +26,9 @@ absl::Status CheckDaemonConfig(const DaemonConfig& config);
 // stream goes on) instead of ending the stream. Bytes.
 size_t MaxMessageBytes(const DaemonConfig& config);
 
+// True unless --web-listen is "off" or empty.
+bool WebConsoleOn(const DaemonConfig& config);
+
 }  // namespace nw::daemon
 
 #endif  // NW_SERVER_DAEMON_CONFIG_CHECK_H_

@@ -164,6 +164,14 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   catalog::RuleBook& rules = d->cluster_ ? d->cluster_->rules() : *d->catalog_;
   const storage::AlertReader& alert_reader =
       d->cluster_ ? d->cluster_->alerts() : *d->alert_log_;
+  d->rule_api_ = std::make_unique<api::RuleApi>(
+      rules, *d->articles_, article_reader, alert_reader, d->clock_);
+  d->alert_api_ = std::make_unique<api::AlertApi>(
+      *d->hub_, alert_reader, *d->readers_,
+      api::StreamLimits{
+          .max_streams = config.max_streams,
+          .max_streams_per_subscriber = config.max_streams_per_subscriber,
+          .replay_gate = d->replay_gate_.get()});
   d->ingest_service_ =
       std::make_unique<rpc::IngestServiceImpl>(ingestor, *d->stream_workers_);
   d->article_service_ =
@@ -175,14 +183,9 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   d->admin_service_ =
       std::make_unique<rpc::AdminServiceImpl>(*d->db_, cluster_status);
   d->rule_service_ = std::make_unique<rpc::RuleServiceImpl>(
-      rules, d->security_.authenticator.get());
+      *d->rule_api_, d->security_.authenticator.get());
   d->alert_service_ = std::make_unique<rpc::AlertServiceImpl>(
-      *d->hub_, alert_reader, *d->readers_,
-      rpc::StreamLimits{
-          .max_streams = config.max_streams,
-          .max_streams_per_subscriber = config.max_streams_per_subscriber,
-          .replay_gate = d->replay_gate_.get()},
-      d->security_.authenticator.get());
+      *d->alert_api_, d->security_.authenticator.get());
   d->subscriber_service_ = std::make_unique<rpc::SubscriberServiceImpl>(
       *d->settings_, d->security_.authenticator.get());
 
@@ -243,6 +246,19 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   }
   if (absl::Status s = d->obs_->StartHttp(config.metrics_listen); !s.ok())
     return s;
+  if (WebConsoleOn(config)) {
+    d->web_router_ = std::make_unique<web::ApiRouter>(
+        *d->rule_api_, *d->alert_api_,
+        d->cluster_ ? d->cluster_->articles() : *d->articles_,
+        d->security_.authenticator.get());
+    absl::StatusOr<std::unique_ptr<web::WebServer>> web = web::WebServer::Start(
+        {.listen = config.web_listen, .max_streams = config.web_max_streams},
+        *d->web_router_, *d->alert_api_);
+    if (!web.ok()) return web.status();
+    d->web_ = *std::move(web);
+    base::LogInfo("web", "console",
+                  {{"listen", config.web_listen}, {"port", d->web_->port()}});
+  }
   d->StartBackgroundTasks(config);
   base::LogInfo("daemon", "started",
                 {{"listen", config.listen},
@@ -330,6 +346,7 @@ void Daemon::Shutdown() {
   shut_down_ = true;
   base::LogInfo("daemon", "stopping");
   obs_->Stop();  // before what /metrics and health read goes away
+  web_.reset();  // ends the console's streams before the hub and pools go
   // Open streams are cancelled at the deadline; unary calls get to finish.
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   server_->Wait();

@@ -18,6 +18,8 @@
 #include "grpcpp/server.h"
 #include "server/alerts/replay_gate.h"
 #include "server/alerts/subscription_hub.h"
+#include "server/api/alert_api.h"
+#include "server/api/rule_api.h"
 #include "server/base/clock.h"
 #include "server/base/thread_pool.h"
 #include "server/catalog/rule_catalog.h"
@@ -36,6 +38,8 @@
 #include "server/rpc/ingest_service.h"
 #include "server/rpc/rule_service.h"
 #include "server/rpc/subscriber_service.h"
+#include "server/web/api_router.h"
+#include "server/web/web_server.h"
 #include "storage/alert_log.h"
 #include "storage/article_store.h"
 #include "storage/db.h"
@@ -57,6 +61,8 @@ class Daemon {
   int port() const { return port_; }
   // The port /metrics is served on (useful with port 0); 0 when off.
   int metrics_port() const { return obs_->metrics_port(); }
+  // The port the web console is served on (useful with port 0); 0 when off.
+  int web_port() const { return web_ ? web_->port() : 0; }
   size_t rule_count() const {
     return cluster_ ? cluster_->rules().size() : catalog_->size();
   }
@@ -98,6 +104,9 @@ class Daemon {
   std::unique_ptr<base::ThreadPool> readers_;  // alert log catch-up
   std::unique_ptr<delivery::WebhookDispatcher> webhooks_;
   std::unique_ptr<delivery::EmailDispatcher> email_;  // null without SMTP
+  // Operations for a caller, shared by gRPC and the web console.
+  std::unique_ptr<api::RuleApi> rule_api_;
+  std::unique_ptr<api::AlertApi> alert_api_;
   std::unique_ptr<rpc::IngestServiceImpl> ingest_service_;
   std::unique_ptr<rpc::ArticleServiceImpl> article_service_;
   std::unique_ptr<rpc::AdminServiceImpl> admin_service_;
@@ -106,6 +115,8 @@ class Daemon {
   std::unique_ptr<rpc::SubscriberServiceImpl> subscriber_service_;
   std::unique_ptr<rpc::DeliveryServiceImpl> delivery_service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<web::ApiRouter> web_router_;
+  std::unique_ptr<web::WebServer> web_;  // stopped first in Shutdown
   absl::Notification stop_heartbeats_;
   std::thread heartbeats_;
   absl::Notification stop_retention_;

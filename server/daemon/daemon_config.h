@@ -94,6 +94,12 @@ struct DaemonConfig {
   std::string smtp_password_file;
   // From address of alert e-mails. Default: newswatch@localhost.
   std::string smtp_from = "newswatch@localhost";
+  // --- Web console (server/web).
+  // host:port of the analyst web console over HTTP; "off" (or empty): none;
+  // port 0 picks a free one (see Daemon::web_port). Default: 127.0.0.1:7380.
+  std::string web_listen = "127.0.0.1:7380";
+  // Concurrent alert streams of the console. Default: 32.
+  size_t web_max_streams = 32;
 
   // --- Observability.
   // host:port for the Prometheus /metrics endpoint over HTTP; empty: off.

@@ -16,19 +16,16 @@ namespace {
 
 using newswatch::v1::SubscribeResponse;
 
-// SubscribeRequest.max_batch above this is refused (alert_service.proto).
-constexpr uint32_t kMaxBatch = 1024;
-
 // Bridges one gRPC stream and its AlertStream (architecture: one write in
 // flight, Finish on failure, delete in OnDone, nothing blocking in reactions).
 class AlertStreamReactor final
     : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
       public alerts::AlertSink {
  public:
-  // REQUIRES: `stream` is registered with `hub`.
-  AlertStreamReactor(alerts::SubscriptionHub& hub,
+  // REQUIRES: `stream` comes from `alerts.Open`.
+  AlertStreamReactor(api::AlertApi& alerts,
                      std::shared_ptr<alerts::AlertStream> stream)
-      : hub_(hub), stream_(std::move(stream)) {
+      : alerts_(alerts), stream_(std::move(stream)) {
     stream_->Start(this);
   }
 
@@ -56,7 +53,7 @@ class AlertStreamReactor final
   void OnWriteDone(bool ok) override { stream_->OnWriteDone(ok); }
   void OnCancel() override { stream_->Cancel(); }
   void OnDone() override {
-    hub_.Unregister(stream_);
+    alerts_.Close(stream_);
     stream_->Detach();
     delete this;
   }
@@ -67,7 +64,7 @@ class AlertStreamReactor final
     StartWrite(&buffer_);
   }
 
-  alerts::SubscriptionHub& hub_;
+  api::AlertApi& alerts_;
   std::shared_ptr<alerts::AlertStream> stream_;
   SubscribeResponse response_;
   grpc::ByteBuffer buffer_;  // response_ serialized; lives until OnWriteDone
@@ -93,39 +90,15 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* AlertServiceImpl::Subscribe(
   absl::StatusOr<auth::Principal> caller = CallerOf(authenticator_, *context);
   if (!caller.ok()) return new RefusedStream(caller.status());
   // An analyst subscribes to its own subscriber unless it names one.
-  const std::string subscriber = request->subscriber().empty()
-                                     ? caller->subscriber
-                                     : request->subscriber();
-  if (absl::Status s = catalog::ValidateSubscriber(subscriber); !s.ok()) {
-    return new RefusedStream(s);
-  }
-  if (absl::Status s =
-          auth::CheckOwnsSubscriber(*caller, subscriber, "subscribe to");
-      !s.ok()) {
-    return new RefusedStream(s);
-  }
-  if (request->max_batch() > kMaxBatch) {
-    return new RefusedStream(absl::InvalidArgumentError(
-        absl::StrCat("max_batch ", request->max_batch(),
-                     " is over the limit of ", kMaxBatch)));
-  }
-  // A cluster's log is written by other processes: learn where it ends.
-  absl::StatusOr<uint64_t> newest = log_.SharedNewestCursor(subscriber);
-  if (!newest.ok()) return new RefusedStream(newest.status());
-  if (*newest > 0) hub_.NoteCursor(subscriber, *newest);
-  auto stream = std::make_shared<alerts::AlertStream>(
-      subscriber, request->from_cursor(), log_, readers_,
-      alerts::AlertStreamOptions{
-          .max_batch = std::max<size_t>(request->max_batch(), 1),
-          .replay_gate = limits_.replay_gate,
-          .credential = std::string(AuthorizationOf(*context).value_or(""))});
-  if (absl::Status s =
-          hub_.Register(stream, request->live_only(), limits_.max_streams,
-                        limits_.max_streams_per_subscriber);
-      !s.ok()) {
-    return new RefusedStream(s);
-  }
-  return new AlertStreamReactor(hub_, std::move(stream));
+  absl::StatusOr<std::shared_ptr<alerts::AlertStream>> stream = alerts_.Open(
+      *caller,
+      {.subscriber = request->subscriber(),
+       .after_cursor = request->from_cursor(),
+       .live_only = request->live_only(),
+       .max_batch = request->max_batch(),
+       .credential = std::string(AuthorizationOf(*context).value_or(""))});
+  if (!stream.ok()) return new RefusedStream(stream.status());
+  return new AlertStreamReactor(alerts_, *std::move(stream));
 }
 
 }  // namespace nw::rpc

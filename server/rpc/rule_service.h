@@ -3,27 +3,28 @@
 #define NW_SERVER_RPC_RULE_SERVICE_H_
 
 #include "newswatch/v1/rule_service.grpc.pb.h"
+#include "server/api/rule_api.h"
 #include "server/auth/authenticator.h"
-#include "server/catalog/rule_book.h"
 #include "server/rpc/checked_unary.h"
 
 namespace nw::rpc {
 
-// Thin: proto -> RuleCatalog -> ToGrpcStatus. An invalid rule gives
-// INVALID_ARGUMENT whose message names the byte offset (spec §4), also sent
-// as trailing metadata "nw-rule-error-offset".
+// Thin: proto -> api::RuleApi (for the calling principal) -> ToGrpcStatus.
+// An invalid rule gives INVALID_ARGUMENT whose message names the byte offset
+// (spec §4), also sent as trailing metadata "nw-rule-error-offset".
 //
 // With an `authenticator` (a token file), analysts see and change only their
-// own subscriber's rules: another subscriber's rule reads as NOT_FOUND, with
-// the message of a missing one, so its existence is not revealed; ListRules
-// without a subscriber lists the analyst's own. (Which roles may call each
-// method at all is checked before, by the TokenAuthProcessor.)
+// own subscriber's rules (api::RuleApi): another subscriber's rule reads as
+// NOT_FOUND, so its existence is not revealed. Which roles may call each
+// method at all is checked before, by the TokenAuthProcessor. Requests are
+// parsed from their bytes (checked_unary.h): a string that is not UTF-8 gets
+// INVALID_ARGUMENT naming the field.
 class RuleServiceImpl final
     : public CheckedUnaryService<newswatch::v1::RuleService::Service> {
  public:
-  // `authenticator` may be null (no token file: no restrictions); it must
+  // `authenticator` may be null (no token file: no restrictions); both must
   // outlive the service.
-  explicit RuleServiceImpl(catalog::RuleBook& catalog,
+  explicit RuleServiceImpl(api::RuleApi& rules,
                            const auth::Authenticator* authenticator = nullptr);
 
   grpc::Status CreateRule(grpc::ServerContext* context,
@@ -42,14 +43,20 @@ class RuleServiceImpl final
       grpc::ServerContext* context,
       const newswatch::v1::ValidateRuleRequest* request,
       newswatch::v1::ValidateRuleResponse* response) override;
+  grpc::Status UpdateRule(grpc::ServerContext* context,
+                          const newswatch::v1::UpdateRuleRequest* request,
+                          newswatch::v1::WatchRule* response) override;
+  grpc::Status PreviewRule(
+      grpc::ServerContext* context,
+      const newswatch::v1::PreviewRuleRequest* request,
+      newswatch::v1::PreviewRuleResponse* response) override;
+  grpc::Status GetRuleStats(
+      grpc::ServerContext* context,
+      const newswatch::v1::GetRuleStatsRequest* request,
+      newswatch::v1::GetRuleStatsResponse* response) override;
 
  private:
-  // The rule `id` if the caller may see it; NotFound alike for a missing rule
-  // and another subscriber's.
-  absl::StatusOr<newswatch::v1::WatchRule> GetOwnRule(
-      const grpc::ServerContext& context, const std::string& id);
-
-  catalog::RuleBook& catalog_;
+  api::RuleApi& rules_;
   const auth::Authenticator* const authenticator_;
 };
 

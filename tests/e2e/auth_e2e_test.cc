@@ -630,7 +630,7 @@ std::vector<std::string> DaemonArgs(const std::string& data_dir,
                                     const std::vector<std::string>& flags) {
   std::vector<std::string> args = {testing::DaemonBinary(),
                                    "--data-dir=" + data_dir,
-                                   "--listen=127.0.0.1:0"};
+                                   "--listen=127.0.0.1:0", "--web-listen=off"};
   args.insert(args.end(), flags.begin(), flags.end());
   return args;
 }

@@ -30,6 +30,11 @@ absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
     const std::vector<std::string>& extra_flags,
     const ProcessOptions& options) {
   std::vector<std::string> args = {binary, "--listen=127.0.0.1:0",
+                                   // Tests run daemons in parallel: no
+                                   // console on its fixed default port
+                                   // (a test that wants one passes
+                                   // --web-listen=127.0.0.1:0 after).
+                                   "--web-listen=off",
                                    "--data_dir=" + data_dir};
   args.insert(args.end(), extra_flags.begin(), extra_flags.end());
   return StartCommand(args, options);

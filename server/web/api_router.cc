@@ -1,0 +1,421 @@
+#include "server/web/api_router.h"
+
+#include <optional>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/api/subscriber.h"
+#include "server/auth/policy.h"
+#include "server/base/duration.h"
+#include "server/web/csv.h"
+#include "server/web/json_convert.h"
+#include "server/web/web_auth.h"
+
+namespace nw::web {
+namespace {
+
+using newswatch::v1::WatchRule;
+using nlohmann::json;
+
+constexpr char kRuleService[] = "/newswatch.v1.RuleService/";
+constexpr char kSubscribe[] = "/newswatch.v1.AlertService/Subscribe";
+constexpr char kGetArticle[] = "/newswatch.v1.ArticleService/GetArticle";
+// Alerts one export returns at most.
+constexpr size_t kMaxExportAlerts = 100000;
+
+Response JsonResponse(const json& body, int status = 200) {
+  return Response{.status = status, .body = Dump(body)};
+}
+
+absl::StatusOr<json> ParseBody(const Request& request) {
+  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object()) {
+    return absl::InvalidArgumentError(
+        "the request body must be a JSON object, e.g. {\"query\": \"...\"}");
+  }
+  return body;
+}
+
+// body[key] as a string; nullopt when absent or null; InvalidArgument when
+// another type.
+absl::StatusOr<std::optional<std::string>> StringField(const json& body,
+                                                       const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::optional<std::string>();
+  if (!it->is_string()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", key, "' must be a string"));
+  }
+  return std::optional<std::string>(it->get<std::string>());
+}
+
+absl::StatusOr<uint64_t> UintParam(const Request& request, const char* name,
+                                   uint64_t fallback) {
+  const std::string value = request.Query(name);
+  if (value.empty()) return fallback;
+  uint64_t n = 0;
+  if (!absl::SimpleAtoi(value, &n)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("?", name, "= must be a number, not '", value, "'"));
+  }
+  return n;
+}
+
+// "7d", "24h", "" (nullopt) as a duration for backfill and preview.
+absl::StatusOr<std::optional<absl::Duration>> DurationField(const json& body,
+                                                            const char* key) {
+  absl::StatusOr<std::optional<std::string>> text = StringField(body, key);
+  if (!text.ok()) return text.status();
+  if (!*text || (*text)->empty() || **text == "none")
+    return std::optional<absl::Duration>();
+  absl::StatusOr<absl::Duration> d = base::ParseHumanDuration(**text);
+  if (!d.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", key, "': ", d.status().message()));
+  }
+  return std::optional<absl::Duration>(*d);
+}
+
+std::string TimeText(const google::protobuf::Timestamp& t) {
+  const json j = TimeJson(t);
+  return j.is_string() ? j.get<std::string>() : std::string();
+}
+
+json MeJson(const auth::Principal& p, bool auth) {
+  return {{"name", p.name},
+          {"role", std::string(auth::RoleName(p.role))},
+          {"subscriber", p.subscriber},
+          {"auth", auth}};
+}
+
+}  // namespace
+
+absl::StatusOr<auth::Principal> ApiRouter::Admit(
+    const Request& request, absl::string_view method) const {
+  if (absl::Status s = CheckCsrf(request); !s.ok()) return s;
+  absl::StatusOr<auth::Principal> caller =
+      Authenticate(request, authenticator_);
+  if (!caller.ok()) return caller.status();
+  if (!method.empty()) {
+    if (absl::Status s = auth::CheckMethod(*caller, method); !s.ok()) return s;
+  }
+  return caller;
+}
+
+Response ApiRouter::Handle(const Request& request) const {
+  absl::StatusOr<Response> response = Route(request);
+  if (!response.ok()) {
+    return JsonResponse(ErrorJson(response.status()),
+                        HttpStatusFor(response.status().code()));
+  }
+  return *std::move(response);
+}
+
+absl::StatusOr<Response> ApiRouter::Route(const Request& request) const {
+  absl::string_view path = request.path;
+  if (!absl::ConsumePrefix(&path, "/api/v1/"))
+    return absl::NotFoundError("no such API path");
+  if (path == "session") return Session(request);
+  if (path == "me") return Me(request);
+  if (path == "alerts") return AlertHistory(request);
+  if (path == "alerts/export") return Export(request);
+  if (path == "rules" || absl::ConsumePrefix(&path, "rules/")) {
+    return Rules(request, path == "rules" ? "" : path);
+  }
+  if (absl::ConsumePrefix(&path, "articles/")) return Article(request, path);
+  return absl::NotFoundError(
+      absl::StrCat("no API path ", request.path, " (see /api/v1/ in README)"));
+}
+
+absl::StatusOr<Response> ApiRouter::Session(const Request& request) const {
+  if (absl::Status s = CheckCsrf(request); !s.ok()) return s;
+  if (request.method == "DELETE") {
+    Response r = JsonResponse(json::object());
+    r.headers.emplace_back("Set-Cookie", ClearedSessionCookie());
+    return r;
+  }
+  if (request.method != "POST")
+    return absl::InvalidArgumentError("use POST or DELETE on /api/v1/session");
+  if (authenticator_ == nullptr)
+    return JsonResponse(MeJson(auth::Principal::Unrestricted(), false));
+  absl::StatusOr<json> body = ParseBody(request);
+  if (!body.ok()) return body.status();
+  absl::StatusOr<std::optional<std::string>> token =
+      StringField(*body, "token");
+  if (!token.ok()) return token.status();
+  if (!*token || (*token)->empty()) {
+    return absl::InvalidArgumentError(
+        "give {\"token\": \"nwt_...\"} (made with: newswatch token new)");
+  }
+  absl::StatusOr<auth::Principal> who =
+      authenticator_->Identify(absl::StrCat("Bearer ", **token));
+  if (!who.ok()) return who.status();
+  Response r = JsonResponse(MeJson(*who, true));
+  r.headers.emplace_back("Set-Cookie", SessionCookie(**token));
+  return r;
+}
+
+absl::StatusOr<Response> ApiRouter::Me(const Request& request) const {
+  absl::StatusOr<auth::Principal> caller = Admit(request, "");
+  if (!caller.ok()) return caller.status();
+  return JsonResponse(MeJson(*caller, authenticator_ != nullptr));
+}
+
+absl::flat_hash_map<std::string, std::string> ApiRouter::Labels(
+    const std::string& subscriber) const {
+  absl::flat_hash_map<std::string, std::string> labels;
+  absl::StatusOr<std::vector<WatchRule>> rules =
+      rules_.List(auth::Principal::Unrestricted(), subscriber);
+  if (!rules.ok()) return labels;  // labels are decoration only
+  for (const WatchRule& r : *rules) labels[r.id()] = r.label();
+  return labels;
+}
+
+std::string ApiRouter::AlertText(
+    const newswatch::v1::Alert& alert,
+    const absl::flat_hash_map<std::string, std::string>& labels) const {
+  absl::StatusOr<newswatch::v1::Article> article =
+      articles_.Get(alert.article_id());
+  return Dump(AlertJson(alert, article.ok() ? &*article : nullptr, labels));
+}
+
+absl::StatusOr<Response> ApiRouter::AlertHistory(const Request& request) const {
+  absl::StatusOr<auth::Principal> caller = Admit(request, kSubscribe);
+  if (!caller.ok()) return caller.status();
+  absl::StatusOr<uint64_t> before = UintParam(request, "before", 0);
+  if (!before.ok()) return before.status();
+  absl::StatusOr<uint64_t> limit = UintParam(request, "limit", 50);
+  if (!limit.ok()) return limit.status();
+  absl::StatusOr<std::vector<newswatch::v1::Alert>> alerts = alerts_.History(
+      *caller, request.Query("subscriber"), *before,
+      static_cast<uint32_t>(std::min<uint64_t>(*limit, UINT32_MAX)));
+  if (!alerts.ok()) return alerts.status();
+  // The subscriber History resolved is on every alert.
+  absl::flat_hash_map<std::string, std::string> labels;
+  if (!alerts->empty()) labels = Labels(alerts->front().subscriber());
+  std::string body = "{\"alerts\":[";
+  for (size_t i = 0; i < alerts->size(); ++i) {
+    if (i > 0) body += ',';
+    body += AlertText((*alerts)[i], labels);
+  }
+  body += "]}";
+  return Response{.body = std::move(body)};
+}
+
+absl::StatusOr<Response> ApiRouter::Export(const Request& request) const {
+  absl::StatusOr<auth::Principal> caller = Admit(request, kSubscribe);
+  if (!caller.ok()) return caller.status();
+  const std::string format =
+      request.Query("format").empty() ? "csv" : request.Query("format");
+  if (format != "csv" && format != "jsonl")
+    return absl::InvalidArgumentError("?format= must be csv or jsonl");
+  absl::StatusOr<uint64_t> after = UintParam(request, "after", 0);
+  if (!after.ok()) return after.status();
+  absl::StatusOr<std::string> who = api::ResolveSubscriber(
+      *caller, request.Query("subscriber"), "export the alerts of");
+  if (!who.ok()) return who.status();
+  const std::string& subscriber = *who;
+  const auto labels = Labels(subscriber);
+  std::string body;
+  if (format == "csv") {
+    body =
+        CsvRow({"cursor", "created_at", "published_at", "source", "article_id",
+                "title", "rule_ids", "rule_labels", "backfill"});
+  }
+  uint64_t from = *after;
+  size_t exported = 0;
+  while (exported < kMaxExportAlerts) {
+    absl::StatusOr<std::vector<newswatch::v1::Alert>> chunk =
+        alerts_.ReadAfter(subscriber, from, 1024);
+    if (!chunk.ok()) return chunk.status();
+    if (chunk->empty()) break;
+    for (const newswatch::v1::Alert& a : *chunk) {
+      from = a.cursor();
+      ++exported;
+      if (format == "jsonl") {
+        body += Dump(AlertJson(a, nullptr, labels));
+        body += '\n';
+        continue;
+      }
+      std::vector<std::string> names;
+      for (const std::string& id : a.rule_ids()) {
+        auto it = labels.find(id);
+        names.push_back(it == labels.end() ? "" : it->second);
+      }
+      body +=
+          CsvRow({absl::StrCat(a.cursor()), TimeText(a.created_at()),
+                  TimeText(a.published_at()), a.source(), a.article_id(),
+                  a.title(), absl::StrJoin(a.rule_ids(), ";"),
+                  absl::StrJoin(names, ";"), a.backfill() ? "true" : "false"});
+    }
+  }
+  Response r{.content_type = format == "csv" ? "text/csv; charset=utf-8"
+                                             : "application/x-ndjson",
+             .body = std::move(body)};
+  r.headers.emplace_back("Content-Disposition",
+                         absl::StrCat("attachment; filename=\"alerts-",
+                                      subscriber, ".", format, "\""));
+  return r;
+}
+
+absl::StatusOr<Response> ApiRouter::Rules(const Request& request,
+                                          absl::string_view rest) const {
+  const std::string& m = request.method;
+  auto admit = [&](absl::string_view rpc) {
+    return Admit(request, absl::StrCat(kRuleService, rpc));
+  };
+  if (rest == "validate" || rest == "preview") {
+    if (m != "POST") return absl::InvalidArgumentError("use POST");
+    absl::StatusOr<auth::Principal> caller =
+        admit(rest == "validate" ? "ValidateRule" : "PreviewRule");
+    if (!caller.ok()) return caller.status();
+    absl::StatusOr<json> body = ParseBody(request);
+    if (!body.ok()) return body.status();
+    absl::StatusOr<std::optional<std::string>> query =
+        StringField(*body, "query");
+    if (!query.ok()) return query.status();
+    absl::StatusOr<std::optional<std::string>> subscriber =
+        StringField(*body, "subscriber");
+    if (!subscriber.ok()) return subscriber.status();
+    if (rest == "validate") {
+      newswatch::v1::ValidateRuleRequest req;
+      req.set_query(query->value_or(""));
+      req.set_subscriber(subscriber->value_or(""));
+      return JsonResponse(ValidateJson(rules_.Validate(*caller, req)));
+    }
+    newswatch::v1::PreviewRuleRequest req;
+    req.set_query(query->value_or(""));
+    req.set_subscriber(subscriber->value_or(""));
+    absl::StatusOr<std::optional<absl::Duration>> since =
+        DurationField(*body, "since");
+    if (!since.ok()) return since.status();
+    if (*since) {
+      *req.mutable_since() =
+          google::protobuf::util::TimeUtil::NanosecondsToDuration(
+              absl::ToInt64Nanoseconds(**since));
+    }
+    if (auto it = body->find("limit"); it != body->end()) {
+      if (!it->is_number_unsigned())
+        return absl::InvalidArgumentError("'limit' must be a whole number");
+      req.set_limit(static_cast<uint32_t>(
+          std::min<uint64_t>(it->get<uint64_t>(), UINT32_MAX)));
+    }
+    absl::StatusOr<newswatch::v1::PreviewRuleResponse> preview =
+        rules_.Preview(*caller, req);
+    if (!preview.ok()) return preview.status();
+    const auto labels =
+        absl::flat_hash_map<std::string, std::string>{{"preview", "preview"}};
+    std::string samples = "[";
+    for (int i = 0; i < preview->samples_size(); ++i) {
+      if (i > 0) samples += ',';
+      samples += AlertText(preview->samples(i), labels);
+    }
+    samples += "]";
+    json out = {
+        {"scanned", preview->scanned()},
+        {"matched", preview->matched()},
+        {"truncated", preview->truncated()},
+        {"seconds", preview->seconds()},
+        {"warnings", std::vector<std::string>(preview->warnings().begin(),
+                                              preview->warnings().end())},
+        {"samples", json::parse(samples)}};
+    return JsonResponse(out);
+  }
+  if (rest == "stats") {
+    absl::StatusOr<auth::Principal> caller = admit("GetRuleStats");
+    if (!caller.ok()) return caller.status();
+    absl::StatusOr<newswatch::v1::GetRuleStatsResponse> stats =
+        rules_.Stats(*caller, request.Query("subscriber"));
+    if (!stats.ok()) return stats.status();
+    json rules = json::array();
+    for (const auto& s : stats->rules()) {
+      rules.push_back({{"rule_id", s.rule_id()},
+                       {"alerts_24h", s.alerts_24h()},
+                       {"alerts_7d", s.alerts_7d()},
+                       {"last_alert_at", TimeJson(s.last_alert_at())}});
+    }
+    return JsonResponse({{"rules", rules}, {"truncated", stats->truncated()}});
+  }
+  if (rest.empty()) {
+    if (m == "GET") {
+      absl::StatusOr<auth::Principal> caller = admit("ListRules");
+      if (!caller.ok()) return caller.status();
+      absl::StatusOr<std::vector<WatchRule>> rules =
+          rules_.List(*caller, request.Query("subscriber"));
+      if (!rules.ok()) return rules.status();
+      json out = json::array();
+      for (const WatchRule& r : *rules) out.push_back(RuleJson(r));
+      return JsonResponse({{"rules", out}});
+    }
+    if (m != "POST") return absl::InvalidArgumentError("use GET or POST");
+    absl::StatusOr<auth::Principal> caller = admit("CreateRule");
+    if (!caller.ok()) return caller.status();
+    absl::StatusOr<json> body = ParseBody(request);
+    if (!body.ok()) return body.status();
+    WatchRule rule;
+    for (const char* key : {"query", "label", "subscriber"}) {
+      absl::StatusOr<std::optional<std::string>> v = StringField(*body, key);
+      if (!v.ok()) return v.status();
+      if (!*v) continue;
+      if (key == std::string("query")) rule.set_query(**v);
+      if (key == std::string("label")) rule.set_label(**v);
+      if (key == std::string("subscriber")) rule.set_subscriber(**v);
+    }
+    absl::StatusOr<std::optional<absl::Duration>> backfill =
+        DurationField(*body, "backfill");
+    if (!backfill.ok()) return backfill.status();
+    std::optional<absl::Time> since;
+    if (*backfill) since = absl::Now() - **backfill;
+    absl::StatusOr<WatchRule> created =
+        rules_.Create(*caller, std::move(rule), since);
+    if (!created.ok()) return created.status();
+    return JsonResponse(RuleJson(*created), 201);
+  }
+  const std::string id(rest);
+  if (m == "GET") {
+    absl::StatusOr<auth::Principal> caller = admit("GetRule");
+    if (!caller.ok()) return caller.status();
+    absl::StatusOr<WatchRule> rule = rules_.Get(*caller, id);
+    if (!rule.ok()) return rule.status();
+    return JsonResponse(RuleJson(*rule));
+  }
+  if (m == "DELETE") {
+    absl::StatusOr<auth::Principal> caller = admit("DeleteRule");
+    if (!caller.ok()) return caller.status();
+    if (absl::Status s = rules_.Delete(*caller, id); !s.ok()) return s;
+    return JsonResponse(json::object());
+  }
+  if (m == "PUT") {
+    absl::StatusOr<auth::Principal> caller = admit("UpdateRule");
+    if (!caller.ok()) return caller.status();
+    absl::StatusOr<json> body = ParseBody(request);
+    if (!body.ok()) return body.status();
+    absl::StatusOr<std::optional<std::string>> query =
+        StringField(*body, "query");
+    if (!query.ok()) return query.status();
+    absl::StatusOr<std::optional<std::string>> label =
+        StringField(*body, "label");
+    if (!label.ok()) return label.status();
+    absl::StatusOr<WatchRule> rule =
+        rules_.Update(*caller, id, *std::move(query), *std::move(label));
+    if (!rule.ok()) return rule.status();
+    return JsonResponse(RuleJson(*rule));
+  }
+  return absl::InvalidArgumentError("use GET, PUT or DELETE on a rule");
+}
+
+absl::StatusOr<Response> ApiRouter::Article(const Request& request,
+                                            absl::string_view id) const {
+  absl::StatusOr<auth::Principal> caller = Admit(request, kGetArticle);
+  if (!caller.ok()) return caller.status();
+  absl::StatusOr<newswatch::v1::Article> article = articles_.Get(id);
+  if (!article.ok()) return article.status();
+  return JsonResponse(ArticleJson(*article));
+}
+
+}  // namespace nw::web
