@@ -8,8 +8,8 @@
 #ifndef NW_SERVER_API_ALERT_API_H_
 #define NW_SERVER_API_ALERT_API_H_
 
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
