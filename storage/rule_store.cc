@@ -10,6 +10,17 @@
 
 namespace nw::storage {
 
+absl::Status RuleStore::PutMany(
+    const std::vector<newswatch::v1::WatchRule>& rules) {
+  rocksdb::WriteBatch batch;
+  std::string value;
+  for (const newswatch::v1::WatchRule& rule : rules) {
+    rule.SerializeToString(&value);
+    batch.Put(db_.cf(Cf::kRules), rule.id(), value);
+  }
+  return db_.Write(batch, "RuleStore::PutMany");
+}
+
 absl::Status RuleStore::Put(const newswatch::v1::WatchRule& rule,
                             uint64_t rule_number, const BackfillJob* backfill) {
   rocksdb::WriteBatch batch;

@@ -29,6 +29,10 @@ class RuleStore {
   absl::Status Put(const newswatch::v1::WatchRule& rule, uint64_t rule_number,
                    const BackfillJob* backfill = nullptr);
 
+  // Stores every rule of `rules` (bulk import) in one synced write: all of
+  // them or none.
+  absl::Status PutMany(const std::vector<newswatch::v1::WatchRule>& rules);
+
   // NotFound when absent.
   absl::StatusOr<newswatch::v1::WatchRule> Get(absl::string_view id) const;
 

@@ -66,43 +66,29 @@ std::vector<std::string> FirstSubscribers(const std::vector<RuleLine>& rules,
 
 absl::StatusOr<RuleSetup> CreateMissingRules(client::NewswatchClient& client,
                                              const std::vector<RuleLine>& rules,
-                                             int threads) {
-  absl::StatusOr<std::vector<v1::WatchRule>> existing = client.ListRules("");
-  if (!existing.ok()) return existing.status();
-  std::set<std::string> have;
-  for (const v1::WatchRule& r : *existing) have.insert(r.id());
-  std::vector<const RuleLine*> todo;
-  for (const RuleLine& r : rules) {
-    if (have.count(r.id) == 0) todo.push_back(&r);
-  }
+                                             size_t batch_size) {
   RuleSetup setup;
-  setup.existing = rules.size() - todo.size();
-  absl::Mutex mu;
-  std::atomic<size_t> next{0};
-  std::vector<std::thread> workers;
-  for (int t = 0; t < std::max(1, threads); ++t) {
-    workers.emplace_back([&] {
-      for (size_t i = next++; i < todo.size(); i = next++) {
-        v1::WatchRule rule;
-        rule.set_id(todo[i]->id);
-        rule.set_subscriber(todo[i]->subscriber);
-        rule.set_query(todo[i]->rule);
-        absl::StatusOr<v1::WatchRule> created = client.CreateRule(rule);
-        absl::MutexLock lock(&mu);
-        if (created.ok()) {
-          ++setup.created;
-        } else if (absl::IsAlreadyExists(created.status())) {
-          ++setup.existing;
-        } else {
-          if (setup.failed++ == 0) {
-            setup.first_error =
-                absl::StrCat(todo[i]->id, ": ", created.status().ToString());
-          }
+  size_t next = 0;
+  absl::StatusOr<v1::ImportRulesResponse> summary =
+      client.ImportRules([&](v1::ImportRulesRequest* batch) {
+        for (; next < rules.size() &&
+               batch->rules_size() < static_cast<int>(batch_size);
+             ++next) {
+          v1::WatchRule* rule = batch->add_rules();
+          rule->set_id(rules[next].id);
+          rule->set_subscriber(rules[next].subscriber);
+          rule->set_query(rules[next].rule);
         }
-      }
-    });
+        return batch->rules_size() > 0;
+      });
+  if (!summary.ok()) return summary.status();
+  setup.created = summary->created();
+  setup.existing = summary->already_present();
+  setup.failed = summary->invalid();
+  if (summary->errors_size() > 0) {
+    const v1::ImportRuleError& e = summary->errors(0);
+    setup.first_error = absl::StrCat(e.id(), ": ", e.code(), ": ", e.message());
   }
-  for (std::thread& w : workers) w.join();
   return setup;
 }
 

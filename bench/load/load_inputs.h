@@ -39,11 +39,12 @@ struct RuleSetup {
   size_t failed = 0;
   std::string first_error;
 };
-// Creates the rules the daemon does not have yet (by id), over `threads`
-// concurrent callers. An error only when listing the daemon's rules failed.
+// Creates the rules the daemon does not have yet (by id), through one
+// RuleService.ImportRules stream of `batch_size`-rule batches (ids kept:
+// needs an admin token or none). An error when the import call failed.
 absl::StatusOr<RuleSetup> CreateMissingRules(client::NewswatchClient& client,
                                              const std::vector<RuleLine>& rules,
-                                             int threads);
+                                             size_t batch_size);
 
 // VmHWM (peak resident set) and VmRSS of process `pid`, in KiB, from
 // /proc/PID/status; NotFound when the process or the field is missing.

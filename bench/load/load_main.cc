@@ -62,7 +62,8 @@ ABSL_FLAG(absl::Duration, drain, absl::Seconds(10),
           "after the last ack, wait at most this long for alerts in flight "
           "(ends after 1 s without one)");
 ABSL_FLAG(std::string, run_id, "", "article id prefix; default load<unix-ms>");
-ABSL_FLAG(int, rule_threads, 4, "concurrent CreateRule calls while setting up");
+ABSL_FLAG(int, rule_batch, 2000,
+          "rules per ImportRules batch while setting up (at most 10000)");
 ABSL_FLAG(
     uint32_t, max_batch, 256,
     "SubscribeRequest.max_batch: alerts per message (1: one per message)");
@@ -289,8 +290,9 @@ int Main(int argc, char** argv) {
   nlohmann::ordered_json report;
   if (!rules.empty()) {
     const absl::Time t0 = absl::Now();
-    absl::StatusOr<RuleSetup> setup =
-        CreateMissingRules(**admin, rules, absl::GetFlag(FLAGS_rule_threads));
+    absl::StatusOr<RuleSetup> setup = CreateMissingRules(
+        **admin, rules,
+        static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_rule_batch))));
     if (!setup.ok()) {
       std::cerr << "newswatch-load: rules: " << setup.status() << "\n";
       return 1;

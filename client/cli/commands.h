@@ -10,8 +10,12 @@
 
 namespace nw::client::cli {
 
-int RunSubmit(const std::vector<std::string>& args);    // submit_command.cc
-int RunRules(const std::vector<std::string>& args);     // rules_command.cc
+int RunSubmit(const std::vector<std::string>& args);  // submit_command.cc
+int RunRules(const std::vector<std::string>& args);   // rules_command.cc
+int RunRulesImport(
+    const std::vector<std::string>& args);  // rules_io_command.cc
+int RunRulesExport(
+    const std::vector<std::string>& args);              // rules_io_command.cc
 int RunWatch(const std::vector<std::string>& args);     // watch_command.cc
 int RunGet(const std::vector<std::string>& args);       // get_command.cc
 int RunToken(const std::vector<std::string>& args);     // token_command.cc

@@ -1,4 +1,5 @@
-// newswatch rules add|list|get|rm|validate|test|edit
+// newswatch rules add|list|get|rm|validate|test|edit (import|export:
+// rules_io_command.cc)
 #include <iostream>
 
 #include "absl/strings/match.h"
@@ -33,7 +34,13 @@ constexpr char kRulesUsage[] =
     "      runs the rule over the stored articles of that last span without\n"
     "      saving anything: how many match, and the newest matches\n"
     "  newswatch rules edit ID [--query 'RULE'] [--label L]\n"
-    "      changes a rule's query and/or label, keeping its id\n";
+    "      changes a rule's query and/or label, keeping its id\n"
+    "  newswatch rules import [--subscriber S] [--keep-ids] FILE.jsonl[.gz]\n"
+    "      creates many rules at once (lines {\"subscriber\",\"rule\"}); "
+    "prints\n"
+    "      created / already present / invalid with line numbers\n"
+    "  newswatch rules export [--subscriber S] [--out FILE]\n"
+    "      the rules as JSON lines that import reads back\n";
 
 // Prints a rule error with a caret under its offset; returns kExitFailure.
 int ReportInvalidRule(const std::string& query,
@@ -281,6 +288,8 @@ int RunRules(const std::vector<std::string>& args) {
   if (sub == "validate") return RulesValidate(rest);
   if (sub == "test") return RulesTest(rest);
   if (sub == "edit") return RulesEdit(rest);
+  if (sub == "import") return RunRulesImport(rest);
+  if (sub == "export") return RunRulesExport(rest);
   if (sub.empty()) {
     for (const std::string& arg : rest) {
       if (arg == "-h" || arg == "--help") {

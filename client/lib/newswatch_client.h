@@ -121,6 +121,19 @@ class NewswatchClient {
   absl::StatusOr<v1::PreviewRuleResponse> PreviewRule(
       const v1::PreviewRuleRequest& request);
 
+  // Bulk import: calls `next_batch` for each batch to send (fill it and
+  // return true; false ends the stream) and returns the daemon's summary
+  // once every batch is durable. Batches of at most 10,000 rules. No
+  // deadline: an import takes as long as the file.
+  using NextImportBatch = absl::FunctionRef<bool(v1::ImportRulesRequest*)>;
+  absl::StatusOr<v1::ImportRulesResponse> ImportRules(
+      NextImportBatch next_batch);
+  // Every rule of `subscriber` (empty: all, admin only), one call of
+  // `on_rule` each, streamed in pages; `on_rule` returns false to stop.
+  absl::Status ExportRules(
+      absl::string_view subscriber,
+      absl::FunctionRef<bool(const v1::WatchRule&)> on_rule);
+
   // --- AlertService ---
   // Calls `on_response` for every SubscribeResponse (alerts and heartbeats)
   // until the stream ends or `on_response` returns false. Returns the final

@@ -49,7 +49,7 @@ index::RuleSnapshot SnapshotOf(
     std::string subscriber, std::shared_ptr<const rules::CompiledRule> rule) {
   std::vector<std::shared_ptr<const index::IndexedRule>> one = {
       std::make_shared<const index::IndexedRule>(index::IndexedRule{
-          "preview", std::move(subscriber), std::move(rule)})};
+          "preview", std::move(subscriber), std::move(rule), ""})};
   return index::RuleSnapshot(std::move(one));
 }
 
@@ -64,11 +64,9 @@ constexpr uint32_t kMaxPreviewSamples = 100;
 // log is read from its start; a longer log is reported truncated).
 constexpr size_t kMaxStatsAlerts = 200000;
 
-}  // namespace
-
-absl::StatusOr<WatchRule> RuleApi::Create(
-    const auth::Principal& caller, WatchRule wanted,
-    std::optional<absl::Time> backfill_since) {
+// What Create and Import check before the catalog does: the subscriber
+// (the caller's own when empty) and that only an admin chooses an id.
+absl::Status CheckNewRule(const auth::Principal& caller, WatchRule& wanted) {
   // An analyst's rule is for its subscriber unless it names another.
   if (wanted.subscriber().empty()) wanted.set_subscriber(caller.subscriber);
   if (absl::Status s = auth::CheckOwnsSubscriber(caller, wanted.subscriber(),
@@ -84,10 +82,46 @@ absl::StatusOr<WatchRule> RuleApi::Create(
         "token may choose one), not '",
         wanted.id(), "'"));
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<WatchRule> RuleApi::Create(
+    const auth::Principal& caller, WatchRule wanted,
+    std::optional<absl::Time> backfill_since) {
+  if (absl::Status s = CheckNewRule(caller, wanted); !s.ok()) return s;
   absl::StatusOr<WatchRule> rule =
       catalog_.Create(std::move(wanted), backfill_since);
   if (!rule.ok()) return DescribeRuleError(rule.status());
   return rule;
+}
+
+absl::StatusOr<std::vector<catalog::ImportOutcome>> RuleApi::Import(
+    const auth::Principal& caller, std::vector<WatchRule> rules) {
+  std::vector<catalog::ImportOutcome> outcomes(rules.size());
+  std::vector<WatchRule> checked;
+  std::vector<size_t> where;  // index in `rules` of each checked rule
+  checked.reserve(rules.size());
+  where.reserve(rules.size());
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (absl::Status s = CheckNewRule(caller, rules[i]); !s.ok()) {
+      outcomes[i].id = rules[i].id();
+      outcomes[i].error = std::move(s);
+      continue;
+    }
+    checked.push_back(std::move(rules[i]));
+    where.push_back(i);
+  }
+  absl::StatusOr<std::vector<catalog::ImportOutcome>> done =
+      catalog_.CreateMany(std::move(checked));
+  if (!done.ok()) return done.status();
+  for (size_t j = 0; j < done->size(); ++j) {
+    catalog::ImportOutcome& outcome = (*done)[j];
+    if (!outcome.error.ok()) outcome.error = DescribeRuleError(outcome.error);
+    outcomes[where[j]] = std::move(outcome);
+  }
+  return outcomes;
 }
 
 absl::StatusOr<WatchRule> RuleApi::Get(const auth::Principal& caller,

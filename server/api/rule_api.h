@@ -59,6 +59,14 @@ class RuleApi {
   absl::StatusOr<newswatch::v1::WatchRule> Create(
       const auth::Principal& caller, newswatch::v1::WatchRule wanted,
       std::optional<absl::Time> backfill_since);
+  // Bulk import (RuleBook::CreateMany): each rule is checked as Create
+  // checks it (subscriber defaults to the caller's; PermissionDenied for
+  // another's; an id only from an admin), and a rule that fails a check is
+  // kInvalid with that error, without stopping the others. One outcome per
+  // rule, in order.
+  absl::StatusOr<std::vector<catalog::ImportOutcome>> Import(
+      const auth::Principal& caller,
+      std::vector<newswatch::v1::WatchRule> rules);
   // NotFound for a missing rule and another subscriber's alike.
   absl::StatusOr<newswatch::v1::WatchRule> Get(const auth::Principal& caller,
                                                const std::string& id) const;

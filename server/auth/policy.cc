@@ -58,6 +58,10 @@ constexpr MethodRule kPolicy[] = {
      Roles({Role::kAnalyst, Role::kAdmin})},
     {"/newswatch.v1.RuleService/GetRuleStats",
      Roles({Role::kAnalyst, Role::kAdmin})},
+    {"/newswatch.v1.RuleService/ImportRules",
+     Roles({Role::kAnalyst, Role::kAdmin})},
+    {"/newswatch.v1.RuleService/ExportRules",
+     Roles({Role::kAnalyst, Role::kAdmin})},
     {"/newswatch.v1.AlertService/Subscribe",
      Roles({Role::kAnalyst, Role::kAdmin})},
     // Webhooks and e-mail: the service checks the subscriber is the caller's.

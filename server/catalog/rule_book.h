@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -19,6 +20,17 @@
 #include "server/index/indexed_rule.h"
 
 namespace nw::catalog {
+
+// What became of one rule of a bulk import (RuleBook::CreateMany).
+struct ImportOutcome {
+  enum class Kind { kCreated, kAlreadyPresent, kInvalid };
+  Kind kind = Kind::kInvalid;
+  // kInvalid: why, with the message CreateRule would give (for a query, the
+  // byte offset, spec §4).
+  absl::Status error;
+  // kCreated: the id given to the rule; kAlreadyPresent: the id sent, if any.
+  std::string id;
+};
 
 class RuleBook {
  public:
@@ -41,6 +53,15 @@ class RuleBook {
         "editing a rule in place is not available here: delete it and add "
         "the new one");
   }
+  // Bulk import: creates each rule of `rules` as Create would (no backfill),
+  // except that a rule the subscriber already has (the same canonical query,
+  // or the same id with the same query) is kAlreadyPresent instead of a
+  // second copy, and a bad rule is kInvalid without stopping the others.
+  // One outcome per rule, in order. An error (storage, quorum) means none of
+  // the rules still pending were stored. This default creates them one by
+  // one; RuleCatalog stores them in one write and publishes one index delta.
+  virtual absl::StatusOr<std::vector<ImportOutcome>> CreateMany(
+      std::vector<newswatch::v1::WatchRule> rules);
   virtual size_t size() const = 0;
 };
 

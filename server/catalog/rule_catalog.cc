@@ -6,6 +6,8 @@
 #include <string>
 #include <tuple>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/base/ids.h"
@@ -33,6 +35,12 @@ std::string RandomRuleId() {
   std::string id = "r-";
   for (unsigned char b : bytes) id += kAlphabet[b % 32];
   return id;
+}
+
+// A rule's content for "already present": its subscriber and canonical query.
+uint64_t ContentKey(const newswatch::v1::WatchRule& rule) {
+  return absl::Hash<std::pair<absl::string_view, absl::string_view>>{}(
+      {rule.subscriber(), rule.canonical()});
 }
 
 }  // namespace
@@ -93,6 +101,29 @@ absl::Status FinishBackfills(
 
 }  // namespace
 
+absl::StatusOr<std::vector<ImportOutcome>> RuleBook::CreateMany(
+    std::vector<newswatch::v1::WatchRule> rules) {
+  std::vector<ImportOutcome> outcomes;
+  outcomes.reserve(rules.size());
+  for (newswatch::v1::WatchRule& rule : rules) {
+    ImportOutcome& outcome = outcomes.emplace_back();
+    outcome.id = rule.id();
+    absl::StatusOr<newswatch::v1::WatchRule> created = Create(std::move(rule));
+    if (created.ok()) {
+      outcome.kind = ImportOutcome::Kind::kCreated;
+      outcome.id = created->id();
+    } else if (absl::IsAlreadyExists(created.status())) {
+      outcome.kind = ImportOutcome::Kind::kAlreadyPresent;
+    } else if (absl::IsInvalidArgument(created.status()) ||
+               absl::IsResourceExhausted(created.status())) {
+      outcome.error = created.status();
+    } else {
+      return created.status();  // the book itself failed: stop
+    }
+  }
+  return outcomes;
+}
+
 absl::Status ValidateSubscriber(absl::string_view subscriber) {
   return base::CheckId("subscriber", subscriber, kMaxNameBytes);
 }
@@ -106,8 +137,10 @@ absl::StatusOr<std::unique_ptr<RuleCatalog>> RuleCatalog::Open(
   if (!stored.ok()) return stored.status();
   std::vector<std::shared_ptr<const index::IndexedRule>> compiled;
   absl::flat_hash_map<std::string, size_t> rules_per_subscriber;
+  absl::flat_hash_map<uint64_t, uint32_t> contents;
   for (const newswatch::v1::WatchRule& rule : *stored) {
     ++rules_per_subscriber[rule.subscriber()];
+    ++contents[ContentKey(rule)];
     absl::StatusOr<std::shared_ptr<const index::IndexedRule>> c =
         CompileRule(rule);
     if (!c.ok()) {
@@ -122,8 +155,9 @@ absl::StatusOr<std::unique_ptr<RuleCatalog>> RuleCatalog::Open(
   if (!last.ok()) return last.status();
   if (absl::Status s = FinishBackfills(db, pipeline, compiled); !s.ok())
     return s;
-  return std::unique_ptr<RuleCatalog>(new RuleCatalog(
-      db, registry, pipeline, limits, *last, std::move(rules_per_subscriber)));
+  return std::unique_ptr<RuleCatalog>(
+      new RuleCatalog(db, registry, pipeline, limits, *last,
+                      std::move(rules_per_subscriber), std::move(contents)));
 }
 
 absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(
@@ -164,6 +198,7 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(
   }
   last_rule_number_ = number;
   ++count;
+  ++contents_[ContentKey(rule)];
   // Compiled before the id was assigned: index it under the stored id.
   auto indexed = std::make_shared<const index::IndexedRule>(
       index::IndexedRule{rule.id(), rule.subscriber(),
@@ -206,6 +241,7 @@ absl::Status RuleCatalog::Delete(absl::string_view id) {
   if (!rule.ok()) return rule.status();
   if (absl::Status s = store_.Delete(id); !s.ok()) return s;
   --rules_per_subscriber_[rule->subscriber()];
+  ForgetContent(*rule);
   registry_.Remove(id);
   return absl::OkStatus();
 }
@@ -220,6 +256,7 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Update(
   absl::MutexLock lock(&mu_);
   absl::StatusOr<newswatch::v1::WatchRule> rule = store_.Get(id);
   if (!rule.ok()) return rule.status();
+  const newswatch::v1::WatchRule before = *rule;
   if (query) rule->set_query(*std::move(query));
   if (label) rule->set_label(*std::move(label));
   absl::StatusOr<std::shared_ptr<const index::IndexedRule>> indexed =
@@ -227,8 +264,96 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Update(
   if (!indexed.ok()) return indexed.status();
   rule->set_canonical((*indexed)->rule->Canonical());
   if (absl::Status s = store_.Put(*rule, last_rule_number_); !s.ok()) return s;
+  ForgetContent(before);
+  ++contents_[ContentKey(*rule)];
   pipeline_.PublishRuleChange([&] { registry_.Upsert(*indexed); });
   return rule;
+}
+
+void RuleCatalog::ForgetContent(const newswatch::v1::WatchRule& rule) {
+  auto it = contents_.find(ContentKey(rule));
+  if (it != contents_.end() && --it->second == 0) contents_.erase(it);
+}
+
+absl::StatusOr<std::vector<ImportOutcome>> RuleCatalog::CreateMany(
+    std::vector<newswatch::v1::WatchRule> rules) {
+  using Kind = ImportOutcome::Kind;
+  std::vector<ImportOutcome> outcomes(rules.size());
+  std::vector<std::shared_ptr<const index::IndexedRule>> prepared(rules.size());
+  // Parsing and compiling need no lock.
+  for (size_t i = 0; i < rules.size(); ++i) {
+    absl::StatusOr<std::shared_ptr<const index::IndexedRule>> p =
+        PrepareNewRule(rules[i]);
+    if (p.ok()) {
+      prepared[i] = *std::move(p);
+    } else {
+      outcomes[i].error = p.status();
+    }
+  }
+
+  absl::MutexLock lock(&mu_);
+  std::vector<newswatch::v1::WatchRule> to_store;
+  std::vector<std::shared_ptr<const index::IndexedRule>> to_index;
+  absl::flat_hash_map<std::string, size_t> added_per_subscriber;
+  absl::flat_hash_set<uint64_t> added_contents;
+  absl::flat_hash_set<std::string> added_ids;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (prepared[i] == nullptr) continue;
+    newswatch::v1::WatchRule& rule = rules[i];
+    ImportOutcome& outcome = outcomes[i];
+    outcome.id = rule.id();
+    const uint64_t content = ContentKey(rule);
+    if (!rule.id().empty()) {
+      absl::StatusOr<newswatch::v1::WatchRule> stored = store_.Get(rule.id());
+      if (stored.ok() || added_ids.contains(rule.id())) {
+        if (stored.ok() && stored->subscriber() == rule.subscriber() &&
+            stored->canonical() == rule.canonical()) {
+          outcome.kind = Kind::kAlreadyPresent;
+        } else {
+          outcome.error = absl::AlreadyExistsError(absl::StrCat(
+              "a different rule has id '", rule.id(), "': pick another id"));
+        }
+        continue;
+      }
+    } else if (contents_.contains(content) ||
+               added_contents.contains(content)) {
+      outcome.kind = Kind::kAlreadyPresent;
+      continue;
+    }
+    size_t& added = added_per_subscriber[rule.subscriber()];
+    const auto count = rules_per_subscriber_.find(rule.subscriber());
+    if ((count == rules_per_subscriber_.end() ? 0 : count->second) + added >=
+        limits_.max_rules_per_subscriber) {
+      outcome.error = absl::ResourceExhaustedError(
+          absl::StrCat("subscriber '", rule.subscriber(), "' has ",
+                       limits_.max_rules_per_subscriber,
+                       " rules, the limit: delete some first"));
+      continue;
+    }
+    if (rule.id().empty()) {
+      do {
+        rule.set_id(RandomRuleId());
+      } while (store_.Get(rule.id()).ok() || added_ids.contains(rule.id()));
+    }
+    ++added;
+    added_contents.insert(content);
+    added_ids.insert(rule.id());
+    outcome.kind = Kind::kCreated;
+    outcome.id = rule.id();
+    // Compiled before the id was assigned: index it under the stored id.
+    to_index.push_back(
+        std::make_shared<const index::IndexedRule>(index::IndexedRule{
+            rule.id(), rule.subscriber(), prepared[i]->rule, rule.label()}));
+    to_store.push_back(std::move(rule));
+  }
+  if (to_store.empty()) return outcomes;
+  if (absl::Status s = store_.PutMany(to_store); !s.ok()) return s;
+  for (const auto& [subscriber, added] : added_per_subscriber)
+    rules_per_subscriber_[subscriber] += added;
+  for (uint64_t content : added_contents) ++contents_[content];
+  pipeline_.PublishRuleChange(
+      [&] { registry_.UpsertMany(std::move(to_index)); });
+  return outcomes;
 }
 
 size_t RuleCatalog::size() const { return registry_.Current()->size(); }

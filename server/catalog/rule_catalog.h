@@ -63,6 +63,12 @@ class RuleCatalog : public RuleBook {
       newswatch::v1::WatchRule rule,
       std::optional<absl::Time> backfill_since = std::nullopt) override;
 
+  // RuleBook::CreateMany: the new rules are stored in one synced write and
+  // published as one index delta; limits as Create (a rule past its
+  // subscriber's limit is kInvalid, ResourceExhausted).
+  absl::StatusOr<std::vector<ImportOutcome>> CreateMany(
+      std::vector<newswatch::v1::WatchRule> rules) override;
+
   // NotFound when no rule has this id.
   absl::StatusOr<newswatch::v1::WatchRule> Get(
       absl::string_view id) const override;
@@ -89,13 +95,19 @@ class RuleCatalog : public RuleBook {
   RuleCatalog(storage::Db& db, index::RuleRegistry& registry,
               ingest::IngestPipeline& pipeline, CatalogLimits limits,
               uint64_t last_rule_number,
-              absl::flat_hash_map<std::string, size_t> rules_per_subscriber)
+              absl::flat_hash_map<std::string, size_t> rules_per_subscriber,
+              absl::flat_hash_map<uint64_t, uint32_t> contents)
       : store_(db),
         registry_(registry),
         pipeline_(pipeline),
         limits_(limits),
         last_rule_number_(last_rule_number),
-        rules_per_subscriber_(std::move(rules_per_subscriber)) {}
+        rules_per_subscriber_(std::move(rules_per_subscriber)),
+        contents_(std::move(contents)) {}
+
+  // One stored rule with `rule`'s content fewer (it was deleted or changed).
+  void ForgetContent(const newswatch::v1::WatchRule& rule)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   storage::RuleStore store_;
   index::RuleRegistry& registry_;
@@ -105,6 +117,10 @@ class RuleCatalog : public RuleBook {
   uint64_t last_rule_number_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, size_t> rules_per_subscriber_
       ABSL_GUARDED_BY(mu_);
+  // How many stored rules have each ContentKey (subscriber + canonical
+  // query): an import skips a rule the subscriber already has. 64-bit keys,
+  // so at 1M rules a false "already present" has odds of about 1 in 3e7.
+  absl::flat_hash_map<uint64_t, uint32_t> contents_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace nw::catalog

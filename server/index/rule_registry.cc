@@ -47,6 +47,18 @@ void RuleRegistry::Upsert(std::shared_ptr<const IndexedRule> rule) {
   MaybeMerge();
 }
 
+void RuleRegistry::UpsertMany(
+    std::vector<std::shared_ptr<const IndexedRule>> rules) {
+  absl::MutexLock lock(&write_mu_);
+  for (std::shared_ptr<const IndexedRule>& rule : rules) {
+    Change change(std::move(rule));
+    Apply(change);
+    if (merging_) merge_log_.push_back(std::move(change));
+  }
+  Publish();
+  MaybeMerge();
+}
+
 bool RuleRegistry::Remove(absl::string_view id) {
   absl::MutexLock lock(&write_mu_);
   Change change(std::string{id});

@@ -58,6 +58,9 @@ class RuleRegistry {
   void Reset(std::vector<std::shared_ptr<const IndexedRule>> rules);
   // Adds `rule`, or replaces the rule with the same id.
   void Upsert(std::shared_ptr<const IndexedRule> rule);
+  // Upserts every rule of `rules` and publishes one snapshot (bulk import:
+  // one delta rebuild for the lot instead of one per rule).
+  void UpsertMany(std::vector<std::shared_ptr<const IndexedRule>> rules);
   // Removes the rule with this id; false when there was none.
   bool Remove(absl::string_view id);
 

@@ -1,8 +1,12 @@
 #include "server/rpc/rule_service.h"
 
+#include <iterator>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/base/time_range.h"
 #include "server/rpc/caller.h"
@@ -47,6 +51,10 @@ absl::StatusOr<absl::Time> BackfillSince(const google::protobuf::Timestamp& t) {
   return base::CheckedTime("backfill_since", t.seconds(), t.nanos());
 }
 
+constexpr int kMaxImportBatch = 10000;
+constexpr int kMaxImportErrors = 1000;
+constexpr int kExportPage = 1000;
+
 }  // namespace
 
 RuleServiceImpl::RuleServiceImpl(api::RuleApi& rules,
@@ -61,6 +69,20 @@ RuleServiceImpl::RuleServiceImpl(api::RuleApi& rules,
   ServeChecked(service, "UpdateRule", this, &RuleServiceImpl::UpdateRule);
   ServeChecked(service, "PreviewRule", this, &RuleServiceImpl::PreviewRule);
   ServeChecked(service, "GetRuleStats", this, &RuleServiceImpl::GetRuleStats);
+  MarkMethodStreamed(
+      MethodIndex(service, "ImportRules"),
+      ClientStreamHandler<newswatch::v1::ImportRulesRequest,
+                          newswatch::v1::ImportRulesResponse>(
+          [this](grpc::ServerContext* context, auto next, auto* response) {
+            return ImportFromStream(context, next, response);
+          }));
+  MarkMethodStreamed(
+      MethodIndex(service, "ExportRules"),
+      ServerStreamHandler<newswatch::v1::ListRulesRequest,
+                          newswatch::v1::ListRulesResponse>(
+          [this](grpc::ServerContext* context, const auto& request, auto send) {
+            return ExportToStream(context, request, send);
+          }));
 }
 
 grpc::Status RuleServiceImpl::CreateRule(
@@ -148,6 +170,89 @@ grpc::Status RuleServiceImpl::GetRuleStats(
   return AsCaller(authenticator_, context, [&](const auth::Principal& caller) {
     return Into(rules_.Stats(caller, request->subscriber()), response);
   });
+}
+
+grpc::Status RuleServiceImpl::ImportFromStream(
+    grpc::ServerContext* context,
+    NextRequest<newswatch::v1::ImportRulesRequest> next,
+    newswatch::v1::ImportRulesResponse* response) {
+  absl::StatusOr<auth::Principal> caller = CallerOf(authenticator_, *context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  uint64_t index = 0;  // of the first rule of the batch in the stream
+  newswatch::v1::ImportRulesRequest batch;
+  while (true) {
+    batch.Clear();
+    absl::StatusOr<bool> more = next(&batch);
+    if (!more.ok() || !*more) {
+      if (more.ok()) return grpc::Status::OK;
+      return ToGrpcStatus(absl::Status(
+          more.status().code(),
+          absl::StrCat(more.status().message(), " (in the batch after rule ",
+                       index, "; ", response->created(),
+                       " rules created before it stay)")));
+    }
+    if (batch.rules_size() > kMaxImportBatch) {
+      return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+          "a batch of ", batch.rules_size(), " rules is over the limit of ",
+          kMaxImportBatch, ": send smaller batches")));
+    }
+    std::vector<newswatch::v1::WatchRule> rules(
+        std::make_move_iterator(batch.mutable_rules()->begin()),
+        std::make_move_iterator(batch.mutable_rules()->end()));
+    absl::StatusOr<std::vector<catalog::ImportOutcome>> outcomes =
+        rules_.Import(*caller, std::move(rules));
+    if (!outcomes.ok()) {
+      return ToGrpcStatus(absl::Status(
+          outcomes.status().code(),
+          absl::StrCat(outcomes.status().message(), " (importing rules ", index,
+                       ".., after ", response->created(),
+                       " created: import the file again, what is stored is "
+                       "counted as already present)")));
+    }
+    for (const catalog::ImportOutcome& outcome : *outcomes) {
+      switch (outcome.kind) {
+        case catalog::ImportOutcome::Kind::kCreated:
+          response->set_created(response->created() + 1);
+          break;
+        case catalog::ImportOutcome::Kind::kAlreadyPresent:
+          response->set_already_present(response->already_present() + 1);
+          break;
+        case catalog::ImportOutcome::Kind::kInvalid:
+          response->set_invalid(response->invalid() + 1);
+          if (response->errors_size() < kMaxImportErrors) {
+            newswatch::v1::ImportRuleError* error = response->add_errors();
+            error->set_index(index);
+            error->set_code(absl::StatusCodeToString(outcome.error.code()));
+            error->set_message(std::string(outcome.error.message()));
+            error->set_error_offset(
+                rules::RuleErrorOffset(outcome.error).value_or(0));
+            error->set_id(outcome.id);
+          }
+          break;
+      }
+      ++index;
+    }
+  }
+}
+
+grpc::Status RuleServiceImpl::ExportToStream(
+    grpc::ServerContext* context,
+    const newswatch::v1::ListRulesRequest& request,
+    SendResponse<newswatch::v1::ListRulesResponse> send) {
+  absl::StatusOr<auth::Principal> caller = CallerOf(authenticator_, *context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<std::vector<newswatch::v1::WatchRule>> rules =
+      rules_.List(*caller, request.subscriber());
+  if (!rules.ok()) return ToGrpcStatus(rules.status());
+  newswatch::v1::ListRulesResponse page;
+  for (size_t i = 0; i < rules->size(); ++i) {
+    *page.add_rules() = std::move((*rules)[i]);
+    if (page.rules_size() == kExportPage || i + 1 == rules->size()) {
+      if (!send(page)) return grpc::Status::CANCELLED;
+      page.Clear();
+    }
+  }
+  return grpc::Status::OK;
 }
 
 }  // namespace nw::rpc

@@ -5,6 +5,7 @@
 #include "newswatch/v1/rule_service.grpc.pb.h"
 #include "server/api/rule_api.h"
 #include "server/auth/authenticator.h"
+#include "server/rpc/checked_stream.h"
 #include "server/rpc/checked_unary.h"
 
 namespace nw::rpc {
@@ -54,6 +55,17 @@ class RuleServiceImpl final
       grpc::ServerContext* context,
       const newswatch::v1::GetRuleStatsRequest* request,
       newswatch::v1::GetRuleStatsResponse* response) override;
+
+  // ImportRules and ExportRules, served from the request bytes
+  // (checked_stream.h) instead of the generated overrides.
+  grpc::Status ImportFromStream(
+      grpc::ServerContext* context,
+      NextRequest<newswatch::v1::ImportRulesRequest> next,
+      newswatch::v1::ImportRulesResponse* response);
+  grpc::Status ExportToStream(
+      grpc::ServerContext* context,
+      const newswatch::v1::ListRulesRequest& request,
+      SendResponse<newswatch::v1::ListRulesResponse> send);
 
  private:
   api::RuleApi& rules_;
