@@ -4,6 +4,7 @@
 Run by ctest: http_e2e_test.py --newswatchd BIN --cli BIN --match BIN --data DIR
 """
 import argparse
+import http.client
 import json
 import os
 import shutil
@@ -107,6 +108,43 @@ class WebApiTest(unittest.TestCase):
         status, _, _ = self.d.request("GET", "/api/v1/me", token=self.tokens["alice"],
                                       headers={"Host": "evil.example"})
         self.assertEqual(status, 403)
+
+    def raw_post(self, path, chunks, headers=None):
+        """POSTs `chunks` (bytes) as alice: chunked when a list, else with
+        Content-Length. Returns (status, parsed JSON body)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.d.web_port, timeout=20)
+        h = {"Host": f"127.0.0.1:{self.d.web_port}", "X-Newswatch": "1",
+             "Content-Type": "application/json",
+             "Authorization": f"Bearer {self.tokens['alice']}"}
+        h.update(headers or {})
+        if isinstance(chunks, list):
+            conn.request("POST", path, body=iter(chunks), headers=h, encode_chunked=True)
+        else:
+            conn.request("POST", path, body=chunks, headers=h)
+        res = conn.getresponse()
+        out = (res.status, json.loads(res.read()))
+        conn.close()
+        return out
+
+    # Verifies request bodies: a chunked one (no Content-Length) is read;
+    # one over 1 MiB gets 413 however it is sent; invalid UTF-8 is named as
+    # such rather than as "not a JSON object".
+    def test_request_bodies(self):
+        status, v = self.raw_post("/api/v1/rules/validate",
+                                  [b'{"query": "crude AND ', b'OPEC"}'])
+        self.assertEqual(status, 200, v)
+        self.assertEqual(v["canonical"], "crude AND opec")
+        # Refused on its Content-Length, before the body is read.
+        status, err = self.raw_post("/api/v1/rules/validate", b"{}",
+                                    headers={"Content-Length": str(2 << 20)})
+        self.assertEqual((status, err["code"]), (413, "INVALID_ARGUMENT"), err)
+        big = b'{"query": "' + b"a" * (1 << 20) + b'"}'
+        status, err = self.raw_post("/api/v1/rules/validate",
+                                    [big[i:i + 65536] for i in range(0, len(big), 65536)])
+        self.assertEqual((status, err["code"]), (413, "INVALID_ARGUMENT"), err)
+        status, err = self.raw_post("/api/v1/rules/validate", b'{"query": "caf\xe9 OR x"}')
+        self.assertEqual((status, err["code"]), (400, "INVALID_ARGUMENT"))
+        self.assertEqual(err["message"], "the request body is not valid UTF-8 (at byte 14)")
 
     # Verifies validate gives the error offset and lint warnings, and that
     # errors map to HTTP status with {code, message}.
