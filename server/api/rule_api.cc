@@ -10,6 +10,7 @@
 #include "server/api/rule_lint.h"
 #include "server/api/subscriber.h"
 #include "server/auth/policy.h"
+#include "server/base/duration.h"
 #include "server/index/rule_snapshot.h"
 #include "server/ingest/alert_builder.h"
 #include "server/rules/compiled_rule.h"
@@ -249,7 +250,7 @@ absl::StatusOr<newswatch::v1::PreviewRuleResponse> RuleApi::Preview(
   response.set_seconds(absl::ToDoubleSeconds(clock_.Now() - start));
   if (response.matched() == 0 && response.scanned() > 0) {
     response.add_warnings(absl::StrCat("no stored article of the last ",
-                                       absl::FormatDuration(since),
+                                       base::FormatHumanDuration(since),
                                        " matches this rule: check its words"));
   }
   std::string subscriber = request.subscriber();

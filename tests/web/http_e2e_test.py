@@ -180,9 +180,10 @@ class WebApiTest(unittest.TestCase):
         self.assertTrue(all(any(seg.get("m") for seg in s["title_segments"] + [
             seg for sn in s["snippets"] for seg in sn["segments"]]) for s in p["samples"]))
         self.assertEqual(self.api("GET", "/api/v1/alerts", who="bob")[1]["alerts"], [])
-        status, p = self.api("POST", "/api/v1/rules/preview", {"query": "zzzqqq"})
+        status, p = self.api("POST", "/api/v1/rules/preview", {"query": "zzzqqq", "since": "30d"})
         self.assertEqual(p["matched"], 0)
-        self.assertTrue(any("no stored article" in w for w in p["warnings"]))
+        # The period as the page offers it ("30 days"), not absl's "720h".
+        self.assertIn("no stored article of the last 30d matches", " ".join(p["warnings"]))
 
     # Verifies the stream: backfill alerts arrive with id: = cursor and
     # highlighted segments; Last-Event-ID resumes after it (no gap, no
