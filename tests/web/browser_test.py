@@ -238,6 +238,10 @@ class ConsoleBrowserTest(unittest.TestCase):
         self.css("#save")[0].click()
         result = self.wait_css("#save-result:not([hidden])")
         self.assertIn(f"{len(self.oracle)} alerts backfilled", result.text)
+        # The next rule does not inherit the backfill silently.
+        self.assertEqual(Select(self.css("#backfill")[0]).first_selected_option
+                         .get_attribute("value"), "")
+        self.assertEqual(self.css("#save-effect")[0].text, "Applies to new articles only.")
         self.wait(lambda b: len(self.css("#rules tbody tr")) == 2)
         self.b.get(self.d.base + "/")
         self.wait_css('#status[data-state="open"]')
