@@ -167,10 +167,15 @@ class ConsoleBrowserTest(unittest.TestCase):
     def test_03_xss_title_is_text(self):
         from selenium.common.exceptions import NoAlertPresentException
         title = '<img src=x onerror=alert(1)> Myanmar <script>alert(2)</script>'
-        self.submit({"id": "xss-1", "source": "test", "title": title, "body": "Myanmar"})
+        # The body ends like every Reuters-21578 one, with U+0003.
+        self.submit({"id": "xss-1", "source": "test", "title": title,
+                     "body": "Myanmar talks. Reuter\n\u0003"})
         self.wait(lambda b: len(self.css("#alerts li.card")) == 3)
         card = self.css("#alerts li.card")[0]
         self.assertEqual(card.find_element("css selector", "h3").text, title)
+        snippet = self.b.execute_script(
+            "return arguments[0].querySelector('.snippet').textContent", card)
+        self.assertEqual(snippet, "Myanmar talks. Reuter\n")  # no box for U+0003
         self.assertEqual(self.css("#alerts img, #alerts script"), [])
         with self.assertRaises(NoAlertPresentException):
             self.b.switch_to.alert.text
