@@ -102,8 +102,9 @@ export async function setUpPage(active) {
                 el('button', { type: 'submit' }, 'Show'));
   }
   const logout = me.auth ? el('button', { type: 'button', id: 'logout', onclick: logOut }, 'Log out') : null;
-  bar.replaceChildren(el('span', { class: 'brand' }, 'newswatch'), nav, picker,
-                      el('span', { class: 'spacer' }), who, logout);
+  // replaceChildren() would print a null child as the text "null".
+  bar.replaceChildren(...[el('span', { class: 'brand' }, 'newswatch'), nav, picker,
+                          el('span', { class: 'spacer' }), who, logout].filter(Boolean));
   return { me, subscriber };
 }
 

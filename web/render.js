@@ -3,10 +3,15 @@
 // never indexes UTF-8 bytes in JavaScript.
 import { el, timeNode } from './common.js';
 
+// Control characters other than tab and newlines (e.g. the U+0003 that ends
+// every Reuters-21578 body) show as boxes: not drawn.
+const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
 // Appends the segments to `parent`: text nodes, and <mark> for matches.
 export function appendSegments(parent, segments) {
   for (const s of segments ?? []) {
-    parent.append(s.m ? el('mark', {}, s.t) : document.createTextNode(s.t));
+    const t = s.t.replace(CONTROLS, '');
+    parent.append(s.m ? el('mark', {}, t) : document.createTextNode(t));
   }
   return parent;
 }

@@ -143,6 +143,7 @@ function resetEditor() {
   editing = null;
   query.value = '';
   label.value = '';
+  backfill.value = ''; // the next rule starts at "new articles only"
   backfill.disabled = false;
   cancelEdit.hidden = true;
   document.getElementById('editor-title').textContent = 'New watch rule';

@@ -1,7 +1,6 @@
 #include "server/api/rule_api.h"
 
 #include <algorithm>
-#include <deque>
 #include <memory>
 
 #include "absl/container/flat_hash_map.h"
@@ -10,6 +9,7 @@
 #include "server/api/rule_lint.h"
 #include "server/api/subscriber.h"
 #include "server/auth/policy.h"
+#include "server/base/duration.h"
 #include "server/index/rule_snapshot.h"
 #include "server/ingest/alert_builder.h"
 #include "server/rules/compiled_rule.h"
@@ -251,39 +251,42 @@ absl::StatusOr<newswatch::v1::PreviewRuleResponse> RuleApi::Preview(
     first = *last + 1 - preview_limits_.max_articles;
     response.set_truncated(true);
   }
-  std::deque<newswatch::v1::Alert> samples;  // the newest `limit` matches
-  uint64_t next = first;
-  while (next <= *last) {
+  // Newest first, a chunk at a time: the newest articles matter most, and
+  // when the deadline stops the scan, the oldest are the ones left out. The
+  // samples are the first `limit` matches met, i.e. the newest.
+  uint64_t top = *last;  // the newest sequence not scanned yet
+  while (top >= first) {
+    const uint64_t from =
+        top - first + 1 > kPreviewChunk ? top + 1 - kPreviewChunk : first;
     absl::StatusOr<std::vector<newswatch::v1::Article>> chunk =
-        articles_.ScanFrom(next, kPreviewChunk);
+        articles_.ScanFrom(from, kPreviewChunk);
     if (!chunk.ok()) return chunk.status();
-    if (chunk->empty()) break;
-    for (const newswatch::v1::Article& article : *chunk) {
-      if (article.sequence() > *last) break;
-      next = article.sequence() + 1;
+    for (auto it = chunk->rbegin(); it != chunk->rend(); ++it) {
+      const newswatch::v1::Article& article = *it;
+      if (article.sequence() > top) continue;  // sequences may have gaps
       response.set_scanned(response.scanned() + 1);
       std::vector<index::RuleHit> hits =
           snapshot.Match(ingest::AnalyzeArticle(article));
       if (hits.empty()) continue;
       response.set_matched(response.matched() + 1);
+      if (static_cast<uint32_t>(response.samples_size()) >= limit) continue;
       for (newswatch::v1::Alert& alert : ingest::BuildAlerts(article, hits)) {
         alert.set_article_id(article.id());
         alert.set_article_sequence(article.sequence());
-        samples.push_back(std::move(alert));
-        if (samples.size() > limit) samples.pop_front();
+        *response.add_samples() = std::move(alert);
       }
     }
-    if (clock_.Now() - start > preview_limits_.deadline && next <= *last) {
+    if (from == first) break;
+    top = from - 1;
+    if (clock_.Now() - start > preview_limits_.deadline) {
       response.set_truncated(true);
       break;
     }
   }
-  for (auto it = samples.rbegin(); it != samples.rend(); ++it)
-    *response.add_samples() = std::move(*it);
   response.set_seconds(absl::ToDoubleSeconds(clock_.Now() - start));
   if (response.matched() == 0 && response.scanned() > 0) {
     response.add_warnings(absl::StrCat("no stored article of the last ",
-                                       absl::FormatDuration(since),
+                                       base::FormatHumanDuration(since),
                                        " matches this rule: check its words"));
   }
   std::string subscriber = request.subscriber();

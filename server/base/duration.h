@@ -32,6 +32,16 @@ inline absl::StatusOr<absl::Duration> ParseHumanDuration(
   return d;
 }
 
+// Writes a duration the way ParseHumanDuration reads it, for messages:
+// whole days as "30d" (not absl's "720h"), anything else as absl does.
+inline std::string FormatHumanDuration(absl::Duration d) {
+  const absl::Duration day = absl::Hours(24);
+  if (d >= day && d % day == absl::ZeroDuration()) {
+    return absl::StrCat(d / day, "d");
+  }
+  return absl::FormatDuration(d);
+}
+
 }  // namespace nw::base
 
 #endif  // NW_SERVER_BASE_DURATION_H_

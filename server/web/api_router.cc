@@ -12,6 +12,7 @@
 #include "server/api/subscriber.h"
 #include "server/auth/policy.h"
 #include "server/base/duration.h"
+#include "server/base/utf8.h"
 #include "server/web/csv.h"
 #include "server/web/json_convert.h"
 #include "server/web/web_auth.h"
@@ -33,6 +34,10 @@ Response JsonResponse(const json& body, int status = 200) {
 }
 
 absl::StatusOr<json> ParseBody(const Request& request) {
+  if (std::optional<size_t> bad = base::FindInvalidUtf8(request.body)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the request body is not valid UTF-8 (at byte ", *bad, ")"));
+  }
   json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded() || !body.is_object()) {
     return absl::InvalidArgumentError(

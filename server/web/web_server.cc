@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <mutex>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -52,8 +53,11 @@ std::string UrlDecode(absl::string_view s) {
   return out;
 }
 
-Request ReadRequest(mg_connection* conn) {
+// Reads the request; nullopt when its body is over kMaxBodyBytes (whether
+// it says so in Content-Length or arrives chunked, without one).
+std::optional<Request> ReadRequest(mg_connection* conn) {
   const mg_request_info* info = mg_get_request_info(conn);
+  if (info->content_length > kMaxBodyBytes) return std::nullopt;
   Request r;
   r.method = info->request_method ? info->request_method : "";
   r.path = info->local_uri ? info->local_uri : "/";
@@ -69,8 +73,16 @@ Request ReadRequest(mg_connection* conn) {
     r.headers[absl::AsciiStrToLower(info->http_headers[i].name)] =
         info->http_headers[i].value;
   }
-  if (info->content_length > 0 && info->content_length <= kMaxBodyBytes) {
-    r.body.resize(static_cast<size_t>(info->content_length));
+  // A chunked body has no Content-Length (-1): read it to its end, one byte
+  // past the limit at most.
+  const bool chunked =
+      info->content_length < 0 &&
+      absl::EqualsIgnoreCase(r.Header("transfer-encoding").value_or(""),
+                             "chunked");
+  if (info->content_length > 0 || chunked) {
+    const size_t want =
+        chunked ? kMaxBodyBytes + 1 : static_cast<size_t>(info->content_length);
+    r.body.resize(want);
     size_t got = 0;
     while (got < r.body.size()) {
       const int n = mg_read(conn, r.body.data() + got, r.body.size() - got);
@@ -78,6 +90,7 @@ Request ReadRequest(mg_connection* conn) {
       got += static_cast<size_t>(n);
     }
     r.body.resize(got);
+    if (got > static_cast<size_t>(kMaxBodyBytes)) return std::nullopt;
   }
   return r;
 }
@@ -193,14 +206,16 @@ WebServer::~WebServer() {
 }
 
 int WebServer::HandleRequest(mg_connection* conn, void* self) {
-  const mg_request_info* info = mg_get_request_info(conn);
-  if (info->content_length > kMaxBodyBytes) {
-    Send(conn,
-         ErrorResponse(absl::InvalidArgumentError("request body over 1 MiB")));
+  std::optional<Request> request = ReadRequest(conn);
+  if (!request) {
+    Response r =
+        ErrorResponse(absl::InvalidArgumentError("request body over 1 MiB"));
+    r.status = 413;
+    Send(conn, r);
     return 413;
   }
   auto* server = static_cast<WebServer*>(self);
-  server->Serve(conn, ReadRequest(conn));
+  server->Serve(conn, *request);
   return 200;
 }
 

@@ -36,6 +36,23 @@ def missing_browser():
     return None
 
 
+def start_browser(directory):
+    """Headless chromium at 1280x900 with its profile under `directory`."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for a in ("--headless=new", "--disable-dev-shm-usage", "--disable-gpu",
+              "--window-size=1280,900", "--force-device-scale-factor=1",
+              "--lang=en-US", "--no-first-run", "--disable-extensions",
+              f"--user-data-dir={directory}/chrome"):
+        opts.add_argument(a)
+    if os.geteuid() == 0:
+        opts.add_argument("--no-sandbox")  # chromium refuses root otherwise
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+
+
 class ConsoleBrowserTest(unittest.TestCase):
     # Console messages a test expects (e.g. the 401 that sends a logged-out
     # page to /login); anything else at SEVERE fails the test.
@@ -43,8 +60,6 @@ class ConsoleBrowserTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
         cls.dir = tempfile.mkdtemp(prefix="nw-browser-")
         cls.tokens, token_file = make_tokens(cls.dir, {
             "alice": ("analyst", "desk-a"), "bob": ("analyst", "desk-b"),
@@ -54,17 +69,7 @@ class ConsoleBrowserTest(unittest.TestCase):
         r = cls.d.run_cli("submit", cls.reuters, token=cls.tokens["feed"])
         assert r.returncode == 0, r.stderr
         cls.oracle = matches_by_oracle(ARGS.match, RULE, cls.reuters)
-        opts = webdriver.ChromeOptions()
-        opts.binary_location = CHROMIUM
-        for a in ("--headless=new", "--disable-dev-shm-usage", "--disable-gpu",
-                  "--window-size=1280,900", "--force-device-scale-factor=1",
-                  "--lang=en-US", "--no-first-run", "--disable-extensions",
-                  f"--user-data-dir={cls.dir}/chrome"):
-            opts.add_argument(a)
-        if os.geteuid() == 0:
-            opts.add_argument("--no-sandbox")  # chromium refuses root otherwise
-        opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        cls.b = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+        cls.b = start_browser(cls.dir)
 
     @classmethod
     def tearDownClass(cls):
@@ -162,10 +167,15 @@ class ConsoleBrowserTest(unittest.TestCase):
     def test_03_xss_title_is_text(self):
         from selenium.common.exceptions import NoAlertPresentException
         title = '<img src=x onerror=alert(1)> Myanmar <script>alert(2)</script>'
-        self.submit({"id": "xss-1", "source": "test", "title": title, "body": "Myanmar"})
+        # The body ends like every Reuters-21578 one, with U+0003.
+        self.submit({"id": "xss-1", "source": "test", "title": title,
+                     "body": "Myanmar talks. Reuter\n\u0003"})
         self.wait(lambda b: len(self.css("#alerts li.card")) == 3)
         card = self.css("#alerts li.card")[0]
         self.assertEqual(card.find_element("css selector", "h3").text, title)
+        snippet = self.b.execute_script(
+            "return arguments[0].querySelector('.snippet').textContent", card)
+        self.assertEqual(snippet, "Myanmar talks. Reuter\n")  # no box for U+0003
         self.assertEqual(self.css("#alerts img, #alerts script"), [])
         with self.assertRaises(NoAlertPresentException):
             self.b.switch_to.alert.text
@@ -233,6 +243,10 @@ class ConsoleBrowserTest(unittest.TestCase):
         self.css("#save")[0].click()
         result = self.wait_css("#save-result:not([hidden])")
         self.assertIn(f"{len(self.oracle)} alerts backfilled", result.text)
+        # The next rule does not inherit the backfill silently.
+        self.assertEqual(Select(self.css("#backfill")[0]).first_selected_option
+                         .get_attribute("value"), "")
+        self.assertEqual(self.css("#save-effect")[0].text, "Applies to new articles only.")
         self.wait(lambda b: len(self.css("#rules tbody tr")) == 2)
         self.b.get(self.d.base + "/")
         self.wait_css('#status[data-state="open"]')
@@ -261,6 +275,40 @@ class ConsoleBrowserTest(unittest.TestCase):
         self.assertEqual(self.css("#rules tbody tr"), [])
         self.log_in("feed")
         self.wait_css("#not-allowed")
+
+
+class LocalConsoleBrowserTest(unittest.TestCase):
+    """The console of a daemon without a token file (what ./run.sh starts)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="nw-browser-local-")
+        cls.d = Daemon(ARGS.newswatchd, ARGS.cli, cls.dir).start()
+        cls.b = start_browser(cls.dir)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.b.quit()
+        cls.d.stop()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    # Verifies the top bar without a login says who is there and nothing
+    # else: no log-out button and no stray "null" where it would be.
+    def test_topbar_without_token_file(self):
+        from selenium.webdriver.support.ui import WebDriverWait
+        self.b.get(self.d.base + "/?subscriber=desk-a")
+        wait = WebDriverWait(self.b, 10, poll_frequency=0.05)
+        wait.until(lambda b: b.find_elements("css selector", '#status[data-state="open"]'))
+        out = os.path.join(ARGS.artifacts, "local_topbar")
+        os.makedirs(out, exist_ok=True)
+        self.b.save_screenshot(os.path.join(out, "page.png"))
+        bar = self.b.find_element("css selector", "#topbar")
+        self.assertEqual(self.b.find_element("css selector", "#whoami").text,
+                         "local (no token file)")
+        self.assertEqual(bar.find_elements("css selector", "#logout"), [])
+        self.assertNotIn("null", bar.text)
+        severe = [e["message"] for e in self.b.get_log("browser") if e["level"] == "SEVERE"]
+        self.assertEqual(severe, [], "console errors")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 Run by ctest: http_e2e_test.py --newswatchd BIN --cli BIN --match BIN --data DIR
 """
 import argparse
+import http.client
 import json
 import os
 import shutil
@@ -108,6 +109,43 @@ class WebApiTest(unittest.TestCase):
                                       headers={"Host": "evil.example"})
         self.assertEqual(status, 403)
 
+    def raw_post(self, path, chunks, headers=None):
+        """POSTs `chunks` (bytes) as alice: chunked when a list, else with
+        Content-Length. Returns (status, parsed JSON body)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.d.web_port, timeout=20)
+        h = {"Host": f"127.0.0.1:{self.d.web_port}", "X-Newswatch": "1",
+             "Content-Type": "application/json",
+             "Authorization": f"Bearer {self.tokens['alice']}"}
+        h.update(headers or {})
+        if isinstance(chunks, list):
+            conn.request("POST", path, body=iter(chunks), headers=h, encode_chunked=True)
+        else:
+            conn.request("POST", path, body=chunks, headers=h)
+        res = conn.getresponse()
+        out = (res.status, json.loads(res.read()))
+        conn.close()
+        return out
+
+    # Verifies request bodies: a chunked one (no Content-Length) is read;
+    # one over 1 MiB gets 413 however it is sent; invalid UTF-8 is named as
+    # such rather than as "not a JSON object".
+    def test_request_bodies(self):
+        status, v = self.raw_post("/api/v1/rules/validate",
+                                  [b'{"query": "crude AND ', b'OPEC"}'])
+        self.assertEqual(status, 200, v)
+        self.assertEqual(v["canonical"], "crude AND opec")
+        # Refused on its Content-Length, before the body is read.
+        status, err = self.raw_post("/api/v1/rules/validate", b"{}",
+                                    headers={"Content-Length": str(2 << 20)})
+        self.assertEqual((status, err["code"]), (413, "INVALID_ARGUMENT"), err)
+        big = b'{"query": "' + b"a" * (1 << 20) + b'"}'
+        status, err = self.raw_post("/api/v1/rules/validate",
+                                    [big[i:i + 65536] for i in range(0, len(big), 65536)])
+        self.assertEqual((status, err["code"]), (413, "INVALID_ARGUMENT"), err)
+        status, err = self.raw_post("/api/v1/rules/validate", b'{"query": "caf\xe9 OR x"}')
+        self.assertEqual((status, err["code"]), (400, "INVALID_ARGUMENT"))
+        self.assertEqual(err["message"], "the request body is not valid UTF-8 (at byte 14)")
+
     # Verifies validate gives the error offset and lint warnings, and that
     # errors map to HTTP status with {code, message}.
     def test_validate_and_errors(self):
@@ -142,9 +180,10 @@ class WebApiTest(unittest.TestCase):
         self.assertTrue(all(any(seg.get("m") for seg in s["title_segments"] + [
             seg for sn in s["snippets"] for seg in sn["segments"]]) for s in p["samples"]))
         self.assertEqual(self.api("GET", "/api/v1/alerts", who="bob")[1]["alerts"], [])
-        status, p = self.api("POST", "/api/v1/rules/preview", {"query": "zzzqqq"})
+        status, p = self.api("POST", "/api/v1/rules/preview", {"query": "zzzqqq", "since": "30d"})
         self.assertEqual(p["matched"], 0)
-        self.assertTrue(any("no stored article" in w for w in p["warnings"]))
+        # The period as the page offers it ("30 days"), not absl's "720h".
+        self.assertIn("no stored article of the last 30d matches", " ".join(p["warnings"]))
 
     # Verifies the stream: backfill alerts arrive with id: = cursor and
     # highlighted segments; Last-Event-ID resumes after it (no gap, no
