@@ -74,7 +74,7 @@ TEST_F(CliUsabilityTest, VersionAndHelp) {
 
   Run({"--help"}, &out, &err, testing::DaemonBinary());
   const std::string help = out + err;
-  EXPECT_THAT(help, HasSubstr("Flags from server/main.cc"));
+  EXPECT_THAT(help, HasSubstr("Flags from server/daemon/daemon_flags.cc"));
   EXPECT_THAT(help, Not(HasSubstr(NW_SOURCE_DIR)));
 }
 
