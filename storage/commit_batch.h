@@ -5,8 +5,8 @@
 // so that all of it lands or none of it does.
 //
 // Thread safety: Commit may be called concurrently, but the caller must
-// assign sequence numbers and cursors in commit order (IngestPipeline does,
-// under its commit mutex).
+// assign sequence numbers and cursors in commit order (ingest::Committer
+// does, on its one committer thread).
 #ifndef NW_STORAGE_COMMIT_BATCH_H_
 #define NW_STORAGE_COMMIT_BATCH_H_
 

@@ -5,7 +5,8 @@
 // and never waits for a client, so a slow reader cannot slow ingest.
 //
 // Thread safety: all methods may be called concurrently. Lock order:
-// IngestPipeline::commit_mu_ -> SubscriptionHub::mu_ -> AlertStream::mu_.
+// SubscriptionHub::mu_ -> AlertStream::mu_ (Publish runs on the ingest
+// Committer's publisher thread, which holds no lock of its own then).
 #ifndef NW_SERVER_ALERTS_SUBSCRIPTION_HUB_H_
 #define NW_SERVER_ALERTS_SUBSCRIPTION_HUB_H_
 

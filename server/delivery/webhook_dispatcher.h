@@ -135,9 +135,8 @@ class WebhookDispatcher {
   void* multi_ = nullptr;  // CURLM*, used by the loop thread (and wakeup)
 
   // Serializes record writes (add, remove, pause, cursors) so a removed
-  // webhook leaves no key behind. Held across a RocksDB write, like
-  // IngestPipeline's commit mutex, because the check and the write must be
-  // one step.
+  // webhook leaves no key behind. Held across a RocksDB write because the
+  // check and the write must be one step.
   absl::Mutex write_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   mutable absl::Mutex mu_;
   absl::btree_map<std::string, std::shared_ptr<Endpoint>> endpoints_

@@ -1,28 +1,20 @@
 // File: server/ingest/ingest_pipeline.h
 //
 // The path of a submitted article: validate -> analyze -> match against the
-// current rule snapshot -> commit (article, dedupe key and alerts in one
-// WriteBatch) -> publish the alerts to connected streams.
-//
-// Analysis and matching run in parallel (on the callers' threads and the
-// match pool). Commits run on one committer thread, which takes every
-// request queued while the previous write was syncing and writes them as one
-// WriteBatch: concurrent submissions share one WAL sync (group commit), and
-// sequence numbers, cursors and publish order are one order. A publisher
-// thread then hands each written group's alerts to the subscription hub and
-// only then completes its requests: handing alerts to gRPC streams does
-// socket writes inline, which must not hold up the next group's commit.
+// current rule snapshot (here, in parallel on the callers' threads and the
+// match pool) -> commit and publish (committer.h: group commit of article,
+// dedupe key and alerts in one WriteBatch, then the alerts to the streams).
+// Rule changes split the articles exactly (PublishRuleChange), and backfill
+// (backfill.h) goes through the same committer.
 //
 // Thread safety: all public methods may be called concurrently.
 #ifndef NW_SERVER_INGEST_INGEST_PIPELINE_H_
 #define NW_SERVER_INGEST_INGEST_PIPELINE_H_
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -40,6 +32,8 @@
 #include "server/index/rule_registry.h"
 #include "server/ingest/article_ingestor.h"
 #include "server/ingest/article_validation.h"
+#include "server/ingest/backfill.h"
+#include "server/ingest/committer.h"
 #include "server/ingest/ingest_metrics.h"
 #include "server/ingest/story_stage.h"
 #include "server/metrics/registry.h"
@@ -88,8 +82,12 @@ class IngestPipeline : public ArticleIngestor {
 
   // The story window after the rebuild at start: its articles, and how long
   // the rebuild took. Call before ingest starts (not synchronized).
-  size_t story_window_size() const { return stories_->window().size(); }
-  absl::Duration story_rebuild_time() const { return stories_->rebuild_time(); }
+  size_t story_window_size() const {
+    return committer_->stories().window().size();
+  }
+  absl::Duration story_rebuild_time() const {
+    return committer_->stories().rebuild_time();
+  }
 
   // Runs `publish` (a rule change) so that it splits the articles exactly:
   // every article committed up to the returned sequence number was matched
@@ -113,33 +111,18 @@ class IngestPipeline : public ArticleIngestor {
       std::shared_ptr<const index::IndexedRule> rule, storage::BackfillJob job);
 
  private:
-  struct Prepared;       // an article analyzed and matched, before commit
-  struct CommitRequest;  // what a caller waits on
-
   IngestPipeline(storage::Db& db, const index::RuleRegistry& rules,
                  alerts::SubscriptionHub& hub,
                  absl::flat_hash_map<std::string, uint64_t> last_cursors,
                  IngestOptions options, const base::Clock& clock,
                  uint64_t last_sequence, std::unique_ptr<StoryStage> stories);
 
-  // The sequences of the articles <= `up_to` that `subscriber` has an alert
-  // for (from its alert log).
-  absl::StatusOr<absl::flat_hash_set<uint64_t>> AlertedArticles(
-      const std::string& subscriber, uint64_t up_to) const;
-  absl::StatusOr<Prepared> Prepare(newswatch::v1::Article article,
-                                   const index::RuleSnapshot& snapshot) const;
-  // Queues `request` for the committer and waits until it is done.
-  void CommitAndWait(CommitRequest& request);
-  void CommitLoop();
-  void CommitGroup(const std::vector<CommitRequest*>& group);
-  struct PublishJob;  // a written group: its alerts and its requests
-  void PublishLoop();
+  absl::StatusOr<PreparedArticle> Prepare(
+      newswatch::v1::Article article,
+      const index::RuleSnapshot& snapshot) const;
 
   // Constant after construction.
-  storage::Db& db_;
-  storage::ArticleStore articles_;
   const index::RuleRegistry& rules_;
-  alerts::SubscriptionHub& hub_;
   const IngestOptions options_;
   const base::Clock& clock_;
   base::ThreadPool match_pool_;
@@ -150,22 +133,8 @@ class IngestPipeline : public ArticleIngestor {
   // Writer: PublishRuleChange, so that no article straddles a rule change.
   absl::Mutex snapshot_mu_;
 
-  absl::Mutex queue_mu_;
-  std::deque<CommitRequest*> queue_ ABSL_GUARDED_BY(queue_mu_);
-  bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
-
-  // Owned by the committer thread alone.
-  uint64_t last_sequence_;
-  std::unique_ptr<StoryStage> stories_;
-  absl::flat_hash_map<std::string, uint64_t> last_cursors_;
-
-  absl::Mutex publish_mu_;
-  std::deque<PublishJob> publish_queue_ ABSL_GUARDED_BY(publish_mu_);
-  bool publish_stopping_ ABSL_GUARDED_BY(publish_mu_) = false;
-
-  // Last: started when everything above exists.
-  std::thread publisher_;
-  std::thread committer_;
+  std::unique_ptr<Committer> committer_;
+  Backfiller backfiller_;
 };
 
 }  // namespace nw::ingest
