@@ -46,6 +46,10 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
     NW_RETURN_IF_ERROR(
         CheckListenAddressFree(config.metrics_listen, "--metrics-listen"));
   }
+  if (WebConsoleOn(config)) {
+    NW_RETURN_IF_ERROR(
+        CheckListenAddressFree(config.web_listen, "--web-listen"));
+  }
   absl::StatusOr<std::unique_ptr<storage::Db>> db =
       storage::Db::Open({.path = config.data_dir,
                          .sync = config.sync,

@@ -157,13 +157,16 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
   const std::string ports = hp->first.empty() || hp->first == "0.0.0.0"
                                 ? absl::StrCat(hp->second)
                                 : absl::StrCat(hp->first, ":", hp->second);
-  const std::string threads = absl::StrCat(options.max_streams + 8);
+  // Streams hold a thread each; the spare ones serve pages and the API. A
+  // connection that sends nothing holds a thread until request_timeout_ms,
+  // so the spares are many and the timeout short.
+  const std::string threads = absl::StrCat(options.max_streams + 32);
   const char* civet_options[] = {"listening_ports",
                                  ports.c_str(),
                                  "num_threads",
                                  threads.c_str(),
                                  "request_timeout_ms",
-                                 "30000",
+                                 "10000",
                                  "enable_keep_alive",
                                  "no",
                                  nullptr};

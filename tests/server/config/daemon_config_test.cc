@@ -1,9 +1,13 @@
 // newswatchd --config: the example file documents every setting, the daemon
 // runs on it, file settings take effect, flags override them, and a bad file
 // stops the daemon before it serves.
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -132,6 +136,33 @@ TEST(DaemonConfigTest, OutOfRangeSettingsRefuseStartSayingWhatIsAccepted) {
     EXPECT_THAT(out, HasSubstr(c.want)) << c.flag;
     EXPECT_THAT(out, ::testing::Not(HasSubstr("listening on"))) << c.flag;
   }
+}
+
+// Verifies that a console port already taken stops the start before the
+// data dir is created, naming --web-listen.
+TEST(DaemonConfigTest, TakenWebConsolePortRefusesStartBeforeCreatingAnything) {
+  TempDir dir;
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(fd, 1), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string taken = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  int code = 0;
+  const std::string out =
+      RunCommand("timeout 20 " + DaemonBinary() +
+                     " --listen=127.0.0.1:0 --data-dir=" + dir.path() +
+                     "/data --web-listen=" + taken,
+                 &code);
+  close(fd);
+  EXPECT_NE(code, 0);
+  EXPECT_THAT(out, HasSubstr("cannot listen on " + taken +
+                             " (--web-listen): the port is in use"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/data"));
 }
 
 // Verifies that a second daemon cannot take a port the first one serves on
