@@ -202,7 +202,9 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
       pool.emplace_back([&, k] {
         for (uint32_t r = uint64_t{n} * k / t; r < uint64_t{n} * (k + 1) / t;
              ++r) {
-          queries[r] = BuildRuleQuery(seg->rules_[r]->rule->root(), *costs);
+          const std::unique_ptr<rules::Node> tree =
+              seg->rules_[r]->rule.ToTree();
+          queries[r] = BuildRuleQuery(*tree, *costs);
         }
       });
     }
@@ -395,26 +397,22 @@ void RuleSegment::EvaluateAll(const std::vector<uint32_t>& ordinals,
                               const match::AnalyzedArticle& article,
                               std::vector<SegmentHit>* hits,
                               MatchStats* stats) const {
-  // The rules' trees are scattered over the heap: prefetch each one's chain of
-  // objects (IndexedRule -> CompiledRule -> root node -> children) a few rules
-  // ahead.
+  // Each rule is two objects (IndexedRule -> its compact bytes): prefetch the
+  // chain a few rules ahead.
   const size_t m = ordinals.size();
   auto rule = [&](size_t i) { return rules_[ordinals[i]].get(); };
+  thread_local std::vector<match::Highlight> highlights;
   for (size_t i = 0; i < m; ++i) {
-    if (i + 12 < m) __builtin_prefetch(rule(i + 12));
-    if (i + 8 < m) __builtin_prefetch(rule(i + 8)->rule.get());
-    if (i + 4 < m) __builtin_prefetch(&rule(i + 4)->rule->root());
-    if (i + 2 < m) {
-      const rules::Node& root = rule(i + 2)->rule->root();
-      if (!root.children.empty()) __builtin_prefetch(root.children.data());
-      if (!root.elements.empty()) __builtin_prefetch(root.elements.data());
-    }
+    if (i + 8 < m) __builtin_prefetch(rule(i + 8));
+    if (i + 4 < m) __builtin_prefetch(rule(i + 4)->rule.data());
     ++stats->evaluated;
-    std::optional<std::vector<match::Highlight>> h =
-        match::Evaluate(*rule(i)->rule, article);
-    if (h) {
+    const rules::CompactRule& r = rule(i)->rule;
+    if (match::RuleMatches(r, article)) {
       ++stats->matches;
-      hits->emplace_back(ordinals[i], Highlights(h->begin(), h->end()));
+      highlights.clear();
+      match::AppendHighlights(r, article, &highlights);
+      hits->emplace_back(ordinals[i],
+                         Highlights(highlights.begin(), highlights.end()));
     }
   }
 }

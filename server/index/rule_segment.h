@@ -82,7 +82,7 @@ class RuleSegment {
   // Distinct features in the dictionaries.
   size_t feature_count() const { return block_offsets_.size() - 2; }
   // Index memory: capacity of every structure owned here, excluding the rules
-  // themselves (IndexedRule and its CompiledRule, shared with the registry).
+  // themselves (IndexedRule and its CompactRule, shared with the registry).
   size_t MemoryBytes() const;
 
  private:

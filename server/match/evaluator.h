@@ -33,6 +33,18 @@ struct Highlight {
 // alone.
 std::optional<std::vector<Highlight>> Evaluate(
     const nw::rules::CompiledRule& rule, const AnalyzedArticle& article);
+// The same on the rule's compact form (what the matcher keeps).
+std::optional<std::vector<Highlight>> Evaluate(
+    const nw::rules::CompactRule& rule, const AnalyzedArticle& article);
+
+// The two halves of Evaluate, for callers that keep their own buffers: whether
+// `rule` matches (spec §3), and, for a rule that matched, appending its
+// highlights (§5: sorted, without duplicates) to `out`.
+bool RuleMatches(const nw::rules::CompactRule& rule,
+                 const AnalyzedArticle& article);
+void AppendHighlights(const nw::rules::CompactRule& rule,
+                      const AnalyzedArticle& article,
+                      std::vector<Highlight>* out);
 
 }  // namespace nw::match
 
