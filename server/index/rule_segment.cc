@@ -1,6 +1,11 @@
 #include "server/index/rule_segment.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <algorithm>
+#include <cstring>
 #include <thread>
 #include <tuple>
 
@@ -22,9 +27,9 @@ struct MatchScratch {
   std::vector<uint32_t>
       term_head;  // by index in `present`: first of its `links`
   std::vector<std::pair<uint32_t, uint32_t>>
-      links;                          // (article term id, next link)
-  std::vector<uint64_t> passed;       // ordinal << 32 | entry: filter passed
-  std::vector<uint32_t> to_evaluate;  // passed, not exact
+      links;                     // (article term id, next link)
+  std::vector<uint64_t> passed;  // ordinal << 32 | entry: filter passed
+  std::vector<uint64_t> sort_buffer;
   std::vector<uint64_t> keys;  // highlight keys: field slot << 32 | position
   std::vector<uint8_t> stack;
 
@@ -62,7 +67,23 @@ struct MatchScratch {
 namespace {
 
 constexpr uint32_t kAlwaysBlock = UINT32_MAX;
+// The second word of a posting entry: the filter's size in the low 16 bits,
+// then the words of the embedded compact rule (0: none), then two flags.
 constexpr uint32_t kExactBit = 1u << 31;
+constexpr uint32_t kFilterSizeMask = 0xFFFF;
+constexpr uint32_t kExtraShift = 16;
+constexpr uint32_t kExtraMask = 0x3FFF;  // 14 bits of extra words
+uint32_t FilterSize(uint32_t header) { return header & kFilterSizeMask; }
+uint32_t ExtraWords(uint32_t header) {
+  return header >> kExtraShift & kExtraMask;
+}
+// The compact rule embedded in the entry at `e` (extra words: [byte length],
+// bytes padded to whole words); empty when none.
+std::string_view EmbeddedRule(const uint32_t* e) {
+  if (ExtraWords(e[1]) == 0) return {};
+  const uint32_t* extra = e + 2 + FilterSize(e[1]);
+  return std::string_view(reinterpret_cast<const char*>(extra + 1), extra[0]);
+}
 
 MatchScratch& ThreadScratch() {
   thread_local MatchScratch scratch;
@@ -240,9 +261,17 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
   std::sort(anchors.begin(), anchors.end());
   // Block of feature f, for f in [0, next_feature], the always block last.
   seg->block_offsets_.assign(next_feature + 2, 0);
+  // Rules that need verification carry their compact form in each of their
+  // entries, so that verifying reads no other memory than the block (issue
+  // 16): a word of byte length, then the bytes.
+  auto extra_words = [&](uint32_t r) -> uint32_t {
+    if (exact[r]) return 0;
+    const size_t words = 1 + (seg->rules_[r]->rule.bytes().size() + 3) / 4;
+    return words <= kExtraMask ? static_cast<uint32_t>(words) : 0;
+  };
   size_t total = 0;
   for (const auto& [feature, r] : anchors)
-    total += 2 + code_offsets[r + 1] - code_offsets[r];
+    total += 2 + code_offsets[r + 1] - code_offsets[r] + extra_words(r);
   seg->blocks_.reserve(total);
   size_t a = 0;
   for (uint32_t f = 0; f <= next_feature; ++f) {
@@ -250,13 +279,33 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
     for (; a < anchors.size() && anchors[a].first == key; ++a) {
       const uint32_t r = anchors[a].second;
       seg->blocks_.push_back(r);
-      seg->blocks_.push_back((code_offsets[r + 1] - code_offsets[r]) |
+      const uint32_t filter_size = code_offsets[r + 1] - code_offsets[r];
+      const uint32_t extra = extra_words(r);
+      seg->blocks_.push_back(filter_size | extra << kExtraShift |
                              (exact[r] ? kExactBit : 0));
       seg->blocks_.insert(seg->blocks_.end(), code.begin() + code_offsets[r],
                           code.begin() + code_offsets[r + 1]);
+      if (extra > 0) {
+        const std::string_view bytes = seg->rules_[r]->rule.bytes();
+        const size_t at = seg->blocks_.size();
+        seg->blocks_.resize(at + extra, 0);
+        seg->blocks_[at] = static_cast<uint32_t>(bytes.size());
+        std::memcpy(&seg->blocks_[at + 1], bytes.data(), bytes.size());
+      }
     }
     seg->block_offsets_[f + 1] = static_cast<uint32_t>(seg->blocks_.size());
   }
+#if defined(__GLIBC__)
+  // The decomposition left ~200 bytes per rule of freed small blocks spread
+  // over the malloc arenas (the worker threads' among them); glibc keeps those
+  // pages resident unless asked. Give them back after a large build.
+  if (n >= 65536) {
+    queries = {};
+    code = {};
+    anchors = {};
+    malloc_trim(0);
+  }
+#endif
   return seg;
 }
 
@@ -309,6 +358,31 @@ void RuleSegment::MarkFeatures(const ArticleTerms& terms,
 
 namespace {
 
+// Sorts `keys` (ordinal << 32 | entry) by ordinal (entries of one ordinal stay
+// adjacent, in any order): LSD radix sort on the bits ordinals below
+// `ordinals` use, comparison sort for short lists.
+void SortByOrdinal(std::vector<uint64_t>& keys, std::vector<uint64_t>& buffer,
+                   uint32_t ordinals) {
+  if (keys.size() < 256) {
+    std::sort(keys.begin(), keys.end());
+    return;
+  }
+  constexpr int kDigitBits = 11;
+  constexpr size_t kBuckets = size_t{1} << kDigitBits;
+  const int bits = ordinals <= 1 ? 1 : 32 - __builtin_clz(ordinals - 1);
+  buffer.resize(keys.size());
+  uint32_t counts[kBuckets];
+  for (int shift = 32; shift < 32 + bits; shift += kDigitBits) {
+    std::fill(counts, counts + kBuckets, 0);
+    for (const uint64_t k : keys) ++counts[(k >> shift) & (kBuckets - 1)];
+    uint32_t sum = 0;
+    for (uint32_t& c : counts) sum += std::exchange(c, sum);
+    for (const uint64_t k : keys)
+      buffer[counts[(k >> shift) & (kBuckets - 1)]++] = k;
+    keys.swap(buffer);
+  }
+}
+
 // Whether the filter program [code, code + size) passes. Programs of up to 64
 // words (all but pathological rules) run on a stack of bits in one register.
 bool PassesFilter(const uint32_t* code, uint32_t size, const MatchScratch& s,
@@ -351,7 +425,7 @@ void RuleSegment::Match(const ArticleTerms& terms,
     const uint32_t* p = blocks + block_offsets_[block];
     const uint32_t* end = blocks + block_offsets_[block + 1];
     while (p < end) {
-      const uint32_t r = p[0], size = p[1] & ~kExactBit;
+      const uint32_t r = p[0], size = FilterSize(p[1]);
       if (dead == nullptr || ((*dead)[r >> 6] >> (r & 63) & 1) == 0) {
         ++candidates;
         if (PassesFilter(p + 2, size, s, s.stack)) {
@@ -359,7 +433,7 @@ void RuleSegment::Match(const ArticleTerms& terms,
                              static_cast<uint32_t>(p - blocks));
         }
       }
-      p += 2 + size;
+      p += 2 + size + ExtraWords(p[1]);
     }
   };
   for (size_t i = 0; i < s.present.size(); ++i) scan(s.present[i]);
@@ -367,54 +441,42 @@ void RuleSegment::Match(const ArticleTerms& terms,
   stats->candidates += candidates;
   // Ordinal order; a rule anchored on several features (a disjunction) may have
   // passed more than once.
-  std::sort(s.passed.begin(), s.passed.end());
-  s.to_evaluate.clear();
+  SortByOrdinal(s.passed, s.sort_buffer, static_cast<uint32_t>(rules_.size()));
   uint32_t last = UINT32_MAX;
-  for (const uint64_t key : s.passed) {
+  const size_t m = s.passed.size();
+  for (size_t i = 0; i < m; ++i) {
+    if (i + 4 < m) __builtin_prefetch(blocks + uint32_t(s.passed[i + 4]));
+    const uint64_t key = s.passed[i];
     const uint32_t r = static_cast<uint32_t>(key >> 32);
     if (r == last) continue;
     last = r;
-    const uint32_t* e = blocks_.data() + static_cast<uint32_t>(key);
-    if ((e[1] & kExactBit) == 0) {
-      s.to_evaluate.push_back(r);
-      continue;
+    const uint32_t* e = blocks + static_cast<uint32_t>(key);
+    if ((e[1] & kExactBit) != 0) {
+      ++stats->matches;  // the filter was the rule: no evaluation
+      hits->emplace_back(r,
+                         ExactHighlights(e + 2, FilterSize(e[1]), article, s));
+    } else {
+      Verify(r, e, article, hits, stats);
     }
-    ++stats->matches;  // the filter was the rule: no evaluation
-    hits->emplace_back(r,
-                       ExactHighlights(e + 2, e[1] & ~kExactBit, article, s));
   }
   s.End();
-  const size_t first_evaluated = hits->size();
-  EvaluateAll(s.to_evaluate, article, hits, stats);
-  if (first_evaluated != 0 && first_evaluated != hits->size()) {
-    std::inplace_merge(
-        hits->begin(), hits->begin() + first_evaluated, hits->end(),
-        [](const auto& x, const auto& y) { return x.first < y.first; });
-  }
 }
 
-void RuleSegment::EvaluateAll(const std::vector<uint32_t>& ordinals,
-                              const match::AnalyzedArticle& article,
-                              std::vector<SegmentHit>* hits,
-                              MatchStats* stats) const {
-  // Each rule is two objects (IndexedRule -> its compact bytes): prefetch the
-  // chain a few rules ahead.
-  const size_t m = ordinals.size();
-  auto rule = [&](size_t i) { return rules_[ordinals[i]].get(); };
+void RuleSegment::Verify(uint32_t r, const uint32_t* entry,
+                         const match::AnalyzedArticle& article,
+                         std::vector<SegmentHit>* hits,
+                         MatchStats* stats) const {
+  // The compact rule is in the entry (rules too large to embed are read from
+  // the IndexedRule).
+  std::string_view rule = EmbeddedRule(entry);
+  if (rule.empty()) rule = rules_[r]->rule.bytes();
+  ++stats->evaluated;
+  if (!match::RuleMatches(rule, article)) return;
+  ++stats->matches;
   thread_local std::vector<match::Highlight> highlights;
-  for (size_t i = 0; i < m; ++i) {
-    if (i + 8 < m) __builtin_prefetch(rule(i + 8));
-    if (i + 4 < m) __builtin_prefetch(rule(i + 4)->rule.data());
-    ++stats->evaluated;
-    const rules::CompactRule& r = rule(i)->rule;
-    if (match::RuleMatches(r, article)) {
-      ++stats->matches;
-      highlights.clear();
-      match::AppendHighlights(r, article, &highlights);
-      hits->emplace_back(ordinals[i],
-                         Highlights(highlights.begin(), highlights.end()));
-    }
-  }
+  highlights.clear();
+  match::AppendHighlights(rule, article, &highlights);
+  hits->emplace_back(r, Highlights(highlights.begin(), highlights.end()));
 }
 
 Highlights RuleSegment::ExactHighlights(const uint32_t* code, uint32_t size,

@@ -288,16 +288,14 @@ void CollectHighlights(const char* p, uint8_t mask,
 
 }  // namespace
 
-bool RuleMatches(const rules::CompactRule& rule,
-                 const AnalyzedArticle& article) {
-  return Matches(rule.bytes().data(), rules::kAllTextBits, article);
+bool RuleMatches(std::string_view compact, const AnalyzedArticle& article) {
+  return Matches(compact.data(), rules::kAllTextBits, article);
 }
 
-void AppendHighlights(const rules::CompactRule& rule,
-                      const AnalyzedArticle& article,
+void AppendHighlights(std::string_view compact, const AnalyzedArticle& article,
                       std::vector<Highlight>* out) {
   const size_t first = out->size();
-  CollectHighlights(rule.bytes().data(), rules::kAllTextBits, article, out);
+  CollectHighlights(compact.data(), rules::kAllTextBits, article, out);
   auto key = [](const Highlight& h) {
     return std::tie(h.field, h.begin, h.end);
   };
@@ -309,9 +307,9 @@ void AppendHighlights(const rules::CompactRule& rule,
 
 std::optional<std::vector<Highlight>> Evaluate(const rules::CompactRule& rule,
                                                const AnalyzedArticle& article) {
-  if (!RuleMatches(rule, article)) return std::nullopt;
+  if (!RuleMatches(rule.bytes(), article)) return std::nullopt;
   std::vector<Highlight> highlights;
-  AppendHighlights(rule, article, &highlights);
+  AppendHighlights(rule.bytes(), article, &highlights);
   return highlights;
 }
 

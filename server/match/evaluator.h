@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "server/match/analyzed_article.h"
@@ -40,10 +41,9 @@ std::optional<std::vector<Highlight>> Evaluate(
 // The two halves of Evaluate, for callers that keep their own buffers: whether
 // `rule` matches (spec §3), and, for a rule that matched, appending its
 // highlights (§5: sorted, without duplicates) to `out`.
-bool RuleMatches(const nw::rules::CompactRule& rule,
-                 const AnalyzedArticle& article);
-void AppendHighlights(const nw::rules::CompactRule& rule,
-                      const AnalyzedArticle& article,
+// `compact` is CompactRule::bytes().
+bool RuleMatches(std::string_view compact, const AnalyzedArticle& article);
+void AppendHighlights(std::string_view compact, const AnalyzedArticle& article,
                       std::vector<Highlight>* out);
 
 }  // namespace nw::match
