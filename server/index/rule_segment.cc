@@ -31,6 +31,11 @@ struct MatchScratch {
   std::vector<uint64_t> passed;  // ordinal << 32 | entry: filter passed
   std::vector<uint64_t> sort_buffer;
   std::vector<uint64_t> keys;  // highlight keys: field slot << 32 | position
+  // By index in `present`: the highlights of that feature (every position of
+  // the article terms that gave it), computed on first use:
+  // hl[hl_first[i], hl_first[i] + hl_count[i]), hl_first[i] == kNone before.
+  std::vector<uint32_t> hl_first, hl_count;
+  std::vector<match::Highlight> hl;
   std::vector<uint8_t> stack;
 
   void Begin(size_t features) {
@@ -39,6 +44,9 @@ struct MatchScratch {
     if (feature_slot.size() < features) feature_slot.resize(features);
     present.clear();
     term_head.clear();
+    hl_first.clear();
+    hl_count.clear();
+    hl.clear();
     links.clear();
     passed.clear();
   }
@@ -52,6 +60,8 @@ struct MatchScratch {
       feature_slot[f] = static_cast<uint32_t>(present.size());
       present.push_back(f);
       term_head.push_back(kNone);
+      hl_first.push_back(kNone);
+      hl_count.push_back(0);
     }
     if (term != kNone) {
       uint32_t& head = term_head[feature_slot[f]];
@@ -322,7 +332,10 @@ std::optional<uint32_t> RuleSegment::Find(absl::string_view id) const {
 void RuleSegment::MarkFeatures(const ArticleTerms& terms,
                                MatchScratch& s) const {
   const bool any_terms = !terms_.empty();
-  for (size_t i = 0; i < terms.words.size(); ++i) {
+  const size_t n = terms.words.size();
+  for (size_t i = 0; i < n; ++i) {
+    // The dictionary is large (a miss per lookup): prefetch a few words ahead.
+    if (any_terms && i + 4 < n) terms_.prefetch(View(terms.words[i + 4]));
     const std::string_view w = terms.words[i];
     const uint32_t term = terms.word_ids[i];
     if (any_terms) {
@@ -436,7 +449,15 @@ void RuleSegment::Match(const ArticleTerms& terms,
       p += 2 + size + ExtraWords(p[1]);
     }
   };
-  for (size_t i = 0; i < s.present.size(); ++i) scan(s.present[i]);
+  // Blocks are far apart: prefetch the offsets, then the first entries, of
+  // the blocks a few features ahead.
+  const size_t present = s.present.size();
+  for (size_t i = 0; i < present; ++i) {
+    if (i + 4 < present) __builtin_prefetch(&block_offsets_[s.present[i + 4]]);
+    if (i + 2 < present)
+      __builtin_prefetch(blocks + block_offsets_[s.present[i + 2]]);
+    scan(s.present[i]);
+  }
   scan(static_cast<uint32_t>(feature_count()));  // rules without anchors
   stats->candidates += candidates;
   // Ordinal order; a rule anchored on several features (a disjunction) may have
@@ -486,38 +507,76 @@ Highlights RuleSegment::ExactHighlights(const uint32_t* code, uint32_t size,
   // article terms that gave each present feature, at each of their positions.
   // Metadata features have no terms. Keys sort as (field, position), i.e. as
   // the highlights (field, begin, end) do.
+  // Each feature's list is computed once per article (many hits share
+  // features) and sorted; a rule with one present positive feature copies it.
   constexpr match::Field kFields[] = {match::Field::kTitle,
                                       match::Field::kBody};
-  std::vector<uint64_t>& keys = s.keys;
-  keys.clear();
+  auto feature_highlights = [&](uint32_t slot) {
+    if (s.hl_first[slot] != MatchScratch::kNone) return;
+    std::vector<uint64_t>& keys = s.keys;
+    keys.clear();
+    int lists = 0;
+    for (uint32_t l = s.term_head[slot]; l != MatchScratch::kNone;
+         l = s.links[l].second) {
+      ++lists;
+      for (uint64_t field = 0; field < 2; ++field) {
+        for (uint32_t p :
+             article.TermPositions(s.links[l].first, kFields[field])) {
+          keys.push_back(field << 32 | p);
+        }
+      }
+    }
+    if (lists > 1) {  // one term's positions are sorted already, title first
+      std::sort(keys.begin(), keys.end());
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    }
+    s.hl_first[slot] = static_cast<uint32_t>(s.hl.size());
+    s.hl_count[slot] = static_cast<uint32_t>(keys.size());
+    for (const uint64_t key : keys) {
+      const size_t field = key >> 32;
+      const text::Word& w =
+          article.Words(kFields[field])[static_cast<uint32_t>(key)];
+      s.hl.push_back(match::Highlight{kFields[field], w.begin, w.end});
+    }
+  };
+  uint32_t first_slot = MatchScratch::kNone;
   int lists = 0;
+  Highlights out;
   for (uint32_t i = 0; i < size; ++i) {
     if ((code[i] & kOpMask) != kOpFeature || (code[i] & kNegatedBit) != 0)
       continue;
     const uint32_t f = code[i] & kFeatureMask;
     if (!s.Test(f)) continue;
-    for (uint32_t l = s.term_head[s.feature_slot[f]]; l != MatchScratch::kNone;
-         l = s.links[l].second) {
-      ++lists;
-      for (uint64_t slot = 0; slot < 2; ++slot) {
-        for (uint32_t p :
-             article.TermPositions(s.links[l].first, kFields[slot])) {
-          keys.push_back(slot << 32 | p);
-        }
-      }
+    const uint32_t slot = s.feature_slot[f];
+    if (s.term_head[slot] == MatchScratch::kNone) continue;  // metadata
+    feature_highlights(slot);
+    if (lists == 1 && slot == first_slot) continue;
+    if (++lists == 1) {
+      first_slot = slot;
+      continue;
     }
+    if (lists == 2) {
+      out.assign(
+          s.hl.begin() + s.hl_first[first_slot],
+          s.hl.begin() + s.hl_first[first_slot] + s.hl_count[first_slot]);
+    }
+    out.insert(out.end(), s.hl.begin() + s.hl_first[slot],
+               s.hl.begin() + s.hl_first[slot] + s.hl_count[slot]);
   }
-  if (lists > 1) {  // one term's positions are sorted already, title first
-    std::sort(keys.begin(), keys.end());
-    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  if (lists == 1) {
+    return Highlights(
+        s.hl.begin() + s.hl_first[first_slot],
+        s.hl.begin() + s.hl_first[first_slot] + s.hl_count[first_slot]);
   }
-  Highlights out;
-  out.reserve(keys.size());
-  for (const uint64_t key : keys) {
-    const size_t slot = key >> 32;
-    const text::Word& w =
-        article.Words(kFields[slot])[static_cast<uint32_t>(key)];
-    out.push_back(match::Highlight{kFields[slot], w.begin, w.end});
+  if (lists > 1) {
+    auto key = [](const match::Highlight& h) {
+      return std::tie(h.field, h.begin, h.end);
+    };
+    std::sort(out.begin(), out.end(),
+              [&](const match::Highlight& x, const match::Highlight& y) {
+                return key(x) < key(y);
+              });
+    out.erase(std::unique(out.begin(), out.end()), out.end());
   }
   return out;
 }
