@@ -83,6 +83,9 @@ constexpr uint32_t kExactBit = 1u << 31;
 constexpr uint32_t kFilterSizeMask = 0xFFFF;
 constexpr uint32_t kExtraShift = 16;
 constexpr uint32_t kExtraMask = 0x3FFF;  // 14 bits of extra words
+// The filter is a plain conjunction: n - 1 features, then AND (the common
+// shape; tested without the stack machine).
+constexpr uint32_t kAllOfBit = 1u << 30;
 uint32_t FilterSize(uint32_t header) { return header & kFilterSizeMask; }
 uint32_t ExtraWords(uint32_t header) {
   return header >> kExtraShift & kExtraMask;
@@ -291,8 +294,14 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
       seg->blocks_.push_back(r);
       const uint32_t filter_size = code_offsets[r + 1] - code_offsets[r];
       const uint32_t extra = extra_words(r);
+      const uint32_t* filter = code.data() + code_offsets[r];
+      bool all_of = filter_size >= 3 && filter_size <= 64 &&
+                    filter[filter_size - 1] == (kOpAnd | (filter_size - 1));
+      for (uint32_t i = 0; all_of && i + 1 < filter_size; ++i)
+        all_of = (filter[i] & kOpMask) == kOpFeature;
       seg->blocks_.push_back(filter_size | extra << kExtraShift |
-                             (exact[r] ? kExactBit : 0));
+                             (exact[r] ? kExactBit : 0) |
+                             (all_of ? kAllOfBit : 0));
       seg->blocks_.insert(seg->blocks_.end(), code.begin() + code_offsets[r],
                           code.begin() + code_offsets[r + 1]);
       if (extra > 0) {
@@ -441,7 +450,15 @@ void RuleSegment::Match(const ArticleTerms& terms,
       const uint32_t r = p[0], size = FilterSize(p[1]);
       if (dead == nullptr || ((*dead)[r >> 6] >> (r & 63) & 1) == 0) {
         ++candidates;
-        if (PassesFilter(p + 2, size, s, s.stack)) {
+        bool pass;
+        if (p[1] & kAllOfBit) {
+          pass = true;
+          for (uint32_t i = 0; i + 1 < size; ++i)
+            pass &= s.Test(p[2 + i] & kFeatureMask);
+        } else {
+          pass = PassesFilter(p + 2, size, s, s.stack);
+        }
+        if (pass) {
           s.passed.push_back(uint64_t{r} << 32 |
                              static_cast<uint32_t>(p - blocks));
         }

@@ -110,7 +110,8 @@ class RuleSegment {
   // Postings, one block per feature: for each rule anchored on it, the entry
   // [ordinal, header, filter program (n words), extra words], so that a lookup
   // reads one contiguous run of memory. The header holds n, the number of
-  // extra words and kExactBit if RuleQuery::exact; the extra words of a rule
+  // extra words, kExactBit if RuleQuery::exact and kAllOfBit if the filter is
+  // a plain conjunction of features; the extra words of a rule
   // that needs verification hold its compact form (byte length, bytes), so
   // that verifying it reads nothing else. The last block (feature
   // id == feature_count()) holds the rules without anchors.
