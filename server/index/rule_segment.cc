@@ -229,6 +229,7 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
   by_hash = {};
   // The decomposition of each rule is independent: spread it over `threads`.
   std::vector<RuleQuery> queries(n);
+  std::vector<uint16_t> rule_words(n);  // 1 + words of each compact rule
   {
     const uint32_t t = static_cast<uint32_t>(std::clamp(threads, 1, 64));
     std::vector<std::thread> pool;
@@ -236,8 +237,10 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
       pool.emplace_back([&, k] {
         for (uint32_t r = uint64_t{n} * k / t; r < uint64_t{n} * (k + 1) / t;
              ++r) {
-          const std::unique_ptr<rules::Node> tree =
-              seg->rules_[r]->rule.ToTree();
+          const rules::CompactRule& rule = seg->rules_[r]->rule;
+          rule_words[r] = static_cast<uint16_t>(
+              std::min<size_t>(1 + (rule.bytes().size() + 3) / 4, UINT16_MAX));
+          const std::unique_ptr<rules::Node> tree = rule.ToTree();
           queries[r] = BuildRuleQuery(*tree, *costs);
         }
       });
@@ -279,8 +282,7 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
   // 16): a word of byte length, then the bytes.
   auto extra_words = [&](uint32_t r) -> uint32_t {
     if (exact[r]) return 0;
-    const size_t words = 1 + (seg->rules_[r]->rule.bytes().size() + 3) / 4;
-    return words <= kExtraMask ? static_cast<uint32_t>(words) : 0;
+    return rule_words[r] <= kExtraMask ? uint32_t{rule_words[r]} : 0;
   };
   size_t total = 0;
   for (const auto& [feature, r] : anchors)
