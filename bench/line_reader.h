@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 
 namespace nw::bench {
@@ -16,6 +17,12 @@ namespace nw::bench {
 // DataLoss when the file cannot be opened or read.
 absl::StatusOr<std::vector<std::string>> ReadLines(const std::string& path,
                                                    size_t max_lines = SIZE_MAX);
+
+// Calls `fn` with successive batches of at most `batch` lines of `path` (so
+// that a large file is never held whole in memory); errors as ReadLines.
+absl::Status ForEachLineBatch(
+    const std::string& path, size_t batch,
+    absl::FunctionRef<void(std::vector<std::string>&)> fn);
 
 }  // namespace nw::bench
 

@@ -5,6 +5,7 @@
 //
 //   newswatch-bench-match --rules RULES.jsonl[.gz] --articles ARTICLES.jsonl
 //       [--limit N] [--threads T] [--brute-force] [--check EXPECTED.jsonl]
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -99,9 +100,31 @@ double ParallelFor(size_t n, int threads, Fn fn) {
   return sum;
 }
 
-// Parses and compiles every rule line; exits on the first invalid one.
 std::vector<RulePtr> CompileRules(const std::vector<std::string>& lines,
-                                  int threads) {
+                                  int threads, size_t first_line);
+
+// Parses and compiles every rule line of `path`, a batch of lines at a time
+// (the file is never held whole); exits on the first invalid one.
+std::vector<RulePtr> CompileRules(const std::string& path, int threads) {
+  std::vector<RulePtr> rules;
+  size_t first_line = 0;
+  const absl::Status read =
+      ForEachLineBatch(path, 1 << 16, [&](std::vector<std::string>& lines) {
+        std::vector<RulePtr> batch = CompileRules(lines, threads, first_line);
+        rules.insert(rules.end(), std::make_move_iterator(batch.begin()),
+                     std::make_move_iterator(batch.end()));
+        first_line += lines.size();
+      });
+  if (!read.ok()) {
+    std::cerr << read << "\n";
+    std::exit(2);
+  }
+  return rules;
+}
+
+// Parses and compiles `lines` (the file's lines from `first_line`, 0-based).
+std::vector<RulePtr> CompileRules(const std::vector<std::string>& lines,
+                                  int threads, size_t first_line) {
   std::vector<RulePtr> rules(lines.size());
   std::atomic<size_t> bad{SIZE_MAX};
   ParallelFor(lines.size(), threads, [&](size_t i) {
@@ -115,12 +138,13 @@ std::vector<RulePtr> CompileRules(const std::vector<std::string>& lines,
       bad = i;
       return;
     }
-    rules[i] = std::make_shared<const index::IndexedRule>(
-        index::IndexedRule{j["id"].get<std::string>(),
-                           j["subscriber"].get<std::string>(), *compiled});
+    rules[i] = std::make_shared<const index::IndexedRule>(index::IndexedRule{
+        j["id"].get<std::string>(), j["subscriber"].get<std::string>(),
+        (*compiled)->compact()});
   });
   if (bad != SIZE_MAX) {
-    std::cerr << "invalid rule line " << bad + 1 << ": " << lines[bad] << "\n";
+    std::cerr << "invalid rule line " << first_line + bad + 1 << ": "
+              << lines[bad] << "\n";
     std::exit(2);
   }
   return rules;
@@ -176,7 +200,7 @@ ArticleResult MatchOne(const Article& a, const index::RuleSnapshot& snapshot,
   const double t1 = ThreadCpuSeconds();
   if (brute_force) {
     for (const RulePtr& rule : snapshot.rules()) {
-      if (match::Evaluate(*rule->rule, analyzed)) r.rules.push_back(rule.get());
+      if (match::Evaluate(rule->rule, analyzed)) r.rules.push_back(rule.get());
     }
     r.candidates = r.evaluated = snapshot.size();
   } else {
@@ -259,17 +283,9 @@ int Run() {
            "[--limit N] [--threads T] [--brute-force] [--check E.jsonl]\n";
     return 2;
   }
-  // Rules: read, parse and compile, then build the index.
-  const size_t rss0 = RssBytes();
-  auto t = Clock::now();
-  double cpu0 = ProcessCpuSeconds();
-  std::vector<RulePtr> rules =
-      CompileRules(OrExit(ReadLines(absl::GetFlag(FLAGS_rules))), threads);
-  const double load_s = Seconds(t);
-  const double load_cpu_s = ProcessCpuSeconds() - cpu0;
-  const size_t rss_rules = RssBytes();
-  const size_t n_rules = rules.size();
-  // Document frequencies from a sample of "recent" articles: the file's last N.
+  // Document frequencies (before the rules, so that the RSS figures below
+  // count only what the rules and their index hold) from a sample of "recent"
+  // articles: the file's last N.
   std::shared_ptr<const index::DocumentFrequencyCostModel> df_costs;
   if (const size_t n = absl::GetFlag(FLAGS_df_sample); n > 0 && !brute) {
     const std::vector<Article> all =
@@ -285,6 +301,17 @@ int Run() {
         "words)\n",
         df_costs->sample_articles(), df_costs->vocabulary());
   }
+  malloc_trim(0);  // give the sample's freed memory back: RSS starts clean
+  // Rules: read, parse and compile, then build the index.
+  const size_t rss0 = RssBytes();
+  auto t = Clock::now();
+  double cpu0 = ProcessCpuSeconds();
+  std::vector<RulePtr> rules =
+      CompileRules(absl::GetFlag(FLAGS_rules), threads);
+  const double load_s = Seconds(t);
+  const double load_cpu_s = ProcessCpuSeconds() - cpu0;
+  const size_t rss_rules = RssBytes();
+  const size_t n_rules = rules.size();
   t = Clock::now();
   cpu0 = ProcessCpuSeconds();
   const index::RuleSnapshot snapshot(std::move(rules), threads, df_costs.get());

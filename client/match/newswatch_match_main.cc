@@ -124,7 +124,7 @@ ordered_json RunRule(const std::string& rule_text, const json& article,
   // verification or highlights from the filter): it must agree exactly.
   const nw::index::RuleSnapshot snapshot(
       {std::make_shared<const nw::index::IndexedRule>(
-          nw::index::IndexedRule{"rule", "tester", *rule})});
+          nw::index::IndexedRule{"rule", "tester", (*rule)->compact()})});
   const nw::index::MatchResult indexed = snapshot.MatchWithStats(analyzed);
   const bool agree =
       indexed.hits.size() == (highlights.has_value() ? 1u : 0u) &&

@@ -49,7 +49,7 @@ index::RuleSnapshot SnapshotOf(
     std::string subscriber, std::shared_ptr<const rules::CompiledRule> rule) {
   std::vector<std::shared_ptr<const index::IndexedRule>> one = {
       std::make_shared<const index::IndexedRule>(index::IndexedRule{
-          "preview", std::move(subscriber), std::move(rule), ""})};
+          "preview", std::move(subscriber), rule->compact(), ""})};
   return index::RuleSnapshot(std::move(one));
 }
 

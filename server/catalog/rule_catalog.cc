@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <thread>
 #include <tuple>
 
 #include "absl/container/flat_hash_set.h"
@@ -51,7 +52,7 @@ absl::StatusOr<std::shared_ptr<const index::IndexedRule>> CompileRule(
       rules::ParseRule(rule.query());
   if (!compiled.ok()) return compiled.status();
   return std::make_shared<const index::IndexedRule>(index::IndexedRule{
-      rule.id(), rule.subscriber(), *std::move(compiled), rule.label()});
+      rule.id(), rule.subscriber(), (*compiled)->compact(), rule.label()});
 }
 
 absl::StatusOr<std::shared_ptr<const index::IndexedRule>> PrepareNewRule(
@@ -67,10 +68,12 @@ absl::StatusOr<std::shared_ptr<const index::IndexedRule>> PrepareNewRule(
     return absl::InvalidArgumentError(
         absl::StrCat("label is over the limit of ", kMaxLabelBytes, " bytes"));
   }
-  absl::StatusOr<std::shared_ptr<const index::IndexedRule>> compiled =
-      CompileRule(rule);
-  if (!compiled.ok()) return compiled.status();
-  rule.set_canonical((*compiled)->rule->Canonical());
+  absl::StatusOr<std::shared_ptr<const rules::CompiledRule>> parsed =
+      rules::ParseRule(rule.query());
+  if (!parsed.ok()) return parsed.status();
+  rule.set_canonical((*parsed)->Canonical());
+  auto compiled = std::make_shared<const index::IndexedRule>(index::IndexedRule{
+      rule.id(), rule.subscriber(), (*parsed)->compact(), rule.label()});
   *rule.mutable_created_at() =
       google::protobuf::util::TimeUtil::GetCurrentTime();
   return compiled;
@@ -135,21 +138,45 @@ absl::StatusOr<std::unique_ptr<RuleCatalog>> RuleCatalog::Open(
   absl::StatusOr<std::vector<newswatch::v1::WatchRule>> stored =
       store.LoadAll();
   if (!stored.ok()) return stored.status();
-  std::vector<std::shared_ptr<const index::IndexedRule>> compiled;
   absl::flat_hash_map<std::string, size_t> rules_per_subscriber;
   absl::flat_hash_map<uint64_t, uint32_t> contents;
   for (const newswatch::v1::WatchRule& rule : *stored) {
     ++rules_per_subscriber[rule.subscriber()];
     ++contents[ContentKey(rule)];
-    absl::StatusOr<std::shared_ptr<const index::IndexedRule>> c =
-        CompileRule(rule);
-    if (!c.ok()) {
-      return absl::DataLossError(
-          absl::StrCat("stored rule ", rule.id(),
-                       " no longer parses: ", c.status().message()));
-    }
-    compiled.push_back(*std::move(c));
   }
+  // Compiling is independent per rule: spread it over the cores (fast start
+  // with many rules, issue 16).
+  const size_t n = stored->size();
+  std::vector<std::shared_ptr<const index::IndexedRule>> compiled(n);
+  std::vector<absl::Status> errors(n);
+  {
+    const size_t threads = std::clamp<size_t>(
+        std::thread::hardware_concurrency(), 1, std::max<size_t>(n / 1024, 1));
+    std::vector<std::thread> pool;
+    for (size_t k = 0; k < threads; ++k) {
+      pool.emplace_back([&, k] {
+        for (size_t i = n * k / threads; i < n * (k + 1) / threads; ++i) {
+          absl::StatusOr<std::shared_ptr<const index::IndexedRule>> c =
+              CompileRule((*stored)[i]);
+          if (c.ok()) {
+            compiled[i] = *std::move(c);
+          } else {
+            errors[i] = c.status();
+          }
+        }
+      });
+    }
+    for (std::thread& t : pool) t.join();
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (!errors[i].ok()) {
+      return absl::DataLossError(
+          absl::StrCat("stored rule ", (*stored)[i].id(),
+                       " no longer parses: ", errors[i].message()));
+    }
+  }
+  stored->clear();
+  stored->shrink_to_fit();
   registry.Reset(compiled);
   absl::StatusOr<uint64_t> last = store.LastRuleNumber();
   if (!last.ok()) return last.status();
@@ -200,9 +227,8 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(
   ++count;
   ++contents_[ContentKey(rule)];
   // Compiled before the id was assigned: index it under the stored id.
-  auto indexed = std::make_shared<const index::IndexedRule>(
-      index::IndexedRule{rule.id(), rule.subscriber(),
-                         (*std::move(prepared))->rule, rule.label()});
+  auto indexed = std::make_shared<const index::IndexedRule>(index::IndexedRule{
+      rule.id(), rule.subscriber(), (*prepared)->rule, rule.label()});
   // The split point: articles up to `matched_without` never saw the rule.
   const uint64_t matched_without =
       pipeline_.PublishRuleChange([&] { registry_.Upsert(indexed); });
@@ -259,14 +285,16 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Update(
   const newswatch::v1::WatchRule before = *rule;
   if (query) rule->set_query(*std::move(query));
   if (label) rule->set_label(*std::move(label));
-  absl::StatusOr<std::shared_ptr<const index::IndexedRule>> indexed =
-      CompileRule(*rule);
-  if (!indexed.ok()) return indexed.status();
-  rule->set_canonical((*indexed)->rule->Canonical());
+  absl::StatusOr<std::shared_ptr<const rules::CompiledRule>> parsed =
+      rules::ParseRule(rule->query());
+  if (!parsed.ok()) return parsed.status();
+  rule->set_canonical((*parsed)->Canonical());
+  auto indexed = std::make_shared<const index::IndexedRule>(index::IndexedRule{
+      rule->id(), rule->subscriber(), (*parsed)->compact(), rule->label()});
   if (absl::Status s = store_.Put(*rule, last_rule_number_); !s.ok()) return s;
   ForgetContent(before);
   ++contents_[ContentKey(*rule)];
-  pipeline_.PublishRuleChange([&] { registry_.Upsert(*indexed); });
+  pipeline_.PublishRuleChange([&] { registry_.Upsert(indexed); });
   return rule;
 }
 

@@ -7,14 +7,16 @@
 #include <memory>
 #include <string>
 
-#include "server/rules/compiled_rule.h"
+#include "server/rules/compact_rule.h"
 
 namespace nw::index {
 
 struct IndexedRule {
   std::string id;
   std::string subscriber;
-  std::shared_ptr<const rules::CompiledRule> rule;
+  // The checked rule in compact form (CompiledRule::compact()): the rule's
+  // text, canonical form and tree are not kept (the rule store has the text).
+  rules::CompactRule rule;
   std::string label;  // the rule's label, copied into its alerts
 };
 

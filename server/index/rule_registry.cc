@@ -1,5 +1,7 @@
 #include "server/index/rule_registry.h"
 
+#include <algorithm>
+#include <thread>
 #include <utility>
 
 namespace nw::index {
@@ -29,8 +31,10 @@ void RuleRegistry::Reset(
     absl::MutexLock lock(&write_mu_);
     costs = costs_;
   }
-  std::shared_ptr<const RuleSegment> base =
-      RuleSegment::Build(std::move(rules), costs.get());
+  // Start-up: every rule at once, decomposed on every core.
+  std::shared_ptr<const RuleSegment> base = RuleSegment::Build(
+      std::move(rules), costs.get(),
+      static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   absl::MutexLock lock(&write_mu_);
   ++generation_;  // a merge in flight started from older rules: drop its result
   merge_log_.clear();

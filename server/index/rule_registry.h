@@ -54,7 +54,8 @@ class RuleRegistry {
   // The snapshot to match against; never null.
   std::shared_ptr<const RuleSnapshot> Current() const;
 
-  // Replaces every rule (start-up): builds a new base, O(rules).
+  // Replaces every rule (start-up): builds a new base, O(rules), decomposing
+  // the rules on every core.
   void Reset(std::vector<std::shared_ptr<const IndexedRule>> rules);
   // Adds `rule`, or replaces the rule with the same id.
   void Upsert(std::shared_ptr<const IndexedRule> rule);

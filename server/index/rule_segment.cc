@@ -1,6 +1,11 @@
 #include "server/index/rule_segment.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <algorithm>
+#include <cstring>
 #include <thread>
 #include <tuple>
 
@@ -22,10 +27,15 @@ struct MatchScratch {
   std::vector<uint32_t>
       term_head;  // by index in `present`: first of its `links`
   std::vector<std::pair<uint32_t, uint32_t>>
-      links;                          // (article term id, next link)
-  std::vector<uint64_t> passed;       // ordinal << 32 | entry: filter passed
-  std::vector<uint32_t> to_evaluate;  // passed, not exact
+      links;                     // (article term id, next link)
+  std::vector<uint64_t> passed;  // ordinal << 32 | entry: filter passed
+  std::vector<uint64_t> sort_buffer;
   std::vector<uint64_t> keys;  // highlight keys: field slot << 32 | position
+  // By index in `present`: the highlights of that feature (every position of
+  // the article terms that gave it), computed on first use:
+  // hl[hl_first[i], hl_first[i] + hl_count[i]), hl_first[i] == kNone before.
+  std::vector<uint32_t> hl_first, hl_count;
+  std::vector<match::Highlight> hl;
   std::vector<uint8_t> stack;
 
   void Begin(size_t features) {
@@ -34,6 +44,9 @@ struct MatchScratch {
     if (feature_slot.size() < features) feature_slot.resize(features);
     present.clear();
     term_head.clear();
+    hl_first.clear();
+    hl_count.clear();
+    hl.clear();
     links.clear();
     passed.clear();
   }
@@ -47,6 +60,8 @@ struct MatchScratch {
       feature_slot[f] = static_cast<uint32_t>(present.size());
       present.push_back(f);
       term_head.push_back(kNone);
+      hl_first.push_back(kNone);
+      hl_count.push_back(0);
     }
     if (term != kNone) {
       uint32_t& head = term_head[feature_slot[f]];
@@ -62,7 +77,26 @@ struct MatchScratch {
 namespace {
 
 constexpr uint32_t kAlwaysBlock = UINT32_MAX;
+// The second word of a posting entry: the filter's size in the low 16 bits,
+// then the words of the embedded compact rule (0: none), then two flags.
 constexpr uint32_t kExactBit = 1u << 31;
+constexpr uint32_t kFilterSizeMask = 0xFFFF;
+constexpr uint32_t kExtraShift = 16;
+constexpr uint32_t kExtraMask = 0x3FFF;  // 14 bits of extra words
+// The filter is a plain conjunction: n - 1 features, then AND (the common
+// shape; tested without the stack machine).
+constexpr uint32_t kAllOfBit = 1u << 30;
+uint32_t FilterSize(uint32_t header) { return header & kFilterSizeMask; }
+uint32_t ExtraWords(uint32_t header) {
+  return header >> kExtraShift & kExtraMask;
+}
+// The compact rule embedded in the entry at `e` (extra words: [byte length],
+// bytes padded to whole words); empty when none.
+std::string_view EmbeddedRule(const uint32_t* e) {
+  if (ExtraWords(e[1]) == 0) return {};
+  const uint32_t* extra = e + 2 + FilterSize(e[1]);
+  return std::string_view(reinterpret_cast<const char*>(extra + 1), extra[0]);
+}
 
 MatchScratch& ThreadScratch() {
   thread_local MatchScratch scratch;
@@ -195,6 +229,7 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
   by_hash = {};
   // The decomposition of each rule is independent: spread it over `threads`.
   std::vector<RuleQuery> queries(n);
+  std::vector<uint16_t> rule_words(n);  // 1 + words of each compact rule
   {
     const uint32_t t = static_cast<uint32_t>(std::clamp(threads, 1, 64));
     std::vector<std::thread> pool;
@@ -202,7 +237,11 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
       pool.emplace_back([&, k] {
         for (uint32_t r = uint64_t{n} * k / t; r < uint64_t{n} * (k + 1) / t;
              ++r) {
-          queries[r] = BuildRuleQuery(seg->rules_[r]->rule->root(), *costs);
+          const rules::CompactRule& rule = seg->rules_[r]->rule;
+          rule_words[r] = static_cast<uint16_t>(
+              std::min<size_t>(1 + (rule.bytes().size() + 3) / 4, UINT16_MAX));
+          const std::unique_ptr<rules::Node> tree = rule.ToTree();
+          queries[r] = BuildRuleQuery(*tree, *costs);
         }
       });
     }
@@ -238,9 +277,16 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
   std::sort(anchors.begin(), anchors.end());
   // Block of feature f, for f in [0, next_feature], the always block last.
   seg->block_offsets_.assign(next_feature + 2, 0);
+  // Rules that need verification carry their compact form in each of their
+  // entries, so that verifying reads no other memory than the block (issue
+  // 16): a word of byte length, then the bytes.
+  auto extra_words = [&](uint32_t r) -> uint32_t {
+    if (exact[r]) return 0;
+    return rule_words[r] <= kExtraMask ? uint32_t{rule_words[r]} : 0;
+  };
   size_t total = 0;
   for (const auto& [feature, r] : anchors)
-    total += 2 + code_offsets[r + 1] - code_offsets[r];
+    total += 2 + code_offsets[r + 1] - code_offsets[r] + extra_words(r);
   seg->blocks_.reserve(total);
   size_t a = 0;
   for (uint32_t f = 0; f <= next_feature; ++f) {
@@ -248,13 +294,39 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
     for (; a < anchors.size() && anchors[a].first == key; ++a) {
       const uint32_t r = anchors[a].second;
       seg->blocks_.push_back(r);
-      seg->blocks_.push_back((code_offsets[r + 1] - code_offsets[r]) |
-                             (exact[r] ? kExactBit : 0));
+      const uint32_t filter_size = code_offsets[r + 1] - code_offsets[r];
+      const uint32_t extra = extra_words(r);
+      const uint32_t* filter = code.data() + code_offsets[r];
+      bool all_of = filter_size >= 3 && filter_size <= 64 &&
+                    filter[filter_size - 1] == (kOpAnd | (filter_size - 1));
+      for (uint32_t i = 0; all_of && i + 1 < filter_size; ++i)
+        all_of = (filter[i] & kOpMask) == kOpFeature;
+      seg->blocks_.push_back(filter_size | extra << kExtraShift |
+                             (exact[r] ? kExactBit : 0) |
+                             (all_of ? kAllOfBit : 0));
       seg->blocks_.insert(seg->blocks_.end(), code.begin() + code_offsets[r],
                           code.begin() + code_offsets[r + 1]);
+      if (extra > 0) {
+        const std::string_view bytes = seg->rules_[r]->rule.bytes();
+        const size_t at = seg->blocks_.size();
+        seg->blocks_.resize(at + extra, 0);
+        seg->blocks_[at] = static_cast<uint32_t>(bytes.size());
+        std::memcpy(&seg->blocks_[at + 1], bytes.data(), bytes.size());
+      }
     }
     seg->block_offsets_[f + 1] = static_cast<uint32_t>(seg->blocks_.size());
   }
+#if defined(__GLIBC__)
+  // The decomposition left ~200 bytes per rule of freed small blocks spread
+  // over the malloc arenas (the worker threads' among them); glibc keeps those
+  // pages resident unless asked. Give them back after a large build.
+  if (n >= 65536) {
+    queries = {};
+    code = {};
+    anchors = {};
+    malloc_trim(0);
+  }
+#endif
   return seg;
 }
 
@@ -271,7 +343,10 @@ std::optional<uint32_t> RuleSegment::Find(absl::string_view id) const {
 void RuleSegment::MarkFeatures(const ArticleTerms& terms,
                                MatchScratch& s) const {
   const bool any_terms = !terms_.empty();
-  for (size_t i = 0; i < terms.words.size(); ++i) {
+  const size_t n = terms.words.size();
+  for (size_t i = 0; i < n; ++i) {
+    // The dictionary is large (a miss per lookup): prefetch a few words ahead.
+    if (any_terms && i + 4 < n) terms_.prefetch(View(terms.words[i + 4]));
     const std::string_view w = terms.words[i];
     const uint32_t term = terms.word_ids[i];
     if (any_terms) {
@@ -306,6 +381,31 @@ void RuleSegment::MarkFeatures(const ArticleTerms& terms,
 }
 
 namespace {
+
+// Sorts `keys` (ordinal << 32 | entry) by ordinal (entries of one ordinal stay
+// adjacent, in any order): LSD radix sort on the bits ordinals below
+// `ordinals` use, comparison sort for short lists.
+void SortByOrdinal(std::vector<uint64_t>& keys, std::vector<uint64_t>& buffer,
+                   uint32_t ordinals) {
+  if (keys.size() < 256) {
+    std::sort(keys.begin(), keys.end());
+    return;
+  }
+  constexpr int kDigitBits = 11;
+  constexpr size_t kBuckets = size_t{1} << kDigitBits;
+  const int bits = ordinals <= 1 ? 1 : 32 - __builtin_clz(ordinals - 1);
+  buffer.resize(keys.size());
+  uint32_t counts[kBuckets];
+  for (int shift = 32; shift < 32 + bits; shift += kDigitBits) {
+    std::fill(counts, counts + kBuckets, 0);
+    for (const uint64_t k : keys) ++counts[(k >> shift) & (kBuckets - 1)];
+    uint32_t sum = 0;
+    for (uint32_t& c : counts) sum += std::exchange(c, sum);
+    for (const uint64_t k : keys)
+      buffer[counts[(k >> shift) & (kBuckets - 1)]++] = k;
+    keys.swap(buffer);
+  }
+}
 
 // Whether the filter program [code, code + size) passes. Programs of up to 64
 // words (all but pathological rules) run on a stack of bits in one register.
@@ -349,74 +449,74 @@ void RuleSegment::Match(const ArticleTerms& terms,
     const uint32_t* p = blocks + block_offsets_[block];
     const uint32_t* end = blocks + block_offsets_[block + 1];
     while (p < end) {
-      const uint32_t r = p[0], size = p[1] & ~kExactBit;
+      const uint32_t r = p[0], size = FilterSize(p[1]);
       if (dead == nullptr || ((*dead)[r >> 6] >> (r & 63) & 1) == 0) {
         ++candidates;
-        if (PassesFilter(p + 2, size, s, s.stack)) {
+        bool pass;
+        if (p[1] & kAllOfBit) {
+          pass = true;
+          for (uint32_t i = 0; i + 1 < size; ++i)
+            pass &= s.Test(p[2 + i] & kFeatureMask);
+        } else {
+          pass = PassesFilter(p + 2, size, s, s.stack);
+        }
+        if (pass) {
           s.passed.push_back(uint64_t{r} << 32 |
                              static_cast<uint32_t>(p - blocks));
         }
       }
-      p += 2 + size;
+      p += 2 + size + ExtraWords(p[1]);
     }
   };
-  for (size_t i = 0; i < s.present.size(); ++i) scan(s.present[i]);
+  // Blocks are far apart: prefetch the offsets, then the first entries, of
+  // the blocks a few features ahead.
+  const size_t present = s.present.size();
+  for (size_t i = 0; i < present; ++i) {
+    if (i + 4 < present) __builtin_prefetch(&block_offsets_[s.present[i + 4]]);
+    if (i + 2 < present)
+      __builtin_prefetch(blocks + block_offsets_[s.present[i + 2]]);
+    scan(s.present[i]);
+  }
   scan(static_cast<uint32_t>(feature_count()));  // rules without anchors
   stats->candidates += candidates;
   // Ordinal order; a rule anchored on several features (a disjunction) may have
   // passed more than once.
-  std::sort(s.passed.begin(), s.passed.end());
-  s.to_evaluate.clear();
+  SortByOrdinal(s.passed, s.sort_buffer, static_cast<uint32_t>(rules_.size()));
   uint32_t last = UINT32_MAX;
-  for (const uint64_t key : s.passed) {
+  const size_t m = s.passed.size();
+  for (size_t i = 0; i < m; ++i) {
+    if (i + 4 < m) __builtin_prefetch(blocks + uint32_t(s.passed[i + 4]));
+    const uint64_t key = s.passed[i];
     const uint32_t r = static_cast<uint32_t>(key >> 32);
     if (r == last) continue;
     last = r;
-    const uint32_t* e = blocks_.data() + static_cast<uint32_t>(key);
-    if ((e[1] & kExactBit) == 0) {
-      s.to_evaluate.push_back(r);
-      continue;
+    const uint32_t* e = blocks + static_cast<uint32_t>(key);
+    if ((e[1] & kExactBit) != 0) {
+      ++stats->matches;  // the filter was the rule: no evaluation
+      hits->emplace_back(r,
+                         ExactHighlights(e + 2, FilterSize(e[1]), article, s));
+    } else {
+      Verify(r, e, article, hits, stats);
     }
-    ++stats->matches;  // the filter was the rule: no evaluation
-    hits->emplace_back(r,
-                       ExactHighlights(e + 2, e[1] & ~kExactBit, article, s));
   }
   s.End();
-  const size_t first_evaluated = hits->size();
-  EvaluateAll(s.to_evaluate, article, hits, stats);
-  if (first_evaluated != 0 && first_evaluated != hits->size()) {
-    std::inplace_merge(
-        hits->begin(), hits->begin() + first_evaluated, hits->end(),
-        [](const auto& x, const auto& y) { return x.first < y.first; });
-  }
 }
 
-void RuleSegment::EvaluateAll(const std::vector<uint32_t>& ordinals,
-                              const match::AnalyzedArticle& article,
-                              std::vector<SegmentHit>* hits,
-                              MatchStats* stats) const {
-  // The rules' trees are scattered over the heap: prefetch each one's chain of
-  // objects (IndexedRule -> CompiledRule -> root node -> children) a few rules
-  // ahead.
-  const size_t m = ordinals.size();
-  auto rule = [&](size_t i) { return rules_[ordinals[i]].get(); };
-  for (size_t i = 0; i < m; ++i) {
-    if (i + 12 < m) __builtin_prefetch(rule(i + 12));
-    if (i + 8 < m) __builtin_prefetch(rule(i + 8)->rule.get());
-    if (i + 4 < m) __builtin_prefetch(&rule(i + 4)->rule->root());
-    if (i + 2 < m) {
-      const rules::Node& root = rule(i + 2)->rule->root();
-      if (!root.children.empty()) __builtin_prefetch(root.children.data());
-      if (!root.elements.empty()) __builtin_prefetch(root.elements.data());
-    }
-    ++stats->evaluated;
-    std::optional<std::vector<match::Highlight>> h =
-        match::Evaluate(*rule(i)->rule, article);
-    if (h) {
-      ++stats->matches;
-      hits->emplace_back(ordinals[i], Highlights(h->begin(), h->end()));
-    }
-  }
+void RuleSegment::Verify(uint32_t r, const uint32_t* entry,
+                         const match::AnalyzedArticle& article,
+                         std::vector<SegmentHit>* hits,
+                         MatchStats* stats) const {
+  // The compact rule is in the entry (rules too large to embed are read from
+  // the IndexedRule).
+  std::string_view rule = EmbeddedRule(entry);
+  if (rule.empty()) rule = rules_[r]->rule.bytes();
+  ++stats->evaluated;
+  if (!match::RuleMatches(rule, article)) return;
+  ++stats->matches;
+  thread_local std::vector<match::Highlight> highlights;
+  highlights.clear();
+  match::AppendHighlights(rule, article, &highlights);
+  hits->emplace_back(r, Highlights(highlights.begin(), highlights.end()));
 }
 
 Highlights RuleSegment::ExactHighlights(const uint32_t* code, uint32_t size,
@@ -426,38 +526,76 @@ Highlights RuleSegment::ExactHighlights(const uint32_t* code, uint32_t size,
   // article terms that gave each present feature, at each of their positions.
   // Metadata features have no terms. Keys sort as (field, position), i.e. as
   // the highlights (field, begin, end) do.
+  // Each feature's list is computed once per article (many hits share
+  // features) and sorted; a rule with one present positive feature copies it.
   constexpr match::Field kFields[] = {match::Field::kTitle,
                                       match::Field::kBody};
-  std::vector<uint64_t>& keys = s.keys;
-  keys.clear();
+  auto feature_highlights = [&](uint32_t slot) {
+    if (s.hl_first[slot] != MatchScratch::kNone) return;
+    std::vector<uint64_t>& keys = s.keys;
+    keys.clear();
+    int lists = 0;
+    for (uint32_t l = s.term_head[slot]; l != MatchScratch::kNone;
+         l = s.links[l].second) {
+      ++lists;
+      for (uint64_t field = 0; field < 2; ++field) {
+        for (uint32_t p :
+             article.TermPositions(s.links[l].first, kFields[field])) {
+          keys.push_back(field << 32 | p);
+        }
+      }
+    }
+    if (lists > 1) {  // one term's positions are sorted already, title first
+      std::sort(keys.begin(), keys.end());
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    }
+    s.hl_first[slot] = static_cast<uint32_t>(s.hl.size());
+    s.hl_count[slot] = static_cast<uint32_t>(keys.size());
+    for (const uint64_t key : keys) {
+      const size_t field = key >> 32;
+      const text::Word& w =
+          article.Words(kFields[field])[static_cast<uint32_t>(key)];
+      s.hl.push_back(match::Highlight{kFields[field], w.begin, w.end});
+    }
+  };
+  uint32_t first_slot = MatchScratch::kNone;
   int lists = 0;
+  Highlights out;
   for (uint32_t i = 0; i < size; ++i) {
     if ((code[i] & kOpMask) != kOpFeature || (code[i] & kNegatedBit) != 0)
       continue;
     const uint32_t f = code[i] & kFeatureMask;
     if (!s.Test(f)) continue;
-    for (uint32_t l = s.term_head[s.feature_slot[f]]; l != MatchScratch::kNone;
-         l = s.links[l].second) {
-      ++lists;
-      for (uint64_t slot = 0; slot < 2; ++slot) {
-        for (uint32_t p :
-             article.TermPositions(s.links[l].first, kFields[slot])) {
-          keys.push_back(slot << 32 | p);
-        }
-      }
+    const uint32_t slot = s.feature_slot[f];
+    if (s.term_head[slot] == MatchScratch::kNone) continue;  // metadata
+    feature_highlights(slot);
+    if (lists == 1 && slot == first_slot) continue;
+    if (++lists == 1) {
+      first_slot = slot;
+      continue;
     }
+    if (lists == 2) {
+      out.assign(
+          s.hl.begin() + s.hl_first[first_slot],
+          s.hl.begin() + s.hl_first[first_slot] + s.hl_count[first_slot]);
+    }
+    out.insert(out.end(), s.hl.begin() + s.hl_first[slot],
+               s.hl.begin() + s.hl_first[slot] + s.hl_count[slot]);
   }
-  if (lists > 1) {  // one term's positions are sorted already, title first
-    std::sort(keys.begin(), keys.end());
-    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  if (lists == 1) {
+    return Highlights(
+        s.hl.begin() + s.hl_first[first_slot],
+        s.hl.begin() + s.hl_first[first_slot] + s.hl_count[first_slot]);
   }
-  Highlights out;
-  out.reserve(keys.size());
-  for (const uint64_t key : keys) {
-    const size_t slot = key >> 32;
-    const text::Word& w =
-        article.Words(kFields[slot])[static_cast<uint32_t>(key)];
-    out.push_back(match::Highlight{kFields[slot], w.begin, w.end});
+  if (lists > 1) {
+    auto key = [](const match::Highlight& h) {
+      return std::tie(h.field, h.begin, h.end);
+    };
+    std::sort(out.begin(), out.end(),
+              [&](const match::Highlight& x, const match::Highlight& y) {
+                return key(x) < key(y);
+              });
+    out.erase(std::unique(out.begin(), out.end()), out.end());
   }
   return out;
 }

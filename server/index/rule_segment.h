@@ -82,17 +82,18 @@ class RuleSegment {
   // Distinct features in the dictionaries.
   size_t feature_count() const { return block_offsets_.size() - 2; }
   // Index memory: capacity of every structure owned here, excluding the rules
-  // themselves (IndexedRule and its CompiledRule, shared with the registry).
+  // themselves (IndexedRule and its CompactRule, shared with the registry).
   size_t MemoryBytes() const;
 
  private:
   RuleSegment() = default;
   uint32_t Intern(const Feature& feature, uint32_t* next_id);
   void MarkFeatures(const ArticleTerms& terms, MatchScratch& scratch) const;
-  // Runs match::Evaluate on each of `ordinals` (ascending), appending the hits.
-  void EvaluateAll(const std::vector<uint32_t>& ordinals,
-                   const match::AnalyzedArticle& article,
-                   std::vector<SegmentHit>* hits, MatchStats* stats) const;
+  // Verifies rule `r`, whose filter passed and is not exact, on its compact
+  // form (embedded in its posting entry `entry`), appending its hit.
+  void Verify(uint32_t r, const uint32_t* entry,
+              const match::AnalyzedArticle& article,
+              std::vector<SegmentHit>* hits, MatchStats* stats) const;
   // Highlights of an exact rule from its filter program (spec §5).
   // REQUIRES: `scratch` holds the article's features (MarkFeatures).
   Highlights ExactHighlights(const uint32_t* code, uint32_t size,
@@ -107,8 +108,12 @@ class RuleSegment {
   // bytes.
   absl::flat_hash_map<uint32_t, uint64_t> prefix_starts_;
   // Postings, one block per feature: for each rule anchored on it, the entry
-  // [ordinal, n | kExactBit if RuleQuery::exact, filter program (n words)], so
-  // that a lookup reads one contiguous run of memory. The last block (feature
+  // [ordinal, header, filter program (n words), extra words], so that a lookup
+  // reads one contiguous run of memory. The header holds n, the number of
+  // extra words, kExactBit if RuleQuery::exact and kAllOfBit if the filter is
+  // a plain conjunction of features; the extra words of a rule
+  // that needs verification hold its compact form (byte length, bytes), so
+  // that verifying it reads nothing else. The last block (feature
   // id == feature_count()) holds the rules without anchors.
   std::vector<uint32_t> block_offsets_{0, 0};
   std::vector<uint32_t> blocks_;

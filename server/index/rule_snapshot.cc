@@ -62,8 +62,14 @@ MatchResult RuleSnapshot::MatchWithStats(
   base_->Match(terms, article, dead_.get(), &base_hits, &result.stats);
   delta_->Match(terms, article, nullptr, &delta_hits, &result.stats);
   result.hits.reserve(base_hits.size() + delta_hits.size());
-  for (auto& [ordinal, h] : base_hits) {
-    result.hits.push_back({Alias(base_, ordinal), std::move(h)});
+  // The rule pointers are read at random from an array of every rule:
+  // prefetch them a few hits ahead.
+  const auto& base_rules = base_->rules();
+  for (size_t i = 0; i < base_hits.size(); ++i) {
+    if (i + 8 < base_hits.size())
+      __builtin_prefetch(&base_rules[base_hits[i + 8].first]);
+    result.hits.push_back(
+        {Alias(base_, base_hits[i].first), std::move(base_hits[i].second)});
   }
   if (!delta_hits.empty()) {
     const size_t mid = result.hits.size();

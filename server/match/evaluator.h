@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "server/match/analyzed_article.h"
@@ -33,6 +34,17 @@ struct Highlight {
 // alone.
 std::optional<std::vector<Highlight>> Evaluate(
     const nw::rules::CompiledRule& rule, const AnalyzedArticle& article);
+// The same on the rule's compact form (what the matcher keeps).
+std::optional<std::vector<Highlight>> Evaluate(
+    const nw::rules::CompactRule& rule, const AnalyzedArticle& article);
+
+// The two halves of Evaluate, for callers that keep their own buffers: whether
+// `rule` matches (spec §3), and, for a rule that matched, appending its
+// highlights (§5: sorted, without duplicates) to `out`.
+// `compact` is CompactRule::bytes().
+bool RuleMatches(std::string_view compact, const AnalyzedArticle& article);
+void AppendHighlights(std::string_view compact, const AnalyzedArticle& article,
+                      std::vector<Highlight>* out);
 
 }  // namespace nw::match
 

@@ -128,6 +128,7 @@ CompiledRule::CompiledRule(std::string text, std::unique_ptr<const Node> root,
     : text_(std::move(text)),
       root_(std::move(root)),
       word_count_(word_count),
-      canonical_(CanonicalString(*root_)) {}
+      canonical_(CanonicalString(*root_)),
+      compact_(CompactRule::FromTree(*root_)) {}
 
 }  // namespace nw::rules

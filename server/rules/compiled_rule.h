@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "server/rules/ast.h"
+#include "server/rules/compact_rule.h"
 
 namespace nw::rules {
 
@@ -39,11 +40,15 @@ class CompiledRule {
   // again gives the same canonical form.
   const std::string& Canonical() const { return canonical_; }
 
+  // The tree in compact form (what the matcher keeps and evaluates).
+  const CompactRule& compact() const { return compact_; }
+
  private:
   std::string text_;
   std::unique_ptr<const Node> root_;
   uint32_t word_count_;
   std::string canonical_;
+  CompactRule compact_;
 };
 
 // Prints `node` in the canonical form described at CompiledRule::Canonical().

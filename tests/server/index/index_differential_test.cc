@@ -53,7 +53,7 @@ TEST(IndexDifferentialTest, RandomRulesMatchBruteForce) {
     for (const RuleHit& hit : got.hits) {
       EXPECT_EQ(std::vector<match::Highlight>(hit.highlights.begin(),
                                               hit.highlights.end()),
-                *match::Evaluate(*hit.rule->rule, analyzed));
+                *match::Evaluate(hit.rule->rule, analyzed));
     }
     matches += got.hits.size();
     candidates += got.stats.candidates;
@@ -85,7 +85,7 @@ TEST(IndexDifferentialTest, DocumentFrequencyAnchorsMatchBruteForce) {
     for (const RuleHit& hit : got.hits) {
       EXPECT_EQ(std::vector<match::Highlight>(hit.highlights.begin(),
                                               hit.highlights.end()),
-                *match::Evaluate(*hit.rule->rule, analyzed));
+                *match::Evaluate(hit.rule->rule, analyzed));
     }
     matches += got.hits.size();
     candidates_df += got.stats.candidates;
@@ -112,15 +112,16 @@ TEST(IndexDifferentialTest, RegistryChangesMatchBruteForce) {
       const int op = step % 3;
       if (op == 0 || live.empty()) {  // add a new rule
         auto rule = RandomRules(corpus, 1)[0];
-        rule = MakeRule("n" + std::to_string(step),
-                        "s" + std::to_string(step % 5), rule->rule->text());
+        rule = std::make_shared<const IndexedRule>(
+            IndexedRule{"n" + std::to_string(step),
+                        "s" + std::to_string(step % 5), rule->rule});
         live.push_back(rule);
         registry.Upsert(rule);
       } else if (op == 1) {  // replace a rule's text
         const size_t i = (step * 7919) % live.size();
         auto replacement = RandomRules(corpus, 1)[0];
-        live[i] = MakeRule(live[i]->id, live[i]->subscriber,
-                           replacement->rule->text());
+        live[i] = std::make_shared<const IndexedRule>(
+            IndexedRule{live[i]->id, live[i]->subscriber, replacement->rule});
         registry.Upsert(live[i]);
       } else {  // remove one
         const size_t i = (step * 104729) % live.size();

@@ -29,7 +29,7 @@ std::shared_ptr<const IndexedRule> MakeRule(const std::string& id,
   auto compiled = rules::ParseRule(text);
   if (!compiled.ok()) return nullptr;
   return std::make_shared<const IndexedRule>(
-      IndexedRule{id, subscriber, *compiled});
+      IndexedRule{id, subscriber, (*compiled)->compact()});
 }
 
 match::AnalyzedArticle TestArticle::Analyze() const {
@@ -142,7 +142,7 @@ std::vector<std::string> BruteForce(
   });
   std::vector<std::string> ids;
   for (const auto& r : sorted) {
-    if (match::Evaluate(*r->rule, article)) ids.push_back(r->id);
+    if (match::Evaluate(r->rule, article)) ids.push_back(r->id);
   }
   return ids;
 }

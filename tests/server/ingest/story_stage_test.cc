@@ -30,7 +30,7 @@ std::shared_ptr<const index::IndexedRule> Rule(const std::string& id,
   auto compiled = rules::ParseRule(query);
   EXPECT_TRUE(compiled.ok()) << compiled.status();
   return std::make_shared<const index::IndexedRule>(
-      index::IndexedRule{id, subscriber, *std::move(compiled)});
+      index::IndexedRule{id, subscriber, (*compiled)->compact()});
 }
 
 // Copy `variant` of one wire story: 0 the original, 1 with a dateline.
