@@ -99,8 +99,12 @@ function connect() {
     retryLater();
   });
   source.addEventListener('failure', (e) => {
-    // The server ended the stream with an error it explains.
-    showNotice(JSON.parse(e.data).message);
+    // The server ended the stream with an error it explains; say it, then
+    // retry slowly (a revoked token goes to the login page from there).
+    const message = JSON.parse(e.data).message;
+    showNotice(message);
+    setStatus('reconnecting', 'stream refused: ' + message);
+    retryLater();
   });
   source.addEventListener('error', () => {
     if (source.readyState === EventSource.CLOSED) {

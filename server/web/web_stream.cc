@@ -135,6 +135,15 @@ void WebServer::ServeStream(mg_connection* conn, const Request& request) {
       alerts_.Open(*caller, {.subscriber = request.Query("subscriber"),
                              .after_cursor = *after,
                              .max_batch = 64});
+  if (absl::IsOutOfRange(stream.status())) {
+    // A cursor past the newest alert (the data dir was restored from an
+    // older copy): an HTTP error would only make EventSource retry without
+    // a word, so the page gets the reason as an event.
+    SendStreamHead(conn);
+    Write(conn, SseEvent("failure", std::nullopt,
+                         Dump(ErrorJson(stream.status()))));
+    return;
+  }
   if (!stream.ok()) return SendError(conn, stream.status());
   const std::string subscriber = (*stream)->subscriber();
   auto labels = router_.Labels(subscriber);

@@ -31,7 +31,7 @@ class Daemon:
         self.log = open(os.path.join(data_dir + ".log"), "ab")
         self.process = subprocess.Popen(
             [os.environ["NW_DAEMON_BINARY"], "--listen", f"127.0.0.1:{port}",
-             "--data-dir", data_dir],
+             "--data-dir", data_dir, "--web-listen", "off"],
             stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL)
         lines = queue.Queue()
         threading.Thread(target=lambda: lines.put(self.process.stdout.readline()),

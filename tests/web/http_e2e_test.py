@@ -221,6 +221,14 @@ class WebApiTest(unittest.TestCase):
                       token=self.tokens["root"])
         self.assertEqual(int(s.next_of("alert")["id"]), n)
         s.close()
+        # A cursor past the newest alert (a restored data dir): the reason
+        # comes as an event the page can show, not an HTTP error.
+        s = SseReader(self.d, f"/api/v1/alerts/stream?subscriber=energy&after={n + 5}",
+                      token=self.tokens["root"])
+        self.assertEqual(s.status, 200)
+        failure = s.next_of("failure")
+        self.assertIn("cursor", json.loads(failure["data"])["message"])
+        s.close()
         # History: newest first, paged by cursor.
         status, page = self.api("GET", "/api/v1/alerts?subscriber=energy&limit=2", who="root")
         self.assertEqual([a["cursor"] for a in page["alerts"]], [n, n - 1])
