@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "newswatch/v1/alert_service.grpc.pb.h"
 #include "server/base/read_file.h"
+#include "tests/testutil/cli_process.h"
 #include "tests/testutil/daemon_process.h"
 #include "tests/testutil/e2e_client.h"
 #include "tests/testutil/http_client.h"
@@ -242,21 +243,13 @@ TEST_F(MetricsE2eTest, ServesOnlyMetricsAndHealthz) {
 // Verifies the daemon refuses to start, saying why, when the metrics
 // address is taken.
 TEST_F(MetricsE2eTest, MetricsPortInUseFailsStart) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(fd, 1), 0);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  const std::string taken = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  testing::HeldPort held;
+  ASSERT_NE(held.port(), 0);
+  const std::string taken = held.address();
 
   absl::StatusOr<std::unique_ptr<DaemonProcess>> d = DaemonProcess::Start(
       testing::DaemonBinary(), data_dir_.path(), {"--metrics-listen=" + taken},
       {.stderr_path = log_path_});
-  close(fd);
   EXPECT_FALSE(d.ok());
   // Said before the data dir is created (server/daemon/start_checks.h).
   EXPECT_THAT(ReadFile(log_path_),

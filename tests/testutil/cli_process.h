@@ -41,6 +41,36 @@ inline int FreePort() {
   return port;
 }
 
+// A loopback port held open (bound and listening) while this lives: for
+// tests of "the port is in use".
+class HeldPort {
+ public:
+  HeldPort() : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (fd_ >= 0 &&
+        bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+        listen(fd_, 1) == 0 &&
+        getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+      port_ = ntohs(addr.sin_port);
+    }
+  }
+  ~HeldPort() {
+    if (fd_ >= 0) close(fd_);
+  }
+  HeldPort(const HeldPort&) = delete;
+  HeldPort& operator=(const HeldPort&) = delete;
+
+  int port() const { return port_; }  // 0 when it could not be taken
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  const int fd_;
+  int port_ = 0;
+};
+
 // `newswatch ARGS...` (or `binary ARGS...`) with stdout and stderr going to
 // files in `dir`.
 class Cli {

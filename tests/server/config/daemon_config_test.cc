@@ -1,10 +1,7 @@
 // newswatchd --config: the example file documents every setting, the daemon
 // runs on it, file settings take effect, flags override them, and a bad file
 // stops the daemon before it serves.
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testutil/cli_process.h"
 #include "tests/testutil/daemon_process.h"
 #include "tests/testutil/e2e_client.h"
 #include "toml++/toml.h"
@@ -142,23 +140,15 @@ TEST(DaemonConfigTest, OutOfRangeSettingsRefuseStartSayingWhatIsAccepted) {
 // data dir is created, naming --web-listen.
 TEST(DaemonConfigTest, TakenWebConsolePortRefusesStartBeforeCreatingAnything) {
   TempDir dir;
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(fd, 1), 0);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  const std::string taken = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  testing::HeldPort held;
+  ASSERT_NE(held.port(), 0);
+  const std::string taken = held.address();
   int code = 0;
   const std::string out =
       RunCommand("timeout 20 " + DaemonBinary() +
                      " --listen=127.0.0.1:0 --data-dir=" + dir.path() +
                      "/data --web-listen=" + taken,
                  &code);
-  close(fd);
   EXPECT_NE(code, 0);
   EXPECT_THAT(out, HasSubstr("cannot listen on " + taken +
                              " (--web-listen): the port is in use"));
