@@ -140,8 +140,8 @@ void WebServer::ServeStream(mg_connection* conn, const Request& request) {
     // older copy): an HTTP error would only make EventSource retry without
     // a word, so the page gets the reason as an event.
     SendStreamHead(conn);
-    Write(conn, SseEvent("failure", std::nullopt,
-                         Dump(ErrorJson(stream.status()))));
+    Write(conn,
+          SseEvent("failure", std::nullopt, Dump(ErrorJson(stream.status()))));
     return;
   }
   if (!stream.ok()) return SendError(conn, stream.status());
