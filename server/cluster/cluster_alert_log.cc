@@ -164,6 +164,79 @@ absl::Status AlertAppender::Append(newswatch::v1::Alert alert,
                    ": other writers kept moving the log; retry"));
 }
 
+absl::Status AlertAppender::CatchUp(BackfillView& view) const {
+  while (true) {
+    absl::StatusOr<std::optional<Stored>> m =
+        NextFrom(nats_, view.subject, view.stream_seq + 1);
+    if (!m.ok()) return m.status();
+    if (!m->has_value()) return absl::OkStatus();
+    view.stream_seq = (*m)->stream_seq;
+    view.cursor = (*m)->alert.cursor();
+    view.article_seq = (*m)->article_seq;
+    view.alerted.insert((*m)->alert.article_sequence());
+  }
+}
+
+absl::StatusOr<AlertAppender::BackfillView> AlertAppender::LoadBackfillView(
+    absl::string_view subscriber) {
+  BackfillView view;
+  view.subject = AlertSubject(partition_, subscriber);
+  if (absl::Status s = CatchUp(view); !s.ok()) return s;
+  return view;
+}
+
+absl::StatusOr<bool> AlertAppender::AppendBackfill(newswatch::v1::Alert alert,
+                                                   uint64_t article_seq,
+                                                   BackfillView& view) {
+  // The live appender's idea of this log is stale from here on.
+  tails_.erase(view.subject);
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    if (view.alerted.contains(article_seq)) return false;
+    const uint64_t cursor = view.cursor + 1;
+    alert.set_cursor(cursor);
+    const std::string data = alert.SerializeAsString();
+    natsMsg* msg = nullptr;
+    if (natsMsg_Create(&msg, view.subject.c_str(), nullptr, data.data(),
+                       static_cast<int>(data.size())) != NATS_OK) {
+      return absl::ResourceExhaustedError("alert message: out of memory");
+    }
+    const uint64_t watermark = std::max(view.article_seq, article_seq);
+    natsMsgHeader_Set(msg, kArticleSeqHeader, absl::StrCat(watermark).c_str());
+    natsMsgHeader_Set(msg, kExpectedSubjectSeqHeader,
+                      absl::StrCat(view.stream_seq).c_str());
+    const std::string msg_id =
+        absl::StrCat(Hex(alert.subscriber()), ":", cursor);
+    jsPubOptions options;
+    jsPubOptions_Init(&options);
+    options.MsgId = msg_id.c_str();
+    options.MaxWait = nats_.timeout_ms();
+    jsPubAck* ack = nullptr;
+    jsErrCode jerr = static_cast<jsErrCode>(0);
+    natsStatus s = js_PublishMsg(&ack, nats_.js(), msg, &options, &jerr);
+    natsMsg_Destroy(msg);
+    if (s == NATS_OK && !ack->Duplicate) {
+      view.stream_seq = ack->Sequence;
+      view.cursor = cursor;
+      view.article_seq = watermark;
+      view.alerted.insert(article_seq);
+      jsPubAck_Destroy(ack);
+      return true;
+    }
+    if (ack != nullptr) jsPubAck_Destroy(ack);
+    absl::Status status = FromNats(s, jerr, "appending a backfill alert");
+    if (s == NATS_OK || absl::IsAborted(status)) ++fenced_;
+    // Refused or unsure: what is in the log now decides.
+    if (absl::Status c = CatchUp(view); !c.ok()) return c;
+    if (s != NATS_OK && !absl::IsAborted(status) &&
+        !view.alerted.contains(article_seq)) {
+      return status;
+    }
+  }
+  return absl::UnavailableError(
+      absl::StrCat("appending a backfill alert to ", view.subject,
+                   ": other writers kept moving the log; retry"));
+}
+
 absl::StatusOr<std::vector<newswatch::v1::Alert>> ClusterAlertReader::ReadAfter(
     absl::string_view subscriber, uint64_t after_cursor,
     size_t max_alerts) const {

@@ -49,6 +49,8 @@ void PartitionOwner::Release(int partition, bool delete_key) {
   auto it = held_.find(partition);
   if (it == held_.end()) return;
   it->second.worker->Stop();
+  stats_[partition]->owned = false;
+  stats_[partition]->lag = 0;
   if (delete_key) {
     // Only if still ours: a compare-and-set delete is not in cnats 3.4, so
     // the key is overwritten by revision first, then deleted.
@@ -114,7 +116,9 @@ void PartitionOwner::Tick() {
                              options_.node_id.c_str()) != NATS_OK) {
       continue;  // someone was quicker
     }
-    auto worker = std::make_unique<PartitionWorker>(nats_, rules_, meta_, p);
+    auto worker =
+        std::make_unique<PartitionWorker>(nats_, rules_, meta_, p, stats_[p]);
+    stats_[p]->owned = true;
     worker->Start();
     held_[p] = Held{.revision = revision, .worker = std::move(worker)};
     base::LogInfo("cluster", "partition claimed",

@@ -61,6 +61,10 @@ class PartitionOwner {
 
   // Owners, checkpoints and rule counts as NATS has them now.
   absl::StatusOr<ClusterSnapshot> Snapshot() const;
+  // This node's measurements of partition p (index p); safe from any thread.
+  const std::vector<std::shared_ptr<PartitionStats>>& stats() const {
+    return stats_;
+  }
 
  private:
   PartitionOwner(NatsClient& nats, ClusterRuleBook& rules,
@@ -71,7 +75,10 @@ class PartitionOwner {
         options_(options),
         match_(match),
         owners_(owners),
-        meta_(meta) {}
+        meta_(meta) {
+    for (int p = 0; p < options.partitions; ++p)
+      stats_.push_back(std::make_shared<PartitionStats>());
+  }
   void Loop();
   void Tick();
   void Release(int partition, bool delete_key);
@@ -82,6 +89,7 @@ class PartitionOwner {
   const bool match_;
   kvStore* const owners_;
   kvStore* const meta_;
+  std::vector<std::shared_ptr<PartitionStats>> stats_;  // fixed size
 
   // The loop's thread only.
   struct Held {

@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
 #include "server/base/log.h"
 #include "server/cluster/cluster_ingestor.h"
 #include "server/cluster/naming.h"
@@ -49,10 +50,17 @@ bool PartitionWorker::Process(natsMsg* msg, uint64_t seq) {
   if (article.id().empty()) article.set_id(absl::StrCat("nw-", seq));
   std::vector<newswatch::v1::Alert> alerts;
   {
+    const absl::Time started = absl::Now();
     // Kept alive until the alerts are built: highlights may point into it.
     const match::AnalyzedArticle analyzed = ingest::AnalyzeArticle(article);
     index::MatchResult match = registry_.Current()->MatchWithStats(analyzed);
     alerts = ingest::BuildAlerts(article, match.hits);
+    const uint64_t ns =
+        static_cast<uint64_t>(absl::ToInt64Nanoseconds(absl::Now() - started));
+    const uint64_t avg = stats_->match_ns.load(std::memory_order_relaxed);
+    stats_->match_ns.store(avg == 0 ? ns : avg - avg / 32 + ns / 32,
+                           std::memory_order_relaxed);
+    stats_->articles.fetch_add(1, std::memory_order_relaxed);
   }
   for (newswatch::v1::Alert& alert : alerts) {
     alert.set_article_id(article.id());
@@ -76,6 +84,94 @@ bool PartitionWorker::Process(natsMsg* msg, uint64_t seq) {
       backoff = std::min(backoff * 2, absl::Seconds(1));
     }
   }
+  return true;
+}
+
+bool PartitionWorker::RunBackfills() {
+  for (const BackfillTask& task : rules_.PendingBackfills(partition_)) {
+    if (finished_backfills_.contains(task.rule_id)) continue;
+    if (!RunBackfill(task)) return false;
+    finished_backfills_.insert(task.rule_id);
+  }
+  return true;
+}
+
+bool PartitionWorker::RunBackfill(const BackfillTask& task) {
+  // Every article up to here was matched live by this worker (or a former
+  // owner); the rule is in registry_, so every later one will be.
+  const uint64_t up_to = done_.load();
+  BackfillJob job = task.job;
+  base::LogInfo("cluster", "backfill started",
+                {{"partition", absl::StrCat(partition_)},
+                 {"rule", task.rule_id},
+                 {"after", absl::StrCat(job.after)},
+                 {"up_to", absl::StrCat(up_to)}});
+  absl::Duration backoff = absl::Milliseconds(50);
+  auto wait = [&] {
+    absl::SleepFor(backoff);
+    backoff = std::min(backoff * 2, absl::Seconds(1));
+    return !stop_;
+  };
+  absl::StatusOr<AlertAppender::BackfillView> view;
+  while (!(view = appender_.LoadBackfillView(task.rule->subscriber)).ok()) {
+    if (!wait()) return false;
+  }
+  const index::RuleSnapshot snapshot({task.rule});
+  const int64_t since = job.since_unix_nanos;
+  absl::Time last_save = absl::Now();
+  for (uint64_t seq = job.after + 1; seq <= up_to; ++seq) {
+    if (stop_) return false;
+    if (view->alerted.contains(seq)) {
+      job.after = seq;
+      continue;
+    }
+    absl::StatusOr<newswatch::v1::Article> article = ArticleAt(nats_, seq);
+    if (!article.ok() && !absl::IsNotFound(article.status()) &&
+        !absl::IsDataLoss(article.status())) {
+      if (!wait()) return false;
+      --seq;  // NATS cannot serve it now: again
+      continue;
+    }
+    if (article.ok() &&
+        google::protobuf::util::TimeUtil::TimestampToNanoseconds(
+            article->ingested_at()) >= since) {
+      for (newswatch::v1::Alert& alert : ingest::BuildAlerts(
+               *article, snapshot.Match(ingest::AnalyzeArticle(*article)))) {
+        alert.set_backfill(true);
+        *alert.mutable_created_at() =
+            google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+                absl::ToUnixNanos(absl::Now()));
+        alert.set_article_id(article->id());
+        alert.set_article_sequence(seq);
+        while (true) {
+          absl::StatusOr<bool> appended =
+              appender_.AppendBackfill(alert, seq, *view);
+          if (appended.ok()) {
+            job.created += *appended;
+            stats_->backfill_alerts.fetch_add(*appended);
+            break;
+          }
+          base::LogWarning("cluster", "backfill append failed; retrying",
+                           {{"partition", absl::StrCat(partition_)},
+                            {"error", appended.status().ToString()}});
+          if (!wait()) return false;
+        }
+      }
+    }
+    job.after = seq;
+    backoff = absl::Milliseconds(50);
+    if (absl::Now() - last_save > absl::Seconds(1)) {
+      rules_.SaveBackfill(task.rule_id, job);
+      last_save = absl::Now();
+    }
+  }
+  job.after = std::max(job.after, up_to);
+  job.done = true;
+  rules_.SaveBackfill(task.rule_id, job);
+  base::LogInfo("cluster", "backfill done",
+                {{"partition", absl::StrCat(partition_)},
+                 {"rule", task.rule_id},
+                 {"alerts", absl::StrCat(job.created)}});
   return true;
 }
 
@@ -104,11 +200,13 @@ void PartitionWorker::Run() {
       natsStatus s = natsSubscription_NextMsg(&msg, sub, 200);
       if (s == NATS_OK) {
         jsMsgMetaData* meta = nullptr;
-        uint64_t seq = 0;
+        uint64_t seq = 0, pending = 0;
         if (natsMsg_GetMetaData(&meta, msg) == NATS_OK) {
           seq = meta->Sequence.Stream;
+          pending = meta->NumPending;
           jsMsgMetaData_Destroy(meta);
         }
+        stats_->lag.store(pending, std::memory_order_relaxed);
         const bool fresh = seq >= next;
         const bool done = !fresh || Process(msg, seq);
         natsMsg_Destroy(msg);
@@ -120,6 +218,7 @@ void PartitionWorker::Run() {
       } else if (s != NATS_TIMEOUT) {
         break;  // consumer lost (reconnect): recreate from `next`
       }
+      if (!RunBackfills()) break;  // stopped
       if (done_ != saved && absl::Now() - last_save > absl::Seconds(1)) {
         saved = done_;
         SaveCheckpoint(saved);
