@@ -116,8 +116,8 @@ void PartitionOwner::Tick() {
                              options_.node_id.c_str()) != NATS_OK) {
       continue;  // someone was quicker
     }
-    auto worker =
-        std::make_unique<PartitionWorker>(nats_, rules_, meta_, p, stats_[p]);
+    auto worker = std::make_unique<PartitionWorker>(nats_, rules_, meta_, p,
+                                                    stats_[p], cache_);
     stats_[p]->owned = true;
     worker->Start();
     held_[p] = Held{.revision = revision, .worker = std::move(worker)};

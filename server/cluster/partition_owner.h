@@ -90,6 +90,9 @@ class PartitionOwner {
   kvStore* const owners_;
   kvStore* const meta_;
   std::vector<std::shared_ptr<PartitionStats>> stats_;  // fixed size
+  // One analysis per article per node, whatever the partitions it owns.
+  const std::shared_ptr<AnalysisCache> cache_ =
+      std::make_shared<AnalysisCache>();
 
   // The loop's thread only.
   struct Held {

@@ -39,21 +39,20 @@ void PartitionWorker::SaveCheckpoint(uint64_t seq) {
 }
 
 bool PartitionWorker::Process(natsMsg* msg, uint64_t seq) {
-  newswatch::v1::Article article;
-  if (!article.ParseFromArray(natsMsg_GetData(msg),
-                              natsMsg_GetDataLength(msg))) {
+  const absl::Time started = absl::Now();
+  // Parsed and analyzed once per node (analysis_cache.h).
+  std::shared_ptr<const AnalysisCache::Entry> entry =
+      cache_->Get(seq, natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
+  if (entry == nullptr) {
     base::LogError("cluster", "article does not parse; skipped",
                    {{"sequence", absl::StrCat(seq)}});
     return true;
   }
-  article.set_sequence(seq);
-  if (article.id().empty()) article.set_id(absl::StrCat("nw-", seq));
+  const newswatch::v1::Article& article = entry->article;
   std::vector<newswatch::v1::Alert> alerts;
   {
-    const absl::Time started = absl::Now();
-    // Kept alive until the alerts are built: highlights may point into it.
-    const match::AnalyzedArticle analyzed = ingest::AnalyzeArticle(article);
-    index::MatchResult match = registry_.Current()->MatchWithStats(analyzed);
+    index::MatchResult match =
+        registry_.Current()->MatchWithStats(entry->analyzed);
     alerts = ingest::BuildAlerts(article, match.hits);
     const uint64_t ns =
         static_cast<uint64_t>(absl::ToInt64Nanoseconds(absl::Now() - started));

@@ -29,6 +29,7 @@
 #include <thread>
 
 #include "absl/container/flat_hash_set.h"
+#include "server/cluster/analysis_cache.h"
 #include "server/cluster/cluster_alert_log.h"
 #include "server/cluster/cluster_rule_book.h"
 #include "server/cluster/nats_client.h"
@@ -49,15 +50,18 @@ struct PartitionStats {
 
 class PartitionWorker {
  public:
-  // All references must outlive the worker; `stats` may be null.
+  // All references must outlive the worker; `stats` and `cache` (shared by
+  // the node's workers) may be null.
   PartitionWorker(NatsClient& nats, ClusterRuleBook& rules, kvStore* meta,
                   int partition,
-                  std::shared_ptr<PartitionStats> stats = nullptr)
+                  std::shared_ptr<PartitionStats> stats = nullptr,
+                  std::shared_ptr<AnalysisCache> cache = nullptr)
       : nats_(nats),
         rules_(rules),
         meta_(meta),
         partition_(partition),
         stats_(stats ? std::move(stats) : std::make_shared<PartitionStats>()),
+        cache_(cache ? std::move(cache) : std::make_shared<AnalysisCache>(64)),
         appender_(nats, partition) {}
   ~PartitionWorker() { Stop(); }
 
@@ -88,6 +92,7 @@ class PartitionWorker {
   kvStore* const meta_;
   const int partition_;
   const std::shared_ptr<PartitionStats> stats_;
+  const std::shared_ptr<AnalysisCache> cache_;
   index::RuleRegistry registry_;
   absl::flat_hash_set<std::string> finished_backfills_;  // Run's thread
   AlertAppender appender_;                               // Run's thread only
