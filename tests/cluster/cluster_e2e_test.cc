@@ -24,6 +24,8 @@
 #include "tests/testutil/daemon_process.h"
 #include "tests/testutil/e2e_client.h"
 #include "tests/testutil/health_client.h"
+#include "tests/testutil/http_client.h"
+#include "tests/testutil/metrics_text.h"
 
 namespace nw::testing {
 namespace {
@@ -247,15 +249,20 @@ const std::vector<std::pair<std::string, std::string>>& BackfillRules() {
 class ClusterTest : public ::testing::Test {
  protected:
   // A cluster node on `nats` named `id`.
-  std::unique_ptr<DaemonProcess> StartNode(const NatsServers& nats,
-                                           const std::string& id,
-                                           const std::string& role) {
+  std::unique_ptr<DaemonProcess> StartNode(
+      const NatsServers& nats, const std::string& id, const std::string& role,
+      const std::vector<std::string>& more_flags = {}) {
     dirs_.push_back(std::make_unique<TempDir>());
-    absl::StatusOr<std::unique_ptr<DaemonProcess>> d = DaemonProcess::Start(
-        DaemonBinary(), dirs_.back()->path(),
-        {"--cluster=" + nats.urls(), "--node-id=" + id, "--role=" + role,
-         absl::StrCat("--partitions=", kPartitions),
-         absl::StrCat("--cluster-lease=", kLease), "--heartbeat-interval=1s"});
+    std::vector<std::string> flags = {
+        "--cluster=" + nats.urls(),
+        "--node-id=" + id,
+        "--role=" + role,
+        absl::StrCat("--partitions=", kPartitions),
+        absl::StrCat("--cluster-lease=", kLease),
+        "--heartbeat-interval=1s"};
+    flags.insert(flags.end(), more_flags.begin(), more_flags.end());
+    absl::StatusOr<std::unique_ptr<DaemonProcess>> d =
+        DaemonProcess::Start(DaemonBinary(), dirs_.back()->path(), flags);
     EXPECT_TRUE(d.ok()) << d.status();
     return d.ok() ? *std::move(d) : nullptr;
   }
@@ -622,6 +629,79 @@ TEST_F(ClusterTest, BackfillLikeSingleNode) {
     EXPECT_THAT(Describe(Normalize(RawLog(nats.urls(), s), ids)),
                 ::testing::ElementsAreArray(want[s]))
         << "raw log of " << s;
+  }
+}
+
+// This node's /metrics, parsed strictly (every family with HELP and TYPE).
+ScrapedMetrics Scrape(int port) {
+  absl::StatusOr<HttpResponse> r = HttpRequest(port, "GET", "/metrics");
+  if (!r.ok() || r->status != 200) return {};
+  absl::StatusOr<ScrapedMetrics> m = ParseMetricsText(r->body);
+  EXPECT_TRUE(m.ok()) << m.status();
+  return m.ok() ? *m : ScrapedMetrics{};
+}
+
+// Verifies the per-partition metrics on each node's metrics endpoint: the
+// rule count of every partition (as in NW_RULES), and for each partition the
+// node owns (each owned by exactly one node) the articles it matched, its lag
+// (0 once caught up) and a match time.
+TEST_F(ClusterTest, PerPartitionMetrics) {
+  NatsServers nats(1);
+  ASSERT_TRUE(nats.ok());
+  const std::vector<int> ports = {FreePort(), FreePort()};
+  auto a = StartNode(nats, "a", "all",
+                     {absl::StrCat("--metrics-listen=127.0.0.1:", ports[0])});
+  auto b = StartNode(nats, "b", "all",
+                     {absl::StrCat("--metrics-listen=127.0.0.1:", ports[1])});
+  ASSERT_TRUE(a && b);
+  Client ca(a->Channel());
+  AddRules(ca);
+  ASSERT_TRUE(AwaitOwners(nats.urls(), [](const auto& o) {
+    return Count(o, "a") == kPartitions / 2 && Count(o, "b") == kPartitions / 2;
+  }));
+  const std::vector<v1::Article> articles = PipelineArticles("m", 12);
+  for (const v1::Article& art : articles) {
+    v1::ArticleAck ack;
+    ASSERT_TRUE(ca.Submit(art, &ack).ok());
+  }
+  std::vector<int> rules(kPartitions, 0);
+  for (const auto& [s, q] : Rules())
+    ++rules[cluster::PartitionOf(s, kPartitions)];
+  auto series = [](const std::string& name, int p) {
+    return absl::StrCat("newswatch_cluster_partition_", name, "{partition=\"",
+                        p, "\"}");
+  };
+  // Matched everywhere (bounded), then every figure is settled.
+  const auto deadline = Clock::now() + std::chrono::seconds(20);
+  std::vector<ScrapedMetrics> m(2);
+  bool settled = false;
+  while (!settled && Clock::now() < deadline) {
+    m = {Scrape(ports[0]), Scrape(ports[1])};
+    settled = true;
+    for (int p = 0; p < kPartitions; ++p) {
+      const double matched = std::max(m[0].Get(series("articles_matched", p)),
+                                      m[1].Get(series("articles_matched", p)));
+      settled = settled && matched >= static_cast<double>(articles.size());
+    }
+    if (!settled) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(settled) << "the partitions never matched every article";
+  for (int p = 0; p < kPartitions; ++p) {
+    int owners = 0;
+    for (int n = 0; n < 2; ++n) {
+      EXPECT_EQ(m[n].Get(series("rules", p)), rules[p]) << "node " << n;
+      if (m[n].Get(series("owned", p)) != 1) {
+        EXPECT_EQ(m[n].Get(series("lag_articles", p)), -1);  // absent
+        continue;
+      }
+      ++owners;
+      EXPECT_EQ(m[n].Get(series("lag_articles", p)), 0) << "partition " << p;
+      EXPECT_GT(m[n].Get(series("match_microseconds", p)), 0)
+          << "partition " << p;
+      EXPECT_EQ(m[n].types["newswatch_cluster_partition_lag_articles"],
+                "gauge");
+    }
+    EXPECT_EQ(owners, 1) << "partition " << p;
   }
 }
 
