@@ -81,7 +81,9 @@ class PartitionOwner {
   }
   void Loop();
   void Tick();
-  void Release(int partition, bool delete_key);
+  // Stops the worker and, with `delete_key`, hands the lease back; false
+  // when NATS did not answer the hand-back (the lease then runs out).
+  bool Release(int partition, bool delete_key);
 
   NatsClient& nats_;
   ClusterRuleBook& rules_;
