@@ -26,6 +26,7 @@ RULES=${RULES:-../shared/bench/rules-10k.jsonl}
 BASE=${BASE_PORT:-$((20000 + RANDOM % 20000))}
 DIR=$(mktemp -d /tmp/nw-cluster-bench.XXXXXX)
 pids=()
+nats_pids=()
 stop() {
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
   wait 2>/dev/null || true
@@ -50,6 +51,7 @@ for ((i = 0; i < NATS_SERVERS; i++)); do
   } >"$conf"
   nats-server -c "$conf" >"$DIR/n$i.log" 2>&1 &
   pids+=($!)
+  nats_pids+=($!)
 done
 for ((i = 0; i < NATS_SERVERS; i++)); do
   for _ in $(seq 100); do
@@ -85,6 +87,14 @@ matched() {
   done
   echo "$sum"
 }
+# CPU seconds (user + system) of the given pids so far.
+cpu() {
+  local t=0 p
+  for p in "$@"; do
+    t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo "$t / $(getconf CLK_TCK)" | bc -l
+}
 # Waits (up to 10 min) until matched() reaches $2; prints the seconds since
 # $1, or -1 (a daemon without the cluster metrics: an older build).
 await_matched() {
@@ -103,11 +113,16 @@ echo "# rules loaded in $(echo "$(date +%s.%N) - $t0" | bc) s" >&2
 sleep 2  # every node has compiled every rule
 echo "# max rate, --limit $LIMIT" >&2
 before=$(matched)
+cpu_nodes=$(cpu "${node_pids[@]}")
+cpu_nats=$(cpu "${nats_pids[@]}")
 t0=$(date +%s.%N)
 "$LOAD" --server "$server" --articles "$ARTICLES" --rules "$RULES" --streams 4 \
   --rate 0 --limit "$LIMIT" --drain 1s --daemon-pid "${node_pids[0]}" 2>&1 | tail -1
 secs=$(await_matched "$t0" $((before + LIMIT * PARTITIONS)))
-echo "{\"matched_all_partitions_seconds\":$secs,\"matched_articles_per_s\":$(echo "$LIMIT / $secs" | bc)}"
+cpu_nodes=$(echo "($(cpu "${node_pids[@]}") - $cpu_nodes) * 1000 / $LIMIT" | bc -l)
+cpu_nats=$(echo "($(cpu "${nats_pids[@]}") - $cpu_nats) * 1000 / $LIMIT" | bc -l)
+printf '{"matched_all_partitions_seconds":%s,"matched_articles_per_s":%d,"cpu_ms_per_article_nodes":%.2f,"cpu_ms_per_article_nats":%.2f}\n' \
+  "$secs" "$(echo "$LIMIT / $secs" | bc)" "$cpu_nodes" "$cpu_nats"
 sleep 2
 echo "# at $RATE/s for $DURATION, $SUBSCRIBERS subscribers" >&2
 "$LOAD" --server "$server" --articles "$ARTICLES" --rules "$RULES" --streams 4 \
