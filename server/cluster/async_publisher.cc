@@ -68,6 +68,8 @@ std::vector<AsyncPublisher::Ack> AsyncPublisher::PublishAll(
           absl::ResourceExhaustedError("publishing: out of memory");
       continue;
     }
+    for (const auto& [name, value] : m.headers)
+      natsMsgHeader_Set(msg, name.c_str(), value.c_str());
     if (m.expected_last_subject_seq >= 0) {
       natsMsgHeader_Set(msg, kExpectedSubjectSeqHeader,
                         absl::StrCat(m.expected_last_subject_seq).c_str());

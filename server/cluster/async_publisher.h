@@ -37,6 +37,7 @@ class AsyncPublisher {
     std::string data;
     std::string msg_id;           // Nats-Msg-Id; empty: none
     std::string expected_stream;  // Nats-Expected-Stream; empty: none
+    std::vector<std::pair<std::string, std::string>> headers;  // more
     // Nats-Expected-Last-Subject-Sequence (a KV create: 0); -1: none.
     int64_t expected_last_subject_seq = -1;
   };

@@ -32,6 +32,7 @@
 #include "absl/status/statusor.h"
 #include "newswatch/v1/alert.pb.h"
 #include "server/alerts/subscription_hub.h"
+#include "server/cluster/async_publisher.h"
 #include "server/cluster/nats_client.h"
 #include "storage/alert_log.h"
 
@@ -50,6 +51,17 @@ class AlertAppender {
   // already covers the article. OK when stored (by this or another writer);
   // Unavailable when NATS cannot take it (retry the same call later).
   absl::Status Append(newswatch::v1::Alert alert, uint64_t article_seq);
+
+  // Appends the alerts of consecutive articles (each with its article's
+  // stream sequence, in stream order): Append's rules, but the alerts of
+  // different subscribers go out together (one round trip per round, a
+  // round taking the next alert of every subscriber that has one) through
+  // `publisher`. OK when all are stored (by this or another writer);
+  // Unavailable when NATS cannot take them: call again with the same
+  // alerts (those stored meanwhile are recognized and skipped).
+  absl::Status AppendBatch(
+      const std::vector<std::pair<newswatch::v1::Alert, uint64_t>>& alerts,
+      AsyncPublisher& publisher);
 
   // A subscriber's log as a backfill sees it: the article sequences it has
   // an alert for, up to `tail`.

@@ -38,7 +38,9 @@ void PartitionWorker::SaveCheckpoint(uint64_t seq) {
                           absl::StrCat(seq).c_str());
 }
 
-bool PartitionWorker::Process(natsMsg* msg, uint64_t seq) {
+void PartitionWorker::Prepare(
+    natsMsg* msg, uint64_t seq,
+    std::vector<std::pair<newswatch::v1::Alert, uint64_t>>& out) {
   const absl::Time started = absl::Now();
   // Parsed and analyzed once per node (analysis_cache.h).
   std::shared_ptr<const AnalysisCache::Entry> entry =
@@ -46,44 +48,54 @@ bool PartitionWorker::Process(natsMsg* msg, uint64_t seq) {
   if (entry == nullptr) {
     base::LogError("cluster", "article does not parse; skipped",
                    {{"sequence", absl::StrCat(seq)}});
-    return true;
+    return;
   }
   const newswatch::v1::Article& article = entry->article;
-  std::vector<newswatch::v1::Alert> alerts;
-  {
-    index::MatchResult match =
-        registry_.Current()->MatchWithStats(entry->analyzed);
-    alerts = ingest::BuildAlerts(article, match.hits);
-    const uint64_t ns =
-        static_cast<uint64_t>(absl::ToInt64Nanoseconds(absl::Now() - started));
-    const uint64_t avg = stats_->match_ns.load(std::memory_order_relaxed);
-    stats_->match_ns.store(avg == 0 ? ns : avg - avg / 32 + ns / 32,
-                           std::memory_order_relaxed);
-    stats_->articles.fetch_add(1, std::memory_order_relaxed);
-  }
-  for (newswatch::v1::Alert& alert : alerts) {
+  index::MatchResult match =
+      registry_.Current()->MatchWithStats(entry->analyzed);
+  for (newswatch::v1::Alert& alert : ingest::BuildAlerts(article, match.hits)) {
     alert.set_article_id(article.id());
     alert.set_article_sequence(seq);
-    absl::Duration backoff = absl::Milliseconds(50);
-    while (true) {
-      absl::Status s = appender_.Append(alert, seq);
-      if (appender_.fenced() != fenced_) {
-        // Another owner wrote this log meanwhile (we were paused or slow).
-        fenced_ = appender_.fenced();
-        base::LogWarning("cluster", "stale append refused by the fence",
-                         {{"partition", absl::StrCat(partition_)},
-                          {"article_sequence", absl::StrCat(seq)}});
-      }
-      if (s.ok()) break;
-      if (stop_) return false;
-      base::LogWarning(
-          "cluster", "alert append failed; retrying",
-          {{"partition", absl::StrCat(partition_)}, {"error", s.ToString()}});
-      absl::SleepFor(backoff);
-      backoff = std::min(backoff * 2, absl::Seconds(1));
-    }
+    out.emplace_back(std::move(alert), seq);
   }
-  return true;
+  const uint64_t ns =
+      static_cast<uint64_t>(absl::ToInt64Nanoseconds(absl::Now() - started));
+  const uint64_t avg = stats_->match_ns.load(std::memory_order_relaxed);
+  stats_->match_ns.store(avg == 0 ? ns : avg - avg / 32 + ns / 32,
+                         std::memory_order_relaxed);
+  stats_->articles.fetch_add(1, std::memory_order_relaxed);
+}
+
+bool PartitionWorker::Store(
+    const std::vector<std::pair<newswatch::v1::Alert, uint64_t>>& alerts) {
+  if (alerts.empty()) return true;
+  absl::Duration backoff = absl::Milliseconds(50);
+  while (true) {
+    if (publisher_ == nullptr) {
+      absl::StatusOr<std::unique_ptr<AsyncPublisher>> p =
+          AsyncPublisher::Create(nats_);
+      if (p.ok()) publisher_ = *std::move(p);
+    }
+    absl::Status s =
+        publisher_ != nullptr
+            ? appender_.AppendBatch(alerts, *publisher_)
+            : absl::UnavailableError("no JetStream context for alerts");
+    if (appender_.fenced() != fenced_) {
+      // Another owner wrote these logs meanwhile (we were paused or slow).
+      fenced_ = appender_.fenced();
+      base::LogWarning(
+          "cluster", "stale append refused by the fence",
+          {{"partition", absl::StrCat(partition_)},
+           {"article_sequence", absl::StrCat(alerts.front().second)}});
+    }
+    if (s.ok()) return true;
+    if (stop_) return false;
+    base::LogWarning(
+        "cluster", "alert append failed; retrying",
+        {{"partition", absl::StrCat(partition_)}, {"error", s.ToString()}});
+    absl::SleepFor(backoff);
+    backoff = std::min(backoff * 2, absl::Seconds(1));
+  }
 }
 
 bool PartitionWorker::RunBackfills() {
@@ -198,21 +210,39 @@ void PartitionWorker::Run() {
       natsMsg* msg = nullptr;
       natsStatus s = natsSubscription_NextMsg(&msg, sub, 200);
       if (s == NATS_OK) {
-        jsMsgMetaData* meta = nullptr;
-        uint64_t seq = 0, pending = 0;
-        if (natsMsg_GetMetaData(&meta, msg) == NATS_OK) {
-          seq = meta->Sequence.Stream;
-          pending = meta->NumPending;
-          jsMsgMetaData_Destroy(meta);
+        // The articles already here too (up to kMaxBatch): their alerts go
+        // out together (AlertAppender::AppendBatch).
+        std::vector<natsMsg*> msgs = {msg};
+        int queued = 0;
+        if (natsSubscription_GetPending(sub, &queued, nullptr) != NATS_OK)
+          queued = 0;
+        for (int i = 0; i < std::min(queued, kMaxBatch - 1); ++i) {
+          natsMsg* more = nullptr;
+          if (natsSubscription_NextMsg(&more, sub, 50) != NATS_OK) break;
+          msgs.push_back(more);
         }
-        stats_->lag.store(pending, std::memory_order_relaxed);
-        const bool fresh = seq >= next;
-        const bool done = !fresh || Process(msg, seq);
-        natsMsg_Destroy(msg);
-        if (!done) break;  // stopped mid-article: the next owner redoes it
-        if (fresh) {
-          next = seq + 1;
-          done_ = seq;
+        std::vector<std::pair<newswatch::v1::Alert, uint64_t>> alerts;
+        uint64_t last = 0;
+        for (natsMsg* m : msgs) {
+          jsMsgMetaData* meta = nullptr;
+          uint64_t seq = 0, pending = 0;
+          if (natsMsg_GetMetaData(&meta, m) == NATS_OK) {
+            seq = meta->Sequence.Stream;
+            pending = meta->NumPending;
+            jsMsgMetaData_Destroy(meta);
+          }
+          stats_->lag.store(pending, std::memory_order_relaxed);
+          if (seq >= next && seq > last) {
+            Prepare(m, seq, alerts);
+            last = seq;
+          }
+          natsMsg_Destroy(m);
+        }
+        // Stopped before all were stored: the next owner redoes them.
+        if (!Store(alerts)) break;
+        if (last > 0) {
+          next = last + 1;
+          done_ = last;
         }
       } else if (s != NATS_TIMEOUT) {
         break;  // consumer lost (reconnect): recreate from `next`

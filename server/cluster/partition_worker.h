@@ -27,6 +27,8 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "server/cluster/analysis_cache.h"
@@ -81,8 +83,15 @@ class PartitionWorker {
   void Run();
   uint64_t LoadCheckpoint();
   void SaveCheckpoint(uint64_t seq);
-  // Matches one article and stores its alerts; false when stopped first.
-  bool Process(natsMsg* msg, uint64_t seq);
+  // Articles matched together at most (their alerts stored together).
+  static constexpr int kMaxBatch = 64;
+  // Matches article `seq` (in `msg`); adds its alerts to `out`.
+  void Prepare(natsMsg* msg, uint64_t seq,
+               std::vector<std::pair<newswatch::v1::Alert, uint64_t>>& out);
+  // Stores `alerts` (retrying while NATS cannot take them); false when
+  // stopped first.
+  bool Store(
+      const std::vector<std::pair<newswatch::v1::Alert, uint64_t>>& alerts);
   // Runs the partition's pending backfills; false when stopped first.
   bool RunBackfills();
   bool RunBackfill(const BackfillTask& task);
@@ -96,6 +105,7 @@ class PartitionWorker {
   index::RuleRegistry registry_;
   absl::flat_hash_set<std::string> finished_backfills_;  // Run's thread
   AlertAppender appender_;                               // Run's thread only
+  std::unique_ptr<AsyncPublisher> publisher_;            // Run's thread only
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> done_{0};
   std::atomic<uint64_t> fenced_{0};
