@@ -10,6 +10,7 @@
 #include <chrono>
 #include <iostream>
 #include <map>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -703,6 +704,97 @@ TEST_F(ClusterTest, PerPartitionMetrics) {
     }
     EXPECT_EQ(owners, 1) << "partition " << p;
   }
+}
+
+// The cursor of `subscriber`'s newest alert in NW_ALERTS (0: none).
+uint64_t LastCursor(const std::string& urls, const std::string& subscriber) {
+  natsConnection* nc = nullptr;
+  const std::string first = urls.substr(0, urls.find(','));
+  if (natsConnection_ConnectTo(&nc, first.c_str()) != NATS_OK) return 0;
+  jsCtx* js = nullptr;
+  natsConnection_JetStream(&js, nc, nullptr);
+  const std::string subject = cluster::AlertSubject(
+      cluster::PartitionOf(subscriber, kPartitions), subscriber);
+  jsDirectGetMsgOptions o;
+  jsDirectGetMsgOptions_Init(&o);
+  o.LastBySubject = subject.c_str();
+  natsMsg* m = nullptr;
+  uint64_t cursor = 0;
+  if (js_DirectGetMsg(&m, js, cluster::kAlertStream, nullptr, &o) == NATS_OK) {
+    v1::Alert a;
+    if (a.ParseFromArray(natsMsg_GetData(m), natsMsg_GetDataLength(m)))
+      cursor = a.cursor();
+    natsMsg_Destroy(m);
+  }
+  jsCtx_Destroy(js);
+  natsConnection_Destroy(nc);
+  return cursor;
+}
+
+// Verifies a backfill survives a SIGKILL of the node running it: the
+// partition's next owner runs the job again (and matches the articles after
+// the old owner's checkpoint live, with the rule), and the subscriber ends
+// with exactly one alert per article, cursors 1..N, no article twice.
+TEST_F(ClusterTest, BackfillOwnerKilledMidway) {
+  constexpr int kArticles = 3000;
+  NatsServers nats(1);
+  ASSERT_TRUE(nats.ok());
+  auto a = StartNode(nats, "a", "all");
+  auto b = StartNode(nats, "b", "matcher");
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(AwaitOwners(nats.urls(), [](const auto& o) {
+    return Count(o, "a") == kPartitions / 2 && Count(o, "b") == kPartitions / 2;
+  }));
+  // A subscriber whose partition b owns: b runs its backfill.
+  const std::map<int, std::string> owners = Owners(nats.urls());
+  std::string subscriber;
+  for (int i = 0; subscriber.empty() && i < 100; ++i) {
+    const std::string s = absl::StrCat("zed", i);
+    if (owners.at(cluster::PartitionOf(s, kPartitions)) == "b") subscriber = s;
+  }
+  ASSERT_FALSE(subscriber.empty());
+  Client ca(a->Channel());
+  grpc::Status submitted;
+  const std::vector<v1::ArticleAck> acks =
+      ca.SubmitAll(PipelineArticles("bk", kArticles), &submitted);
+  ASSERT_TRUE(submitted.ok()) << submitted.error_message();
+  ASSERT_EQ(acks.size(), static_cast<size_t>(kArticles));
+  ASSERT_TRUE(AwaitCheckpoints(nats.urls(), kArticles));
+  grpc::Status created;
+  v1::WatchRule rule;
+  std::thread create(
+      [&] { created = CreateBackfillRule(ca, subscriber, "pipeline", &rule); });
+  uint64_t at_kill = 0;
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (Clock::now() < deadline) {
+    const uint64_t cursor = LastCursor(nats.urls(), subscriber);
+    if (cursor >= 50) {
+      b->Kill();
+      at_kill = cursor;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  create.join();
+  ASSERT_GT(at_kill, 0u) << "the backfill never started";
+  ASSERT_LT(at_kill, static_cast<uint64_t>(kArticles))
+      << "the backfill ended before the kill: nothing was tested";
+  ASSERT_TRUE(created.ok()) << created.error_message();
+  const std::vector<v1::Alert> log = RawLog(nats.urls(), subscriber);
+  std::set<std::string> articles;
+  size_t backfilled = 0;
+  for (size_t i = 0; i < log.size(); ++i) {
+    EXPECT_EQ(log[i].cursor(), i + 1);
+    EXPECT_TRUE(articles.insert(log[i].article_id()).second)
+        << "article " << log[i].article_id() << " alerted twice";
+    backfilled += log[i].backfill();
+  }
+  EXPECT_EQ(log.size(), static_cast<size_t>(kArticles));
+  EXPECT_EQ(articles.size(), static_cast<size_t>(kArticles));
+  std::cout << "killed the backfilling owner at cursor " << at_kill << "; "
+            << backfilled << " backfill alerts and " << log.size() - backfilled
+            << " live ones (articles after its checkpoint, matched again "
+               "with the rule)\n";
 }
 
 // Verifies that with 2 of 3 NATS servers down ingest is refused with
