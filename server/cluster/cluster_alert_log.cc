@@ -1,6 +1,7 @@
 #include "server/cluster/cluster_alert_log.h"
 
 #include <algorithm>
+#include <deque>
 #include <optional>
 
 #include "absl/strings/numbers.h"
@@ -161,6 +162,152 @@ absl::Status AlertAppender::Append(newswatch::v1::Alert alert,
   }
   return absl::UnavailableError(
       absl::StrCat("appending an alert to ", subject,
+                   ": other writers kept moving the log; retry"));
+}
+
+absl::Status AlertAppender::AppendBatch(
+    const std::vector<std::pair<newswatch::v1::Alert, uint64_t>>& alerts,
+    AsyncPublisher& publisher) {
+  // Per subject, its alerts in stream order (indexes into `alerts`).
+  struct Queue {
+    std::string subject;
+    std::deque<size_t> pending;
+  };
+  std::vector<Queue> queues;
+  absl::flat_hash_map<std::string, size_t> by_subject;
+  for (size_t i = 0; i < alerts.size(); ++i) {
+    const std::string subject =
+        AlertSubject(partition_, alerts[i].first.subscriber());
+    auto [it, added] = by_subject.try_emplace(subject, queues.size());
+    if (added) queues.push_back(Queue{.subject = subject});
+    queues[it->second].pending.push_back(i);
+  }
+  for (int round = 0; round < 64 * 1024; ++round) {
+    std::vector<AsyncPublisher::Message> messages;
+    std::vector<std::pair<Queue*, uint64_t>> sent;  // queue, cursor
+    for (Queue& q : queues) {
+      auto tail = tails_.find(q.subject);
+      if (tail == tails_.end()) {
+        absl::StatusOr<Tail> loaded = LoadTail(q.subject);
+        if (!loaded.ok()) return loaded.status();
+        tail = tails_.emplace(q.subject, *loaded).first;
+      }
+      // Already stored (by us before a retry, or by another owner).
+      while (!q.pending.empty() &&
+             alerts[q.pending.front()].second <= tail->second.article_seq) {
+        q.pending.pop_front();
+      }
+      if (q.pending.empty()) continue;
+      const auto& [alert, article_seq] = alerts[q.pending.front()];
+      const uint64_t cursor = tail->second.cursor + 1;
+      newswatch::v1::Alert numbered = alert;
+      numbered.set_cursor(cursor);
+      // The fence ("0": the subscriber must have no alert yet), and the
+      // Msg-Id of the cursor, which the stream also refuses twice.
+      messages.push_back(
+          {.subject = q.subject,
+           .data = numbered.SerializeAsString(),
+           .msg_id = absl::StrCat(Hex(alert.subscriber()), ":", cursor),
+           .headers = {{kArticleSeqHeader, absl::StrCat(article_seq)}},
+           .expected_last_subject_seq =
+               static_cast<int64_t>(tail->second.stream_seq)});
+      sent.push_back({&q, cursor});
+    }
+    if (messages.empty()) return absl::OkStatus();
+    std::vector<AsyncPublisher::Ack> acks = publisher.PublishAll(messages);
+    absl::Status unavailable;
+    for (size_t k = 0; k < sent.size(); ++k) {
+      Queue& q = *sent[k].first;
+      if (acks[k].status.ok() && !acks[k].duplicate) {
+        tails_[q.subject] = {.stream_seq = acks[k].sequence,
+                             .cursor = sent[k].second,
+                             .article_seq = alerts[q.pending.front()].second};
+        q.pending.pop_front();
+        continue;
+      }
+      if (acks[k].status.ok() || absl::IsAborted(acks[k].status)) {
+        ++fenced_;  // another writer moved this log: read its tail again
+      } else {
+        unavailable = acks[k].status;  // unsure what was stored
+      }
+      tails_.erase(q.subject);
+    }
+    if (!unavailable.ok()) return unavailable;
+  }
+  return absl::UnavailableError(
+      "appending alerts: other writers kept moving the logs; retry");
+}
+
+absl::Status AlertAppender::CatchUp(BackfillView& view) const {
+  while (true) {
+    absl::StatusOr<std::optional<Stored>> m =
+        NextFrom(nats_, view.subject, view.stream_seq + 1);
+    if (!m.ok()) return m.status();
+    if (!m->has_value()) return absl::OkStatus();
+    view.stream_seq = (*m)->stream_seq;
+    view.cursor = (*m)->alert.cursor();
+    view.article_seq = (*m)->article_seq;
+    view.alerted.insert((*m)->alert.article_sequence());
+  }
+}
+
+absl::StatusOr<AlertAppender::BackfillView> AlertAppender::LoadBackfillView(
+    absl::string_view subscriber) {
+  BackfillView view;
+  view.subject = AlertSubject(partition_, subscriber);
+  if (absl::Status s = CatchUp(view); !s.ok()) return s;
+  return view;
+}
+
+absl::StatusOr<bool> AlertAppender::AppendBackfill(newswatch::v1::Alert alert,
+                                                   uint64_t article_seq,
+                                                   BackfillView& view) {
+  // The live appender's idea of this log is stale from here on.
+  tails_.erase(view.subject);
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    if (view.alerted.contains(article_seq)) return false;
+    const uint64_t cursor = view.cursor + 1;
+    alert.set_cursor(cursor);
+    const std::string data = alert.SerializeAsString();
+    natsMsg* msg = nullptr;
+    if (natsMsg_Create(&msg, view.subject.c_str(), nullptr, data.data(),
+                       static_cast<int>(data.size())) != NATS_OK) {
+      return absl::ResourceExhaustedError("alert message: out of memory");
+    }
+    const uint64_t watermark = std::max(view.article_seq, article_seq);
+    natsMsgHeader_Set(msg, kArticleSeqHeader, absl::StrCat(watermark).c_str());
+    natsMsgHeader_Set(msg, kExpectedSubjectSeqHeader,
+                      absl::StrCat(view.stream_seq).c_str());
+    const std::string msg_id =
+        absl::StrCat(Hex(alert.subscriber()), ":", cursor);
+    jsPubOptions options;
+    jsPubOptions_Init(&options);
+    options.MsgId = msg_id.c_str();
+    options.MaxWait = nats_.timeout_ms();
+    jsPubAck* ack = nullptr;
+    jsErrCode jerr = static_cast<jsErrCode>(0);
+    natsStatus s = js_PublishMsg(&ack, nats_.js(), msg, &options, &jerr);
+    natsMsg_Destroy(msg);
+    if (s == NATS_OK && !ack->Duplicate) {
+      view.stream_seq = ack->Sequence;
+      view.cursor = cursor;
+      view.article_seq = watermark;
+      view.alerted.insert(article_seq);
+      jsPubAck_Destroy(ack);
+      return true;
+    }
+    if (ack != nullptr) jsPubAck_Destroy(ack);
+    absl::Status status = FromNats(s, jerr, "appending a backfill alert");
+    if (s == NATS_OK || absl::IsAborted(status)) ++fenced_;
+    // Refused or unsure: what is in the log now decides.
+    if (absl::Status c = CatchUp(view); !c.ok()) return c;
+    if (s != NATS_OK && !absl::IsAborted(status) &&
+        !view.alerted.contains(article_seq)) {
+      return status;
+    }
+  }
+  return absl::UnavailableError(
+      absl::StrCat("appending a backfill alert to ", view.subject,
                    ": other writers kept moving the log; retry"));
 }
 

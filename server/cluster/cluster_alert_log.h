@@ -28,9 +28,11 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "newswatch/v1/alert.pb.h"
 #include "server/alerts/subscription_hub.h"
+#include "server/cluster/async_publisher.h"
 #include "server/cluster/nats_client.h"
 #include "storage/alert_log.h"
 
@@ -50,6 +52,40 @@ class AlertAppender {
   // Unavailable when NATS cannot take it (retry the same call later).
   absl::Status Append(newswatch::v1::Alert alert, uint64_t article_seq);
 
+  // Appends the alerts of consecutive articles (each with its article's
+  // stream sequence, in stream order): Append's rules, but the alerts of
+  // different subscribers go out together (one round trip per round, a
+  // round taking the next alert of every subscriber that has one) through
+  // `publisher`. OK when all are stored (by this or another writer);
+  // Unavailable when NATS cannot take them: call again with the same
+  // alerts (those stored meanwhile are recognized and skipped).
+  absl::Status AppendBatch(
+      const std::vector<std::pair<newswatch::v1::Alert, uint64_t>>& alerts,
+      AsyncPublisher& publisher);
+
+  // A subscriber's log as a backfill sees it: the article sequences it has
+  // an alert for, up to `tail`.
+  struct BackfillView {
+    std::string subject;
+    uint64_t stream_seq = 0;  // of the last message read; 0: none
+    uint64_t cursor = 0;
+    uint64_t article_seq = 0;  // Nw-Art-Seq of that message
+    absl::flat_hash_set<uint64_t> alerted;
+  };
+  // Reads `subscriber`'s whole log into a view (Unavailable).
+  absl::StatusOr<BackfillView> LoadBackfillView(absl::string_view subscriber);
+  // Appends a backfill alert for stored article `article_seq` unless the
+  // log already has an alert for that article (one alert per article per
+  // subscriber, as on a single node). Fenced like Append; refused, it reads
+  // what others appended meanwhile into `view` and decides again. The
+  // message's Nw-Art-Seq is max(the log's, article_seq): every article up
+  // to it is handled for this subscriber, because a backfill only runs for
+  // articles its worker has already matched live (partition_worker.h).
+  // True when this call appended it, false when the log already had an
+  // alert for the article; Unavailable otherwise (retry with the same view).
+  absl::StatusOr<bool> AppendBackfill(newswatch::v1::Alert alert,
+                                      uint64_t article_seq, BackfillView& view);
+
   // Appends refused so far because another writer had written that log
   // (the fence, or the Msg-Id "<subscriber>:<cursor>" within the window).
   uint64_t fenced() const { return fenced_; }
@@ -61,6 +97,8 @@ class AlertAppender {
     uint64_t article_seq = 0;
   };
   absl::StatusOr<Tail> LoadTail(const std::string& subject) const;
+  // Reads the messages after view.stream_seq into `view`.
+  absl::Status CatchUp(BackfillView& view) const;
 
   NatsClient& nats_;
   const int partition_;

@@ -1,5 +1,6 @@
 #include "server/cluster/cluster_ingestor.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -42,78 +43,114 @@ absl::StatusOr<std::unique_ptr<ClusterIngestor>> ClusterIngestor::Create(
   if (absl::Status s = nats.EnsureStream(config); !s.ok()) return s;
   absl::StatusOr<kvStore*> ids = nats.Bucket({.name = kArticleIdsBucket});
   if (!ids.ok()) return ids.status();
+  absl::StatusOr<std::unique_ptr<AsyncPublisher>> publisher =
+      AsyncPublisher::Create(nats);
+  if (!publisher.ok()) return publisher.status();
   return std::unique_ptr<ClusterIngestor>(
-      new ClusterIngestor(nats, *ids, limits, clock));
-}
-
-absl::StatusOr<std::pair<uint64_t, bool>> ClusterIngestor::Publish(
-    const newswatch::v1::Article& article) {
-  const std::string data = article.SerializeAsString();
-  jsPubOptions options;
-  jsPubOptions_Init(&options);
-  options.ExpectStream = kArticleStream;
-  if (!article.id().empty()) options.MsgId = article.id().c_str();
-  options.MaxWait = nats_.timeout_ms();
-  jsPubAck* ack = nullptr;
-  jsErrCode jerr = static_cast<jsErrCode>(0);
-  natsStatus s = js_Publish(&ack, nats_.js(), kArticleSubject, data.data(),
-                            static_cast<int>(data.size()), &options, &jerr);
-  if (s != NATS_OK) return FromNats(s, jerr, "publishing the article");
-  std::pair<uint64_t, bool> result{ack->Sequence, ack->Duplicate};
-  jsPubAck_Destroy(ack);
-  return result;
+      new ClusterIngestor(nats, *ids, *std::move(publisher), limits, clock));
 }
 
 absl::StatusOr<ingest::IngestResult> ClusterIngestor::Ingest(
     newswatch::v1::Article article) {
-  if (absl::Status s = ingest::ValidateArticle(article, limits_); !s.ok())
-    return s;
-  article.clear_sequence();
-  *article.mutable_ingested_at() =
-      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-          absl::ToUnixNanos(clock_.Now()));
-  if (article.id().empty()) {
-    absl::StatusOr<std::pair<uint64_t, bool>> ack = Publish(article);
-    if (!ack.ok()) return ack.status();
-    return ingest::IngestResult{.article_id = absl::StrCat("nw-", ack->first),
-                                .sequence = ack->first};
-  }
-  const std::string key = Hex(article.id());
-  uint64_t revision = 0;
-  if (kvStore_CreateString(&revision, ids_, key.c_str(), kPending) != NATS_OK) {
-    // Taken, or NATS is unreachable: the key tells which.
-    absl::StatusOr<std::string> value = IdValue(ids_, key);
-    if (!value.ok()) {
-      return absl::UnavailableError(
-          absl::StrCat("ingest of ", article.id(),
-                       ": the NATS cluster cannot take it now; retry (",
-                       value.status().message(), ")"));
-    }
-    uint64_t first = 0;
-    if (*value != kPending && absl::SimpleAtoi(*value, &first)) {
-      return ingest::IngestResult{
-          .article_id = article.id(), .sequence = first, .duplicate = true};
-    }
-    // Pending: a submission died before publishing, or is publishing now;
-    // the same Msg-Id makes the two one message.
-  }
-  absl::StatusOr<std::pair<uint64_t, bool>> ack = Publish(article);
-  if (!ack.ok()) return ack.status();
-  // Best effort: if this fails the key stays pending and a resubmission
-  // within the dedupe window (24 h) still gets this sequence.
-  (void)kvStore_PutString(&revision, ids_, key.c_str(),
-                          absl::StrCat(ack->first).c_str());
-  return ingest::IngestResult{.article_id = article.id(),
-                              .sequence = ack->first,
-                              .duplicate = ack->second};
+  std::vector<newswatch::v1::Article> one;
+  one.push_back(std::move(article));
+  return std::move(IngestBatch(std::move(one))[0]);
 }
 
 std::vector<absl::StatusOr<ingest::IngestResult>> ClusterIngestor::IngestBatch(
     std::vector<newswatch::v1::Article> articles) {
-  std::vector<absl::StatusOr<ingest::IngestResult>> results;
-  results.reserve(articles.size());
-  for (newswatch::v1::Article& article : articles)
-    results.push_back(Ingest(std::move(article)));
+  const size_t n = articles.size();
+  std::vector<absl::StatusOr<ingest::IngestResult>> results(
+      n, absl::UnavailableError("not ingested"));
+  std::vector<std::string> keys(n);  // hex id in NW_ARTICLE_IDS; "" if none
+  std::vector<size_t> to_create, to_publish;
+  const auto now = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+      absl::ToUnixNanos(clock_.Now()));
+  for (size_t i = 0; i < n; ++i) {
+    newswatch::v1::Article& article = articles[i];
+    if (absl::Status s = ingest::ValidateArticle(article, limits_); !s.ok()) {
+      results[i] = s;
+      continue;
+    }
+    article.clear_sequence();
+    *article.mutable_ingested_at() = now;
+    if (article.id().empty()) {
+      to_publish.push_back(i);
+    } else {
+      keys[i] = Hex(article.id());
+      to_create.push_back(i);
+    }
+  }
+  // 1. Claim the ids (a create fails when the key exists).
+  const std::string kv_prefix = absl::StrCat("$KV.", kArticleIdsBucket, ".");
+  if (!to_create.empty()) {
+    std::vector<AsyncPublisher::Message> creates;
+    for (size_t i : to_create) {
+      creates.push_back({.subject = kv_prefix + keys[i],
+                         .data = kPending,
+                         .expected_last_subject_seq = 0});
+    }
+    std::vector<AsyncPublisher::Ack> acks = publisher_->PublishAll(creates);
+    for (size_t k = 0; k < to_create.size(); ++k) {
+      const size_t i = to_create[k];
+      if (acks[k].status.ok()) {
+        to_publish.push_back(i);
+        continue;
+      }
+      // Taken (Aborted), or unsure: the key tells which.
+      absl::StatusOr<std::string> value = IdValue(ids_, keys[i]);
+      if (!value.ok()) {
+        results[i] = absl::UnavailableError(
+            absl::StrCat("ingest of ", articles[i].id(),
+                         ": the NATS cluster cannot take it now; retry (",
+                         value.status().message(), ")"));
+        continue;
+      }
+      uint64_t first = 0;
+      if (*value != kPending && absl::SimpleAtoi(*value, &first)) {
+        results[i] = ingest::IngestResult{.article_id = articles[i].id(),
+                                          .sequence = first,
+                                          .duplicate = true};
+        continue;
+      }
+      // Pending: a submission died before publishing, or is publishing now
+      // (maybe in this batch); the same Msg-Id makes the two one message.
+      to_publish.push_back(i);
+    }
+  }
+  if (to_publish.empty()) return results;
+  // 2. The articles, in the order they came.
+  std::sort(to_publish.begin(), to_publish.end());
+  std::vector<AsyncPublisher::Message> publishes;
+  for (size_t i : to_publish) {
+    publishes.push_back({.subject = kArticleSubject,
+                         .data = articles[i].SerializeAsString(),
+                         .msg_id = articles[i].id(),
+                         .expected_stream = kArticleStream});
+  }
+  std::vector<AsyncPublisher::Ack> acks = publisher_->PublishAll(publishes);
+  // 3. Best effort: a key left pending still gets this sequence from a
+  // resubmission within the dedupe window (24 h).
+  std::vector<AsyncPublisher::Message> puts;
+  for (size_t k = 0; k < to_publish.size(); ++k) {
+    const size_t i = to_publish[k];
+    if (!acks[k].status.ok()) {
+      results[i] = absl::UnavailableError(
+          absl::StrCat("publishing the article: ", acks[k].status.message()));
+      continue;
+    }
+    const uint64_t seq = acks[k].sequence;
+    if (articles[i].id().empty()) {
+      results[i] = ingest::IngestResult{.article_id = absl::StrCat("nw-", seq),
+                                        .sequence = seq};
+      continue;
+    }
+    results[i] = ingest::IngestResult{.article_id = articles[i].id(),
+                                      .sequence = seq,
+                                      .duplicate = acks[k].duplicate};
+    puts.push_back({.subject = kv_prefix + keys[i], .data = absl::StrCat(seq)});
+  }
+  if (!puts.empty()) (void)publisher_->PublishAll(puts);
   return results;
 }
 

@@ -12,6 +12,12 @@
 // finds the key pending and publishes again with the same Nats-Msg-Id,
 // which the stream's dedupe window turns into the first copy's sequence.
 //
+// A batch (SubmitArticles) is pipelined: the id keys of all its articles
+// are created at once, then all articles published at once, then all keys
+// set, each step waiting for every ack (async_publisher.h): three round
+// trips per batch, not per article. An article is acknowledged only with
+// its own stream ack, as before.
+//
 // Thread safety: all methods may be called concurrently.
 #ifndef NW_SERVER_CLUSTER_CLUSTER_INGESTOR_H_
 #define NW_SERVER_CLUSTER_CLUSTER_INGESTOR_H_
@@ -21,6 +27,7 @@
 
 #include "absl/status/statusor.h"
 #include "server/base/clock.h"
+#include "server/cluster/async_publisher.h"
 #include "server/cluster/nats_client.h"
 #include "server/ingest/article_ingestor.h"
 #include "server/ingest/article_validation.h"
@@ -49,15 +56,18 @@ class ClusterIngestor final : public ingest::ArticleIngestor,
       absl::string_view id) const override;
 
  private:
-  ClusterIngestor(NatsClient& nats, kvStore* ids, ingest::ArticleLimits limits,
-                  const base::Clock& clock)
-      : nats_(nats), ids_(ids), limits_(limits), clock_(clock) {}
-  // Publishes; the stream's sequence and whether it was a duplicate.
-  absl::StatusOr<std::pair<uint64_t, bool>> Publish(
-      const newswatch::v1::Article& article);
+  ClusterIngestor(NatsClient& nats, kvStore* ids,
+                  std::unique_ptr<AsyncPublisher> publisher,
+                  ingest::ArticleLimits limits, const base::Clock& clock)
+      : nats_(nats),
+        ids_(ids),
+        publisher_(std::move(publisher)),
+        limits_(limits),
+        clock_(clock) {}
 
   NatsClient& nats_;
   kvStore* const ids_;
+  const std::unique_ptr<AsyncPublisher> publisher_;
   const ingest::ArticleLimits limits_;
   const base::Clock& clock_;
 };

@@ -138,6 +138,61 @@ absl::StatusOr<newswatch::v1::ClusterStatus> ClusterNode::Status() const {
   return status;
 }
 
+void ClusterNode::RegisterMetrics(metrics::Registry& registry) {
+  using Values = metrics::Registry::LabeledValues;
+  const std::vector<std::string> labels = {"partition"};
+  registry.AddCallbackGaugeFamily(
+      "newswatch_cluster_partition_rules",
+      "Rules of each cluster partition (this node's view of NW_RULES).", labels,
+      [this] {
+        Values out;
+        const std::vector<size_t> counts = rules_->RulesPerPartition();
+        for (size_t p = 0; p < counts.size(); ++p)
+          out.push_back({{absl::StrCat(p)}, static_cast<double>(counts[p])});
+        return out;
+      });
+  // The rest is about the partitions this node matches now.
+  auto owned = [this](auto value) {
+    Values out;
+    const auto& stats = owner_->stats();
+    for (size_t p = 0; p < stats.size(); ++p) {
+      if (stats[p]->owned.load())
+        out.push_back({{absl::StrCat(p)}, value(*stats[p])});
+    }
+    return out;
+  };
+  registry.AddCallbackGaugeFamily(
+      "newswatch_cluster_partition_owned",
+      "1 for each partition this node owns (matches and writes alerts for).",
+      labels, [owned] { return owned([](auto&) { return 1.0; }); });
+  registry.AddCallbackGaugeFamily(
+      "newswatch_cluster_partition_lag_articles",
+      "Articles in NW_ARTICLES after the last one this node matched for the "
+      "partition (as of that article's delivery).",
+      labels, [owned] {
+        return owned([](PartitionStats& s) {
+          return static_cast<double>(s.lag.load());
+        });
+      });
+  registry.AddCallbackGaugeFamily(
+      "newswatch_cluster_partition_match_microseconds",
+      "Moving average (1/32) of analysis + match + alert building per "
+      "article for the partition, in microseconds.",
+      labels, [owned] {
+        return owned([](PartitionStats& s) {
+          return static_cast<double>(s.match_ns.load()) / 1000.0;
+        });
+      });
+  registry.AddCallbackGaugeFamily(
+      "newswatch_cluster_partition_articles_matched",
+      "Articles this node matched for the partition since it started.", labels,
+      [owned] {
+        return owned([](PartitionStats& s) {
+          return static_cast<double>(s.articles.load());
+        });
+      });
+}
+
 void ClusterNode::SetHealthListener(std::function<void(bool)> listener) {
   absl::MutexLock lock(&health_->mu);
   health_->listener = std::move(listener);

@@ -24,6 +24,7 @@
 #include "server/cluster/cluster_rule_book.h"
 #include "server/cluster/nats_client.h"
 #include "server/cluster/partition_owner.h"
+#include "server/metrics/registry.h"
 
 namespace nw::cluster {
 
@@ -55,6 +56,9 @@ class ClusterNode {
   absl::StatusOr<ClusterSnapshot> Snapshot() const {
     return owner_->Snapshot();
   }
+  // Adds the per-partition gauges (rules, owned, lag, match time, backfill
+  // alerts) to `registry`, read from this node at scrape time. Once.
+  void RegisterMetrics(metrics::Registry& registry);
   // Snapshot() as AdminService.GetClusterStatus answers it.
   absl::StatusOr<newswatch::v1::ClusterStatus> Status() const;
 

@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "server/base/log.h"
 #include "server/cluster/naming.h"
 
@@ -15,15 +16,52 @@ constexpr char kRuleNumberKey[] = "rule_number";
 
 }  // namespace
 
+std::string EncodeBackfillJob(const BackfillJob& job) {
+  return absl::StrCat("since=", job.since_unix_nanos, " after=", job.after,
+                      " created=", job.created, " done=", job.done ? 1 : 0);
+}
+
+std::optional<BackfillJob> DecodeBackfillJob(absl::string_view value) {
+  BackfillJob job;
+  int fields = 0;
+  for (absl::string_view part : absl::StrSplit(value, ' ')) {
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(part, absl::MaxSplits('=', 1));
+    int done = 0;
+    bool ok = false;
+    if (kv.first == "since") {
+      ok = absl::SimpleAtoi(kv.second, &job.since_unix_nanos);
+    } else if (kv.first == "after") {
+      ok = absl::SimpleAtoi(kv.second, &job.after);
+    } else if (kv.first == "created") {
+      ok = absl::SimpleAtoi(kv.second, &job.created);
+    } else if (kv.first == "done") {
+      ok = absl::SimpleAtoi(kv.second, &done);
+      job.done = done != 0;
+    }
+    if (!ok) return std::nullopt;
+    ++fields;
+  }
+  if (fields != 4) return std::nullopt;
+  return job;
+}
+
 absl::StatusOr<std::unique_ptr<ClusterRuleBook>> ClusterRuleBook::Open(
     NatsClient& nats, int partitions, size_t max_rules_per_subscriber) {
   absl::StatusOr<kvStore*> rules = nats.Bucket({.name = kRulesBucket});
   if (!rules.ok()) return rules.status();
   absl::StatusOr<kvStore*> meta = nats.Bucket({.name = kMetaBucket});
   if (!meta.ok()) return meta.status();
+  absl::StatusOr<kvStore*> jobs = nats.Bucket({.name = kBackfillBucket});
+  if (!jobs.ok()) return jobs.status();
   auto book = std::unique_ptr<ClusterRuleBook>(new ClusterRuleBook(
-      nats, *rules, *meta, partitions, max_rules_per_subscriber));
-  natsStatus s = kvStore_WatchAll(&book->watcher_, *rules, nullptr);
+      nats, *rules, *meta, *jobs, partitions, max_rules_per_subscriber));
+  natsStatus s = kvStore_WatchAll(&book->job_watcher_, *jobs, nullptr);
+  if (s != NATS_OK)
+    return FromNats(s, static_cast<jsErrCode>(0), "watching the backfills");
+  book->job_watch_thread_ = std::thread(
+      [b = book.get(), w = book->job_watcher_] { b->JobWatchLoop(w); });
+  s = kvStore_WatchAll(&book->watcher_, *rules, nullptr);
   if (s != NATS_OK)
     return FromNats(s, static_cast<jsErrCode>(0), "watching the rules");
   book->watch_thread_ =
@@ -42,6 +80,73 @@ ClusterRuleBook::~ClusterRuleBook() {
   if (watcher_ != nullptr) kvWatcher_Stop(watcher_);
   if (watch_thread_.joinable()) watch_thread_.join();
   if (watcher_ != nullptr) kvWatcher_Destroy(watcher_);
+  if (job_watcher_ != nullptr) kvWatcher_Stop(job_watcher_);
+  if (job_watch_thread_.joinable()) job_watch_thread_.join();
+  if (job_watcher_ != nullptr) kvWatcher_Destroy(job_watcher_);
+}
+
+void ClusterRuleBook::JobWatchLoop(kvWatcher* watcher) {
+  while (!stopping_) {
+    kvEntry* entry = nullptr;
+    natsStatus s = kvWatcher_Next(&entry, watcher, 500);
+    if (s == NATS_TIMEOUT) continue;
+    if (s != NATS_OK) {
+      if (stopping_) return;
+      absl::SleepFor(absl::Milliseconds(100));
+      continue;
+    }
+    if (entry == nullptr) continue;  // the initial values are all in
+    const std::string id = Unhex(kvEntry_Key(entry));
+    std::optional<BackfillJob> job;
+    if (kvEntry_Operation(entry) == kvOp_Put)
+      job = DecodeBackfillJob(kvEntry_ValueString(entry));
+    kvEntry_Destroy(entry);
+    absl::MutexLock lock(&mu_);
+    if (job) {
+      jobs_[id] = *job;
+    } else {
+      jobs_.erase(id);
+    }
+  }
+}
+
+std::vector<BackfillTask> ClusterRuleBook::PendingBackfills(
+    int partition) const {
+  std::vector<BackfillTask> tasks;
+  absl::MutexLock lock(&mu_);
+  if (jobs_.empty()) return tasks;
+  for (const auto& [id, job] : jobs_) {
+    if (job.done) continue;
+    auto rule = by_id_.find(id);
+    if (rule == by_id_.end() || rule->second.partition != partition) continue;
+    tasks.push_back(
+        BackfillTask{.rule_id = id, .rule = rule->second.compiled, .job = job});
+  }
+  return tasks;
+}
+
+void ClusterRuleBook::SaveBackfill(const std::string& rule_id,
+                                   const BackfillJob& job) {
+  uint64_t revision = 0;
+  (void)kvStore_PutString(&revision, jobs_bucket_, Hex(rule_id).c_str(),
+                          EncodeBackfillJob(job).c_str());
+}
+
+std::optional<uint64_t> ClusterRuleBook::AwaitBackfill(
+    const std::string& rule_id) {
+  const absl::Time deadline = absl::Now() + kBackfillWait;
+  std::optional<uint64_t> created;
+  {
+    absl::MutexLock lock(&mu_);
+    auto done = [&] {
+      auto it = jobs_.find(rule_id);
+      return it != jobs_.end() && it->second.done;
+    };
+    mu_.AwaitWithDeadline(absl::Condition(&done), deadline);
+    if (done()) created = jobs_.at(rule_id).created;
+  }
+  if (created) (void)kvStore_Delete(jobs_bucket_, Hex(rule_id).c_str());
+  return created;
 }
 
 void ClusterRuleBook::WatchLoop(kvWatcher* watcher) {
@@ -132,11 +237,6 @@ absl::StatusOr<uint64_t> ClusterRuleBook::NextRuleNumber() {
 
 absl::StatusOr<newswatch::v1::WatchRule> ClusterRuleBook::Create(
     newswatch::v1::WatchRule rule, std::optional<absl::Time> backfill_since) {
-  if (backfill_since) {
-    return absl::UnimplementedError(
-        "backfill is not available in cluster mode yet: add the rule "
-        "without --backfill");
-  }
   absl::StatusOr<std::shared_ptr<const index::IndexedRule>> prepared =
       catalog::PrepareNewRule(rule);
   if (!prepared.ok()) return prepared.status();
@@ -158,6 +258,23 @@ absl::StatusOr<newswatch::v1::WatchRule> ClusterRuleBook::Create(
       if (!number.ok()) return number.status();
       rule.set_id(absl::StrCat("r-", *number));
     }
+    if (backfill_since) {
+      if (Get(rule.id()).ok()) {
+        if (generated) continue;  // taken number: the next one
+        return absl::AlreadyExistsError(
+            absl::StrCat("a rule with id '", rule.id(),
+                         "' exists: delete it first or pick another id"));
+      }
+      // Before the rule: whoever sees the rule can see its job.
+      const BackfillJob job{.since_unix_nanos =
+                                absl::ToUnixNanos(*backfill_since)};
+      uint64_t job_revision = 0;
+      natsStatus js =
+          kvStore_PutString(&job_revision, jobs_bucket_, Hex(rule.id()).c_str(),
+                            EncodeBackfillJob(job).c_str());
+      if (js != NATS_OK)
+        return FromNats(js, static_cast<jsErrCode>(0), "storing the backfill");
+    }
     const std::string data = rule.SerializeAsString();
     uint64_t revision = 0;
     natsStatus s = kvStore_Create(&revision, rules_, Hex(rule.id()).c_str(),
@@ -165,7 +282,21 @@ absl::StatusOr<newswatch::v1::WatchRule> ClusterRuleBook::Create(
     if (s == NATS_OK) {
       const std::string id = rule.id();
       AwaitView([&] { return by_id_.contains(id); });
+      if (backfill_since) {
+        std::optional<uint64_t> created = AwaitBackfill(id);
+        if (created) {
+          rule.set_backfilled_alerts(static_cast<uint32_t>(*created));
+        } else {
+          base::LogWarning("cluster",
+                           "backfill still running; CreateRule answers now",
+                           {{"rule", id}});
+        }
+      }
       return rule;
+    }
+    if (backfill_since) {
+      // Not stored (taken id or NATS): no job without its rule.
+      (void)kvStore_Delete(jobs_bucket_, Hex(rule.id()).c_str());
     }
     absl::StatusOr<newswatch::v1::WatchRule> existing = Get(rule.id());
     if (!existing.ok()) {
@@ -221,6 +352,7 @@ absl::Status ClusterRuleBook::Delete(absl::string_view id) {
   natsStatus s = kvStore_Delete(rules_, Hex(id).c_str());
   if (s != NATS_OK)
     return FromNats(s, static_cast<jsErrCode>(0), "deleting the rule");
+  (void)kvStore_Delete(jobs_bucket_, Hex(id).c_str());  // its backfill
   const std::string key(id);
   AwaitView([&] { return !by_id_.contains(key); });
   return absl::OkStatus();

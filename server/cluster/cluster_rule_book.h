@@ -9,6 +9,15 @@
 // compare-and-set. A change returns once this node's watcher has seen it,
 // so a List on the same node and this node's matching see it.
 //
+// Backfill: Create with backfill_since stores a job in bucket NW_BACKFILL
+// (key: hex rule id; value: EncodeBackfillJob) before the rule, so that
+// every node that sees the rule sees its job. The owner of the rule's
+// partition runs it (partition_worker.h) and marks it done with the number
+// of alerts created; Create waits for that (up to kBackfillWait) and
+// returns that number, then deletes the job. A job outlives a crash of its
+// runner: the partition's next owner runs it again, and a rerun appends
+// nothing twice (one alert per article per subscriber, read from the log).
+//
 // Departure from the design note: one bucket for all partitions, not one
 // per partition. Every node keeps every rule compiled (its memory bounds
 // the rule count, as on a single node); the per-partition bucket is the
@@ -20,6 +29,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -34,16 +44,36 @@
 
 namespace nw::cluster {
 
+struct BackfillJob {
+  int64_t since_unix_nanos = 0;  // articles ingested at or after this
+  uint64_t after = 0;            // articles up to this sequence are done
+  uint64_t created = 0;          // backfill alerts appended so far
+  bool done = false;
+};
+std::string EncodeBackfillJob(const BackfillJob& job);
+std::optional<BackfillJob> DecodeBackfillJob(absl::string_view value);
+
+// A backfill for a partition worker to run.
+struct BackfillTask {
+  std::string rule_id;
+  std::shared_ptr<const index::IndexedRule> rule;
+  BackfillJob job;
+};
+
 class ClusterRuleBook final : public catalog::RuleBook {
  public:
+  // How long Create waits for the backfill to finish before it answers
+  // (the backfill goes on; backfilled_alerts is then not set).
+  static constexpr absl::Duration kBackfillWait = absl::Seconds(60);
+
   // Opens the buckets and loads every rule (the watch's initial values)
   // before returning. Unavailable when NATS cannot serve them.
   static absl::StatusOr<std::unique_ptr<ClusterRuleBook>> Open(
       NatsClient& nats, int partitions, size_t max_rules_per_subscriber);
   ~ClusterRuleBook() override;
 
-  // RuleCatalog's contracts, except: backfill is Unimplemented in cluster
-  // mode; Unavailable when NATS cannot take the change.
+  // RuleCatalog's contracts, except: Unavailable when NATS cannot take the
+  // change.
   absl::StatusOr<newswatch::v1::WatchRule> Create(
       newswatch::v1::WatchRule rule,
       std::optional<absl::Time> backfill_since) override;
@@ -61,6 +91,12 @@ class ClusterRuleBook final : public catalog::RuleBook {
   // Rules per partition (admin, metrics).
   std::vector<size_t> RulesPerPartition() const;
 
+  // Unfinished backfills of `partition`'s rules this node has compiled (so
+  // a worker attached to the partition matches them live already).
+  std::vector<BackfillTask> PendingBackfills(int partition) const;
+  // Stores a backfill's progress (best effort; a rerun is exact anyway).
+  void SaveBackfill(const std::string& rule_id, const BackfillJob& job);
+
  private:
   struct Entry {
     newswatch::v1::WatchRule rule;
@@ -68,14 +104,20 @@ class ClusterRuleBook final : public catalog::RuleBook {
     int partition = 0;
   };
   ClusterRuleBook(NatsClient& nats, kvStore* rules, kvStore* meta,
-                  int partitions, size_t max_rules_per_subscriber)
+                  kvStore* jobs, int partitions,
+                  size_t max_rules_per_subscriber)
       : nats_(nats),
         rules_(rules),
         meta_(meta),
+        jobs_bucket_(jobs),
         partitions_(partitions),
         max_rules_per_subscriber_(max_rules_per_subscriber) {}
   void WatchLoop(kvWatcher* watcher);
+  void JobWatchLoop(kvWatcher* watcher);
   void Apply(kvEntry* entry);
+  // Waits for the job of `rule_id` to be done; its alert count, nullopt
+  // on timeout.
+  std::optional<uint64_t> AwaitBackfill(const std::string& rule_id);
   absl::StatusOr<uint64_t> NextRuleNumber();
   // Waits (up to 2 s) until this node's view satisfies `seen`.
   void AwaitView(absl::FunctionRef<bool()> seen) const;
@@ -83,6 +125,7 @@ class ClusterRuleBook final : public catalog::RuleBook {
   NatsClient& nats_;
   kvStore* const rules_;
   kvStore* const meta_;
+  kvStore* const jobs_bucket_;
   const int partitions_;
   const size_t max_rules_per_subscriber_;
 
@@ -90,9 +133,12 @@ class ClusterRuleBook final : public catalog::RuleBook {
   bool loaded_ ABSL_GUARDED_BY(mu_) = false;
   absl::flat_hash_map<std::string, Entry> by_id_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<int, index::RuleRegistry*> attached_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, BackfillJob> jobs_ ABSL_GUARDED_BY(mu_);
 
   kvWatcher* watcher_ = nullptr;
   std::thread watch_thread_;
+  kvWatcher* job_watcher_ = nullptr;
+  std::thread job_watch_thread_;
   std::atomic<bool> stopping_{false};
 };
 

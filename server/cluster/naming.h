@@ -20,6 +20,8 @@ inline constexpr char kRulesBucket[] = "NW_RULES";
 inline constexpr char kArticleIdsBucket[] = "NW_ARTICLE_IDS";
 inline constexpr char kOwnersBucket[] = "NW_OWNERS";
 inline constexpr char kMetaBucket[] = "NW_META";
+// Backfill jobs of rules created with one (key: hex rule id).
+inline constexpr char kBackfillBucket[] = "NW_BACKFILL";
 
 // Headers on alert messages.
 inline constexpr char kArticleSeqHeader[] = "Nw-Art-Seq";

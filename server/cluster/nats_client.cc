@@ -22,6 +22,10 @@ absl::Status FromNats(natsStatus s, jsErrCode jerr, absl::string_view what) {
 
 absl::StatusOr<std::unique_ptr<NatsClient>> NatsClient::Connect(
     const ClusterOptions& options, std::function<void(bool)> on_health) {
+  // Before any other cnats call: no spinning on its mutexes. The default
+  // (spin up to 2,000 times) burnt a fifth of a node's CPU with 16 partition
+  // workers on 2 cores (perf, bench/README.md "Cluster mode").
+  (void)nats_Open(0);  // an error only says the library is already open
   auto client = std::unique_ptr<NatsClient>(new NatsClient());
   client->on_health_ = std::move(on_health);
   client->timeout_ms_ = absl::ToInt64Milliseconds(options.request_timeout);

@@ -30,9 +30,13 @@ PartitionOwner::~PartitionOwner() {
   if (loop_.joinable()) loop_.join();
   // All at once: each may be waiting out a NATS request timeout.
   for (auto& [p, held] : held_) held.worker->RequestStop();
-  // Without NATS, handing back would only time out: the leases expire.
-  const bool reachable = nats_.connected();
-  while (!held_.empty()) Release(held_.begin()->first, reachable);
+  // Without NATS, handing back would only time out (a request timeout per
+  // partition): the leases expire instead.
+  bool reachable = nats_.connected();
+  while (!held_.empty()) {
+    reachable = reachable && nats_.connected();
+    if (!Release(held_.begin()->first, reachable)) reachable = false;
+  }
   if (match_ && reachable)
     (void)kvStore_Delete(owners_, NodeKey(options_.node_id).c_str());
 }
@@ -45,20 +49,28 @@ void PartitionOwner::Loop() {
   } while (!stop_.WaitForNotificationWithTimeout(tick));
 }
 
-void PartitionOwner::Release(int partition, bool delete_key) {
+bool PartitionOwner::Release(int partition, bool delete_key) {
   auto it = held_.find(partition);
-  if (it == held_.end()) return;
+  if (it == held_.end()) return true;
   it->second.worker->Stop();
+  stats_[partition]->owned = false;
+  stats_[partition]->lag = 0;
   if (delete_key) {
     // Only if still ours: a compare-and-set delete is not in cnats 3.4, so
     // the key is overwritten by revision first, then deleted.
     uint64_t revision = 0;
-    if (kvStore_UpdateString(&revision, owners_, OwnerKey(partition).c_str(),
-                             "", it->second.revision) == NATS_OK) {
+    const natsStatus s =
+        kvStore_UpdateString(&revision, owners_, OwnerKey(partition).c_str(),
+                             "", it->second.revision);
+    if (s == NATS_OK) {
       (void)kvStore_Delete(owners_, OwnerKey(partition).c_str());
+    } else if (s == NATS_TIMEOUT || !nats_.connected()) {
+      held_.erase(it);
+      return false;
     }
   }
   held_.erase(it);
+  return true;
 }
 
 void PartitionOwner::Tick() {
@@ -114,7 +126,9 @@ void PartitionOwner::Tick() {
                              options_.node_id.c_str()) != NATS_OK) {
       continue;  // someone was quicker
     }
-    auto worker = std::make_unique<PartitionWorker>(nats_, rules_, meta_, p);
+    auto worker = std::make_unique<PartitionWorker>(nats_, rules_, meta_, p,
+                                                    stats_[p], cache_);
+    stats_[p]->owned = true;
     worker->Start();
     held_[p] = Held{.revision = revision, .worker = std::move(worker)};
     base::LogInfo("cluster", "partition claimed",

@@ -61,6 +61,10 @@ class PartitionOwner {
 
   // Owners, checkpoints and rule counts as NATS has them now.
   absl::StatusOr<ClusterSnapshot> Snapshot() const;
+  // This node's measurements of partition p (index p); safe from any thread.
+  const std::vector<std::shared_ptr<PartitionStats>>& stats() const {
+    return stats_;
+  }
 
  private:
   PartitionOwner(NatsClient& nats, ClusterRuleBook& rules,
@@ -71,10 +75,15 @@ class PartitionOwner {
         options_(options),
         match_(match),
         owners_(owners),
-        meta_(meta) {}
+        meta_(meta) {
+    for (int p = 0; p < options.partitions; ++p)
+      stats_.push_back(std::make_shared<PartitionStats>());
+  }
   void Loop();
   void Tick();
-  void Release(int partition, bool delete_key);
+  // Stops the worker and, with `delete_key`, hands the lease back; false
+  // when NATS did not answer the hand-back (the lease then runs out).
+  bool Release(int partition, bool delete_key);
 
   NatsClient& nats_;
   ClusterRuleBook& rules_;
@@ -82,6 +91,10 @@ class PartitionOwner {
   const bool match_;
   kvStore* const owners_;
   kvStore* const meta_;
+  std::vector<std::shared_ptr<PartitionStats>> stats_;  // fixed size
+  // One analysis per article per node, whatever the partitions it owns.
+  const std::shared_ptr<AnalysisCache> cache_ =
+      std::make_shared<AnalysisCache>();
 
   // The loop's thread only.
   struct Held {

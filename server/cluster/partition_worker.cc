@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
 #include "server/base/log.h"
 #include "server/cluster/cluster_ingestor.h"
 #include "server/cluster/naming.h"
@@ -37,45 +38,151 @@ void PartitionWorker::SaveCheckpoint(uint64_t seq) {
                           absl::StrCat(seq).c_str());
 }
 
-bool PartitionWorker::Process(natsMsg* msg, uint64_t seq) {
-  newswatch::v1::Article article;
-  if (!article.ParseFromArray(natsMsg_GetData(msg),
-                              natsMsg_GetDataLength(msg))) {
+void PartitionWorker::Prepare(
+    natsMsg* msg, uint64_t seq,
+    std::vector<std::pair<newswatch::v1::Alert, uint64_t>>& out) {
+  const absl::Time started = absl::Now();
+  // Parsed and analyzed once per node (analysis_cache.h).
+  std::shared_ptr<const AnalysisCache::Entry> entry =
+      cache_->Get(seq, natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
+  if (entry == nullptr) {
     base::LogError("cluster", "article does not parse; skipped",
                    {{"sequence", absl::StrCat(seq)}});
-    return true;
+    return;
   }
-  article.set_sequence(seq);
-  if (article.id().empty()) article.set_id(absl::StrCat("nw-", seq));
-  std::vector<newswatch::v1::Alert> alerts;
-  {
-    // Kept alive until the alerts are built: highlights may point into it.
-    const match::AnalyzedArticle analyzed = ingest::AnalyzeArticle(article);
-    index::MatchResult match = registry_.Current()->MatchWithStats(analyzed);
-    alerts = ingest::BuildAlerts(article, match.hits);
-  }
-  for (newswatch::v1::Alert& alert : alerts) {
+  const newswatch::v1::Article& article = entry->article;
+  index::MatchResult match =
+      registry_.Current()->MatchWithStats(entry->analyzed);
+  for (newswatch::v1::Alert& alert : ingest::BuildAlerts(article, match.hits)) {
     alert.set_article_id(article.id());
     alert.set_article_sequence(seq);
-    absl::Duration backoff = absl::Milliseconds(50);
-    while (true) {
-      absl::Status s = appender_.Append(alert, seq);
-      if (appender_.fenced() != fenced_) {
-        // Another owner wrote this log meanwhile (we were paused or slow).
-        fenced_ = appender_.fenced();
-        base::LogWarning("cluster", "stale append refused by the fence",
-                         {{"partition", absl::StrCat(partition_)},
-                          {"article_sequence", absl::StrCat(seq)}});
-      }
-      if (s.ok()) break;
-      if (stop_) return false;
+    out.emplace_back(std::move(alert), seq);
+  }
+  const uint64_t ns =
+      static_cast<uint64_t>(absl::ToInt64Nanoseconds(absl::Now() - started));
+  const uint64_t avg = stats_->match_ns.load(std::memory_order_relaxed);
+  stats_->match_ns.store(avg == 0 ? ns : avg - avg / 32 + ns / 32,
+                         std::memory_order_relaxed);
+  stats_->articles.fetch_add(1, std::memory_order_relaxed);
+}
+
+bool PartitionWorker::Store(
+    const std::vector<std::pair<newswatch::v1::Alert, uint64_t>>& alerts) {
+  if (alerts.empty()) return true;
+  absl::Duration backoff = absl::Milliseconds(50);
+  while (true) {
+    if (publisher_ == nullptr) {
+      absl::StatusOr<std::unique_ptr<AsyncPublisher>> p =
+          AsyncPublisher::Create(nats_);
+      if (p.ok()) publisher_ = *std::move(p);
+    }
+    absl::Status s =
+        publisher_ != nullptr
+            ? appender_.AppendBatch(alerts, *publisher_)
+            : absl::UnavailableError("no JetStream context for alerts");
+    if (appender_.fenced() != fenced_) {
+      // Another owner wrote these logs meanwhile (we were paused or slow).
+      fenced_ = appender_.fenced();
       base::LogWarning(
-          "cluster", "alert append failed; retrying",
-          {{"partition", absl::StrCat(partition_)}, {"error", s.ToString()}});
-      absl::SleepFor(backoff);
-      backoff = std::min(backoff * 2, absl::Seconds(1));
+          "cluster", "stale append refused by the fence",
+          {{"partition", absl::StrCat(partition_)},
+           {"article_sequence", absl::StrCat(alerts.front().second)}});
+    }
+    if (s.ok()) return true;
+    if (stop_) return false;
+    base::LogWarning(
+        "cluster", "alert append failed; retrying",
+        {{"partition", absl::StrCat(partition_)}, {"error", s.ToString()}});
+    absl::SleepFor(backoff);
+    backoff = std::min(backoff * 2, absl::Seconds(1));
+  }
+}
+
+bool PartitionWorker::RunBackfills() {
+  for (const BackfillTask& task : rules_.PendingBackfills(partition_)) {
+    if (finished_backfills_.contains(task.rule_id)) continue;
+    if (!RunBackfill(task)) return false;
+    finished_backfills_.insert(task.rule_id);
+  }
+  return true;
+}
+
+bool PartitionWorker::RunBackfill(const BackfillTask& task) {
+  // Every article up to here was matched live by this worker (or a former
+  // owner); the rule is in registry_, so every later one will be.
+  const uint64_t up_to = done_.load();
+  BackfillJob job = task.job;
+  base::LogInfo("cluster", "backfill started",
+                {{"partition", absl::StrCat(partition_)},
+                 {"rule", task.rule_id},
+                 {"after", absl::StrCat(job.after)},
+                 {"up_to", absl::StrCat(up_to)}});
+  absl::Duration backoff = absl::Milliseconds(50);
+  auto wait = [&] {
+    absl::SleepFor(backoff);
+    backoff = std::min(backoff * 2, absl::Seconds(1));
+    return !stop_;
+  };
+  absl::StatusOr<AlertAppender::BackfillView> view;
+  while (!(view = appender_.LoadBackfillView(task.rule->subscriber)).ok()) {
+    if (!wait()) return false;
+  }
+  const index::RuleSnapshot snapshot({task.rule});
+  const int64_t since = job.since_unix_nanos;
+  absl::Time last_save = absl::Now();
+  for (uint64_t seq = job.after + 1; seq <= up_to; ++seq) {
+    if (stop_) return false;
+    if (view->alerted.contains(seq)) {
+      job.after = seq;
+      continue;
+    }
+    absl::StatusOr<newswatch::v1::Article> article = ArticleAt(nats_, seq);
+    if (!article.ok() && !absl::IsNotFound(article.status()) &&
+        !absl::IsDataLoss(article.status())) {
+      if (!wait()) return false;
+      --seq;  // NATS cannot serve it now: again
+      continue;
+    }
+    if (article.ok() &&
+        google::protobuf::util::TimeUtil::TimestampToNanoseconds(
+            article->ingested_at()) >= since) {
+      for (newswatch::v1::Alert& alert : ingest::BuildAlerts(
+               *article, snapshot.Match(ingest::AnalyzeArticle(*article)))) {
+        alert.set_backfill(true);
+        *alert.mutable_created_at() =
+            google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+                absl::ToUnixNanos(absl::Now()));
+        alert.set_article_id(article->id());
+        alert.set_article_sequence(seq);
+        while (true) {
+          absl::StatusOr<bool> appended =
+              appender_.AppendBackfill(alert, seq, *view);
+          if (appended.ok()) {
+            job.created += *appended;
+            stats_->backfill_alerts.fetch_add(*appended);
+            break;
+          }
+          base::LogWarning("cluster", "backfill append failed; retrying",
+                           {{"partition", absl::StrCat(partition_)},
+                            {"error", appended.status().ToString()}});
+          if (!wait()) return false;
+        }
+      }
+    }
+    job.after = seq;
+    backoff = absl::Milliseconds(50);
+    if (absl::Now() - last_save > absl::Seconds(1)) {
+      rules_.SaveBackfill(task.rule_id, job);
+      last_save = absl::Now();
     }
   }
+  job.after = std::max(job.after, up_to);
+  job.done = true;
+  rules_.SaveBackfill(task.rule_id, job);
+  base::LogInfo("cluster", "backfill done",
+                {{"partition", absl::StrCat(partition_)},
+                 {"rule", task.rule_id},
+                 {"alerts", absl::StrCat(job.created)}});
   return true;
 }
 
@@ -103,23 +210,44 @@ void PartitionWorker::Run() {
       natsMsg* msg = nullptr;
       natsStatus s = natsSubscription_NextMsg(&msg, sub, 200);
       if (s == NATS_OK) {
-        jsMsgMetaData* meta = nullptr;
-        uint64_t seq = 0;
-        if (natsMsg_GetMetaData(&meta, msg) == NATS_OK) {
-          seq = meta->Sequence.Stream;
-          jsMsgMetaData_Destroy(meta);
+        // The articles already here too (up to kMaxBatch): their alerts go
+        // out together (AlertAppender::AppendBatch).
+        std::vector<natsMsg*> msgs = {msg};
+        int queued = 0;
+        if (natsSubscription_GetPending(sub, &queued, nullptr) != NATS_OK)
+          queued = 0;
+        for (int i = 0; i < std::min(queued, kMaxBatch - 1); ++i) {
+          natsMsg* more = nullptr;
+          if (natsSubscription_NextMsg(&more, sub, 50) != NATS_OK) break;
+          msgs.push_back(more);
         }
-        const bool fresh = seq >= next;
-        const bool done = !fresh || Process(msg, seq);
-        natsMsg_Destroy(msg);
-        if (!done) break;  // stopped mid-article: the next owner redoes it
-        if (fresh) {
-          next = seq + 1;
-          done_ = seq;
+        std::vector<std::pair<newswatch::v1::Alert, uint64_t>> alerts;
+        uint64_t last = 0;
+        for (natsMsg* m : msgs) {
+          jsMsgMetaData* meta = nullptr;
+          uint64_t seq = 0, pending = 0;
+          if (natsMsg_GetMetaData(&meta, m) == NATS_OK) {
+            seq = meta->Sequence.Stream;
+            pending = meta->NumPending;
+            jsMsgMetaData_Destroy(meta);
+          }
+          stats_->lag.store(pending, std::memory_order_relaxed);
+          if (seq >= next && seq > last) {
+            Prepare(m, seq, alerts);
+            last = seq;
+          }
+          natsMsg_Destroy(m);
+        }
+        // Stopped before all were stored: the next owner redoes them.
+        if (!Store(alerts)) break;
+        if (last > 0) {
+          next = last + 1;
+          done_ = last;
         }
       } else if (s != NATS_TIMEOUT) {
         break;  // consumer lost (reconnect): recreate from `next`
       }
+      if (!RunBackfills()) break;  // stopped
       if (done_ != saved && absl::Now() - last_save > absl::Seconds(1)) {
         saved = done_;
         SaveCheckpoint(saved);

@@ -9,14 +9,29 @@
 // An append NATS cannot take is retried (never skipped) until it succeeds
 // or the worker stops; the checkpoint only moves past stored alerts.
 //
+// Backfills: between two articles the worker runs the unfinished backfill
+// jobs of its partition's rules (cluster_rule_book.h). A rule is live in the
+// worker's registry before its job runs, so the job covers the articles up
+// to the last one matched (done()) and every later article is matched live:
+// together every article once. It appends through the same fenced appender
+// (AlertAppender::AppendBackfill), skipping articles the subscriber already
+// has an alert for, so a rerun after a crash or by a second owner adds
+// nothing twice and cursors stay dense.
+//
 // Thread safety: Start/Stop from one thread; the getters from any.
 #ifndef NW_SERVER_CLUSTER_PARTITION_WORKER_H_
 #define NW_SERVER_CLUSTER_PARTITION_WORKER_H_
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
+#include "absl/container/flat_hash_set.h"
+#include "server/cluster/analysis_cache.h"
 #include "server/cluster/cluster_alert_log.h"
 #include "server/cluster/cluster_rule_book.h"
 #include "server/cluster/nats_client.h"
@@ -24,15 +39,31 @@
 
 namespace nw::cluster {
 
+// What a partition's worker measures, for the metrics endpoint; written by
+// the worker, read by anyone.
+struct PartitionStats {
+  std::atomic<bool> owned{false};     // this node runs the worker now
+  std::atomic<uint64_t> lag{0};       // articles in the stream after the last
+                                      // one matched (when it was delivered)
+  std::atomic<uint64_t> match_ns{0};  // moving average per article (1/32)
+  std::atomic<uint64_t> articles{0};  // matched by this node
+  std::atomic<uint64_t> backfill_alerts{0};
+};
+
 class PartitionWorker {
  public:
-  // All references must outlive the worker.
+  // All references must outlive the worker; `stats` and `cache` (shared by
+  // the node's workers) may be null.
   PartitionWorker(NatsClient& nats, ClusterRuleBook& rules, kvStore* meta,
-                  int partition)
+                  int partition,
+                  std::shared_ptr<PartitionStats> stats = nullptr,
+                  std::shared_ptr<AnalysisCache> cache = nullptr)
       : nats_(nats),
         rules_(rules),
         meta_(meta),
         partition_(partition),
+        stats_(stats ? std::move(stats) : std::make_shared<PartitionStats>()),
+        cache_(cache ? std::move(cache) : std::make_shared<AnalysisCache>(64)),
         appender_(nats, partition) {}
   ~PartitionWorker() { Stop(); }
 
@@ -52,15 +83,29 @@ class PartitionWorker {
   void Run();
   uint64_t LoadCheckpoint();
   void SaveCheckpoint(uint64_t seq);
-  // Matches one article and stores its alerts; false when stopped first.
-  bool Process(natsMsg* msg, uint64_t seq);
+  // Articles matched together at most (their alerts stored together).
+  static constexpr int kMaxBatch = 64;
+  // Matches article `seq` (in `msg`); adds its alerts to `out`.
+  void Prepare(natsMsg* msg, uint64_t seq,
+               std::vector<std::pair<newswatch::v1::Alert, uint64_t>>& out);
+  // Stores `alerts` (retrying while NATS cannot take them); false when
+  // stopped first.
+  bool Store(
+      const std::vector<std::pair<newswatch::v1::Alert, uint64_t>>& alerts);
+  // Runs the partition's pending backfills; false when stopped first.
+  bool RunBackfills();
+  bool RunBackfill(const BackfillTask& task);
 
   NatsClient& nats_;
   ClusterRuleBook& rules_;
   kvStore* const meta_;
   const int partition_;
+  const std::shared_ptr<PartitionStats> stats_;
+  const std::shared_ptr<AnalysisCache> cache_;
   index::RuleRegistry registry_;
-  AlertAppender appender_;  // Run's thread only
+  absl::flat_hash_set<std::string> finished_backfills_;  // Run's thread
+  AlertAppender appender_;                               // Run's thread only
+  std::unique_ptr<AsyncPublisher> publisher_;            // Run's thread only
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> done_{0};
   std::atomic<uint64_t> fenced_{0};

@@ -123,6 +123,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
                                     config.max_rules_per_subscriber, d->clock_);
     if (!node.ok()) return node.status();
     d->cluster_ = *std::move(node);
+    d->cluster_->RegisterMetrics(d->obs_->registry());
   }
   // Webhooks and e-mail read this node's alert log (not wired to the
   // cluster's yet).

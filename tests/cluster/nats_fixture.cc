@@ -1,6 +1,7 @@
 #include "tests/cluster/nats_fixture.h"
 
 #include <arpa/inet.h>
+#include <nats/nats.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -11,8 +12,10 @@
 #include <fstream>
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 
 namespace nw::testing {
 
@@ -120,6 +123,33 @@ void NatsServers::Restart(int i) {
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+}
+
+int NatsServers::StreamLeader(const std::string& stream) const {
+  for (int i = 0; i < n_; ++i) {
+    if (pids_[i] <= 0) continue;
+    natsConnection* nc = nullptr;
+    const std::string url = absl::StrCat("nats://127.0.0.1:", client_ports_[i]);
+    if (natsConnection_ConnectTo(&nc, url.c_str()) != NATS_OK) continue;
+    jsCtx* js = nullptr;
+    int leader = -1;
+    jsStreamInfo* info = nullptr;
+    if (natsConnection_JetStream(&js, nc, nullptr) == NATS_OK &&
+        js_GetStreamInfo(&info, js, stream.c_str(), nullptr, nullptr) ==
+            NATS_OK) {
+      absl::string_view name;
+      if (info->Cluster != nullptr && info->Cluster->Leader != nullptr)
+        name = info->Cluster->Leader;
+      // Servers are named "n<i>" (Launch).
+      if (!absl::ConsumePrefix(&name, "n") || !absl::SimpleAtoi(name, &leader))
+        leader = -1;
+      jsStreamInfo_Destroy(info);
+    }
+    if (js != nullptr) jsCtx_Destroy(js);
+    natsConnection_Destroy(nc);
+    if (leader >= 0) return leader;
+  }
+  return -1;
 }
 
 NatsServers::~NatsServers() {

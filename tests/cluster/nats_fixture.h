@@ -28,6 +28,10 @@ class NatsServers {
   void Kill(int i);
   void Restart(int i);
   bool ok() const { return ok_; }
+  // The index of the server that leads `stream` now (its RAFT group), or -1
+  // when none answers; asks the servers still running.
+  int StreamLeader(const std::string& stream) const;
+  bool running(int i) const { return pids_[i] > 0; }
 
  private:
   void Launch(int i);
