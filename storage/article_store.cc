@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "server/base/status_macros.h"
 #include "storage/key_codec.h"
 #include "storage/rocks_status.h"
 
@@ -25,13 +26,12 @@ absl::StatusOr<std::optional<uint64_t>> ArticleStore::FindSequence(
 
 absl::StatusOr<newswatch::v1::Article> ArticleStore::Get(
     absl::string_view id) const {
-  absl::StatusOr<std::optional<uint64_t>> seq = FindSequence(id);
-  if (!seq.ok()) return seq.status();
-  if (!seq->has_value())
+  NW_ASSIGN_OR_RETURN(std::optional<uint64_t> seq, FindSequence(id));
+  if (!seq.has_value())
     return absl::NotFoundError(absl::StrCat("no article with id '", id, "'"));
   std::string value;
   rocksdb::Status s = db_.raw()->Get(
-      rocksdb::ReadOptions(), db_.cf(Cf::kArticles), EncodeU64(**seq), &value);
+      rocksdb::ReadOptions(), db_.cf(Cf::kArticles), EncodeU64(*seq), &value);
   if (!s.ok()) return FromRocksStatus(s, "ArticleStore::Get");
   newswatch::v1::Article article;
   if (!article.ParseFromString(value)) {

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/listener.h"
+#include "server/base/status_macros.h"
 #include "storage/format_version.h"
 #include "storage/rocks_status.h"
 
@@ -77,7 +78,7 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const DbOptions& options) {
   db->wal_space_.MakeStrict();
   // Before anyone reads: a data dir of a newer format must not be misread.
   // (A new one is stamped: a few bytes, written even below the reserve.)
-  if (absl::Status v = CheckFormatVersion(*db); !v.ok()) return v;
+  NW_RETURN_IF_ERROR(CheckFormatVersion(*db));
   db->disk_space_ = std::move(disk_space);
   // Below the reserve the daemon still starts (reads work, health says
   // NOT_SERVING); writes resume once space is freed.
@@ -103,8 +104,7 @@ absl::Status Db::WriteReserved(const rocksdb::WriteOptions& write_options,
                                rocksdb::WriteBatch& batch,
                                absl::string_view context) {
   const uint64_t bytes = batch.GetDataSize();
-  if (absl::Status reserved = wal_space_.Reserve(bytes); !reserved.ok())
-    return reserved;
+  NW_RETURN_IF_ERROR(wal_space_.Reserve(bytes));
   absl::Status s = FromRocksStatus(db_->Write(write_options, &batch), context);
   wal_space_.Release(bytes);
   return s;
@@ -133,7 +133,7 @@ absl::Status Db::CheckWritable() {
   health_->ReportBackgroundRecovered();
   rocksdb::WriteBatch probe;
   probe.Put(cf(Cf::kMeta), kWriteProbeKey, "");
-  if (absl::Status space = disk_space_->Check(); !space.ok()) return space;
+  NW_RETURN_IF_ERROR(disk_space_->Check());
   rocksdb::WriteOptions synced = write_options_;
   synced.sync = true;
   absl::Status written =

@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "server/base/status_macros.h"
 #include "storage/key_codec.h"
 #include "storage/rocks_status.h"
 
@@ -34,10 +35,9 @@ absl::StatusOr<std::optional<std::string>> DeliveryStore::GetMeta(
 }
 
 absl::StatusOr<uint64_t> DeliveryStore::GetU64(const std::string& key) const {
-  absl::StatusOr<std::optional<std::string>> value = GetMeta(key);
-  if (!value.ok()) return value.status();
-  if (!value->has_value()) return 0;
-  std::optional<uint64_t> n = DecodeU64(**value);
+  NW_ASSIGN_OR_RETURN(std::optional<std::string> value, GetMeta(key));
+  if (!value.has_value()) return 0;
+  std::optional<uint64_t> n = DecodeU64(*value);
   if (!n) return absl::DataLossError(absl::StrCat("bad ", key, " record"));
   return *n;
 }
@@ -101,20 +101,19 @@ absl::StatusOr<std::vector<StoredHook>> DeliveryStore::LoadHooks() const {
        it->Valid() && it->key().starts_with(rocksdb::Slice(
                           kHookKeyPrefix.data(), kHookKeyPrefix.size()));
        it->Next()) {
-    absl::StatusOr<newswatch::v1::WebhookRecord> record =
+    NW_ASSIGN_OR_RETURN(
+        newswatch::v1::WebhookRecord record,
         ParseRecord<newswatch::v1::WebhookRecord>(
             absl::string_view(it->value().data(), it->value().size()),
-            absl::string_view(it->key().data(), it->key().size()));
-    if (!record.ok()) return record.status();
-    hooks.push_back({.record = *std::move(record)});
+            absl::string_view(it->key().data(), it->key().size())));
+    hooks.push_back({.record = std::move(record)});
   }
   if (!it->status().ok())
     return FromRocksStatus(it->status(), "DeliveryStore::LoadHooks");
   for (StoredHook& hook : hooks) {
-    absl::StatusOr<uint64_t> cursor =
-        GetU64(HookCursorKey(hook.record.webhook().id()));
-    if (!cursor.ok()) return cursor.status();
-    hook.cursor = *cursor;
+    NW_ASSIGN_OR_RETURN(uint64_t cursor,
+                        GetU64(HookCursorKey(hook.record.webhook().id())));
+    hook.cursor = cursor;
   }
   return hooks;
 }
@@ -134,27 +133,23 @@ absl::Status DeliveryStore::PutEmail(const newswatch::v1::EmailRecord& record,
 
 absl::StatusOr<std::optional<StoredEmail>> DeliveryStore::GetEmail(
     absl::string_view subscriber) const {
-  absl::StatusOr<std::optional<std::string>> bytes =
-      GetMeta(EmailKey(subscriber));
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return std::optional<StoredEmail>();
+  NW_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                      GetMeta(EmailKey(subscriber)));
+  if (!bytes.has_value()) return std::optional<StoredEmail>();
   StoredEmail email;
-  absl::StatusOr<newswatch::v1::EmailRecord> record =
-      ParseRecord<newswatch::v1::EmailRecord>(**bytes, EmailKey(subscriber));
-  if (!record.ok()) return record.status();
-  email.record = *std::move(record);
-  absl::StatusOr<uint64_t> cursor = GetU64(EmailCursorKey(subscriber));
-  if (!cursor.ok()) return cursor.status();
-  email.cursor = *cursor;
-  absl::StatusOr<std::optional<std::string>> pending =
-      GetMeta(EmailPendingKey(subscriber));
-  if (!pending.ok()) return pending.status();
-  if (pending->has_value()) {
-    absl::StatusOr<newswatch::v1::PendingEmail> parsed =
-        ParseRecord<newswatch::v1::PendingEmail>(**pending,
-                                                 EmailPendingKey(subscriber));
-    if (!parsed.ok()) return parsed.status();
-    email.pending = *std::move(parsed);
+  NW_ASSIGN_OR_RETURN(
+      newswatch::v1::EmailRecord record,
+      ParseRecord<newswatch::v1::EmailRecord>(*bytes, EmailKey(subscriber)));
+  email.record = std::move(record);
+  NW_ASSIGN_OR_RETURN(uint64_t cursor, GetU64(EmailCursorKey(subscriber)));
+  email.cursor = cursor;
+  NW_ASSIGN_OR_RETURN(std::optional<std::string> pending,
+                      GetMeta(EmailPendingKey(subscriber)));
+  if (pending.has_value()) {
+    NW_ASSIGN_OR_RETURN(newswatch::v1::PendingEmail parsed,
+                        ParseRecord<newswatch::v1::PendingEmail>(
+                            *pending, EmailPendingKey(subscriber)));
+    email.pending = std::move(parsed);
   }
   return std::optional<StoredEmail>(std::move(email));
 }
@@ -181,9 +176,8 @@ absl::StatusOr<std::vector<StoredEmail>> DeliveryStore::LoadEmails() const {
     return FromRocksStatus(it->status(), "DeliveryStore::LoadEmails");
   std::vector<StoredEmail> emails;
   for (const std::string& subscriber : subscribers) {
-    absl::StatusOr<std::optional<StoredEmail>> email = GetEmail(subscriber);
-    if (!email.ok()) return email.status();
-    if (email->has_value()) emails.push_back(**std::move(email));
+    NW_ASSIGN_OR_RETURN(std::optional<StoredEmail> email, GetEmail(subscriber));
+    if (email.has_value()) emails.push_back(*std::move(email));
   }
   return emails;
 }

@@ -8,6 +8,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "newswatch/v1/alert.pb.h"
 #include "newswatch/v1/article.pb.h"
+#include "server/base/status_macros.h"
 #include "storage/key_codec.h"
 #include "storage/rocks_status.h"
 
@@ -92,10 +93,9 @@ absl::StatusOr<uint64_t> DeleteOldAlerts(Db& db, const std::string& subscriber,
 
 absl::StatusOr<RetentionResult> EnforceRetention(Db& db, absl::Time cutoff) {
   RetentionResult result;
-  absl::StatusOr<uint64_t> first_kept =
-      DeleteOldArticles(db, cutoff, &result.articles_deleted);
-  if (!first_kept.ok()) return first_kept.status();
-  result.first_kept_sequence = *first_kept;
+  NW_ASSIGN_OR_RETURN(uint64_t first_kept,
+                      DeleteOldArticles(db, cutoff, &result.articles_deleted));
+  result.first_kept_sequence = first_kept;
 
   // Every subscriber with alerts has a cursor record.
   std::vector<std::string> subscribers;
@@ -109,10 +109,9 @@ absl::StatusOr<RetentionResult> EnforceRetention(Db& db, absl::Time cutoff) {
   if (!it->status().ok())
     return FromRocksStatus(it->status(), "retention: list subscribers");
   for (const std::string& subscriber : subscribers) {
-    absl::StatusOr<uint64_t> deleted =
-        DeleteOldAlerts(db, subscriber, *first_kept);
-    if (!deleted.ok()) return deleted.status();
-    result.alerts_deleted += *deleted;
+    NW_ASSIGN_OR_RETURN(uint64_t deleted,
+                        DeleteOldAlerts(db, subscriber, first_kept));
+    result.alerts_deleted += deleted;
   }
   return result;
 }

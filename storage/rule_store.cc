@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "server/base/status_macros.h"
 #include "storage/key_codec.h"
 #include "storage/rocks_status.h"
 
@@ -52,8 +53,7 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleStore::Get(
 }
 
 absl::Status RuleStore::Delete(absl::string_view id) {
-  absl::StatusOr<newswatch::v1::WatchRule> existing = Get(id);
-  if (!existing.ok()) return existing.status();
+  NW_ASSIGN_OR_RETURN(newswatch::v1::WatchRule existing, Get(id));
   rocksdb::WriteBatch batch;
   batch.Delete(db_.cf(Cf::kRules), rocksdb::Slice(id.data(), id.size()));
   batch.Delete(db_.cf(Cf::kMeta), BackfillJobKey(id));

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "server/base/status_macros.h"
 #include "storage/key_codec.h"
 #include "storage/rocks_status.h"
 
@@ -66,10 +67,11 @@ absl::StatusOr<std::vector<StoryMember>> StoryStore::Members(
     std::optional<uint64_t> seq = DecodeU64(absl::string_view(
         it->key().data() + prefix.size(), it->key().size() - prefix.size()));
     if (!seq) return absl::DataLossError("bad story member key");
-    absl::StatusOr<StoryMember> m = DecodeMember(
-        *seq, absl::string_view(it->value().data(), it->value().size()));
-    if (!m.ok()) return m.status();
-    out.push_back(*std::move(m));
+    NW_ASSIGN_OR_RETURN(
+        StoryMember m,
+        DecodeMember(
+            *seq, absl::string_view(it->value().data(), it->value().size())));
+    out.push_back(std::move(m));
   }
   if (!it->status().ok())
     return FromRocksStatus(it->status(), "StoryStore::Members");

@@ -1,6 +1,7 @@
 #include "storage/subscriber_settings.h"
 
 #include "absl/strings/str_cat.h"
+#include "server/base/status_macros.h"
 #include "storage/key_codec.h"
 #include "storage/rocks_status.h"
 
@@ -75,9 +76,7 @@ absl::StatusOr<SubscriberSettings> SubscriberSettingsStore::Update(
   rocksdb::WriteBatch batch;
   batch.Put(db_.cf(Cf::kMeta), SettingsKey(update.subscriber()),
             next.SerializeAsString());
-  if (absl::Status s = db_.Write(batch, "SubscriberSettingsStore::Update");
-      !s.ok())
-    return s;
+  NW_RETURN_IF_ERROR(db_.Write(batch, "SubscriberSettingsStore::Update"));
   {
     absl::MutexLock lock(&mu_);
     settings_[next.subscriber()] = next;

@@ -12,6 +12,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/client_interceptor.h"
+#include "server/base/status_macros.h"
 
 namespace nw::client {
 namespace {
@@ -78,20 +79,18 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials(
   }
   grpc::SslCredentialsOptions options;
   if (!security.tls_ca_file.empty()) {
-    absl::StatusOr<std::string> ca =
-        ReadPem(security.tls_ca_file, "TLS CA (--tls-ca)");
-    if (!ca.ok()) return ca.status();
-    options.pem_root_certs = *std::move(ca);
+    NW_ASSIGN_OR_RETURN(std::string ca,
+                        ReadPem(security.tls_ca_file, "TLS CA (--tls-ca)"));
+    options.pem_root_certs = std::move(ca);
   }
   if (!security.tls_cert_file.empty()) {
-    absl::StatusOr<std::string> cert =
-        ReadPem(security.tls_cert_file, "TLS client certificate (--tls-cert)");
-    if (!cert.ok()) return cert.status();
-    absl::StatusOr<std::string> key =
-        ReadPem(security.tls_key_file, "TLS key (--tls-key)");
-    if (!key.ok()) return key.status();
-    options.pem_cert_chain = *std::move(cert);
-    options.pem_private_key = *std::move(key);
+    NW_ASSIGN_OR_RETURN(
+        std::string cert,
+        ReadPem(security.tls_cert_file, "TLS client certificate (--tls-cert)"));
+    NW_ASSIGN_OR_RETURN(std::string key,
+                        ReadPem(security.tls_key_file, "TLS key (--tls-key)"));
+    options.pem_cert_chain = std::move(cert);
+    options.pem_private_key = std::move(key);
   }
   return grpc::SslCredentials(options);
 }
@@ -101,19 +100,18 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials(
 absl::StatusOr<std::shared_ptr<grpc::Channel>> NewChannel(
     const std::string& server, const ChannelSecurity& security,
     const grpc::ChannelArguments& args) {
-  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
-      Credentials(security);
-  if (!credentials.ok()) return credentials.status();
+  NW_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> credentials,
+                      Credentials(security));
   std::shared_ptr<grpc::Channel> channel;
   if (security.token.empty()) {
-    channel = grpc::CreateCustomChannel(server, *credentials, args);
+    channel = grpc::CreateCustomChannel(server, credentials, args);
   } else {
     std::vector<std::unique_ptr<gx::ClientInterceptorFactoryInterface>>
         interceptors;
     interceptors.push_back(
         std::make_unique<BearerInterceptorFactory>(security.token));
-    channel = gx::CreateCustomChannelWithInterceptors(
-        server, *credentials, args, std::move(interceptors));
+    channel = gx::CreateCustomChannelWithInterceptors(server, credentials, args,
+                                                      std::move(interceptors));
   }
   if (channel == nullptr)
     return absl::InternalError("could not create a gRPC channel");

@@ -9,6 +9,7 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "server/base/status_macros.h"
 
 namespace nw::client {
 namespace {
@@ -85,12 +86,11 @@ absl::StatusOr<std::unique_ptr<NewswatchClient>> NewswatchClient::Connect(
   // client could be handed a pooled connection to a server that has just
   // died (restarted on the same port), and "ready" would mean nothing.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      NewChannel(options.server, options.security, args);
-  if (!channel.ok()) return channel.status();
-  absl::Status ready = WaitUntilReady(*channel, options);
+  NW_ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel,
+                      NewChannel(options.server, options.security, args));
+  absl::Status ready = WaitUntilReady(channel, options);
   if (!ready.ok()) return ready;
-  return FromChannel(*std::move(channel), options);
+  return FromChannel(std::move(channel), options);
 }
 
 std::unique_ptr<NewswatchClient> NewswatchClient::FromChannel(

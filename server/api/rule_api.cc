@@ -10,6 +10,7 @@
 #include "server/api/subscriber.h"
 #include "server/auth/policy.h"
 #include "server/base/duration.h"
+#include "server/base/status_macros.h"
 #include "server/index/rule_snapshot.h"
 #include "server/ingest/alert_builder.h"
 #include "server/rules/compiled_rule.h"
@@ -69,11 +70,8 @@ constexpr size_t kMaxStatsAlerts = 200000;
 absl::Status CheckNewRule(const auth::Principal& caller, WatchRule& wanted) {
   // An analyst's rule is for its subscriber unless it names another.
   if (wanted.subscriber().empty()) wanted.set_subscriber(caller.subscriber);
-  if (absl::Status s = auth::CheckOwnsSubscriber(caller, wanted.subscriber(),
-                                                 "add rules for");
-      !s.ok()) {
-    return s;
-  }
+  NW_RETURN_IF_ERROR(
+      auth::CheckOwnsSubscriber(caller, wanted.subscriber(), "add rules for"));
   // Chosen ids would let one analyst probe or squat another's (ALREADY_EXISTS
   // tells them apart from missing ones): only an admin may choose one.
   if (!wanted.id().empty() && caller.role != auth::Role::kAdmin) {
@@ -90,7 +88,7 @@ absl::Status CheckNewRule(const auth::Principal& caller, WatchRule& wanted) {
 absl::StatusOr<WatchRule> RuleApi::Create(
     const auth::Principal& caller, WatchRule wanted,
     std::optional<absl::Time> backfill_since) {
-  if (absl::Status s = CheckNewRule(caller, wanted); !s.ok()) return s;
+  NW_RETURN_IF_ERROR(CheckNewRule(caller, wanted));
   absl::StatusOr<WatchRule> rule =
       catalog_.Create(std::move(wanted), backfill_since);
   if (!rule.ok()) return DescribeRuleError(rule.status());
@@ -113,11 +111,10 @@ absl::StatusOr<std::vector<catalog::ImportOutcome>> RuleApi::Import(
     checked.push_back(std::move(rules[i]));
     where.push_back(i);
   }
-  absl::StatusOr<std::vector<catalog::ImportOutcome>> done =
-      catalog_.CreateMany(std::move(checked));
-  if (!done.ok()) return done.status();
-  for (size_t j = 0; j < done->size(); ++j) {
-    catalog::ImportOutcome& outcome = (*done)[j];
+  NW_ASSIGN_OR_RETURN(std::vector<catalog::ImportOutcome> done,
+                      catalog_.CreateMany(std::move(checked)));
+  for (size_t j = 0; j < done.size(); ++j) {
+    catalog::ImportOutcome& outcome = done[j];
     if (!outcome.error.ok()) outcome.error = DescribeRuleError(outcome.error);
     outcomes[where[j]] = std::move(outcome);
   }
@@ -235,13 +232,12 @@ absl::StatusOr<newswatch::v1::PreviewRuleResponse> RuleApi::Preview(
   uint64_t lo = 1, hi = *last + 1;
   while (lo < hi) {
     const uint64_t mid = lo + (hi - lo) / 2;
-    absl::StatusOr<std::vector<newswatch::v1::Article>> one =
-        articles_.ScanFrom(mid, 1);
-    if (!one.ok()) return one.status();
-    if (one->empty() || ToTime(one->front().ingested_at()) >= window_start) {
+    NW_ASSIGN_OR_RETURN(std::vector<newswatch::v1::Article> one,
+                        articles_.ScanFrom(mid, 1));
+    if (one.empty() || ToTime(one.front().ingested_at()) >= window_start) {
       hi = mid;
     } else {
-      lo = one->front().sequence() + 1;
+      lo = one.front().sequence() + 1;
     }
   }
   newswatch::v1::PreviewRuleResponse response;
@@ -258,10 +254,9 @@ absl::StatusOr<newswatch::v1::PreviewRuleResponse> RuleApi::Preview(
   while (top >= first) {
     const uint64_t from =
         top - first + 1 > kPreviewChunk ? top + 1 - kPreviewChunk : first;
-    absl::StatusOr<std::vector<newswatch::v1::Article>> chunk =
-        articles_.ScanFrom(from, kPreviewChunk);
-    if (!chunk.ok()) return chunk.status();
-    for (auto it = chunk->rbegin(); it != chunk->rend(); ++it) {
+    NW_ASSIGN_OR_RETURN(std::vector<newswatch::v1::Article> chunk,
+                        articles_.ScanFrom(from, kPreviewChunk));
+    for (auto it = chunk.rbegin(); it != chunk.rend(); ++it) {
       const newswatch::v1::Article& article = *it;
       if (article.sequence() > top) continue;  // sequences may have gaps
       response.set_scanned(response.scanned() + 1);
@@ -301,11 +296,10 @@ absl::StatusOr<newswatch::v1::PreviewRuleResponse> RuleApi::Preview(
 
 absl::StatusOr<newswatch::v1::GetRuleStatsResponse> RuleApi::Stats(
     const auth::Principal& caller, std::string subscriber) const {
-  absl::StatusOr<std::string> who =
-      ResolveSubscriber(caller, std::move(subscriber), "count the alerts of");
-  if (!who.ok()) return who.status();
-  absl::StatusOr<std::vector<WatchRule>> rules = catalog_.List(*who);
-  if (!rules.ok()) return rules.status();
+  NW_ASSIGN_OR_RETURN(
+      std::string who,
+      ResolveSubscriber(caller, std::move(subscriber), "count the alerts of"));
+  NW_ASSIGN_OR_RETURN(std::vector<WatchRule> rules, catalog_.List(who));
   struct Counts {
     uint64_t day = 0, week = 0;
     absl::Time last = absl::InfinitePast();
@@ -316,11 +310,10 @@ absl::StatusOr<newswatch::v1::GetRuleStatsResponse> RuleApi::Stats(
   uint64_t after = 0;
   size_t read = 0;
   while (true) {
-    absl::StatusOr<std::vector<newswatch::v1::Alert>> alerts =
-        alert_log_.ReadAfter(*who, after, 1024);
-    if (!alerts.ok()) return alerts.status();
-    if (alerts->empty()) break;
-    for (const newswatch::v1::Alert& alert : *alerts) {
+    NW_ASSIGN_OR_RETURN(std::vector<newswatch::v1::Alert> alerts,
+                        alert_log_.ReadAfter(who, after, 1024));
+    if (alerts.empty()) break;
+    for (const newswatch::v1::Alert& alert : alerts) {
       after = alert.cursor();
       const absl::Time created = ToTime(alert.created_at());
       for (const std::string& rule_id : alert.rule_ids()) {
@@ -330,13 +323,13 @@ absl::StatusOr<newswatch::v1::GetRuleStatsResponse> RuleApi::Stats(
         c.last = std::max(c.last, created);
       }
     }
-    read += alerts->size();
+    read += alerts.size();
     if (read >= kMaxStatsAlerts) {
       response.set_truncated(true);
       break;
     }
   }
-  for (const WatchRule& rule : *rules) {
+  for (const WatchRule& rule : rules) {
     newswatch::v1::RuleStats* s = response.add_rules();
     s->set_rule_id(rule.id());
     auto it = counts.find(rule.id());

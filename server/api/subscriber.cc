@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/auth/policy.h"
+#include "server/base/status_macros.h"
 #include "server/catalog/rule_catalog.h"
 
 namespace nw::api {
@@ -16,11 +17,8 @@ absl::StatusOr<std::string> ResolveSubscriber(const auth::Principal& caller,
                      " (an admin token or a daemon without a token file "
                      "may pick any)"));
   }
-  if (absl::Status s = catalog::ValidateSubscriber(subscriber); !s.ok())
-    return s;
-  if (absl::Status s = auth::CheckOwnsSubscriber(caller, subscriber, action);
-      !s.ok())
-    return s;
+  NW_RETURN_IF_ERROR(catalog::ValidateSubscriber(subscriber));
+  NW_RETURN_IF_ERROR(auth::CheckOwnsSubscriber(caller, subscriber, action));
   return subscriber;
 }
 

@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "server/auth/policy.h"
+#include "server/base/status_macros.h"
 
 namespace nw::auth {
 
@@ -48,9 +49,8 @@ absl::Status Authenticator::CheckCall(
     absl::string_view method,
     std::optional<absl::string_view> authorization) const {
   if (IsPublicMethod(method)) return absl::OkStatus();
-  absl::StatusOr<Principal> principal = Find(authorization);
-  if (!principal.ok()) return principal.status();
-  return CheckMethod(*principal, method);
+  NW_ASSIGN_OR_RETURN(Principal principal, Find(authorization));
+  return CheckMethod(principal, method);
 }
 
 absl::StatusOr<Principal> Authenticator::Identify(

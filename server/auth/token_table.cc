@@ -9,6 +9,7 @@
 #include "absl/strings/strip.h"
 #include "server/auth/token_hash.h"
 #include "server/base/read_file.h"
+#include "server/base/status_macros.h"
 
 namespace nw::auth {
 namespace {
@@ -80,7 +81,7 @@ absl::StatusOr<std::pair<std::string, Principal>> ParseLine(
         absl::StrCat("subscriber= is only for analyst tokens; a ",
                      RoleName(p.role), " token has none"));
   }
-  if (absl::Status st = TokenTable::CheckPrincipal(p); !st.ok()) return st;
+  NW_RETURN_IF_ERROR(TokenTable::CheckPrincipal(p));
   return std::make_pair(std::string(hash), std::move(p));
 }
 
@@ -143,9 +144,9 @@ absl::StatusOr<TokenTable> TokenTable::Parse(absl::string_view text,
 }
 
 absl::StatusOr<TokenTable> TokenTable::Load(const std::string& path) {
-  absl::StatusOr<std::string> text = base::ReadWholeFile(path, "token file");
-  if (!text.ok()) return text.status();
-  return Parse(*text, path);
+  NW_ASSIGN_OR_RETURN(std::string text,
+                      base::ReadWholeFile(path, "token file"));
+  return Parse(text, path);
 }
 
 const Principal* TokenTable::Find(absl::string_view token) const {

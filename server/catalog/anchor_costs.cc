@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "server/base/status_macros.h"
 #include "server/index/article_terms.h"
 #include "server/ingest/alert_builder.h"
 #include "storage/article_store.h"
@@ -18,12 +19,11 @@ CostModelFromRecentArticles(storage::Db& db, size_t max_articles,
   // Sequences may have gaps (retention, refused articles): read from a window
   // of max_articles below the last one; what it holds is the sample.
   const uint64_t from = *last > max_articles ? *last - max_articles + 1 : 1;
-  absl::StatusOr<std::vector<newswatch::v1::Article>> articles =
-      store.ScanFrom(from, max_articles);
-  if (!articles.ok()) return articles.status();
-  if (articles->size() < std::max<size_t>(min_articles, 1)) return nullptr;
+  NW_ASSIGN_OR_RETURN(std::vector<newswatch::v1::Article> articles,
+                      store.ScanFrom(from, max_articles));
+  if (articles.size() < std::max<size_t>(min_articles, 1)) return nullptr;
   index::DocumentFrequencyCostModel::Builder sample;
-  for (const newswatch::v1::Article& article : *articles) {
+  for (const newswatch::v1::Article& article : articles) {
     const match::AnalyzedArticle analyzed = ingest::AnalyzeArticle(article);
     sample.Add(index::ArticleTerms::Collect(analyzed));
   }

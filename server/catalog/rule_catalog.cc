@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/base/ids.h"
+#include "server/base/status_macros.h"
 #include "server/catalog/rule_book.h"
 #include "server/rules/compiled_rule.h"
 #include "server/rules/parser.h"
@@ -48,32 +49,27 @@ uint64_t ContentKey(const newswatch::v1::WatchRule& rule) {
 
 absl::StatusOr<std::shared_ptr<const index::IndexedRule>> CompileRule(
     const newswatch::v1::WatchRule& rule) {
-  absl::StatusOr<std::shared_ptr<const rules::CompiledRule>> compiled =
-      rules::ParseRule(rule.query());
-  if (!compiled.ok()) return compiled.status();
+  NW_ASSIGN_OR_RETURN(std::shared_ptr<const rules::CompiledRule> compiled,
+                      rules::ParseRule(rule.query()));
   return std::make_shared<const index::IndexedRule>(index::IndexedRule{
-      rule.id(), rule.subscriber(), (*compiled)->compact(), rule.label()});
+      rule.id(), rule.subscriber(), compiled->compact(), rule.label()});
 }
 
 absl::StatusOr<std::shared_ptr<const index::IndexedRule>> PrepareNewRule(
     newswatch::v1::WatchRule& rule) {
-  if (absl::Status s = ValidateSubscriber(rule.subscriber()); !s.ok()) return s;
+  NW_RETURN_IF_ERROR(ValidateSubscriber(rule.subscriber()));
   if (!rule.id().empty()) {
-    if (absl::Status s = base::CheckId("rule id", rule.id(), kMaxNameBytes);
-        !s.ok()) {
-      return s;
-    }
+    NW_RETURN_IF_ERROR(base::CheckId("rule id", rule.id(), kMaxNameBytes));
   }
   if (rule.label().size() > kMaxLabelBytes) {
     return absl::InvalidArgumentError(
         absl::StrCat("label is over the limit of ", kMaxLabelBytes, " bytes"));
   }
-  absl::StatusOr<std::shared_ptr<const rules::CompiledRule>> parsed =
-      rules::ParseRule(rule.query());
-  if (!parsed.ok()) return parsed.status();
-  rule.set_canonical((*parsed)->Canonical());
+  NW_ASSIGN_OR_RETURN(std::shared_ptr<const rules::CompiledRule> parsed,
+                      rules::ParseRule(rule.query()));
+  rule.set_canonical(parsed->Canonical());
   auto compiled = std::make_shared<const index::IndexedRule>(index::IndexedRule{
-      rule.id(), rule.subscriber(), (*parsed)->compact(), rule.label()});
+      rule.id(), rule.subscriber(), parsed->compact(), rule.label()});
   *rule.mutable_created_at() =
       google::protobuf::util::TimeUtil::GetCurrentTime();
   return compiled;
@@ -87,17 +83,15 @@ namespace {
 absl::Status FinishBackfills(
     storage::Db& db, ingest::IngestPipeline& pipeline,
     const std::vector<std::shared_ptr<const index::IndexedRule>>& rules) {
-  absl::StatusOr<std::vector<storage::BackfillJob>> jobs =
-      storage::LoadBackfillJobs(db);
-  if (!jobs.ok()) return jobs.status();
-  for (storage::BackfillJob& job : *jobs) {
+  NW_ASSIGN_OR_RETURN(std::vector<storage::BackfillJob> jobs,
+                      storage::LoadBackfillJobs(db));
+  for (storage::BackfillJob& job : jobs) {
     auto rule = std::find_if(rules.begin(), rules.end(), [&](const auto& r) {
       return r->id == job.rule_id;
     });
     if (rule == rules.end()) continue;  // deleted with its rule
     if (job.up_to == 0) job.up_to = pipeline.PublishRuleChange([] {});
-    absl::StatusOr<uint32_t> created = pipeline.Backfill(*rule, job);
-    if (!created.ok()) return created.status();
+    NW_RETURN_IF_ERROR(pipeline.Backfill(*rule, job).status());
   }
   return absl::OkStatus();
 }
@@ -178,20 +172,17 @@ absl::StatusOr<std::unique_ptr<RuleCatalog>> RuleCatalog::Open(
   stored->clear();
   stored->shrink_to_fit();
   registry.Reset(compiled);
-  absl::StatusOr<uint64_t> last = store.LastRuleNumber();
-  if (!last.ok()) return last.status();
-  if (absl::Status s = FinishBackfills(db, pipeline, compiled); !s.ok())
-    return s;
+  NW_ASSIGN_OR_RETURN(uint64_t last, store.LastRuleNumber());
+  NW_RETURN_IF_ERROR(FinishBackfills(db, pipeline, compiled));
   return std::unique_ptr<RuleCatalog>(
-      new RuleCatalog(db, registry, pipeline, limits, *last,
+      new RuleCatalog(db, registry, pipeline, limits, last,
                       std::move(rules_per_subscriber), std::move(contents)));
 }
 
 absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(
     newswatch::v1::WatchRule rule, std::optional<absl::Time> backfill_since) {
-  absl::StatusOr<std::shared_ptr<const index::IndexedRule>> prepared =
-      PrepareNewRule(rule);
-  if (!prepared.ok()) return prepared.status();
+  NW_ASSIGN_OR_RETURN(std::shared_ptr<const index::IndexedRule> prepared,
+                      PrepareNewRule(rule));
 
   absl::MutexLock lock(&mu_);
   size_t& count = rules_per_subscriber_[rule.subscriber()];
@@ -219,24 +210,20 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Create(
         .rule_id = rule.id(),
         .since_unix_nanos = absl::ToUnixNanos(*backfill_since)};
   }
-  if (absl::Status s = store_.Put(rule, number, job ? &*job : nullptr);
-      !s.ok()) {
-    return s;
-  }
+  NW_RETURN_IF_ERROR(store_.Put(rule, number, job ? &*job : nullptr));
   last_rule_number_ = number;
   ++count;
   ++contents_[ContentKey(rule)];
   // Compiled before the id was assigned: index it under the stored id.
   auto indexed = std::make_shared<const index::IndexedRule>(index::IndexedRule{
-      rule.id(), rule.subscriber(), (*prepared)->rule, rule.label()});
+      rule.id(), rule.subscriber(), prepared->rule, rule.label()});
   // The split point: articles up to `matched_without` never saw the rule.
   const uint64_t matched_without =
       pipeline_.PublishRuleChange([&] { registry_.Upsert(indexed); });
   if (job) {
     job->up_to = matched_without;
-    absl::StatusOr<uint32_t> backfilled = pipeline_.Backfill(indexed, *job);
-    if (!backfilled.ok()) return backfilled.status();
-    rule.set_backfilled_alerts(*backfilled);
+    NW_ASSIGN_OR_RETURN(uint32_t backfilled, pipeline_.Backfill(indexed, *job));
+    rule.set_backfilled_alerts(backfilled);
   }
   return rule;
 }
@@ -248,10 +235,10 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Get(
 
 absl::StatusOr<std::vector<newswatch::v1::WatchRule>> RuleCatalog::List(
     absl::string_view subscriber) const {
-  absl::StatusOr<std::vector<newswatch::v1::WatchRule>> all = store_.LoadAll();
-  if (!all.ok()) return all.status();
+  NW_ASSIGN_OR_RETURN(std::vector<newswatch::v1::WatchRule> all,
+                      store_.LoadAll());
   std::vector<newswatch::v1::WatchRule> rules;
-  for (newswatch::v1::WatchRule& rule : *all) {
+  for (newswatch::v1::WatchRule& rule : all) {
     if (subscriber.empty() || rule.subscriber() == subscriber)
       rules.push_back(std::move(rule));
   }
@@ -263,11 +250,10 @@ absl::StatusOr<std::vector<newswatch::v1::WatchRule>> RuleCatalog::List(
 
 absl::Status RuleCatalog::Delete(absl::string_view id) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<newswatch::v1::WatchRule> rule = store_.Get(id);
-  if (!rule.ok()) return rule.status();
-  if (absl::Status s = store_.Delete(id); !s.ok()) return s;
-  --rules_per_subscriber_[rule->subscriber()];
-  ForgetContent(*rule);
+  NW_ASSIGN_OR_RETURN(newswatch::v1::WatchRule rule, store_.Get(id));
+  NW_RETURN_IF_ERROR(store_.Delete(id));
+  --rules_per_subscriber_[rule.subscriber()];
+  ForgetContent(rule);
   registry_.Remove(id);
   return absl::OkStatus();
 }
@@ -285,13 +271,12 @@ absl::StatusOr<newswatch::v1::WatchRule> RuleCatalog::Update(
   const newswatch::v1::WatchRule before = *rule;
   if (query) rule->set_query(*std::move(query));
   if (label) rule->set_label(*std::move(label));
-  absl::StatusOr<std::shared_ptr<const rules::CompiledRule>> parsed =
-      rules::ParseRule(rule->query());
-  if (!parsed.ok()) return parsed.status();
-  rule->set_canonical((*parsed)->Canonical());
+  NW_ASSIGN_OR_RETURN(std::shared_ptr<const rules::CompiledRule> parsed,
+                      rules::ParseRule(rule->query()));
+  rule->set_canonical(parsed->Canonical());
   auto indexed = std::make_shared<const index::IndexedRule>(index::IndexedRule{
-      rule->id(), rule->subscriber(), (*parsed)->compact(), rule->label()});
-  if (absl::Status s = store_.Put(*rule, last_rule_number_); !s.ok()) return s;
+      rule->id(), rule->subscriber(), parsed->compact(), rule->label()});
+  NW_RETURN_IF_ERROR(store_.Put(*rule, last_rule_number_));
   ForgetContent(before);
   ++contents_[ContentKey(*rule)];
   pipeline_.PublishRuleChange([&] { registry_.Upsert(indexed); });
@@ -375,7 +360,7 @@ absl::StatusOr<std::vector<ImportOutcome>> RuleCatalog::CreateMany(
     to_store.push_back(std::move(rule));
   }
   if (to_store.empty()) return outcomes;
-  if (absl::Status s = store_.PutMany(to_store); !s.ok()) return s;
+  NW_RETURN_IF_ERROR(store_.PutMany(to_store));
   for (const auto& [subscriber, added] : added_per_subscriber)
     rules_per_subscriber_[subscriber] += added;
   for (uint64_t content : added_contents) ++contents_[content];

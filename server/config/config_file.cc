@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/base/closest_name.h"
 #include "server/base/read_file.h"
+#include "server/base/status_macros.h"
 #include "toml++/toml.h"
 
 namespace nw::config {
@@ -38,12 +39,12 @@ absl::StatusOr<std::string> FlagText(const toml::node& value) {
 
 absl::Status ApplyConfigFile(const std::string& path,
                              const absl::flat_hash_set<std::string>& settings) {
-  absl::StatusOr<std::string> text = base::ReadWholeFile(path, "config file");
-  if (!text.ok()) return text.status();
+  NW_ASSIGN_OR_RETURN(std::string text,
+                      base::ReadWholeFile(path, "config file"));
 
   toml::table table;
   try {
-    table = toml::parse(*text, path);
+    table = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     return absl::InvalidArgumentError(
         absl::StrCat(Where(path, e.source()),

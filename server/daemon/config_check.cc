@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/auth/listen_policy.h"
+#include "server/base/status_macros.h"
 
 namespace nw::daemon {
 namespace {
@@ -75,18 +76,14 @@ absl::Status CheckWebListen(const DaemonConfig& config) {
 }  // namespace
 
 absl::Status CheckDaemonConfig(const DaemonConfig& config) {
-  if (absl::Status s = CheckListen(config.listen); !s.ok()) return s;
-  if (absl::Status s = CheckThreads("match-threads", config.match_threads);
-      !s.ok())
-    return s;
+  NW_RETURN_IF_ERROR(CheckListen(config.listen));
+  NW_RETURN_IF_ERROR(CheckThreads("match-threads", config.match_threads));
   if (absl::Status s =
           CheckThreads("ingest-stream-threads", config.ingest_stream_threads);
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckThreads("reader-threads", config.reader_threads);
-      !s.ok())
-    return s;
+  NW_RETURN_IF_ERROR(CheckThreads("reader-threads", config.reader_threads));
   const size_t article = config.limits.max_article_bytes;
   if (article == 0 || article > kMaxArticleBytesLimit) {
     return absl::InvalidArgumentError(
@@ -124,7 +121,7 @@ absl::Status CheckDaemonConfig(const DaemonConfig& config) {
     return absl::InvalidArgumentError(
         "--keepalive-interval: must be at least 1s, e.g. 60s");
   }
-  if (absl::Status s = CheckWebListen(config); !s.ok()) return s;
+  NW_RETURN_IF_ERROR(CheckWebListen(config));
   if (config.web_max_streams < 1 || config.web_max_streams > 1024) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--web-max-streams ", static_cast<int64_t>(config.web_max_streams),

@@ -25,19 +25,41 @@ namespace nw::daemon {
 
 absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
     const DaemonConfig& config) {
-  if (absl::Status s = CheckDaemonConfig(config); !s.ok()) return s;
+  NW_RETURN_IF_ERROR(CheckDaemonConfig(config));
   auto d = std::unique_ptr<Daemon>(new Daemon());
+  NW_RETURN_IF_ERROR(d->StartLogAndSecurity(config));
+  NW_RETURN_IF_ERROR(CheckNothingInUse(config));
+  NW_RETURN_IF_ERROR(d->OpenStorage(config));
+  NW_RETURN_IF_ERROR(d->LoadRulesAndPipeline(config));
+  NW_RETURN_IF_ERROR(d->StartCluster(config));
+  NW_RETURN_IF_ERROR(d->StartDelivery(config));
+  d->BuildServices(config);
+  // Expired data is gone before the first call is served.
+  if (config.retention > absl::ZeroDuration())
+    d->EnforceRetention(config.retention);
+  NW_RETURN_IF_ERROR(d->StartGrpc(config));
+  NW_RETURN_IF_ERROR(d->obs_->StartHttp(config.metrics_listen));
+  NW_RETURN_IF_ERROR(d->StartWebConsole(config));
+  d->StartBackgroundTasks(config);
+  base::LogInfo("daemon", "started",
+                {{"listen", config.listen},
+                 {"port", d->port_},
+                 {"data_dir", config.data_dir},
+                 {"rules", d->catalog_->size()}});
+  return d;
+}
+
+absl::Status Daemon::StartLogAndSecurity(const DaemonConfig& config) {
   // The log first: everything after may log, and a bad setting stops here.
-  absl::StatusOr<std::unique_ptr<Observability>> obs =
-      Observability::Create(config);
-  if (!obs.ok()) return obs.status();
-  d->obs_ = *std::move(obs);
+  NW_ASSIGN_OR_RETURN(obs_, Observability::Create(config));
   // Security settings first: a bad one must not touch the data dir.
-  absl::StatusOr<ServerSecurity> security =
-      BuildServerSecurity(config, &d->obs_->registry());
-  if (!security.ok()) return security.status();
-  d->security_ = *std::move(security);
-  d->token_file_ = config.token_file;
+  NW_ASSIGN_OR_RETURN(security_,
+                      BuildServerSecurity(config, &obs_->registry()));
+  token_file_ = config.token_file;
+  return absl::OkStatus();
+}
+
+absl::Status Daemon::CheckNothingInUse(const DaemonConfig& config) {
   // Before the data dir is created or opened: a daemon that cannot run
   // leaves nothing behind.
   NW_RETURN_IF_ERROR(CheckDataDirNotInUse(config.data_dir));
@@ -50,161 +72,158 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
     NW_RETURN_IF_ERROR(
         CheckListenAddressFree(config.web_listen, "--web-listen"));
   }
-  absl::StatusOr<std::unique_ptr<storage::Db>> db =
-      storage::Db::Open({.path = config.data_dir,
-                         .sync = config.sync,
-                         .min_free_disk_bytes = static_cast<uint64_t>(
-                             config.min_free_disk_bytes)});
-  if (!db.ok()) return db.status();
-  d->db_ = *std::move(db);
-  d->articles_ = std::make_unique<storage::ArticleStore>(*d->db_);
-  d->alert_log_ = std::make_unique<storage::AlertLog>(*d->db_);
-  d->stories_ = std::make_unique<storage::StoryStore>(*d->db_);
-  absl::StatusOr<std::unique_ptr<storage::SubscriberSettingsStore>> settings =
-      storage::SubscriberSettingsStore::Open(*d->db_);
-  if (!settings.ok()) return settings.status();
-  d->settings_ = *std::move(settings);
-  d->registry_ = std::make_unique<index::RuleRegistry>();
+  return absl::OkStatus();
+}
+
+absl::Status Daemon::OpenStorage(const DaemonConfig& config) {
+  NW_ASSIGN_OR_RETURN(
+      db_, storage::Db::Open({.path = config.data_dir,
+                              .sync = config.sync,
+                              .min_free_disk_bytes = static_cast<uint64_t>(
+                                  config.min_free_disk_bytes)}));
+  articles_ = std::make_unique<storage::ArticleStore>(*db_);
+  alert_log_ = std::make_unique<storage::AlertLog>(*db_);
+  stories_ = std::make_unique<storage::StoryStore>(*db_);
+  NW_ASSIGN_OR_RETURN(settings_, storage::SubscriberSettingsStore::Open(*db_));
+  return absl::OkStatus();
+}
+
+absl::Status Daemon::LoadRulesAndPipeline(const DaemonConfig& config) {
+  registry_ = std::make_unique<index::RuleRegistry>();
   // Before the rules are indexed: anchors by document frequency in recent news.
-  absl::StatusOr<std::shared_ptr<const index::DocumentFrequencyCostModel>>
-      costs = catalog::CostModelFromRecentArticles(*d->db_);
-  if (!costs.ok()) return costs.status();
-  if (*costs != nullptr) {
+  NW_ASSIGN_OR_RETURN(
+      std::shared_ptr<const index::DocumentFrequencyCostModel> costs,
+      catalog::CostModelFromRecentArticles(*db_));
+  if (costs != nullptr) {
     base::LogInfo("daemon", "anchor costs from document frequency",
-                  {{"sample_articles", (*costs)->sample_articles()},
-                   {"words", (*costs)->vocabulary()}});
-    d->registry_->SetCostModel(*std::move(costs));
+                  {{"sample_articles", costs->sample_articles()},
+                   {"words", costs->vocabulary()}});
+    registry_->SetCostModel(std::move(costs));
   }
-  absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> cursors =
-      d->alert_log_->LoadLastCursors();
-  if (!cursors.ok()) return cursors.status();
-  d->hub_ =
-      std::make_unique<alerts::SubscriptionHub>(*cursors, &d->obs_->registry());
-  absl::StatusOr<std::unique_ptr<ingest::IngestPipeline>> pipeline =
-      ingest::IngestPipeline::Create(
-          *d->db_, *d->registry_, *d->hub_, *cursors,
-          {.limits = config.limits,
-           .match_threads = config.match_threads,
-           .metrics = &d->obs_->registry(),
-           .subscriber_settings = d->settings_.get()},
-          d->clock_);
-  if (!pipeline.ok()) return pipeline.status();
-  d->pipeline_ = *std::move(pipeline);
+  absl::flat_hash_map<std::string, uint64_t> cursors;
+  NW_ASSIGN_OR_RETURN(cursors, alert_log_->LoadLastCursors());
+  hub_ = std::make_unique<alerts::SubscriptionHub>(cursors, &obs_->registry());
+  NW_ASSIGN_OR_RETURN(pipeline_, ingest::IngestPipeline::Create(
+                                     *db_, *registry_, *hub_, cursors,
+                                     {.limits = config.limits,
+                                      .match_threads = config.match_threads,
+                                      .metrics = &obs_->registry(),
+                                      .subscriber_settings = settings_.get()},
+                                     clock_));
   base::LogInfo("daemon", "story window rebuilt",
-                {{"articles", absl::StrCat(d->pipeline_->story_window_size())},
+                {{"articles", absl::StrCat(pipeline_->story_window_size())},
                  {"ms", absl::StrCat(absl::ToDoubleMilliseconds(
-                            d->pipeline_->story_rebuild_time()))}});
-  absl::StatusOr<std::unique_ptr<catalog::RuleCatalog>> catalog =
-      catalog::RuleCatalog::Open(
-          *d->db_, *d->registry_, *d->pipeline_,
-          {.max_rules_per_subscriber = config.max_rules_per_subscriber});
-  if (!catalog.ok()) return catalog.status();
-  d->catalog_ = *std::move(catalog);
-  d->obs_->RegisterGauges(*d->db_, *d->catalog_, *d->registry_);
-  d->stream_workers_ = std::make_unique<base::ThreadPool>(
+                            pipeline_->story_rebuild_time()))}});
+  NW_ASSIGN_OR_RETURN(catalog_, catalog::RuleCatalog::Open(
+                                    *db_, *registry_, *pipeline_,
+                                    {.max_rules_per_subscriber =
+                                         config.max_rules_per_subscriber}));
+  obs_->RegisterGauges(*db_, *catalog_, *registry_);
+  stream_workers_ = std::make_unique<base::ThreadPool>(
       std::max(1, config.ingest_stream_threads));
   // Two replaying streams per reader thread keep the readers busy while
   // the others' writes go out; the rest wait their turn (replay_gate.h).
-  d->replay_gate_ = std::make_unique<alerts::ReplayGate>(
+  replay_gate_ = std::make_unique<alerts::ReplayGate>(
       2 * static_cast<size_t>(std::max(1, config.reader_threads)));
-  d->readers_ =
+  readers_ =
       std::make_unique<base::ThreadPool>(std::max(1, config.reader_threads));
+  return absl::OkStatus();
+}
 
-  if (!config.cluster.servers.empty()) {
-    cluster::ClusterOptions options = config.cluster;
-    if (options.node_id.empty()) {
-      // host:port of the listener; with port 0 that is not unique: add the pid.
-      options.node_id = absl::EndsWith(config.listen, ":0")
-                            ? absl::StrCat(config.listen, "-", getpid())
-                            : config.listen;
-    }
-    absl::StatusOr<std::unique_ptr<cluster::ClusterNode>> node =
-        cluster::ClusterNode::Start(options, *d->hub_, config.limits,
-                                    config.max_rules_per_subscriber, d->clock_);
-    if (!node.ok()) return node.status();
-    d->cluster_ = *std::move(node);
-    d->cluster_->RegisterMetrics(d->obs_->registry());
+absl::Status Daemon::StartCluster(const DaemonConfig& config) {
+  if (config.cluster.servers.empty()) return absl::OkStatus();
+  cluster::ClusterOptions options = config.cluster;
+  if (options.node_id.empty()) {
+    // host:port of the listener; with port 0 that is not unique: add the pid.
+    options.node_id = absl::EndsWith(config.listen, ":0")
+                          ? absl::StrCat(config.listen, "-", getpid())
+                          : config.listen;
   }
+  NW_ASSIGN_OR_RETURN(cluster_, cluster::ClusterNode::Start(
+                                    options, *hub_, config.limits,
+                                    config.max_rules_per_subscriber, clock_));
+  cluster_->RegisterMetrics(obs_->registry());
+  return absl::OkStatus();
+}
+
+absl::Status Daemon::StartDelivery(const DaemonConfig& config) {
   // Webhooks and e-mail read this node's alert log (not wired to the
   // cluster's yet).
   const delivery::RetryPolicy retry{.initial = config.delivery_retry_initial,
                                     .max = config.delivery_retry_max,
                                     .pause_after = config.webhook_pause_after};
-  absl::StatusOr<std::unique_ptr<delivery::WebhookDispatcher>> webhooks =
-      delivery::WebhookDispatcher::Start(
-          *d->db_, *d->alert_log_, d->clock_,
-          {.retry = retry,
-           .request_timeout = config.webhook_timeout,
-           .poll_interval = config.delivery_poll_interval,
-           .allow_private = config.allow_private_webhooks,
-           .ca_file = config.delivery_ca_file,
-           .metrics = &d->obs_->registry()});
-  if (!webhooks.ok()) return webhooks.status();
-  d->webhooks_ = *std::move(webhooks);
-  if (!config.smtp_relay.empty()) {
-    std::string password;
-    if (!config.smtp_password_file.empty()) {
-      absl::StatusOr<std::string> read = base::ReadWholeFile(
-          config.smtp_password_file, "--smtp-password-file");
-      if (!read.ok()) return read.status();
-      password = std::string(absl::StripTrailingAsciiWhitespace(*read));
-    }
-    d->email_ = delivery::EmailDispatcher::Start(
-        *d->db_, *d->alert_log_, d->clock_,
-        {.smtp = {.relay = config.smtp_relay,
-                  .starttls = config.smtp_starttls,
-                  .ca_file = config.delivery_ca_file,
-                  .username = config.smtp_user,
-                  .password = password,
-                  .from = config.smtp_from},
-         .retry = retry,
-         .metrics = &d->obs_->registry()});
+  NW_ASSIGN_OR_RETURN(webhooks_,
+                      delivery::WebhookDispatcher::Start(
+                          *db_, *alert_log_, clock_,
+                          {.retry = retry,
+                           .request_timeout = config.webhook_timeout,
+                           .poll_interval = config.delivery_poll_interval,
+                           .allow_private = config.allow_private_webhooks,
+                           .ca_file = config.delivery_ca_file,
+                           .metrics = &obs_->registry()}));
+  if (config.smtp_relay.empty()) return absl::OkStatus();
+  std::string password;
+  if (!config.smtp_password_file.empty()) {
+    NW_ASSIGN_OR_RETURN(
+        const std::string read,
+        base::ReadWholeFile(config.smtp_password_file, "--smtp-password-file"));
+    password = std::string(absl::StripTrailingAsciiWhitespace(read));
   }
+  email_ = delivery::EmailDispatcher::Start(
+      *db_, *alert_log_, clock_,
+      {.smtp = {.relay = config.smtp_relay,
+                .starttls = config.smtp_starttls,
+                .ca_file = config.delivery_ca_file,
+                .username = config.smtp_user,
+                .password = password,
+                .from = config.smtp_from},
+       .retry = retry,
+       .metrics = &obs_->registry()});
+  return absl::OkStatus();
+}
 
+void Daemon::BuildServices(const DaemonConfig& config) {
   // The seams: the same services over RocksDB or over the cluster.
   ingest::ArticleIngestor& ingestor =
-      d->cluster_ ? d->cluster_->ingestor() : *d->pipeline_;
+      cluster_ ? cluster_->ingestor() : *pipeline_;
   const storage::ArticleReader& article_reader =
-      d->cluster_ ? d->cluster_->articles() : *d->articles_;
-  catalog::RuleBook& rules = d->cluster_ ? d->cluster_->rules() : *d->catalog_;
+      cluster_ ? cluster_->articles() : *articles_;
+  catalog::RuleBook& rules = cluster_ ? cluster_->rules() : *catalog_;
   const storage::AlertReader& alert_reader =
-      d->cluster_ ? d->cluster_->alerts() : *d->alert_log_;
-  d->rule_api_ = std::make_unique<api::RuleApi>(
-      rules, *d->articles_, article_reader, alert_reader, d->clock_);
-  d->alert_api_ = std::make_unique<api::AlertApi>(
-      *d->hub_, alert_reader, *d->readers_,
+      cluster_ ? cluster_->alerts() : *alert_log_;
+  rule_api_ = std::make_unique<api::RuleApi>(rules, *articles_, article_reader,
+                                             alert_reader, clock_);
+  alert_api_ = std::make_unique<api::AlertApi>(
+      *hub_, alert_reader, *readers_,
       api::StreamLimits{
           .max_streams = config.max_streams,
           .max_streams_per_subscriber = config.max_streams_per_subscriber,
-          .replay_gate = d->replay_gate_.get()});
-  d->ingest_service_ =
-      std::make_unique<rpc::IngestServiceImpl>(ingestor, *d->stream_workers_);
-  d->article_service_ =
-      std::make_unique<rpc::ArticleServiceImpl>(article_reader, *d->stories_);
+          .replay_gate = replay_gate_.get()});
+  ingest_service_ =
+      std::make_unique<rpc::IngestServiceImpl>(ingestor, *stream_workers_);
+  article_service_ =
+      std::make_unique<rpc::ArticleServiceImpl>(article_reader, *stories_);
   rpc::AdminServiceImpl::ClusterStatusFn cluster_status;
-  if (d->cluster_) {
-    cluster_status = [node = d->cluster_.get()] { return node->Status(); };
+  if (cluster_) {
+    cluster_status = [node = cluster_.get()] { return node->Status(); };
   }
-  d->admin_service_ =
-      std::make_unique<rpc::AdminServiceImpl>(*d->db_, cluster_status);
-  d->rule_service_ = std::make_unique<rpc::RuleServiceImpl>(
-      *d->rule_api_, d->security_.authenticator.get());
-  d->alert_service_ = std::make_unique<rpc::AlertServiceImpl>(
-      *d->alert_api_, d->security_.authenticator.get());
-  d->subscriber_service_ = std::make_unique<rpc::SubscriberServiceImpl>(
-      *d->settings_, d->security_.authenticator.get());
+  admin_service_ =
+      std::make_unique<rpc::AdminServiceImpl>(*db_, cluster_status);
+  rule_service_ = std::make_unique<rpc::RuleServiceImpl>(
+      *rule_api_, security_.authenticator.get());
+  alert_service_ = std::make_unique<rpc::AlertServiceImpl>(
+      *alert_api_, security_.authenticator.get());
+  subscriber_service_ = std::make_unique<rpc::SubscriberServiceImpl>(
+      *settings_, security_.authenticator.get());
+  delivery_service_ = std::make_unique<rpc::DeliveryServiceImpl>(
+      *webhooks_, email_.get(), security_.authenticator.get());
+}
 
-  d->delivery_service_ = std::make_unique<rpc::DeliveryServiceImpl>(
-      *d->webhooks_, d->email_.get(), d->security_.authenticator.get());
-
-  // Expired data is gone before the first call is served.
-  if (config.retention > absl::ZeroDuration())
-    d->EnforceRetention(config.retention);
-
+absl::Status Daemon::StartGrpc(const DaemonConfig& config) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(config.listen, d->security_.credentials, &d->port_);
+  builder.AddListeningPort(config.listen, security_.credentials, &port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(MaxMessageBytes(config)));
   const int keepalive_ms =
       static_cast<int>(absl::ToInt64Milliseconds(config.keepalive_interval));
@@ -217,30 +236,29 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   // Clients may ping as often as every 10 s without being disconnected.
   builder.AddChannelArgument(
       GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
-  builder.RegisterService(d->ingest_service_.get());
-  builder.RegisterService(d->article_service_.get());
-  builder.RegisterService(d->admin_service_.get());
-  builder.RegisterService(d->rule_service_.get());
-  builder.RegisterService(d->alert_service_.get());
-  builder.RegisterService(d->subscriber_service_.get());
-  builder.RegisterService(d->delivery_service_.get());
-  builder.experimental().SetInterceptorCreators(
-      d->obs_->InterceptorFactories());
-  d->server_ = builder.BuildAndStart();
-  if (d->server_ == nullptr || d->port_ == 0) {
+  builder.RegisterService(ingest_service_.get());
+  builder.RegisterService(article_service_.get());
+  builder.RegisterService(admin_service_.get());
+  builder.RegisterService(rule_service_.get());
+  builder.RegisterService(alert_service_.get());
+  builder.RegisterService(subscriber_service_.get());
+  builder.RegisterService(delivery_service_.get());
+  builder.experimental().SetInterceptorCreators(obs_->InterceptorFactories());
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
     return absl::UnavailableError(absl::StrCat(
         "cannot listen on ", config.listen, ": address in use or invalid",
         config.tls_cert_file.empty()
             ? ""
             : ", or --tls-cert/--tls-key rejected (see above)"));
   }
-  base::LogInfo("daemon", "security", {{"mode", d->security_.summary}});
-  d->obs_->ServeHealth(*d->db_, *d->server_);
-  if (d->cluster_) {
+  base::LogInfo("daemon", "security", {{"mode", security_.summary}});
+  obs_->ServeHealth(*db_, *server_);
+  if (cluster_) {
     // NOT_SERVING while this node cannot reach NATS.
     grpc::HealthCheckServiceInterface* health =
-        d->server_->GetHealthCheckService();
-    d->cluster_->SetHealthListener([health](bool connected) {
+        server_->GetHealthCheckService();
+    cluster_->SetHealthListener([health](bool connected) {
       if (health != nullptr) health->SetServingStatus(connected);
       if (connected) {
         base::LogInfo("cluster", "NATS reachable again: health SERVING");
@@ -249,28 +267,21 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
       }
     });
   }
-  if (absl::Status s = d->obs_->StartHttp(config.metrics_listen); !s.ok())
-    return s;
-  if (WebConsoleOn(config)) {
-    d->web_router_ = std::make_unique<web::ApiRouter>(
-        *d->rule_api_, *d->alert_api_,
-        d->cluster_ ? d->cluster_->articles() : *d->articles_,
-        d->security_.authenticator.get());
-    absl::StatusOr<std::unique_ptr<web::WebServer>> web = web::WebServer::Start(
-        {.listen = config.web_listen, .max_streams = config.web_max_streams},
-        *d->web_router_, *d->alert_api_);
-    if (!web.ok()) return web.status();
-    d->web_ = *std::move(web);
-    base::LogInfo("web", "console",
-                  {{"listen", config.web_listen}, {"port", d->web_->port()}});
-  }
-  d->StartBackgroundTasks(config);
-  base::LogInfo("daemon", "started",
-                {{"listen", config.listen},
-                 {"port", d->port_},
-                 {"data_dir", config.data_dir},
-                 {"rules", d->catalog_->size()}});
-  return d;
+  return absl::OkStatus();
+}
+
+absl::Status Daemon::StartWebConsole(const DaemonConfig& config) {
+  if (!WebConsoleOn(config)) return absl::OkStatus();
+  web_router_ = std::make_unique<web::ApiRouter>(
+      *rule_api_, *alert_api_, cluster_ ? cluster_->articles() : *articles_,
+      security_.authenticator.get());
+  NW_ASSIGN_OR_RETURN(
+      web_, web::WebServer::Start({.listen = config.web_listen,
+                                   .max_streams = config.web_max_streams},
+                                  *web_router_, *alert_api_));
+  base::LogInfo("web", "console",
+                {{"listen", config.web_listen}, {"port", web_->port()}});
+  return absl::OkStatus();
 }
 
 void Daemon::StartBackgroundTasks(const DaemonConfig& config) {

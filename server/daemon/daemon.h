@@ -79,6 +79,28 @@ class Daemon {
 
  private:
   Daemon() = default;
+
+  // The steps of Start, in order. Each fills the members it names; an error
+  // stops the start (the members set so far are torn down with the Daemon).
+  // The log and metrics registry, then the TLS and token settings.
+  absl::Status StartLogAndSecurity(const DaemonConfig& config);
+  // The data dir and every listen address are free; touches nothing.
+  static absl::Status CheckNothingInUse(const DaemonConfig& config);
+  // The database and the stores over it.
+  absl::Status OpenStorage(const DaemonConfig& config);
+  // Rule index, hub, ingest pipeline, rule catalog and the worker pools.
+  absl::Status LoadRulesAndPipeline(const DaemonConfig& config);
+  // Joins the cluster when --cluster-servers is set; otherwise does nothing.
+  absl::Status StartCluster(const DaemonConfig& config);
+  // Webhook dispatcher, and the e-mail one when an SMTP relay is set.
+  absl::Status StartDelivery(const DaemonConfig& config);
+  // The caller APIs and the gRPC services over RocksDB or the cluster.
+  void BuildServices(const DaemonConfig& config);
+  // Binds --listen and serves the services, health and reflection.
+  absl::Status StartGrpc(const DaemonConfig& config);
+  // Serves the web console when it is on; otherwise does nothing.
+  absl::Status StartWebConsole(const DaemonConfig& config);
+  // The heartbeat thread, and the retention thread when retention is set.
   void StartBackgroundTasks(const DaemonConfig& config);
   // Deletes what was ingested more than `retention` ago; logs failures.
   void EnforceRetention(absl::Duration retention);

@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "server/base/duration.h"
+#include "server/base/status_macros.h"
 #include "server/cluster/cluster_node.h"
 
 namespace nw::daemon {
@@ -212,10 +213,9 @@ absl::StatusOr<DaemonConfig> DaemonConfigFromFlags() {
         absl::StrSplit(servers, ',', absl::SkipWhitespace());
     config.cluster.creds_file = absl::GetFlag(FLAGS_cluster_creds);
     config.cluster.node_id = absl::GetFlag(FLAGS_node_id);
-    absl::StatusOr<cluster::Role> role =
-        cluster::ParseRole(absl::GetFlag(FLAGS_role));
-    if (!role.ok()) return role.status();
-    config.cluster.role = *role;
+    NW_ASSIGN_OR_RETURN(cluster::Role role,
+                        cluster::ParseRole(absl::GetFlag(FLAGS_role)));
+    config.cluster.role = role;
     config.cluster.partitions = absl::GetFlag(FLAGS_partitions);
     config.cluster.lease = absl::GetFlag(FLAGS_cluster_lease).value;
     config.cluster.replicas = absl::GetFlag(FLAGS_cluster_replicas);

@@ -6,6 +6,7 @@
 #include "server/auth/listen_policy.h"
 #include "server/auth/token_table.h"
 #include "server/base/read_file.h"
+#include "server/base/status_macros.h"
 #include "server/rpc/auth_processor.h"
 
 namespace nw::daemon {
@@ -15,16 +16,16 @@ namespace {
 absl::StatusOr<std::string> ReadPem(const std::string& path,
                                     absl::string_view flag,
                                     absl::string_view expected) {
-  absl::StatusOr<std::string> text =
-      base::ReadWholeFile(path, absl::StrCat("the ", flag, " file"));
-  if (!text.ok()) return text.status();
+  NW_ASSIGN_OR_RETURN(
+      std::string text,
+      base::ReadWholeFile(path, absl::StrCat("the ", flag, " file")));
   // gRPC would only say that the server failed to start; say which file.
-  if (!absl::StrContains(*text, "-----BEGIN ") ||
-      !absl::StrContains(*text, expected)) {
+  if (!absl::StrContains(text, "-----BEGIN ") ||
+      !absl::StrContains(text, expected)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the ", flag, " file '", path, "' holds no PEM ", expected));
   }
-  return *std::move(text);
+  return text;
 }
 
 absl::Status CheckTlsFlags(const DaemonConfig& config) {
@@ -43,24 +44,22 @@ absl::Status CheckTlsFlags(const DaemonConfig& config) {
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
     const DaemonConfig& config) {
-  absl::StatusOr<std::string> cert =
-      ReadPem(config.tls_cert_file, "--tls-cert", "CERTIFICATE");
-  if (!cert.ok()) return cert.status();
-  absl::StatusOr<std::string> key =
-      ReadPem(config.tls_key_file, "--tls-key", "PRIVATE KEY");
-  if (!key.ok()) return key.status();
+  NW_ASSIGN_OR_RETURN(std::string cert, ReadPem(config.tls_cert_file,
+                                                "--tls-cert", "CERTIFICATE"));
+  NW_ASSIGN_OR_RETURN(std::string key,
+                      ReadPem(config.tls_key_file, "--tls-key", "PRIVATE KEY"));
   const bool verify_clients = !config.tls_client_ca_file.empty();
   grpc::SslServerCredentialsOptions options(
       verify_clients
           ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
           : GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
   if (verify_clients) {
-    absl::StatusOr<std::string> ca =
-        ReadPem(config.tls_client_ca_file, "--tls-client-ca", "CERTIFICATE");
-    if (!ca.ok()) return ca.status();
-    options.pem_root_certs = *std::move(ca);
+    NW_ASSIGN_OR_RETURN(
+        std::string ca,
+        ReadPem(config.tls_client_ca_file, "--tls-client-ca", "CERTIFICATE"));
+    options.pem_root_certs = std::move(ca);
   }
-  options.pem_key_cert_pairs.push_back({*std::move(key), *std::move(cert)});
+  options.pem_key_cert_pairs.push_back({std::move(key), std::move(cert)});
   return grpc::SslServerCredentials(options);
 }
 
@@ -68,7 +67,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
 
 absl::StatusOr<ServerSecurity> BuildServerSecurity(
     const DaemonConfig& config, metrics::Registry* registry) {
-  if (absl::Status s = CheckTlsFlags(config); !s.ok()) return s;
+  NW_RETURN_IF_ERROR(CheckTlsFlags(config));
   const bool tls = !config.tls_cert_file.empty();
   const bool tokens = !config.token_file.empty();
   if (absl::Status s = auth::CheckListenPolicy(
@@ -90,10 +89,9 @@ absl::StatusOr<ServerSecurity> BuildServerSecurity(
         std::make_shared<auth::Authenticator>(*std::move(table));
   }
   if (tls) {
-    absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> creds =
-        TlsCredentials(config);
-    if (!creds.ok()) return creds.status();
-    security.credentials = *std::move(creds);
+    NW_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> creds,
+                        TlsCredentials(config));
+    security.credentials = std::move(creds);
     security.summary = config.tls_client_ca_file.empty()
                            ? "TLS"
                            : "TLS with client certificates";

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/base/log.h"
+#include "server/base/status_macros.h"
 #include "server/delivery/email_message.h"
 
 namespace nw::delivery {
@@ -95,12 +96,12 @@ absl::StatusOr<EmailSettings> EmailDispatcher::Set(
         "SetEmailSettings: at most ", kMaxRecipients, " recipients"));
   }
   for (const std::string& r : settings.recipients()) {
-    if (absl::Status s = CheckEmailAddress(r); !s.ok()) return s;
+    NW_RETURN_IF_ERROR(CheckEmailAddress(r));
   }
   if (settings.recipients().empty()) {
     absl::MutexLock lock(&mu_);
     backoff_.erase(subscriber);
-    if (absl::Status s = store_.DeleteEmail(subscriber); !s.ok()) return s;
+    NW_RETURN_IF_ERROR(store_.DeleteEmail(subscriber));
     EmailSettings off;
     off.set_subscriber(subscriber);
     return off;
@@ -109,7 +110,7 @@ absl::StatusOr<EmailSettings> EmailDispatcher::Set(
     return absl::InvalidArgumentError(
         "SetEmailSettings: give the mode (immediate, hourly or daily)");
   }
-  if (absl::Status s = Store(settings, after_cursor); !s.ok()) return s;
+  NW_RETURN_IF_ERROR(Store(settings, after_cursor));
   return Get(subscriber);
 }
 
@@ -117,11 +118,10 @@ absl::Status EmailDispatcher::Store(const EmailSettings& settings,
                                     std::optional<uint64_t> after_cursor) {
   const std::string& subscriber = settings.subscriber();
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<std::optional<storage::StoredEmail>> existing =
-      store_.GetEmail(subscriber);
-  if (!existing.ok()) return existing.status();
+  NW_ASSIGN_OR_RETURN(std::optional<storage::StoredEmail> existing,
+                      store_.GetEmail(subscriber));
   EmailRecord record;
-  if (existing->has_value()) record = (*existing)->record;
+  if (existing.has_value()) record = existing->record;
   EmailSettings& stored = *record.mutable_settings();
   stored.set_subscriber(subscriber);
   *stored.mutable_recipients() = settings.recipients();
@@ -132,12 +132,11 @@ absl::Status EmailDispatcher::Store(const EmailSettings& settings,
         ToProto(PeriodStart(settings.mode(), clock_.Now()));
   }
   std::optional<uint64_t> cursor = after_cursor;
-  if (!cursor && !existing->has_value()) {
-    absl::StatusOr<uint64_t> last = store_.LastAlertCursor(subscriber);
-    if (!last.ok()) return last.status();
-    cursor = *last;
+  if (!cursor && !existing.has_value()) {
+    NW_ASSIGN_OR_RETURN(uint64_t last, store_.LastAlertCursor(subscriber));
+    cursor = last;
   }
-  if (absl::Status s = store_.PutEmail(record, cursor); !s.ok()) return s;
+  NW_RETURN_IF_ERROR(store_.PutEmail(record, cursor));
   base::LogInfo(
       "delivery", "e-mail settings changed",
       {{"subscriber", subscriber}, {"recipients", settings.recipients_size()}});
@@ -146,18 +145,16 @@ absl::Status EmailDispatcher::Store(const EmailSettings& settings,
 
 absl::StatusOr<EmailSettings> EmailDispatcher::Get(
     const std::string& subscriber) const {
-  absl::StatusOr<std::optional<storage::StoredEmail>> stored =
-      store_.GetEmail(subscriber);
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) {
+  NW_ASSIGN_OR_RETURN(std::optional<storage::StoredEmail> stored,
+                      store_.GetEmail(subscriber));
+  if (!stored.has_value()) {
     return absl::NotFoundError(
         absl::StrCat("subscriber '", subscriber, "' has no e-mail delivery"));
   }
-  EmailSettings out = (*stored)->record.settings();
-  out.set_delivered_cursor((*stored)->cursor);
-  absl::StatusOr<uint64_t> last = store_.LastAlertCursor(subscriber);
-  if (!last.ok()) return last.status();
-  out.set_last_cursor(*last);
+  EmailSettings out = stored->record.settings();
+  out.set_delivered_cursor(stored->cursor);
+  NW_ASSIGN_OR_RETURN(uint64_t last, store_.LastAlertCursor(subscriber));
+  out.set_last_cursor(last);
   absl::MutexLock lock(&mu_);
   if (auto it = backoff_.find(subscriber); it != backoff_.end()) {
     out.set_last_error(it->second.last_error);

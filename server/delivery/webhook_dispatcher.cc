@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/base/log.h"
+#include "server/base/status_macros.h"
 #include "server/delivery/alert_json.h"
 #include "server/delivery/signature.h"
 #include "server/delivery/webhook_url.h"
@@ -146,18 +147,16 @@ absl::StatusOr<std::unique_ptr<WebhookDispatcher>> WebhookDispatcher::Start(
   InitCurlOnce();
   auto d = std::unique_ptr<WebhookDispatcher>(
       new WebhookDispatcher(db, log, clock, std::move(options)));
-  absl::StatusOr<std::vector<storage::StoredHook>> hooks =
-      d->store_.LoadHooks();
-  if (!hooks.ok()) return hooks.status();
-  absl::StatusOr<uint64_t> number = d->store_.LastHookNumber();
-  if (!number.ok()) return number.status();
+  NW_ASSIGN_OR_RETURN(std::vector<storage::StoredHook> hooks,
+                      d->store_.LoadHooks());
+  NW_ASSIGN_OR_RETURN(uint64_t number, d->store_.LastHookNumber());
   {
     absl::MutexLock w(&d->write_mu_);
-    d->last_hook_number_ = *number;
+    d->last_hook_number_ = number;
   }
   {
     absl::MutexLock lock(&d->mu_);
-    for (storage::StoredHook& hook : *hooks) {
+    for (storage::StoredHook& hook : hooks) {
       auto ep = std::make_shared<Endpoint>();
       const std::string id = hook.record.webhook().id();
       ep->record = std::move(hook.record);
@@ -205,23 +204,19 @@ absl::StatusOr<AddedWebhook> WebhookDispatcher::Add(
   if (subscriber.empty()) {
     return absl::InvalidArgumentError("AddWebhook: give the subscriber");
   }
-  if (absl::Status s = CheckWebhookUrl(url, options_.allow_private); !s.ok()) {
-    return s;
-  }
+  NW_RETURN_IF_ERROR(CheckWebhookUrl(url, options_.allow_private));
   AddedWebhook added;
   if (secret.empty()) {
-    absl::StatusOr<std::string> made = NewWebhookSecret();
-    if (!made.ok()) return made.status();
-    secret = *made;
-    added.generated_secret = *made;
+    NW_ASSIGN_OR_RETURN(std::string made, NewWebhookSecret());
+    secret = made;
+    added.generated_secret = made;
   }
   uint64_t cursor = 0;
   if (after_cursor) {
     cursor = *after_cursor;
   } else {
-    absl::StatusOr<uint64_t> last = store_.LastAlertCursor(subscriber);
-    if (!last.ok()) return last.status();
-    cursor = *last;
+    NW_ASSIGN_OR_RETURN(uint64_t last, store_.LastAlertCursor(subscriber));
+    cursor = last;
   }
   absl::MutexLock w(&write_mu_);
   const uint64_t number = last_hook_number_ + 1;
@@ -233,9 +228,7 @@ absl::StatusOr<AddedWebhook> WebhookDispatcher::Add(
   *hook.mutable_created_at() = ToProto(clock_.Now());
   hook.set_state(Webhook::ACTIVE);
   record.set_secret(secret);
-  if (absl::Status s = store_.AddHook(record, number, cursor); !s.ok()) {
-    return s;
-  }
+  NW_RETURN_IF_ERROR(store_.AddHook(record, number, cursor));
   last_hook_number_ = number;
   auto ep = std::make_shared<Endpoint>();
   ep->record = record;
@@ -266,9 +259,9 @@ absl::StatusOr<std::vector<Webhook>> WebhookDispatcher::List(
     }
   }
   for (Webhook& hook : out) {
-    absl::StatusOr<uint64_t> last = store_.LastAlertCursor(hook.subscriber());
-    if (!last.ok()) return last.status();
-    hook.set_last_cursor(*last);
+    NW_ASSIGN_OR_RETURN(uint64_t last,
+                        store_.LastAlertCursor(hook.subscriber()));
+    hook.set_last_cursor(last);
   }
   return out;
 }
@@ -283,9 +276,8 @@ absl::StatusOr<Webhook> WebhookDispatcher::Get(const std::string& id) const {
     }
     hook = Describe(*it->second);
   }
-  absl::StatusOr<uint64_t> last = store_.LastAlertCursor(hook.subscriber());
-  if (!last.ok()) return last.status();
-  hook.set_last_cursor(*last);
+  NW_ASSIGN_OR_RETURN(uint64_t last, store_.LastAlertCursor(hook.subscriber()));
+  hook.set_last_cursor(last);
   return hook;
 }
 
@@ -323,7 +315,7 @@ absl::StatusOr<Webhook> WebhookDispatcher::Resume(const std::string& id) {
     record = ep.record;
     described = Describe(ep);
   }
-  if (absl::Status s = store_.UpdateHook(record); !s.ok()) return s;
+  NW_RETURN_IF_ERROR(store_.UpdateHook(record));
   Wake();
   return described;
 }

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/base/ids.h"
+#include "server/base/status_macros.h"
 #include "server/base/time_range.h"
 #include "server/base/utf8.h"
 #include "unicode/uchar.h"
@@ -44,8 +45,8 @@ bool IsBlank(absl::string_view text) {
 
 absl::Status ValidateArticle(const newswatch::v1::Article& article,
                              const ArticleLimits& limits) {
-  if (absl::Status s = CheckUtf8("title", article.title()); !s.ok()) return s;
-  if (absl::Status s = CheckUtf8("body", article.body()); !s.ok()) return s;
+  NW_RETURN_IF_ERROR(CheckUtf8("title", article.title()));
+  NW_RETURN_IF_ERROR(CheckUtf8("body", article.body()));
   // White space alone (ASCII or not) is no text either.
   if (IsBlank(article.title()) && IsBlank(article.body())) {
     return absl::InvalidArgumentError(

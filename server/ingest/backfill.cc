@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "google/protobuf/util/time_util.h"
+#include "server/base/status_macros.h"
 #include "server/index/rule_snapshot.h"
 #include "server/ingest/alert_builder.h"
 #include "storage/alert_log.h"
@@ -20,24 +21,22 @@ absl::StatusOr<absl::flat_hash_set<uint64_t>> Backfiller::AlertedArticles(
   absl::flat_hash_set<uint64_t> alerted;
   uint64_t after_cursor = 0;  // 0: from the oldest alert retention kept
   while (true) {
-    absl::StatusOr<std::vector<Alert>> alerts =
-        log.ReadAfter(subscriber, after_cursor, 4096);
-    if (!alerts.ok()) return alerts.status();
-    if (alerts->empty()) return alerted;
-    for (const Alert& alert : *alerts) {
+    NW_ASSIGN_OR_RETURN(std::vector<Alert> alerts,
+                        log.ReadAfter(subscriber, after_cursor, 4096));
+    if (alerts.empty()) return alerted;
+    for (const Alert& alert : alerts) {
       if (alert.article_sequence() <= up_to)
         alerted.insert(alert.article_sequence());
     }
-    after_cursor = alerts->back().cursor();
+    after_cursor = alerts.back().cursor();
   }
 }
 
 absl::StatusOr<uint32_t> Backfiller::Run(
     std::shared_ptr<const index::IndexedRule> rule, storage::BackfillJob job) {
   const index::RuleSnapshot snapshot({rule});
-  absl::StatusOr<absl::flat_hash_set<uint64_t>> alerted =
-      AlertedArticles(rule->subscriber, job.up_to);
-  if (!alerted.ok()) return alerted.status();
+  NW_ASSIGN_OR_RETURN(absl::flat_hash_set<uint64_t> alerted,
+                      AlertedArticles(rule->subscriber, job.up_to));
   const absl::Time since = absl::FromUnixNanos(job.since_unix_nanos);
   uint32_t created = 0;
   while (true) {
@@ -55,7 +54,7 @@ absl::StatusOr<uint32_t> Backfiller::Run(
       job.after = article.sequence();
       const absl::Time ingested = absl::FromUnixNanos(
           TimeUtil::TimestampToNanoseconds(article.ingested_at()));
-      if (ingested < since || alerted->contains(article.sequence())) continue;
+      if (ingested < since || alerted.contains(article.sequence())) continue;
       for (Alert& alert :
            BuildAlerts(article, snapshot.Match(AnalyzeArticle(article)))) {
         alert.set_backfill(true);
@@ -71,11 +70,10 @@ absl::StatusOr<uint32_t> Backfiller::Run(
     // A chunk without alerts needs no write, except the last (deletes the
     // job): redoing it after a crash creates nothing.
     if (!alerts.empty() || done) {
-      absl::StatusOr<size_t> appended =
-          committer_.CommitAlerts(std::move(alerts), job, done);
-      if (!appended.ok()) return appended.status();
-      created += static_cast<uint32_t>(*appended);
-      metrics_.alerts_backfill.Increment(*appended);
+      NW_ASSIGN_OR_RETURN(size_t appended, committer_.CommitAlerts(
+                                               std::move(alerts), job, done));
+      created += static_cast<uint32_t>(appended);
+      metrics_.alerts_backfill.Increment(appended);
     }
     if (done) return created;
   }

@@ -8,6 +8,7 @@
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/synchronization/notification.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/base/status_macros.h"
 #include "server/ingest/alert_builder.h"
 #include "server/match/analyzed_article.h"
 #include "storage/alert_log.h"
@@ -23,15 +24,14 @@ absl::StatusOr<std::unique_ptr<IngestPipeline>> IngestPipeline::Create(
     alerts::SubscriptionHub& hub,
     absl::flat_hash_map<std::string, uint64_t> last_cursors,
     IngestOptions options, const base::Clock& clock) {
-  absl::StatusOr<uint64_t> last_sequence =
-      storage::ArticleStore(db).LastSequence();
-  if (!last_sequence.ok()) return last_sequence.status();
-  absl::StatusOr<std::unique_ptr<StoryStage>> stories = StoryStage::Create(
-      db, options.subscriber_settings, clock.Now(), options.stories);
-  if (!stories.ok()) return stories.status();
+  NW_ASSIGN_OR_RETURN(uint64_t last_sequence,
+                      storage::ArticleStore(db).LastSequence());
+  NW_ASSIGN_OR_RETURN(std::unique_ptr<StoryStage> stories,
+                      StoryStage::Create(db, options.subscriber_settings,
+                                         clock.Now(), options.stories));
   return std::unique_ptr<IngestPipeline>(
       new IngestPipeline(db, rules, hub, std::move(last_cursors), options,
-                         clock, *last_sequence, *std::move(stories)));
+                         clock, last_sequence, std::move(stories)));
 }
 
 IngestPipeline::IngestPipeline(
@@ -57,8 +57,7 @@ IngestPipeline::~IngestPipeline() = default;
 
 absl::StatusOr<PreparedArticle> IngestPipeline::Prepare(
     Article article, const index::RuleSnapshot& snapshot) const {
-  if (absl::Status s = ValidateArticle(article, options_.limits); !s.ok())
-    return s;
+  NW_RETURN_IF_ERROR(ValidateArticle(article, options_.limits));
   article.clear_sequence();
   article.clear_story_id();
   article.clear_duplicate_of();

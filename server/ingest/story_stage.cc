@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/base/status_macros.h"
 #include "server/stories/shingles.h"
 #include "server/stories/story_sketch.h"
 
@@ -22,10 +23,10 @@ absl::StatusOr<std::unique_ptr<StoryStage>> StoryStage::Create(
   auto stage =
       std::unique_ptr<StoryStage>(new StoryStage(db, settings, options));
   const auto start = std::chrono::steady_clock::now();
-  absl::StatusOr<std::vector<storage::StoredSketch>> sketches =
-      stage->store_.SketchesSince(absl::ToUnixNanos(now - options.window));
-  if (!sketches.ok()) return sketches.status();
-  for (const storage::StoredSketch& s : *sketches) {
+  NW_ASSIGN_OR_RETURN(
+      std::vector<storage::StoredSketch> sketches,
+      stage->store_.SketchesSince(absl::ToUnixNanos(now - options.window)));
+  for (const storage::StoredSketch& s : sketches) {
     std::optional<stories::BandKeys> keys =
         stories::DecodeBandKeys(s.band_keys);
     if (!keys) {
@@ -66,9 +67,8 @@ absl::StatusOr<stories::ShingleSet> StoryStage::LoadShingles(
     uint64_t sequence) const {
   if (auto it = group_articles_.find(sequence); it != group_articles_.end())
     return stories::ShinglesOfBody(it->second.body);
-  absl::StatusOr<Article> a = store_.ArticleAt(sequence);
-  if (!a.ok()) return a.status();
-  return stories::ShinglesOfBody(a->body());
+  NW_ASSIGN_OR_RETURN(Article a, store_.ArticleAt(sequence));
+  return stories::ShinglesOfBody(a.body());
 }
 
 absl::StatusOr<std::vector<StoryMember>> StoryStage::Members(
@@ -186,14 +186,13 @@ absl::Status StoryStage::FilterBackfill(
       *kept++ = std::move(alert);
       continue;
     }
-    absl::StatusOr<std::vector<StoryMember>> members =
-        Members(alert.story_id());
-    if (!members.ok()) return members.status();
-    auto self = std::find_if(members->begin(), members->end(),
-                             [&](const StoryMember& m) {
-                               return m.sequence == alert.article_sequence();
-                             });
-    if (self == members->end()) {
+    NW_ASSIGN_OR_RETURN(std::vector<StoryMember> members,
+                        Members(alert.story_id()));
+    auto self =
+        std::find_if(members.begin(), members.end(), [&](const StoryMember& m) {
+          return m.sequence == alert.article_sequence();
+        });
+    if (self == members.end()) {
       *kept++ = std::move(alert);
       continue;
     }
@@ -201,7 +200,7 @@ absl::Status StoryStage::FilterBackfill(
     auto has = [&](const std::vector<std::string>& v) {
       return std::find(v.begin(), v.end(), alert.subscriber()) != v.end();
     };
-    if (duplicate && Collapses(*members, alert.subscriber(), self->sequence,
+    if (duplicate && Collapses(members, alert.subscriber(), self->sequence,
                                self->ingested_ns)) {
       if (!has(self->collapsed)) self->collapsed.push_back(alert.subscriber());
       Record(alert.story_id(), *self, records);

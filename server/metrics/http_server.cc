@@ -7,6 +7,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "server/base/status_macros.h"
 
 namespace nw::metrics {
 namespace {
@@ -33,8 +34,7 @@ absl::StatusOr<std::string> ToCivetPort(const std::string& listen) {
 absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
     const std::string& listen, const Registry& registry,
     std::function<bool()> healthy) {
-  absl::StatusOr<std::string> ports = ToCivetPort(listen);
-  if (!ports.ok()) return ports.status();
+  NW_ASSIGN_OR_RETURN(std::string ports, ToCivetPort(listen));
   static std::once_flag init_once;
   std::call_once(init_once, [] { mg_init_library(0); });
 
@@ -42,7 +42,7 @@ absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
       new MetricsHttpServer(registry, std::move(healthy)));
   // Two threads: scrapes are rare and short.
   const char* options[] = {"listening_ports",
-                           ports->c_str(),
+                           ports.c_str(),
                            "num_threads",
                            "2",
                            "request_timeout_ms",

@@ -23,6 +23,7 @@
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/method_handler.h"
 #include "grpcpp/support/sync_stream.h"
+#include "server/base/status_macros.h"
 #include "server/rpc/request_parse.h"
 #include "server/rpc/status_convert.h"
 
@@ -73,7 +74,7 @@ grpc::internal::MethodHandler* ClientStreamHandler(Handler handler) {
         auto next = [stream](Request* request) -> absl::StatusOr<bool> {
           grpc::ByteBuffer in;
           if (!stream->Read(&in)) return false;
-          if (absl::Status s = ParseRequest(in, request); !s.ok()) return s;
+          NW_RETURN_IF_ERROR(ParseRequest(in, request));
           return true;
         };
         Response response;

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/auth/policy.h"
+#include "server/base/status_macros.h"
 #include "server/rpc/caller.h"
 #include "server/rpc/status_convert.h"
 
@@ -21,28 +22,24 @@ absl::Status NoEmail() {
 absl::StatusOr<std::string> DeliveryServiceImpl::OwnSubscriber(
     const grpc::ServerContext& context, const std::string& requested,
     absl::string_view action) {
-  absl::StatusOr<auth::Principal> caller = CallerOf(authenticator_, context);
-  if (!caller.ok()) return caller.status();
+  NW_ASSIGN_OR_RETURN(auth::Principal caller,
+                      CallerOf(authenticator_, context));
   std::string subscriber = requested;
-  if (subscriber.empty() && caller->role != auth::Role::kAdmin) {
-    subscriber = caller->subscriber;
+  if (subscriber.empty() && caller.role != auth::Role::kAdmin) {
+    subscriber = caller.subscriber;
   }
-  if (caller->role != auth::Role::kAdmin) {
-    if (absl::Status s = auth::CheckOwnsSubscriber(*caller, subscriber, action);
-        !s.ok()) {
-      return s;
-    }
+  if (caller.role != auth::Role::kAdmin) {
+    NW_RETURN_IF_ERROR(auth::CheckOwnsSubscriber(caller, subscriber, action));
   }
   return subscriber;
 }
 
 absl::Status DeliveryServiceImpl::CheckOwnHook(
     const grpc::ServerContext& context, const std::string& id) {
-  absl::StatusOr<auth::Principal> caller = CallerOf(authenticator_, context);
-  if (!caller.ok()) return caller.status();
-  absl::StatusOr<newswatch::v1::Webhook> hook = webhooks_.Get(id);
-  if (!hook.ok()) return hook.status();
-  if (!caller->Owns(hook->subscriber())) {
+  NW_ASSIGN_OR_RETURN(auth::Principal caller,
+                      CallerOf(authenticator_, context));
+  NW_ASSIGN_OR_RETURN(newswatch::v1::Webhook hook, webhooks_.Get(id));
+  if (!caller.Owns(hook.subscriber())) {
     return absl::NotFoundError(absl::StrCat("no webhook with id '", id, "'"));
   }
   return absl::OkStatus();

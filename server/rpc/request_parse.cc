@@ -10,6 +10,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/wire_format_lite.h"
 #include "grpcpp/impl/codegen/proto_utils.h"
+#include "server/base/status_macros.h"
 #include "server/base/utf8.h"
 
 namespace nw::rpc {
@@ -57,11 +58,8 @@ absl::Status CheckMessage(const Descriptor& type, absl::string_view wire,
     const int occurrence = seen[field->number()]++;
     if (field->is_repeated()) absl::StrAppend(&name, "[", occurrence, "]");
     if (field->type() == FieldDescriptor::TYPE_MESSAGE) {
-      if (absl::Status s = CheckMessage(*field->message_type(), payload, name,
-                                        depth + 1, request_type);
-          !s.ok()) {
-        return s;
-      }
+      NW_RETURN_IF_ERROR(CheckMessage(*field->message_type(), payload, name,
+                                      depth + 1, request_type));
     } else if (std::optional<size_t> bad = base::FindInvalidUtf8(payload)) {
       return absl::InvalidArgumentError(
           absl::StrCat(name, " is not valid UTF-8 (bad byte at offset ", *bad,
@@ -89,7 +87,7 @@ absl::Status ParseRequest(const grpc::ByteBuffer& buffer,
       wire.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
   }
   const Descriptor& type = *message->GetDescriptor();
-  if (absl::Status s = CheckStringsAreUtf8(type, wire); !s.ok()) return s;
+  NW_RETURN_IF_ERROR(CheckStringsAreUtf8(type, wire));
   if (!message->ParseFromString(wire)) return Malformed(type);
   message->DiscardUnknownFields();
   return absl::OkStatus();

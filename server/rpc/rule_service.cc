@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/base/status_macros.h"
 #include "server/base/time_range.h"
 #include "server/rpc/caller.h"
 #include "server/rpc/status_convert.h"
@@ -114,10 +115,9 @@ grpc::Status RuleServiceImpl::ListRules(
     const newswatch::v1::ListRulesRequest* request,
     newswatch::v1::ListRulesResponse* response) {
   return AsCaller(authenticator_, context, [&](const auth::Principal& caller) {
-    absl::StatusOr<std::vector<newswatch::v1::WatchRule>> rules =
-        rules_.List(caller, request->subscriber());
-    if (!rules.ok()) return rules.status();
-    for (newswatch::v1::WatchRule& rule : *rules)
+    NW_ASSIGN_OR_RETURN(std::vector<newswatch::v1::WatchRule> rules,
+                        rules_.List(caller, request->subscriber()));
+    for (newswatch::v1::WatchRule& rule : rules)
       *response->add_rules() = std::move(rule);
     return absl::OkStatus();
   });

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "server/base/status_macros.h"
 #include "server/rules/rule_error.h"
 #include "unicode/uchar.h"
 #include "unicode/utf8.h"
@@ -70,9 +71,8 @@ uint32_t Lexer::WordEnd(uint32_t pos) const {
 
 absl::StatusOr<Token> Lexer::Peek() {
   if (!peeked_.has_value()) {
-    absl::StatusOr<Token> token = Scan();
-    if (!token.ok()) return token.status();
-    peeked_ = *token;
+    NW_ASSIGN_OR_RETURN(Token token, Scan());
+    peeked_ = token;
   }
   return *peeked_;
 }

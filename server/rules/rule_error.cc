@@ -12,11 +12,9 @@ constexpr char kOffsetPayloadUrl[] =
     "type.googleapis.com/nw.rules.RuleErrorOffset";
 }  // namespace
 
-absl::Status RuleError(uint32_t offset, std::string_view message) {
-  absl::Status status(
-      absl::StatusCode::kInvalidArgument,
-      absl::StrCat(absl::string_view(message.data(), message.size()),
-                   " (at byte ", offset, ")"));
+absl::Status RuleError(uint32_t offset, absl::string_view message) {
+  absl::Status status(absl::StatusCode::kInvalidArgument,
+                      absl::StrCat(message, " (at byte ", offset, ")"));
   status.SetPayload(kOffsetPayloadUrl, absl::Cord(absl::StrCat(offset)));
   return status;
 }

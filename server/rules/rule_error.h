@@ -7,15 +7,15 @@
 
 #include <cstdint>
 #include <optional>
-#include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace nw::rules {
 
 // Returns InvalidArgument with `message` (what to fix, followed by " (at byte
 // N)") and the byte `offset` attached as a payload for RuleErrorOffset().
-absl::Status RuleError(uint32_t offset, std::string_view message);
+absl::Status RuleError(uint32_t offset, absl::string_view message);
 
 // Returns the byte offset attached by RuleError() (spec §4), or nullopt when
 // `status` carries none (e.g. OK, or an error not made by this library).

@@ -12,6 +12,7 @@
 #include "server/api/subscriber.h"
 #include "server/auth/policy.h"
 #include "server/base/duration.h"
+#include "server/base/status_macros.h"
 #include "server/base/utf8.h"
 #include "server/web/csv.h"
 #include "server/web/json_convert.h"
@@ -74,11 +75,10 @@ absl::StatusOr<uint64_t> UintParam(const Request& request, const char* name,
 // "7d", "24h", "" (nullopt) as a duration for backfill and preview.
 absl::StatusOr<std::optional<absl::Duration>> DurationField(const json& body,
                                                             const char* key) {
-  absl::StatusOr<std::optional<std::string>> text = StringField(body, key);
-  if (!text.ok()) return text.status();
-  if (!*text || (*text)->empty() || **text == "none")
+  NW_ASSIGN_OR_RETURN(std::optional<std::string> text, StringField(body, key));
+  if (!text || text->empty() || *text == "none")
     return std::optional<absl::Duration>();
-  absl::StatusOr<absl::Duration> d = base::ParseHumanDuration(**text);
+  absl::StatusOr<absl::Duration> d = base::ParseHumanDuration(*text);
   if (!d.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("'", key, "': ", d.status().message()));
@@ -102,12 +102,12 @@ json MeJson(const auth::Principal& p, bool auth) {
 
 absl::StatusOr<auth::Principal> ApiRouter::Admit(
     const Request& request, absl::string_view method) const {
-  if (absl::Status s = CheckCsrf(request); !s.ok()) return s;
+  NW_RETURN_IF_ERROR(CheckCsrf(request));
   absl::StatusOr<auth::Principal> caller =
       Authenticate(request, authenticator_);
   if (!caller.ok()) return caller.status();
   if (!method.empty()) {
-    if (absl::Status s = auth::CheckMethod(*caller, method); !s.ok()) return s;
+    NW_RETURN_IF_ERROR(auth::CheckMethod(*caller, method));
   }
   return caller;
 }
@@ -138,7 +138,7 @@ absl::StatusOr<Response> ApiRouter::Route(const Request& request) const {
 }
 
 absl::StatusOr<Response> ApiRouter::Session(const Request& request) const {
-  if (absl::Status s = CheckCsrf(request); !s.ok()) return s;
+  NW_RETURN_IF_ERROR(CheckCsrf(request));
   if (request.method == "DELETE") {
     Response r = JsonResponse(json::object());
     r.headers.emplace_back("Set-Cookie", ClearedSessionCookie());
@@ -148,27 +148,24 @@ absl::StatusOr<Response> ApiRouter::Session(const Request& request) const {
     return absl::InvalidArgumentError("use POST or DELETE on /api/v1/session");
   if (authenticator_ == nullptr)
     return JsonResponse(MeJson(auth::Principal::Unrestricted(), false));
-  absl::StatusOr<json> body = ParseBody(request);
-  if (!body.ok()) return body.status();
-  absl::StatusOr<std::optional<std::string>> token =
-      StringField(*body, "token");
+  NW_ASSIGN_OR_RETURN(json body, ParseBody(request));
+  absl::StatusOr<std::optional<std::string>> token = StringField(body, "token");
   if (!token.ok()) return token.status();
   if (!*token || (*token)->empty()) {
     return absl::InvalidArgumentError(
         "give {\"token\": \"nwt_...\"} (made with: newswatch token new)");
   }
-  absl::StatusOr<auth::Principal> who =
-      authenticator_->Identify(absl::StrCat("Bearer ", **token));
-  if (!who.ok()) return who.status();
-  Response r = JsonResponse(MeJson(*who, true));
+  NW_ASSIGN_OR_RETURN(
+      auth::Principal who,
+      authenticator_->Identify(absl::StrCat("Bearer ", **token)));
+  Response r = JsonResponse(MeJson(who, true));
   r.headers.emplace_back("Set-Cookie", SessionCookie(**token));
   return r;
 }
 
 absl::StatusOr<Response> ApiRouter::Me(const Request& request) const {
-  absl::StatusOr<auth::Principal> caller = Admit(request, "");
-  if (!caller.ok()) return caller.status();
-  return JsonResponse(MeJson(*caller, authenticator_ != nullptr));
+  NW_ASSIGN_OR_RETURN(auth::Principal caller, Admit(request, ""));
+  return JsonResponse(MeJson(caller, authenticator_ != nullptr));
 }
 
 absl::flat_hash_map<std::string, std::string> ApiRouter::Labels(
@@ -190,15 +187,12 @@ std::string ApiRouter::AlertText(
 }
 
 absl::StatusOr<Response> ApiRouter::AlertHistory(const Request& request) const {
-  absl::StatusOr<auth::Principal> caller = Admit(request, kSubscribe);
-  if (!caller.ok()) return caller.status();
-  absl::StatusOr<uint64_t> before = UintParam(request, "before", 0);
-  if (!before.ok()) return before.status();
-  absl::StatusOr<uint64_t> limit = UintParam(request, "limit", 50);
-  if (!limit.ok()) return limit.status();
+  NW_ASSIGN_OR_RETURN(auth::Principal caller, Admit(request, kSubscribe));
+  NW_ASSIGN_OR_RETURN(uint64_t before, UintParam(request, "before", 0));
+  NW_ASSIGN_OR_RETURN(uint64_t limit, UintParam(request, "limit", 50));
   absl::StatusOr<std::vector<newswatch::v1::Alert>> alerts = alerts_.History(
-      *caller, request.Query("subscriber"), *before,
-      static_cast<uint32_t>(std::min<uint64_t>(*limit, UINT32_MAX)));
+      caller, request.Query("subscriber"), before,
+      static_cast<uint32_t>(std::min<uint64_t>(limit, UINT32_MAX)));
   if (!alerts.ok()) return alerts.status();
   // The subscriber History resolved is on every alert.
   absl::flat_hash_map<std::string, std::string> labels;
@@ -213,18 +207,16 @@ absl::StatusOr<Response> ApiRouter::AlertHistory(const Request& request) const {
 }
 
 absl::StatusOr<Response> ApiRouter::Export(const Request& request) const {
-  absl::StatusOr<auth::Principal> caller = Admit(request, kSubscribe);
-  if (!caller.ok()) return caller.status();
+  NW_ASSIGN_OR_RETURN(auth::Principal caller, Admit(request, kSubscribe));
   const std::string format =
       request.Query("format").empty() ? "csv" : request.Query("format");
   if (format != "csv" && format != "jsonl")
     return absl::InvalidArgumentError("?format= must be csv or jsonl");
-  absl::StatusOr<uint64_t> after = UintParam(request, "after", 0);
-  if (!after.ok()) return after.status();
-  absl::StatusOr<std::string> who = api::ResolveSubscriber(
-      *caller, request.Query("subscriber"), "export the alerts of");
-  if (!who.ok()) return who.status();
-  const std::string& subscriber = *who;
+  NW_ASSIGN_OR_RETURN(uint64_t after, UintParam(request, "after", 0));
+  NW_ASSIGN_OR_RETURN(std::string who, api::ResolveSubscriber(
+                                           caller, request.Query("subscriber"),
+                                           "export the alerts of"));
+  const std::string& subscriber = who;
   const auto labels = Labels(subscriber);
   std::string body;
   if (format == "csv") {
@@ -232,14 +224,13 @@ absl::StatusOr<Response> ApiRouter::Export(const Request& request) const {
         CsvRow({"cursor", "created_at", "published_at", "source", "article_id",
                 "title", "rule_ids", "rule_labels", "backfill"});
   }
-  uint64_t from = *after;
+  uint64_t from = after;
   size_t exported = 0;
   while (exported < kMaxExportAlerts) {
-    absl::StatusOr<std::vector<newswatch::v1::Alert>> chunk =
-        alerts_.ReadAfter(subscriber, from, 1024);
-    if (!chunk.ok()) return chunk.status();
-    if (chunk->empty()) break;
-    for (const newswatch::v1::Alert& a : *chunk) {
+    NW_ASSIGN_OR_RETURN(std::vector<newswatch::v1::Alert> chunk,
+                        alerts_.ReadAfter(subscriber, from, 1024));
+    if (chunk.empty()) break;
+    for (const newswatch::v1::Alert& a : chunk) {
       from = a.cursor();
       ++exported;
       if (format == "jsonl") {
@@ -276,42 +267,38 @@ absl::StatusOr<Response> ApiRouter::Rules(const Request& request,
   };
   if (rest == "validate" || rest == "preview") {
     if (m != "POST") return absl::InvalidArgumentError("use POST");
-    absl::StatusOr<auth::Principal> caller =
-        admit(rest == "validate" ? "ValidateRule" : "PreviewRule");
-    if (!caller.ok()) return caller.status();
-    absl::StatusOr<json> body = ParseBody(request);
-    if (!body.ok()) return body.status();
-    absl::StatusOr<std::optional<std::string>> query =
-        StringField(*body, "query");
-    if (!query.ok()) return query.status();
-    absl::StatusOr<std::optional<std::string>> subscriber =
-        StringField(*body, "subscriber");
-    if (!subscriber.ok()) return subscriber.status();
+    NW_ASSIGN_OR_RETURN(
+        auth::Principal caller,
+        admit(rest == "validate" ? "ValidateRule" : "PreviewRule"));
+    NW_ASSIGN_OR_RETURN(json body, ParseBody(request));
+    NW_ASSIGN_OR_RETURN(std::optional<std::string> query,
+                        StringField(body, "query"));
+    NW_ASSIGN_OR_RETURN(std::optional<std::string> subscriber,
+                        StringField(body, "subscriber"));
     if (rest == "validate") {
       newswatch::v1::ValidateRuleRequest req;
-      req.set_query(query->value_or(""));
-      req.set_subscriber(subscriber->value_or(""));
-      return JsonResponse(ValidateJson(rules_.Validate(*caller, req)));
+      req.set_query(query.value_or(""));
+      req.set_subscriber(subscriber.value_or(""));
+      return JsonResponse(ValidateJson(rules_.Validate(caller, req)));
     }
     newswatch::v1::PreviewRuleRequest req;
-    req.set_query(query->value_or(""));
-    req.set_subscriber(subscriber->value_or(""));
-    absl::StatusOr<std::optional<absl::Duration>> since =
-        DurationField(*body, "since");
-    if (!since.ok()) return since.status();
-    if (*since) {
+    req.set_query(query.value_or(""));
+    req.set_subscriber(subscriber.value_or(""));
+    NW_ASSIGN_OR_RETURN(std::optional<absl::Duration> since,
+                        DurationField(body, "since"));
+    if (since) {
       *req.mutable_since() =
           google::protobuf::util::TimeUtil::NanosecondsToDuration(
-              absl::ToInt64Nanoseconds(**since));
+              absl::ToInt64Nanoseconds(*since));
     }
-    if (auto it = body->find("limit"); it != body->end()) {
+    if (auto it = body.find("limit"); it != body.end()) {
       if (!it->is_number_unsigned())
         return absl::InvalidArgumentError("'limit' must be a whole number");
       req.set_limit(static_cast<uint32_t>(
           std::min<uint64_t>(it->get<uint64_t>(), UINT32_MAX)));
     }
     absl::StatusOr<newswatch::v1::PreviewRuleResponse> preview =
-        rules_.Preview(*caller, req);
+        rules_.Preview(caller, req);
     if (!preview.ok()) return preview.status();
     const auto labels =
         absl::flat_hash_map<std::string, std::string>{{"preview", "preview"}};
@@ -332,95 +319,78 @@ absl::StatusOr<Response> ApiRouter::Rules(const Request& request,
     return JsonResponse(out);
   }
   if (rest == "stats") {
-    absl::StatusOr<auth::Principal> caller = admit("GetRuleStats");
-    if (!caller.ok()) return caller.status();
-    absl::StatusOr<newswatch::v1::GetRuleStatsResponse> stats =
-        rules_.Stats(*caller, request.Query("subscriber"));
-    if (!stats.ok()) return stats.status();
+    NW_ASSIGN_OR_RETURN(auth::Principal caller, admit("GetRuleStats"));
+    NW_ASSIGN_OR_RETURN(newswatch::v1::GetRuleStatsResponse stats,
+                        rules_.Stats(caller, request.Query("subscriber")));
     json rules = json::array();
-    for (const auto& s : stats->rules()) {
+    for (const auto& s : stats.rules()) {
       rules.push_back({{"rule_id", s.rule_id()},
                        {"alerts_24h", s.alerts_24h()},
                        {"alerts_7d", s.alerts_7d()},
                        {"last_alert_at", TimeJson(s.last_alert_at())}});
     }
-    return JsonResponse({{"rules", rules}, {"truncated", stats->truncated()}});
+    return JsonResponse({{"rules", rules}, {"truncated", stats.truncated()}});
   }
   if (rest.empty()) {
     if (m == "GET") {
-      absl::StatusOr<auth::Principal> caller = admit("ListRules");
-      if (!caller.ok()) return caller.status();
+      NW_ASSIGN_OR_RETURN(auth::Principal caller, admit("ListRules"));
       absl::StatusOr<std::vector<WatchRule>> rules =
-          rules_.List(*caller, request.Query("subscriber"));
+          rules_.List(caller, request.Query("subscriber"));
       if (!rules.ok()) return rules.status();
       json out = json::array();
       for (const WatchRule& r : *rules) out.push_back(RuleJson(r));
       return JsonResponse({{"rules", out}});
     }
     if (m != "POST") return absl::InvalidArgumentError("use GET or POST");
-    absl::StatusOr<auth::Principal> caller = admit("CreateRule");
-    if (!caller.ok()) return caller.status();
-    absl::StatusOr<json> body = ParseBody(request);
-    if (!body.ok()) return body.status();
+    NW_ASSIGN_OR_RETURN(auth::Principal caller, admit("CreateRule"));
+    NW_ASSIGN_OR_RETURN(json body, ParseBody(request));
     WatchRule rule;
     for (const char* key : {"query", "label", "subscriber"}) {
-      absl::StatusOr<std::optional<std::string>> v = StringField(*body, key);
-      if (!v.ok()) return v.status();
-      if (!*v) continue;
-      if (key == std::string("query")) rule.set_query(**v);
-      if (key == std::string("label")) rule.set_label(**v);
-      if (key == std::string("subscriber")) rule.set_subscriber(**v);
+      NW_ASSIGN_OR_RETURN(std::optional<std::string> v, StringField(body, key));
+      if (!v) continue;
+      if (key == std::string("query")) rule.set_query(*v);
+      if (key == std::string("label")) rule.set_label(*v);
+      if (key == std::string("subscriber")) rule.set_subscriber(*v);
     }
-    absl::StatusOr<std::optional<absl::Duration>> backfill =
-        DurationField(*body, "backfill");
-    if (!backfill.ok()) return backfill.status();
+    NW_ASSIGN_OR_RETURN(std::optional<absl::Duration> backfill,
+                        DurationField(body, "backfill"));
     std::optional<absl::Time> since;
-    if (*backfill) since = absl::Now() - **backfill;
-    absl::StatusOr<WatchRule> created =
-        rules_.Create(*caller, std::move(rule), since);
-    if (!created.ok()) return created.status();
-    return JsonResponse(RuleJson(*created), 201);
+    if (backfill) since = absl::Now() - *backfill;
+    NW_ASSIGN_OR_RETURN(WatchRule created,
+                        rules_.Create(caller, std::move(rule), since));
+    return JsonResponse(RuleJson(created), 201);
   }
   const std::string id(rest);
   if (m == "GET") {
-    absl::StatusOr<auth::Principal> caller = admit("GetRule");
-    if (!caller.ok()) return caller.status();
-    absl::StatusOr<WatchRule> rule = rules_.Get(*caller, id);
-    if (!rule.ok()) return rule.status();
-    return JsonResponse(RuleJson(*rule));
+    NW_ASSIGN_OR_RETURN(auth::Principal caller, admit("GetRule"));
+    NW_ASSIGN_OR_RETURN(WatchRule rule, rules_.Get(caller, id));
+    return JsonResponse(RuleJson(rule));
   }
   if (m == "DELETE") {
-    absl::StatusOr<auth::Principal> caller = admit("DeleteRule");
-    if (!caller.ok()) return caller.status();
-    if (absl::Status s = rules_.Delete(*caller, id); !s.ok()) return s;
+    NW_ASSIGN_OR_RETURN(auth::Principal caller, admit("DeleteRule"));
+    NW_RETURN_IF_ERROR(rules_.Delete(caller, id));
     return JsonResponse(json::object());
   }
   if (m == "PUT") {
-    absl::StatusOr<auth::Principal> caller = admit("UpdateRule");
-    if (!caller.ok()) return caller.status();
-    absl::StatusOr<json> body = ParseBody(request);
-    if (!body.ok()) return body.status();
-    absl::StatusOr<std::optional<std::string>> query =
-        StringField(*body, "query");
-    if (!query.ok()) return query.status();
-    absl::StatusOr<std::optional<std::string>> label =
-        StringField(*body, "label");
-    if (!label.ok()) return label.status();
-    absl::StatusOr<WatchRule> rule =
-        rules_.Update(*caller, id, *std::move(query), *std::move(label));
-    if (!rule.ok()) return rule.status();
-    return JsonResponse(RuleJson(*rule));
+    NW_ASSIGN_OR_RETURN(auth::Principal caller, admit("UpdateRule"));
+    NW_ASSIGN_OR_RETURN(json body, ParseBody(request));
+    NW_ASSIGN_OR_RETURN(std::optional<std::string> query,
+                        StringField(body, "query"));
+    NW_ASSIGN_OR_RETURN(std::optional<std::string> label,
+                        StringField(body, "label"));
+    NW_ASSIGN_OR_RETURN(
+        WatchRule rule,
+        rules_.Update(caller, id, std::move(query), std::move(label)));
+    return JsonResponse(RuleJson(rule));
   }
   return absl::InvalidArgumentError("use GET, PUT or DELETE on a rule");
 }
 
 absl::StatusOr<Response> ApiRouter::Article(const Request& request,
                                             absl::string_view id) const {
-  absl::StatusOr<auth::Principal> caller = Admit(request, kGetArticle);
-  if (!caller.ok()) return caller.status();
-  absl::StatusOr<newswatch::v1::Article> article = articles_.Get(id);
-  if (!article.ok()) return article.status();
-  return JsonResponse(ArticleJson(*article));
+  NW_ASSIGN_OR_RETURN(auth::Principal caller, Admit(request, kGetArticle));
+  NW_ASSIGN_OR_RETURN(newswatch::v1::Article article, articles_.Get(id));
+  return JsonResponse(ArticleJson(article));
 }
 
 }  // namespace nw::web

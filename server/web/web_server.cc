@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "server/base/log.h"
+#include "server/base/status_macros.h"
 #include "server/web/assets.h"
 #include "server/web/json_convert.h"
 #include "server/web/web_auth.h"
@@ -148,15 +149,15 @@ Response ErrorResponse(const absl::Status& status) {
 
 absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
     const WebOptions& options, ApiRouter& router, api::AlertApi& alerts) {
-  absl::StatusOr<std::pair<std::string, int>> hp = SplitListen(options.listen);
-  if (!hp.ok()) return hp.status();
+  std::pair<std::string, int> hp;
+  NW_ASSIGN_OR_RETURN(hp, SplitListen(options.listen));
   static std::once_flag init_once;
   std::call_once(init_once, [] { mg_init_library(0); });
   auto server =
       std::unique_ptr<WebServer>(new WebServer(options, router, alerts));
-  const std::string ports = hp->first.empty() || hp->first == "0.0.0.0"
-                                ? absl::StrCat(hp->second)
-                                : absl::StrCat(hp->first, ":", hp->second);
+  const std::string ports = hp.first.empty() || hp.first == "0.0.0.0"
+                                ? absl::StrCat(hp.second)
+                                : absl::StrCat(hp.first, ":", hp.second);
   // Streams hold a thread each; the spare ones serve pages and the API. A
   // connection that sends nothing holds a thread until request_timeout_ms,
   // so the spares are many and the timeout short.
@@ -192,11 +193,11 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
         absl::StrCat("cannot serve the web console on ", options.listen));
   }
   server->port_ = bound[0].port;
-  if (hp->first == "127.0.0.1") {
+  if (hp.first == "127.0.0.1") {
     server->allowed_hosts_ = {absl::StrCat("127.0.0.1:", server->port_),
                               absl::StrCat("localhost:", server->port_)};
-  } else if (!hp->first.empty() && hp->first != "0.0.0.0") {
-    server->allowed_hosts_ = {absl::StrCat(hp->first, ":", server->port_)};
+  } else if (!hp.first.empty() && hp.first != "0.0.0.0") {
+    server->allowed_hosts_ = {absl::StrCat(hp.first, ":", server->port_)};
   }
   mg_set_request_handler(server->ctx_, "/", &WebServer::HandleRequest,
                          server.get());

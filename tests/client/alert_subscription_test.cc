@@ -21,9 +21,12 @@
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "tests/client/daemon_fixture.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::client {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::testing::HasSubstr;
 
@@ -144,7 +147,7 @@ TEST_F(AlertSubscriptionTest, ResumesExactlyAcrossDaemonRestarts) {
   Recorder recorder(Options("desk"));
   ASSERT_EQ(recorder.WaitFor(40), 40u);
 
-  ASSERT_TRUE(daemon_->Stop().ok());
+  ASSERT_THAT(daemon_->Stop(), IsOk());
   ASSERT_NO_FATAL_FAILURE(Restart());
   ASSERT_EQ(SubmitAll(PipelineArticles("b", 40)), 40u);
   ASSERT_EQ(recorder.WaitFor(80), 80u);
@@ -210,7 +213,7 @@ TEST_F(AlertSubscriptionTest, LiveOnlyThenResumesByCursor) {
   ASSERT_EQ(recorder.subscription().last_cursor(), 3u);
   ASSERT_EQ(SubmitAll(PipelineArticles("new", 2)), 2u);
   ASSERT_EQ(recorder.WaitFor(2), 2u);
-  ASSERT_TRUE(daemon_->Stop().ok());
+  ASSERT_THAT(daemon_->Stop(), IsOk());
   ASSERT_NO_FATAL_FAILURE(Restart());
   ASSERT_EQ(SubmitAll(PipelineArticles("after", 2)), 2u);
   ASSERT_EQ(recorder.WaitFor(4), 4u);
@@ -223,7 +226,7 @@ TEST_F(AlertSubscriptionTest, OutOfRangeIsNotRetried) {
   ASSERT_NO_FATAL_FAILURE(Restart());
   ASSERT_NO_FATAL_FAILURE(AddRule("desk", "pipeline"));
   ASSERT_EQ(SubmitAll(PipelineArticles("a", 3)), 3u);
-  ASSERT_TRUE(daemon_->Stop().ok());
+  ASSERT_THAT(daemon_->Stop(), IsOk());
   absl::SleepFor(absl::Milliseconds(20));
   ASSERT_NO_FATAL_FAILURE(Restart({"--retention=10ms"}));
   // Retention runs at start, on its own thread: wait until it has.
@@ -272,7 +275,7 @@ TEST(AlertSubscriptionBackoffTest, BacksOffAndStops) {
     if (events.size() == 5) subscription.Stop();
   });
   absl::Status status = subscription.Run([](const v1::Alert&) { return true; });
-  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_THAT(status, IsOk());
   ASSERT_EQ(events.size(), 5u);
   const int expected_ms[] = {10, 20, 40, 40, 40};
   for (int i = 0; i < 5; ++i) {
@@ -300,7 +303,7 @@ TEST(AlertSubscriptionBackoffTest, StopInterruptsWait) {
   const absl::Time start = absl::Now();
   absl::Status status = subscription.Run([](const v1::Alert&) { return true; });
   stopper.join();
-  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_THAT(status, IsOk());
   EXPECT_LT(absl::Now() - start, absl::Seconds(10));
 }
 
@@ -314,7 +317,7 @@ TEST_F(AlertSubscriptionTest, CallbackStops) {
   int seen = 0;
   absl::Status status =
       subscription.Run([&](const v1::Alert&) { return ++seen < 3; });
-  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_THAT(status, IsOk());
   EXPECT_EQ(seen, 3);
   EXPECT_EQ(subscription.last_cursor(), 2u);
 }
@@ -370,7 +373,7 @@ TEST(AlertSubscriptionIdleTest, SilentStreamIsReconnected) {
     cursors.push_back(alert.cursor());
     return false;  // one is enough
   });
-  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_THAT(status, IsOk());
   EXPECT_GE(absl::Now() - start, absl::Milliseconds(200));
   ASSERT_EQ(events.size(), 1u);
   EXPECT_TRUE(absl::IsDeadlineExceeded(events[0].cause)) << events[0].cause;

@@ -6,9 +6,12 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::client {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -21,7 +24,7 @@ constexpr char kLine[] =
 
 TEST(ArticleJsonTest, ReadsEveryField) {
   absl::StatusOr<newswatch::v1::Article> a = ParseArticleJson(kLine, "x:1");
-  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_THAT(a, IsOk());
   EXPECT_EQ(a->id(), "reuters-21578-10");
   EXPECT_EQ(a->source(), "reuters-21578");
   EXPECT_EQ(a->title(), "COMPUTER TERMINAL <CPML>");
@@ -40,7 +43,7 @@ TEST(ArticleJsonTest, OptionalUrlAndTagsAndDuplicatesDropped) {
       R"({"title": "t", "body": "b", "url": "https://e.com/a", )"
       R"("topics": ["oil"], "places": ["oil", "iran"], "tags": ["x", "iran"]})",
       "x:2");
-  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_THAT(a, IsOk());
   EXPECT_EQ(a->url(), "https://e.com/a");
   EXPECT_THAT(a->tags(), ElementsAre("oil", "iran", "x"));
   EXPECT_EQ(a->id(), "https://e.com/a");  // no id: the url is one
@@ -49,10 +52,10 @@ TEST(ArticleJsonTest, OptionalUrlAndTagsAndDuplicatesDropped) {
 TEST(ArticleJsonTest, EmptyPublishedLeavesTimestampUnset) {
   absl::StatusOr<newswatch::v1::Article> a =
       ParseArticleJson(R"({"body": "b", "published": ""})", "x:3");
-  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_THAT(a, IsOk());
   EXPECT_FALSE(a->has_published_at());
   a = ParseArticleJson(R"({"body": "b"})", "x:3");
-  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_THAT(a, IsOk());
   EXPECT_FALSE(a->has_published_at());
 }
 
@@ -77,7 +80,7 @@ TEST(ArticleJsonTest, DateFormats) {
   };
   for (const Case& c : cases) {
     absl::StatusOr<google::protobuf::Timestamp> ts = ParseIsoTimestamp(c.text);
-    ASSERT_TRUE(ts.ok()) << c.text << ": " << ts.status();
+    ASSERT_THAT(ts, IsOk()) << c.text << ": " << ts.status();
     EXPECT_EQ(ts->seconds(), c.seconds) << c.text;
     EXPECT_EQ(ts->nanos(), c.nanos) << c.text;
   }
@@ -110,7 +113,7 @@ TEST(ArticleJsonTest, Rfc822Dates) {
   for (const Case& c : cases) {
     absl::StatusOr<google::protobuf::Timestamp> ts =
         ParseArticleTimestamp(c.text);
-    ASSERT_TRUE(ts.ok()) << c.text << ": " << ts.status();
+    ASSERT_THAT(ts, IsOk()) << c.text << ": " << ts.status();
     EXPECT_EQ(ts->seconds(), c.seconds) << c.text;
   }
   for (const char* text :
@@ -122,7 +125,7 @@ TEST(ArticleJsonTest, Rfc822Dates) {
   }
   absl::StatusOr<newswatch::v1::Article> a = ParseArticleJson(
       R"({"body": "b", "published": "Thu, 26 Feb 1987 15:01:01 GMT"})", "x:1");
-  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_THAT(a, IsOk());
   EXPECT_EQ(a->published_at().seconds(), 541350061);
 }
 
@@ -131,7 +134,7 @@ TEST(ArticleJsonTest, UnknownKeysWarnWithTheClosestName) {
   absl::StatusOr<newswatch::v1::Article> a = ParseArticleJson(
       R"({"id": "a", "titel": "t", "body": "b", "zzz": 1, "sequence": 3})",
       "f.jsonl:4", &warnings);
-  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_THAT(a, IsOk());
   EXPECT_EQ(a->title(), "");
   EXPECT_THAT(warnings,
               ElementsAre("f.jsonl:4: unknown key \"titel\" ignored (did you "
@@ -149,11 +152,11 @@ TEST(ArticleJsonTest, IdLessArticlesGetAStableId) {
   EXPECT_EQ(a->id(), again->id());
   absl::StatusOr<newswatch::v1::Article> other =
       ParseArticleJson(R"({"title": "t", "body": "c", "source": "s"})", "x:2");
-  ASSERT_TRUE(other.ok());
+  ASSERT_THAT(other, IsOk());
   EXPECT_NE(other->id(), a->id());
   absl::StatusOr<newswatch::v1::Article> given =
       ParseArticleJson(R"({"id": "mine", "url": "https://e.com/a"})", "x:3");
-  ASSERT_TRUE(given.ok());
+  ASSERT_THAT(given, IsOk());
   EXPECT_EQ(given->id(), "mine");
 }
 
@@ -196,7 +199,7 @@ TEST(ArticleJsonTest, NullFieldsAreEmpty) {
   absl::StatusOr<newswatch::v1::Article> a = ParseArticleJson(
       R"({"title": null, "body": "b", "topics": null, "unknown": {"a": 1}})",
       "x:1");
-  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_THAT(a, IsOk());
   EXPECT_EQ(a->title(), "");
   EXPECT_TRUE(a->tags().empty());
 }
@@ -211,7 +214,7 @@ TEST(ArticleJsonTest, EveryLineOfTheTestDataParses) {
     int count = 0;
     while (std::getline(in, line)) {
       absl::StatusOr<newswatch::v1::Article> a = ParseArticleJson(line, name);
-      ASSERT_TRUE(a.ok()) << a.status();
+      ASSERT_THAT(a, IsOk());
       EXPECT_FALSE(a->body().empty());
       EXPECT_TRUE(a->has_published_at()) << a->id();
       ++count;
@@ -223,10 +226,10 @@ TEST(ArticleJsonTest, EveryLineOfTheTestDataParses) {
 TEST(ArticleJsonTest, TimestampRoundTrip) {
   absl::StatusOr<google::protobuf::Timestamp> ts =
       ParseIsoTimestamp("1987-02-26T15:01:01.79");
-  ASSERT_TRUE(ts.ok());
+  ASSERT_THAT(ts, IsOk());
   EXPECT_EQ(FormatTimestamp(*ts), "1987-02-26T15:01:01.79Z");
   ts = ParseIsoTimestamp("2021-02-23");
-  ASSERT_TRUE(ts.ok());
+  ASSERT_THAT(ts, IsOk());
   EXPECT_EQ(FormatTimestamp(*ts), "2021-02-23T00:00:00Z");
 }
 

@@ -22,9 +22,12 @@
 #include "nlohmann/json.hpp"
 #include "tests/client/daemon_fixture.h"
 #include "tests/testutil/cli_process.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::client {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::nw::testing::Cli;
 using ::nw::testing::FreePort;
@@ -96,7 +99,7 @@ TEST_F(CliTest, WatchHumanFormatAcrossRestart) {
   Cli cli(work_.path(),
           {"--server", daemon_->address(), "watch", "--subscriber", "desk"});
   ASSERT_EQ(cli.WaitForLines(2, "#"), 2u);  // alert lines; snippets follow
-  ASSERT_TRUE(daemon_->Stop().ok());
+  ASSERT_THAT(daemon_->Stop(), IsOk());
   ASSERT_NO_FATAL_FAILURE(StartDaemon({listen}));
   ASSERT_EQ(SubmitAll(PipelineArticles("b", 1)), 1u);
   ASSERT_EQ(cli.WaitForLines(3, "#"), 3u);
@@ -120,7 +123,7 @@ TEST_F(CliTest, WatchOutOfRangeExitsOne) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon());
   ASSERT_NO_FATAL_FAILURE(AddRule("desk", "pipeline"));
   ASSERT_EQ(SubmitAll(PipelineArticles("a", 3)), 3u);
-  ASSERT_TRUE(daemon_->Stop().ok());
+  ASSERT_THAT(daemon_->Stop(), IsOk());
   absl::SleepFor(absl::Milliseconds(20));
   ASSERT_NO_FATAL_FAILURE(StartDaemon({"--retention=10ms"}));
   const std::string cursor_file = work_.path() + "/old.cursor";

@@ -19,10 +19,13 @@
 #include "nlohmann/json.hpp"
 #include "tests/client/daemon_fixture.h"
 #include "tests/testutil/cli_process.h"
+#include "tests/testutil/status_matchers.h"
 #include "tests/testutil/test_certs.h"
 
 namespace nw::client {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::nw::testing::Cli;
 using ::nw::testing::FreePort;
@@ -164,7 +167,7 @@ TEST_F(CliUsabilityTest, SubmitCtrlCPrintsSummary) {
   for (int i = 0; i < 300 && !client_->GetArticle("c2").ok(); ++i) {
     absl::SleepFor(absl::Milliseconds(20));
   }
-  ASSERT_TRUE(client_->GetArticle("c2").ok());
+  ASSERT_THAT(client_->GetArticle("c2"), IsOk());
   // As in `cat file | newswatch submit`: Ctrl-C ends both.
   cli.Signal(SIGINT);
   absl::SleepFor(absl::Milliseconds(200));
@@ -219,7 +222,7 @@ TEST_F(CliUsabilityTest, WatchSaysConnectedAndGivesUpOnNothingListening) {
 TEST_F(CliUsabilityTest, TlsMismatchesSaidAsSuch) {
   absl::StatusOr<testing::TestCerts> certs =
       testing::MakeTestCerts(work_.path());
-  ASSERT_TRUE(certs.ok()) << certs.status();
+  ASSERT_THAT(certs, IsOk());
   ASSERT_NO_FATAL_FAILURE(StartDaemon());  // plaintext
   std::string out, err;
   EXPECT_EQ(Run({"--server", daemon_->address(), "--tls-ca", certs->ca, "rules",
@@ -232,7 +235,7 @@ TEST_F(CliUsabilityTest, TlsMismatchesSaidAsSuch) {
       testing::DaemonProcess::Start(
           testing::DaemonBinary(), Path("tls-data"),
           {"--tls-cert", certs->server_cert, "--tls-key", certs->server_key});
-  ASSERT_TRUE(tls.ok()) << tls.status();
+  ASSERT_THAT(tls, IsOk());
   const std::string address = (*tls)->address();
   EXPECT_EQ(Run({"--server", address, "rules", "list"}, &out, &err), 1);
   EXPECT_THAT(err, HasSubstr("probably serves TLS"));

@@ -7,9 +7,12 @@
 
 #include "gtest/gtest.h"
 #include "tests/testutil/daemon_process.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::client {
 namespace {
+
+using ::nw::testing::IsOk;
 
 std::string Slurp(const std::string& path) {
   std::ifstream in(path);
@@ -21,13 +24,13 @@ TEST(CursorFileTest, WriteThenRead) {
   testing::TempDir dir;
   const std::string path = dir.path() + "/cursor";
   absl::StatusOr<std::optional<uint64_t>> read = ReadCursorFile(path);
-  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_THAT(read, IsOk());
   EXPECT_FALSE(read->has_value());
-  ASSERT_TRUE(WriteCursorFile(path, 42).ok());
+  ASSERT_THAT(WriteCursorFile(path, 42), IsOk());
   EXPECT_EQ(Slurp(path), "42\n");
-  ASSERT_TRUE(WriteCursorFile(path, 18446744073709551615u).ok());
+  ASSERT_THAT(WriteCursorFile(path, 18446744073709551615u), IsOk());
   read = ReadCursorFile(path);
-  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_THAT(read, IsOk());
   EXPECT_EQ(read->value(), 18446744073709551615u);
   // No temporary file is left behind.
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
@@ -55,10 +58,10 @@ TEST(CursorFileWriterTest, FlushWritesNewest) {
   testing::TempDir dir;
   const std::string path = dir.path() + "/cursor";
   CursorFileWriter writer(path, absl::Hours(1));
-  EXPECT_TRUE(writer.Flush().ok());  // nothing pending: no file
+  EXPECT_THAT(writer.Flush(), IsOk());  // nothing pending: no file
   EXPECT_FALSE(std::filesystem::exists(path));
   for (uint64_t c = 1; c <= 100; ++c) writer.Update(c);
-  ASSERT_TRUE(writer.Flush().ok());
+  ASSERT_THAT(writer.Flush(), IsOk());
   EXPECT_EQ(Slurp(path), "100\n");
 }
 

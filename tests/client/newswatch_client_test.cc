@@ -13,9 +13,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/client/daemon_fixture.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::client {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -31,7 +34,7 @@ v1::Article MakeArticle(std::string id, std::string body = "text") {
 
 // Verifies that the gRPC code and message survive the conversion.
 TEST(StatusConvertTest, KeepsCodeAndMessage) {
-  EXPECT_TRUE(FromGrpcStatus(grpc::Status::OK).ok());
+  EXPECT_THAT(FromGrpcStatus(grpc::Status::OK), IsOk());
   absl::Status s =
       FromGrpcStatus(grpc::Status(grpc::StatusCode::NOT_FOUND, "no such id"));
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
@@ -58,17 +61,17 @@ TEST_F(ClientTest, UnaryCallsAndErrors) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon());
   absl::StatusOr<v1::ArticleAck> ack =
       client_->SubmitArticle(MakeArticle("a", "crude oil from OPEC"));
-  ASSERT_TRUE(ack.ok()) << ack.status();
+  ASSERT_THAT(ack, IsOk());
   EXPECT_EQ(ack->article_id(), "a");
   EXPECT_FALSE(ack->duplicate());
   ack = client_->SubmitArticle(MakeArticle("a", "crude oil from OPEC"));
-  ASSERT_TRUE(ack.ok()) << ack.status();
+  ASSERT_THAT(ack, IsOk());
   EXPECT_TRUE(ack->duplicate());
   EXPECT_EQ(client_->SubmitArticle(MakeArticle("b", "")).status().code(),
             absl::StatusCode::kInvalidArgument);
 
   absl::StatusOr<v1::Article> stored = client_->GetArticle("a");
-  ASSERT_TRUE(stored.ok()) << stored.status();
+  ASSERT_THAT(stored, IsOk());
   EXPECT_EQ(stored->body(), "crude oil from OPEC");
   EXPECT_EQ(client_->GetArticle("nope").status().code(),
             absl::StatusCode::kNotFound);
@@ -77,11 +80,11 @@ TEST_F(ClientTest, UnaryCallsAndErrors) {
   rule.set_subscriber("desk");
   rule.set_query("crude AND OPEC");
   absl::StatusOr<v1::WatchRule> created = client_->CreateRule(rule);
-  ASSERT_TRUE(created.ok()) << created.status();
+  ASSERT_THAT(created, IsOk());
   EXPECT_FALSE(created->id().empty());
   EXPECT_EQ(created->canonical(), "crude AND opec");
   absl::StatusOr<v1::WatchRule> fetched = client_->GetRule(created->id());
-  ASSERT_TRUE(fetched.ok()) << fetched.status();
+  ASSERT_THAT(fetched, IsOk());
   EXPECT_EQ(fetched->query(), "crude AND OPEC");
   rule.set_query("crude AND");
   EXPECT_EQ(client_->CreateRule(rule).status().code(),
@@ -92,19 +95,19 @@ TEST_F(ClientTest, UnaryCallsAndErrors) {
             absl::StatusCode::kAlreadyExists);
 
   absl::StatusOr<std::vector<v1::WatchRule>> rules = client_->ListRules("");
-  ASSERT_TRUE(rules.ok()) << rules.status();
+  ASSERT_THAT(rules, IsOk());
   ASSERT_EQ(rules->size(), 1u);
   EXPECT_EQ((*rules)[0].id(), created->id());
 
   EXPECT_EQ(client_->DeleteRule("r-999").code(), absl::StatusCode::kNotFound);
-  EXPECT_TRUE(client_->DeleteRule(created->id()).ok());
+  EXPECT_THAT(client_->DeleteRule(created->id()), IsOk());
   rules = client_->ListRules("desk");
-  ASSERT_TRUE(rules.ok());
+  ASSERT_THAT(rules, IsOk());
   EXPECT_TRUE(rules->empty());
 
   absl::StatusOr<v1::ValidateRuleResponse> verdict =
       client_->ValidateRule("crude AND");
-  ASSERT_TRUE(verdict.ok()) << verdict.status();
+  ASSERT_THAT(verdict, IsOk());
   EXPECT_FALSE(verdict->valid());
   EXPECT_EQ(verdict->error_offset(), 9u);
 }
@@ -133,7 +136,7 @@ TEST_F(ClientTest, BulkSubmitKeepsOrderAndWindow) {
                     .ok());
     EXPECT_LE(static_cast<size_t>(i + 1) - bulk->acked(), options.window);
   }
-  ASSERT_TRUE(bulk->Finish().ok());
+  ASSERT_THAT(bulk->Finish(), IsOk());
   EXPECT_EQ(bulk->acked(), static_cast<size_t>(kCount));
   absl::MutexLock lock(&mu);
   ASSERT_EQ(tags.size(), static_cast<size_t>(kCount));
@@ -150,7 +153,7 @@ TEST_F(ClientTest, BulkSubmitKeepsOrderAndWindow) {
 TEST_F(ClientTest, BulkSubmitReportsStreamFailure) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon());
   auto bulk = client_->StartBulkSubmit(nullptr);
-  ASSERT_TRUE(bulk->Submit(MakeArticle("a"), "").ok());
+  ASSERT_THAT(bulk->Submit(MakeArticle("a"), ""), IsOk());
   daemon_->Kill();
   absl::Status status;
   for (int i = 0; i < 100000 && status.ok(); ++i) {
@@ -164,7 +167,7 @@ TEST_F(ClientTest, BulkSubmitReportsStreamFailure) {
 TEST_F(ClientTest, BulkSubmitDestroyedUnfinished) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon());
   auto bulk = client_->StartBulkSubmit(nullptr);
-  ASSERT_TRUE(bulk->Submit(MakeArticle("a"), "").ok());
+  ASSERT_THAT(bulk->Submit(MakeArticle("a"), ""), IsOk());
   bulk.reset();  // cancels without hanging
 }
 
@@ -183,7 +186,7 @@ TEST_F(ClientTest, SubscribeReplaysAfterCursorUntilStopped) {
         if (r.has_alert()) cursors.push_back(r.alert().cursor());
         return cursors.size() < 3;
       });
-  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_THAT(status, IsOk());
   EXPECT_THAT(cursors, ElementsAre(3, 4, 5));
 }
 
@@ -202,7 +205,7 @@ TEST_F(ClientTest, SubscribeStartsWithHeartbeat) {
         first = r;
         return false;
       });
-  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_THAT(status, IsOk());
   ASSERT_TRUE(first.has_heartbeat());
   EXPECT_EQ(first.heartbeat().last_cursor(), 2u);
 }
@@ -226,14 +229,14 @@ TEST_F(ClientTest, CreateRuleWithBackfill) {
   const int64_t since = absl::ToUnixSeconds(absl::Now() - absl::Hours(1));
   request.mutable_backfill_since()->set_seconds(since);
   absl::StatusOr<v1::WatchRule> created = client_->CreateRule(request);
-  ASSERT_TRUE(created.ok()) << created.status();
+  ASSERT_THAT(created, IsOk());
   EXPECT_EQ(created->backfilled_alerts(), 3u);
 
   // A window that starts after the articles backfills nothing.
   request.mutable_rule()->set_subscriber("late");
   request.mutable_backfill_since()->set_seconds(since + 7200);
   created = client_->CreateRule(request);
-  ASSERT_TRUE(created.ok()) << created.status();
+  ASSERT_THAT(created, IsOk());
   EXPECT_EQ(created->backfilled_alerts(), 0u);
 }
 

@@ -9,10 +9,13 @@
 #include "client/lib/rule_json.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testutil/status_matchers.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace nw::client {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::testing::HasSubstr;
 
@@ -21,7 +24,7 @@ using ::testing::HasSubstr;
 TEST(RuleJsonTest, ReadsBenchLinesAndNamesMistakes) {
   absl::StatusOr<newswatch::v1::WatchRule> rule = ParseRuleJson(
       R"({"id": "r1", "subscriber": "s1", "rule": "Knutson Albert"})");
-  ASSERT_TRUE(rule.ok()) << rule.status();
+  ASSERT_THAT(rule, IsOk());
   EXPECT_EQ(rule->id(), "r1");
   EXPECT_EQ(rule->subscriber(), "s1");
   EXPECT_EQ(rule->query(), "Knutson Albert");
@@ -47,7 +50,7 @@ TEST(RuleJsonTest, RoundTrips) {
   rule.set_label("ünïcode \"quoted\"");
   absl::StatusOr<newswatch::v1::WatchRule> back =
       ParseRuleJson(RuleToJson(rule));
-  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_THAT(back, IsOk());
   EXPECT_EQ(back->SerializeAsString(), rule.SerializeAsString());
 }
 
@@ -64,7 +67,7 @@ TEST(LineReaderTest, ReadsPlainAndGzipAlike) {
   for (const std::string name : {"/f.txt", "/f.txt.gz"}) {
     absl::StatusOr<std::unique_ptr<LineReader>> reader =
         LineReader::Open(dir.path() + name);
-    ASSERT_TRUE(reader.ok()) << reader.status();
+    ASSERT_THAT(reader, IsOk());
     std::vector<std::string> lines;
     std::string line;
     while (*(*reader)->Next(&line)) lines.push_back(line);

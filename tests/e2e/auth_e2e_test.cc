@@ -28,9 +28,12 @@
 #include "tests/testutil/e2e_client.h"
 #include "tests/testutil/http_client.h"
 #include "tests/testutil/metrics_text.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::testing::HasSubstr;
 namespace v1 = ::newswatch::v1;
@@ -446,7 +449,7 @@ TEST_F(AuthE2eTest, PlaintextClientCannotTalkToTlsServer) {
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
       client::NewChannel(daemon_->address(), other, args);
-  ASSERT_TRUE(channel.ok());
+  ASSERT_THAT(channel, IsOk());
   EXPECT_CODE(Api(*channel).ListRules(""), UNAVAILABLE);
 }
 
@@ -494,7 +497,7 @@ TEST_F(AuthE2eTest, SighupReloadsTheTokenFile) {
       testing::DaemonProcess::Start(
           testing::DaemonBinary(), data_dir_.path() + "/data",
           {"--token-file=" + file}, {.stderr_path = log});
-  ASSERT_TRUE(d.ok()) << d.status();
+  ASSERT_THAT(d, IsOk());
   daemon_ = *std::move(d);
   auto alice_lists = [&] {
     return Api(Channel(tokens_.alice, /*tls=*/false))
@@ -554,7 +557,7 @@ TEST_F(AuthE2eTest, RevokedTokenEndsItsOpenStreams) {
       testing::DaemonProcess::Start(
           testing::DaemonBinary(), data_dir_.path() + "/data",
           {"--token-file=" + file, "--heartbeat-interval=100ms"});
-  ASSERT_TRUE(d.ok()) << d.status();
+  ASSERT_THAT(d, IsOk());
   daemon_ = *std::move(d);
 
   // Both streams are open: each gets a heartbeat first.
@@ -597,7 +600,7 @@ TEST_F(AuthE2eTest, RefusedCallsAreCountedByCode) {
           testing::DaemonBinary(), data_dir_.path() + "/data",
           {"--token-file=" + token_file_, "--metrics-listen=127.0.0.1:0"},
           {.stderr_path = log});
-  ASSERT_TRUE(d.ok()) << d.status();
+  ASSERT_THAT(d, IsOk());
   daemon_ = *std::move(d);
   std::smatch port;
   const std::string text = base::ReadWholeFile(log, "log").value_or("");
@@ -614,10 +617,10 @@ TEST_F(AuthE2eTest, RefusedCallsAreCountedByCode) {
 
   absl::StatusOr<testing::HttpResponse> r =
       testing::HttpRequest(std::stoi(port[1]), "GET", "/metrics");
-  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_THAT(r, IsOk());
   absl::StatusOr<testing::ScrapedMetrics> m =
       testing::ParseMetricsText(r->body);
-  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_THAT(m, IsOk());
   EXPECT_EQ(m->Get(R"(newswatch_calls_refused_total{code="UNAUTHENTICATED"})"),
             2);
   EXPECT_EQ(

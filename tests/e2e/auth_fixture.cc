@@ -14,6 +14,7 @@
 #include "server/auth/principal.h"
 #include "server/auth/token_hash.h"
 #include "server/auth/token_table.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::testing {
 
@@ -67,7 +68,7 @@ ExitResult RunToExit(const std::vector<std::string>& argv,
 void AuthFixture::SetUpTestSuite() {
   dir_ = new TempDir();
   absl::StatusOr<TestCerts> certs = MakeTestCerts(dir_->path());
-  ASSERT_TRUE(certs.ok()) << certs.status();
+  ASSERT_THAT(certs, IsOk());
   certs_ = *certs;
   const auth::Principal principals[] = {
       {.name = "feed", .role = auth::Role::kIngest, .subscriber = ""},
@@ -84,7 +85,7 @@ void AuthFixture::SetUpTestSuite() {
   std::string file = "# test tokens\n";
   for (int i = 0; i < 4; ++i) {
     absl::StatusOr<std::string> token = auth::NewToken();
-    ASSERT_TRUE(token.ok());
+    ASSERT_THAT(token, IsOk());
     *slots[i] = *token;
     absl::StrAppend(
         &file,
@@ -112,7 +113,7 @@ void AuthFixture::StartDaemon(bool tls, bool mtls,
   flags.insert(flags.end(), extra.begin(), extra.end());
   absl::StatusOr<std::unique_ptr<DaemonProcess>> d =
       DaemonProcess::Start(DaemonBinary(), data_dir_.path(), flags);
-  ASSERT_TRUE(d.ok()) << d.status();
+  ASSERT_THAT(d, IsOk());
   daemon_ = *std::move(d);
 }
 
@@ -132,7 +133,7 @@ std::shared_ptr<grpc::Channel> AuthFixture::Channel(const std::string& token,
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
       client::NewChannel(daemon_->address(), security, args);
-  EXPECT_TRUE(channel.ok()) << channel.status();
+  EXPECT_THAT(channel, IsOk());
   return channel.ok() ? *channel : nullptr;
 }
 

@@ -5,6 +5,7 @@
 #include "gtest/gtest.h"
 #include "newswatch/v1/admin_service.grpc.pb.h"
 #include "tests/testutil/e2e_client.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::testing {
 namespace {
@@ -44,7 +45,7 @@ TEST_F(CheckpointE2eTest, CheckpointServesWhatWasCommittedBeforeIt) {
 
   // Restore: a daemon on the checkpoint.
   auto restored = DaemonProcess::Start(DaemonBinary(), checkpoint);
-  ASSERT_TRUE(restored.ok()) << restored.status();
+  ASSERT_THAT(restored, IsOk());
   Client client((*restored)->Channel());
   std::vector<v1::WatchRule> rules = client.ListRules("desk");
   ASSERT_EQ(rules.size(), 1u);

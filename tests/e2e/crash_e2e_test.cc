@@ -22,9 +22,12 @@
 #include "server/rules/parser.h"
 #include "tests/testutil/daemon_process.h"
 #include "tests/testutil/e2e_client.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using testing::Client;
 namespace v1 = ::newswatch::v1;
@@ -64,7 +67,7 @@ TEST(CrashE2eTest, KilledDaemonLosesNothingAcknowledgedAndResumesExactly) {
   for (int round = 0; round <= kKills; ++round) {
     auto daemon =
         testing::DaemonProcess::Start(testing::DaemonBinary(), data_dir.path());
-    ASSERT_TRUE(daemon.ok()) << daemon.status();
+    ASSERT_THAT(daemon, IsOk());
     Client client((*daemon)->Channel());
 
     // Everything acknowledged before any crash is still there.

@@ -17,9 +17,12 @@
 #include "nlohmann/json.hpp"
 #include "tests/testutil/daemon_process.h"
 #include "tests/testutil/e2e_client.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using testing::Client;
 using ::testing::ElementsAre;
@@ -117,7 +120,7 @@ TEST_F(DaemonE2eTest, TwoSubscribersGetExactlyTheirAlertsAndSurviveRestart) {
 
   // Restart on the same data dir: rules, articles and alerts are all there.
   absl::StatusOr<int> exit_code = daemon_->Stop();
-  ASSERT_TRUE(exit_code.ok());
+  ASSERT_THAT(exit_code, IsOk());
   EXPECT_EQ(*exit_code, 0);
   ASSERT_NO_FATAL_FAILURE(StartDaemon());
   std::vector<v1::WatchRule> rules = client_->ListRules("");

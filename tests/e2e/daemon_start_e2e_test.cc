@@ -9,9 +9,12 @@
 #include "gtest/gtest.h"
 #include "tests/testutil/cli_process.h"
 #include "tests/testutil/daemon_process.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using testing::Cli;
 using testing::DaemonProcess;
@@ -29,7 +32,7 @@ TEST(DaemonStartE2eTest, SecondDaemonOnTheSameDataDirSaysSo) {
   const std::string data = dir.path() + "/data";
   absl::StatusOr<std::unique_ptr<DaemonProcess>> first =
       DaemonProcess::Start(testing::DaemonBinary(), data);
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first, IsOk());
   Cli second(dir.path(), {"--listen=127.0.0.1:0", "--data-dir=" + data},
              testing::DaemonBinary());
   EXPECT_EQ(second.Wait(), 1);
@@ -45,7 +48,7 @@ TEST(DaemonStartE2eTest, PortTakenCreatesNothing) {
   testing::TempDir dir;
   absl::StatusOr<std::unique_ptr<DaemonProcess>> first =
       DaemonProcess::Start(testing::DaemonBinary(), dir.path() + "/first");
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first, IsOk());
   const std::string data = dir.path() + "/second";
   Cli second(dir.path(),
              {"--listen=" + (*first)->address(), "--data-dir=" + data},

@@ -25,9 +25,12 @@
 #include "tests/testutil/daemon_process.h"
 #include "tests/testutil/e2e_client.h"
 #include "tests/testutil/health_client.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using testing::CheckHealth;
 using testing::ServingStatus;
@@ -105,7 +108,7 @@ TEST(DiskFullE2eTest, FullDiskRefusesWritesRecoversAndRestarts) {
   absl::StatusOr<std::unique_ptr<testing::DaemonProcess>> daemon =
       testing::DaemonProcess::Start(testing::DaemonBinary(), data_dir,
                                     {"--min-free-disk-bytes=0"});
-  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  ASSERT_THAT(daemon, IsOk());
   auto client = std::make_unique<testing::Client>((*daemon)->Channel());
 
   // Submit until the disk is full (32 MiB hold at most ~160 of these).
@@ -143,14 +146,14 @@ TEST(DiskFullE2eTest, FullDiskRefusesWritesRecoversAndRestarts) {
   // A restart with 2 MiB free (far less than the log to replay) replays it
   // and serves everything acknowledged; the default reserve (64 MiB) only
   // refuses writes.
-  ASSERT_TRUE((*daemon)->Stop().ok());
+  ASSERT_THAT((*daemon)->Stop(), IsOk());
   struct statvfs vfs;
   ASSERT_EQ(statvfs(fs.path().c_str(), &vfs), 0);
   const uint64_t free_bytes = uint64_t{vfs.f_bavail} * vfs.f_frsize;
   ASSERT_GT(free_bytes, uint64_t{2} << 20);
   WriteFiller(filler, free_bytes - (uint64_t{2} << 20));
   daemon = testing::DaemonProcess::Start(testing::DaemonBinary(), data_dir);
-  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  ASSERT_THAT(daemon, IsOk());
   client = std::make_unique<testing::Client>((*daemon)->Channel());
   for (const std::string& id : acked)
     EXPECT_TRUE(client->GetArticle(id, &stored).ok()) << id;

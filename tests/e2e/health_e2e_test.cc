@@ -15,9 +15,12 @@
 #include "tests/testutil/e2e_client.h"
 #include "tests/testutil/health_client.h"
 #include "tests/testutil/http_client.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using testing::CheckHealth;
 using ::testing::HasSubstr;
@@ -60,7 +63,7 @@ TEST(HealthE2eTest, NotServingWhenStorageWritesFail) {
           testing::DaemonBinary(), data_dir.path(),
           {"--log-format=json", "--metrics-listen=127.0.0.1:0"},
           {.stderr_path = log_path, .file_size_limit_bytes = kFileSizeLimit});
-  ASSERT_TRUE(daemon.ok()) << daemon.status() << ReadFile(log_path);
+  ASSERT_THAT(daemon, IsOk()) << ReadFile(log_path);
   std::shared_ptr<grpc::Channel> channel = (*daemon)->Channel();
   std::smatch port;
   const std::string started_log = ReadFile(log_path);

@@ -12,9 +12,12 @@
 #include "server/base/read_file.h"
 #include "tests/testutil/daemon_process.h"
 #include "tests/testutil/e2e_client.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::testing::HasSubstr;
 namespace v1 = ::newswatch::v1;
@@ -66,7 +69,7 @@ class LoggingE2eTest : public ::testing::Test {
 // escaped) are logged; successful calls are not.
 TEST_F(LoggingE2eTest, JsonLinesAtDebugParseAndCarryFields) {
   auto daemon = Start({"--log-format=json", "--log-level=debug"});
-  ASSERT_TRUE(daemon.ok()) << daemon.status() << ReadFile(log_path_);
+  ASSERT_THAT(daemon, IsOk()) << ReadFile(log_path_);
   testing::Client client((*daemon)->Channel());
   v1::WatchRule rule;
   ASSERT_TRUE(client.CreateRule("analyst", "pipeline", &rule).ok());
@@ -101,7 +104,7 @@ TEST_F(LoggingE2eTest, JsonLinesAtDebugParseAndCarryFields) {
 TEST_F(LoggingE2eTest, WarningLevelKeepsOnlyWarningsAndErrors) {
   auto daemon =
       Start({"--log-format=json", "--log-level=warning", "--max-streams=0"});
-  ASSERT_TRUE(daemon.ok()) << daemon.status() << ReadFile(log_path_);
+  ASSERT_THAT(daemon, IsOk()) << ReadFile(log_path_);
   testing::Client client((*daemon)->Channel());
   grpc::ClientContext context;
   v1::SubscribeRequest request;
@@ -127,7 +130,7 @@ TEST_F(LoggingE2eTest, WarningLevelKeepsOnlyWarningsAndErrors) {
 // Verifies text lines: "<RFC 3339> <level> <component>: <msg> key=value".
 TEST_F(LoggingE2eTest, TextLinesByDefault) {
   auto daemon = Start({});
-  ASSERT_TRUE(daemon.ok()) << daemon.status() << ReadFile(log_path_);
+  ASSERT_THAT(daemon, IsOk()) << ReadFile(log_path_);
   ASSERT_EQ((*daemon)->Stop().value_or(-1), 0);
   const std::string log = ReadFile(log_path_);
   EXPECT_TRUE(std::regex_search(

@@ -23,9 +23,12 @@
 #include "tests/testutil/e2e_client.h"
 #include "tests/testutil/http_client.h"
 #include "tests/testutil/metrics_text.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using testing::Client;
 using testing::DaemonProcess;
@@ -53,7 +56,7 @@ class MetricsE2eTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<DaemonProcess>> d =
         DaemonProcess::Start(testing::DaemonBinary(), data_dir_.path(), flags,
                              {.stderr_path = log_path_});
-    ASSERT_TRUE(d.ok()) << d.status() << "\nlog:\n" << ReadFile(log_path_);
+    ASSERT_THAT(d, IsOk()) << "\nlog:\n" << ReadFile(log_path_);
     daemon_ = *std::move(d);
     metrics_port_ = MetricsPortFromLog(log_path_);
     ASSERT_GT(metrics_port_, 0) << ReadFile(log_path_);
@@ -63,12 +66,12 @@ class MetricsE2eTest : public ::testing::Test {
   ScrapedMetrics Scrape() {
     absl::StatusOr<testing::HttpResponse> r =
         testing::HttpRequest(metrics_port_, "GET", "/metrics");
-    EXPECT_TRUE(r.ok()) << r.status();
+    EXPECT_THAT(r, IsOk());
     if (!r.ok()) return {};
     EXPECT_EQ(r->status, 200);
     EXPECT_EQ(r->content_type, "text/plain; version=0.0.4; charset=utf-8");
     absl::StatusOr<ScrapedMetrics> m = testing::ParseMetricsText(r->body);
-    EXPECT_TRUE(m.ok()) << m.status() << "\n" << r->body;
+    EXPECT_THAT(m, IsOk()) << "\n" << r->body;
     return m.ok() ? *m : ScrapedMetrics{};
   }
 
@@ -222,20 +225,20 @@ TEST_F(MetricsE2eTest, ServesOnlyMetricsAndHealthz) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon({"--metrics-listen=127.0.0.1:0"}));
   absl::StatusOr<testing::HttpResponse> other =
       testing::HttpRequest(metrics_port_, "GET", "/");
-  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_THAT(other, IsOk());
   EXPECT_EQ(other->status, 404);
   absl::StatusOr<testing::HttpResponse> post =
       testing::HttpRequest(metrics_port_, "POST", "/metrics");
-  ASSERT_TRUE(post.ok()) << post.status();
+  ASSERT_THAT(post, IsOk());
   EXPECT_EQ(post->status, 405);
   absl::StatusOr<testing::HttpResponse> head =
       testing::HttpRequest(metrics_port_, "HEAD", "/metrics");
-  ASSERT_TRUE(head.ok()) << head.status();
+  ASSERT_THAT(head, IsOk());
   EXPECT_EQ(head->status, 200);
   EXPECT_EQ(head->body, "");
   absl::StatusOr<testing::HttpResponse> healthz =
       testing::HttpRequest(metrics_port_, "GET", "/healthz");
-  ASSERT_TRUE(healthz.ok()) << healthz.status();
+  ASSERT_THAT(healthz, IsOk());
   EXPECT_EQ(healthz->status, 200);
   EXPECT_EQ(healthz->body, "SERVING\n");
 }

@@ -13,9 +13,12 @@
 #include "tests/testutil/cli_process.h"
 #include "tests/testutil/daemon_process.h"
 #include "tests/testutil/e2e_client.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::testing::HasSubstr;
 namespace v1 = ::newswatch::v1;
@@ -120,7 +123,7 @@ TEST_F(RuleImportTest, ExportThenImportKeepsIdsQueriesAndLabels) {
   testing::TempDir other_dir;
   auto other = testing::DaemonProcess::Start(testing::DaemonBinary(),
                                              other_dir.path() + "/data");
-  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_THAT(other, IsOk());
   Run in = Cli(**other, {"rules", "import", "--keep-ids", exported});
   EXPECT_EQ(in.code, 0) << in.err;
   EXPECT_THAT(in.out, HasSubstr("3 created, 0 already present, 0 invalid"));

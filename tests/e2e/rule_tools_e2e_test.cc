@@ -12,9 +12,12 @@
 #include "newswatch/v1/rule_service.grpc.pb.h"
 #include "tests/testutil/daemon_process.h"
 #include "tests/testutil/e2e_client.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::testing::HasSubstr;
 using testing::PipelineArticles;
@@ -25,7 +28,7 @@ class RuleToolsTest : public ::testing::Test {
   void SetUp() override {
     auto d = testing::DaemonProcess::Start(testing::DaemonBinary(),
                                            dir_.path() + "/data");
-    ASSERT_TRUE(d.ok()) << d.status();
+    ASSERT_THAT(d, IsOk());
     daemon_ = *std::move(d);
     client_ = std::make_unique<testing::Client>(daemon_->Channel());
   }

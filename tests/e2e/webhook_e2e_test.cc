@@ -16,9 +16,12 @@
 #include "tests/e2e/auth_fixture.h"
 #include "tests/testutil/delivery_servers.h"
 #include "tests/testutil/e2e_client.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw {
 namespace {
+
+using ::nw::testing::IsOk;
 
 namespace v1 = ::newswatch::v1;
 using testing::Eventually;
@@ -176,7 +179,7 @@ TEST_F(WebhookE2eTest, CliAndPrivateUrls) {
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_THAT(r.output, ::testing::Not(HasSubstr("h-1")));
 
-  ASSERT_TRUE(daemon_->Stop().ok());
+  ASSERT_THAT(daemon_->Stop(), IsOk());
   ASSERT_NO_FATAL_FAILURE(Start(/*allow_private=*/false));
   v1::AddWebhookResponse added;
   grpc::Status refused = AddHook(receiver.url(), &added);

@@ -11,10 +11,13 @@
 #include "gtest/gtest.h"
 #include "storage/alert_log.h"
 #include "storage/db.h"
+#include "tests/testutil/status_matchers.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace nw::storage {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using newswatch::v1::Alert;
 using newswatch::v1::Article;
@@ -34,7 +37,7 @@ TEST(CommitBatchTest, GroupOfArticlesKeepsEachSubscribersLastCursorAndOrder) {
   TempDir dir;
   {
     absl::StatusOr<std::unique_ptr<Db>> db = Db::Open({.path = dir.path()});
-    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_THAT(db, IsOk());
     // Two groups; in each, several articles alert the same subscribers, so
     // their alerts interleave in the write.
     uint64_t sequence = 0;
@@ -51,27 +54,27 @@ TEST(CommitBatchTest, GroupOfArticlesKeepsEachSubscribersLastCursorAndOrder) {
         alerts[i].push_back(MakeAlert("alice", ++cursor_a, sequence));
       }
       for (int i = 0; i < 3; ++i) commits.push_back({&articles[i], &alerts[i]});
-      ASSERT_TRUE(CommitArticles(**db, commits).ok());
+      ASSERT_THAT(CommitArticles(**db, commits), IsOk());
     }
   }
   absl::StatusOr<std::unique_ptr<Db>> db = Db::Open({.path = dir.path()});
-  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_THAT(db, IsOk());
   AlertLog log(**db);
   absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> last =
       log.LoadLastCursors();
-  ASSERT_TRUE(last.ok()) << last.status();
+  ASSERT_THAT(last, IsOk());
   EXPECT_EQ(last->size(), 2u);
   EXPECT_EQ(last->at("alice"), 12u);
   EXPECT_EQ(last->at("bob"), 4u);
 
   absl::StatusOr<std::vector<Alert>> alice = log.ReadAfter("alice", 0, 100);
-  ASSERT_TRUE(alice.ok()) << alice.status();
+  ASSERT_THAT(alice, IsOk());
   ASSERT_EQ(alice->size(), 12u);
   for (size_t i = 0; i < alice->size(); ++i)
     EXPECT_EQ((*alice)[i].cursor(), i + 1);
   EXPECT_EQ((*alice)[11].article_sequence(), 6u);
   absl::StatusOr<std::vector<Alert>> bob = log.ReadAfter("bob", 2, 100);
-  ASSERT_TRUE(bob.ok()) << bob.status();
+  ASSERT_THAT(bob, IsOk());
   ASSERT_EQ(bob->size(), 2u);
   EXPECT_EQ((*bob)[0].cursor(), 3u);
   EXPECT_EQ((*bob)[0].article_sequence(), 4u);

@@ -11,10 +11,13 @@
 #include "gtest/gtest.h"
 #include "rocksdb/write_batch.h"
 #include "storage/db.h"
+#include "tests/testutil/status_matchers.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace nw::storage {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::testing::HasSubstr;
 
@@ -31,7 +34,7 @@ TEST(DiskSpaceTest, WritesStopBelowTheReserveAndResumeWhenSpaceIsBack) {
        .free_disk_bytes = [&](const std::string&) -> absl::StatusOr<uint64_t> {
          return free_bytes.load();
        }});
-  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_THAT(db, IsOk());
   auto put = [&](const std::string& key) {
     rocksdb::WriteBatch batch;
     batch.Put((*db)->cf(Cf::kMeta), key, "v");
@@ -41,7 +44,7 @@ TEST(DiskSpaceTest, WritesStopBelowTheReserveAndResumeWhenSpaceIsBack) {
     std::string value;
     return (*db)->raw()->Get({}, (*db)->cf(Cf::kMeta), key, &value).ok();
   };
-  ASSERT_TRUE(put("before").ok());
+  ASSERT_THAT(put("before"), IsOk());
 
   free_bytes = kReserve - 1;
   absl::SleepFor(
@@ -57,9 +60,9 @@ TEST(DiskSpaceTest, WritesStopBelowTheReserveAndResumeWhenSpaceIsBack) {
 
   free_bytes = kReserve * 2;
   absl::SleepFor(absl::Milliseconds(150));
-  EXPECT_TRUE((*db)->CheckWritable().ok());
+  EXPECT_THAT((*db)->CheckWritable(), IsOk());
   EXPECT_TRUE((*db)->health().healthy());
-  EXPECT_TRUE(put("after").ok());
+  EXPECT_THAT(put("after"), IsOk());
   EXPECT_TRUE(stored("after"));
 }
 
@@ -73,7 +76,7 @@ TEST(DiskSpaceTest, OpenBelowTheReserveStartsWithWritesRefused) {
        .free_disk_bytes = [](const std::string&) -> absl::StatusOr<uint64_t> {
          return uint64_t{1} << 20;
        }});
-  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_THAT(db, IsOk());
   EXPECT_FALSE((*db)->health().healthy());
   rocksdb::WriteBatch batch;
   batch.Put((*db)->cf(Cf::kMeta), "key", "v");
@@ -84,7 +87,7 @@ TEST(DiskSpaceTest, OpenBelowTheReserveStartsWithWritesRefused) {
 
 TEST(DiskSpaceTest, FreeDiskBytesReadsTheFileSystem) {
   absl::StatusOr<uint64_t> free = FreeDiskBytes(::testing::TempDir());
-  ASSERT_TRUE(free.ok()) << free.status();
+  ASSERT_THAT(free, IsOk());
   EXPECT_GT(*free, 0u);
   EXPECT_FALSE(FreeDiskBytes("/no/such/folder").ok());
 }

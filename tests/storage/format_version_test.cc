@@ -9,10 +9,13 @@
 #include "rocksdb/write_batch.h"
 #include "storage/db.h"
 #include "storage/key_codec.h"
+#include "tests/testutil/status_matchers.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace nw::storage {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::testing::HasSubstr;
 
@@ -32,7 +35,7 @@ std::optional<uint64_t> StoredVersion(Db& db) {
 TEST(FormatVersionTest, NewDataDirIsStampedWithThisFormat) {
   TempDir dir;
   absl::StatusOr<std::unique_ptr<Db>> db = Db::Open({.path = dir.path()});
-  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_THAT(db, IsOk());
   EXPECT_EQ(StoredVersion(**db), kFormatVersion);
 }
 
@@ -40,13 +43,13 @@ TEST(FormatVersionTest, UnstampedDataDirIsFormatOneAndOpens) {
   TempDir dir;
   {
     auto db = Db::Open({.path = dir.path()});
-    ASSERT_TRUE(db.ok());
+    ASSERT_THAT(db, IsOk());
     rocksdb::WriteBatch batch;  // as written before stamping existed
     batch.Delete((*db)->cf(Cf::kMeta), std::string(kFormatVersionKey));
-    ASSERT_TRUE((*db)->Write(batch, "test").ok());
+    ASSERT_THAT((*db)->Write(batch, "test"), IsOk());
   }
   auto db = Db::Open({.path = dir.path()});
-  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_THAT(db, IsOk());
   EXPECT_EQ(StoredVersion(**db), 1u);
 }
 
@@ -54,11 +57,11 @@ TEST(FormatVersionTest, NewerFormatIsRefusedWithWhatToDo) {
   TempDir dir;
   {
     auto db = Db::Open({.path = dir.path()});
-    ASSERT_TRUE(db.ok());
+    ASSERT_THAT(db, IsOk());
     rocksdb::WriteBatch batch;
     batch.Put((*db)->cf(Cf::kMeta), std::string(kFormatVersionKey),
               EncodeU64(kFormatVersion + 1));
-    ASSERT_TRUE((*db)->Write(batch, "test").ok());
+    ASSERT_THAT((*db)->Write(batch, "test"), IsOk());
   }
   auto db = Db::Open({.path = dir.path()});
   ASSERT_FALSE(db.ok());
@@ -71,10 +74,10 @@ TEST(FormatVersionTest, MalformedStampIsDataLoss) {
   TempDir dir;
   {
     auto db = Db::Open({.path = dir.path()});
-    ASSERT_TRUE(db.ok());
+    ASSERT_THAT(db, IsOk());
     rocksdb::WriteBatch batch;
     batch.Put((*db)->cf(Cf::kMeta), std::string(kFormatVersionKey), "v1");
-    ASSERT_TRUE((*db)->Write(batch, "test").ok());
+    ASSERT_THAT((*db)->Write(batch, "test"), IsOk());
   }
   auto db = Db::Open({.path = dir.path()});
   ASSERT_FALSE(db.ok());

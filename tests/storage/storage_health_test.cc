@@ -16,9 +16,12 @@
 #include "storage/commit_batch.h"
 #include "storage/db.h"
 #include "tests/testutil/daemon_process.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::storage {
 namespace {
+
+using ::nw::testing::IsOk;
 
 // Fails Append/Sync of files whose name ends in `suffix` (".log": the WAL,
 // ".sst": table files written by flushes) while `fail` is set.
@@ -105,7 +108,7 @@ TEST(StorageHealthTest, FailedWalWriteIsUnhealthyUntilReopened) {
       rocksdb::NewCompositeEnv(std::make_shared<FaultyFs>(".log", fail));
   absl::StatusOr<std::unique_ptr<Db>> db =
       Db::Open({.path = dir.path(), .env = env.get()});
-  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_THAT(db, IsOk());
   std::vector<bool> changes;
   (*db)->health().SetListener([&](bool healthy, const absl::Status& cause) {
     changes.push_back(healthy);
@@ -113,7 +116,7 @@ TEST(StorageHealthTest, FailedWalWriteIsUnhealthyUntilReopened) {
   EXPECT_EQ(changes,
             std::vector<bool>{true});  // told the current state at once
 
-  ASSERT_TRUE(Commit(**db, 1).ok());
+  ASSERT_THAT(Commit(**db, 1), IsOk());
   EXPECT_TRUE((*db)->health().healthy());
 
   *fail = true;
@@ -133,9 +136,9 @@ TEST(StorageHealthTest, FailedWalWriteIsUnhealthyUntilReopened) {
 
   absl::StatusOr<std::unique_ptr<Db>> reopened =
       Db::Open({.path = dir.path(), .env = env.get()});
-  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  ASSERT_THAT(reopened, IsOk());
   EXPECT_TRUE((*reopened)->health().healthy());
-  EXPECT_TRUE(Commit(**reopened, 2).ok());
+  EXPECT_THAT(Commit(**reopened, 2), IsOk());
 }
 
 // Verifies a failed flush (a background error: RocksDB stops writes) turns
@@ -148,12 +151,12 @@ TEST(StorageHealthTest, FailedFlushIsUnhealthyUntilCheckWritableResumes) {
       rocksdb::NewCompositeEnv(std::make_shared<FaultyFs>(".sst", fail));
   absl::StatusOr<std::unique_ptr<Db>> db =
       Db::Open({.path = dir.path(), .env = env.get()});
-  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_THAT(db, IsOk());
   std::vector<bool> changes;
   (*db)->health().SetListener([&](bool healthy, const absl::Status& cause) {
     changes.push_back(healthy);
   });
-  ASSERT_TRUE(Commit(**db, 1).ok());
+  ASSERT_THAT(Commit(**db, 1), IsOk());
 
   *fail = true;
   EXPECT_FALSE((*db)
@@ -175,7 +178,7 @@ TEST(StorageHealthTest, FailedFlushIsUnhealthyUntilCheckWritableResumes) {
   }
   EXPECT_TRUE((*db)->health().healthy()) << resumed;
   EXPECT_EQ(changes, (std::vector<bool>{true, false, true}));
-  EXPECT_TRUE(Commit(**db, 2).ok());
+  EXPECT_THAT(Commit(**db, 2), IsOk());
   EXPECT_GT((*db)->Sizes()[static_cast<int>(Cf::kArticles)].live_sst_bytes, 0u);
   (*db)->health().SetListener(nullptr);
 }
@@ -198,7 +201,7 @@ TEST(StorageHealthTest, WriteAndBackgroundErrorsCombine) {
   EXPECT_EQ(health.cause().code(), absl::StatusCode::kInternal);
   health.ReportWrite(absl::OkStatus());
   EXPECT_TRUE(health.healthy());
-  EXPECT_TRUE(health.cause().ok());
+  EXPECT_THAT(health.cause(), IsOk());
   EXPECT_EQ(health.errors(), 2u);
 }
 

@@ -7,6 +7,7 @@
 #include "gtest/gtest.h"
 #include "server/base/read_file.h"
 #include "tests/testutil/http_client.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::testing {
 namespace {
@@ -18,7 +19,7 @@ std::string Script(const std::string& name) {
 std::unique_ptr<DaemonProcess> StartScript(std::vector<std::string> argv) {
   absl::StatusOr<std::unique_ptr<DaemonProcess>> p =
       DaemonProcess::StartCommand(std::move(argv));
-  EXPECT_TRUE(p.ok()) << p.status();
+  EXPECT_THAT(p, IsOk());
   return p.ok() ? *std::move(p) : nullptr;
 }
 
@@ -43,7 +44,7 @@ void WebhookReceiver::SetMode(const std::string& mode) {
   ASSERT_NE(process_, nullptr);
   absl::StatusOr<HttpResponse> r =
       HttpRequest(process_->port(), "POST", "/_mode/" + mode);
-  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_THAT(r, IsOk());
   ASSERT_EQ(r->status, 200);
 }
 

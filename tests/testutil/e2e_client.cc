@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/testutil/daemon_process.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::testing {
 
@@ -20,7 +21,7 @@ std::vector<v1::Article> LoadArticles(const std::string& name) {
   for (int number = 1; std::getline(in, line); ++number) {
     absl::StatusOr<v1::Article> article =
         client::ParseArticleJson(line, absl::StrCat(name, ":", number));
-    EXPECT_TRUE(article.ok()) << article.status();
+    EXPECT_THAT(article, IsOk());
     if (article.ok()) articles.push_back(*std::move(article));
   }
   return articles;
@@ -45,7 +46,7 @@ std::vector<v1::Article> PipelineArticles(const std::string& prefix, int n) {
 void E2eTest::StartDaemon(const std::vector<std::string>& flags) {
   absl::StatusOr<std::unique_ptr<DaemonProcess>> d =
       DaemonProcess::Start(DaemonBinary(), data_dir_.path(), flags);
-  ASSERT_TRUE(d.ok()) << d.status();
+  ASSERT_THAT(d, IsOk());
   daemon_ = *std::move(d);
   client_ = std::make_unique<Client>(daemon_->Channel());
 }

@@ -17,9 +17,12 @@
 #include "storage/db.h"
 #include "storage/retention.h"
 #include "tests/testutil/daemon_process.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::alerts {
 namespace {
+
+using ::nw::testing::IsOk;
 
 namespace v1 = ::newswatch::v1;
 using ::testing::HasSubstr;
@@ -95,7 +98,7 @@ class AlertStreamTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto db = storage::Db::Open({.path = dir_.path(), .sync = false});
-    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_THAT(db, IsOk());
     db_ = *std::move(db);
   }
   // Commits article `sequence` (ingested at `ingested`) with one alert of "s".
@@ -110,7 +113,7 @@ class AlertStreamTest : public ::testing::Test {
     alerts[0].set_subscriber("s");
     alerts[0].set_cursor(sequence);
     alerts[0].set_article_sequence(sequence);
-    ASSERT_TRUE(storage::CommitArticles(*db_, {{&article, &alerts}}).ok());
+    ASSERT_THAT(storage::CommitArticles(*db_, {{&article, &alerts}}), IsOk());
   }
 
   testing::TempDir dir_;
@@ -123,7 +126,7 @@ TEST_F(AlertStreamTest, FromZeroAfterRetentionReplaysWhatIsKeptThenGoesLive) {
   for (uint64_t i = 1; i <= 5; ++i) Commit(i, old);
   for (uint64_t i = 6; i <= 8; ++i) Commit(i, absl::Now());
   auto deleted = storage::EnforceRetention(*db_, absl::Now() - absl::Hours(24));
-  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  ASSERT_THAT(deleted, IsOk());
   ASSERT_EQ(deleted->alerts_deleted, 5u);
 
   storage::AlertLog log(*db_);
@@ -200,7 +203,7 @@ TEST_F(AlertStreamTest, ReplayGateLetsStreamsReplayInTurnsOfOneBatch) {
       alert.set_cursor(seq);
       alert.set_article_sequence(seq);
     }
-    ASSERT_TRUE(storage::CommitArticles(*db_, {{&article, &alerts}}).ok());
+    ASSERT_THAT(storage::CommitArticles(*db_, {{&article, &alerts}}), IsOk());
   }
   storage::AlertLog log(*db_);
   ReplayGate gate(1);
@@ -255,14 +258,14 @@ TEST_F(AlertStreamTest, HubCapsStreamsPerSubscriber) {
                                                /*max_per_subscriber=*/2));
   };
   auto a1 = open("a"), a2 = open("a"), a3 = open("a"), b1 = open("b");
-  EXPECT_TRUE(a1.second.ok());
-  EXPECT_TRUE(a2.second.ok());
+  EXPECT_THAT(a1.second, IsOk());
+  EXPECT_THAT(a2.second, IsOk());
   EXPECT_EQ(a3.second.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(a3.second.message(), HasSubstr("--max-streams-per-subscriber"));
-  EXPECT_TRUE(b1.second.ok());
+  EXPECT_THAT(b1.second, IsOk());
   EXPECT_EQ(hub.ConnectedStreams(), 3u);
   hub.Unregister(a1.first);
-  EXPECT_TRUE(open("a").second.ok());
+  EXPECT_THAT(open("a").second, IsOk());
 }
 
 }  // namespace

@@ -11,9 +11,12 @@
 #include "storage/alert_log.h"
 #include "storage/article_store.h"
 #include "tests/testutil/daemon_process.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::api {
 namespace {
+
+using ::nw::testing::IsOk;
 
 namespace v1 = ::newswatch::v1;
 
@@ -39,21 +42,21 @@ class PreviewBoundsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto db = storage::Db::Open({.path = dir_.path(), .sync = false});
-    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_THAT(db, IsOk());
     db_ = *std::move(db);
     auto pipeline =
         ingest::IngestPipeline::Create(*db_, registry_, hub_, {}, {}, clock_);
-    ASSERT_TRUE(pipeline.ok()) << pipeline.status();
+    ASSERT_THAT(pipeline, IsOk());
     pipeline_ = *std::move(pipeline);
     for (int i = 0; i < kArticles; ++i) {
       v1::Article a;
       a.set_id(absl::StrCat("a-", i));
       a.set_title(absl::StrCat("pipeline report number ", i));
       a.set_body(absl::StrCat("text ", i, " of a pipeline report"));
-      ASSERT_TRUE(pipeline_->Ingest(a).ok());
+      ASSERT_THAT(pipeline_->Ingest(a), IsOk());
     }
     auto catalog = catalog::RuleCatalog::Open(*db_, registry_, *pipeline_);
-    ASSERT_TRUE(catalog.ok()) << catalog.status();
+    ASSERT_THAT(catalog, IsOk());
     catalog_ = *std::move(catalog);
   }
 
@@ -88,7 +91,7 @@ std::vector<std::string> SampleIds(const v1::PreviewRuleResponse& r) {
 // matches first.
 TEST_F(PreviewBoundsTest, WholeWindowNewestSamplesFirst) {
   auto r = Preview({});
-  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->scanned(), static_cast<uint64_t>(kArticles));
   EXPECT_EQ(r->matched(), static_cast<uint64_t>(kArticles));
   EXPECT_FALSE(r->truncated());
@@ -99,7 +102,7 @@ TEST_F(PreviewBoundsTest, WholeWindowNewestSamplesFirst) {
 // Verifies the article cap keeps the newest articles.
 TEST_F(PreviewBoundsTest, ArticleCapScansTheNewest) {
   auto r = Preview({.max_articles = 300});
-  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->scanned(), 300u);
   EXPECT_TRUE(r->truncated());
   EXPECT_EQ(SampleIds(*r),
@@ -110,7 +113,7 @@ TEST_F(PreviewBoundsTest, ArticleCapScansTheNewest) {
 // articles of the window, not the oldest, and reports it.
 TEST_F(PreviewBoundsTest, DeadlineStopsAfterTheNewest) {
   auto r = Preview({.deadline = absl::ZeroDuration()});
-  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_THAT(r, IsOk());
   EXPECT_TRUE(r->truncated());
   EXPECT_GT(r->scanned(), 0u);
   EXPECT_LT(r->scanned(), static_cast<uint64_t>(kArticles));

@@ -5,9 +5,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/auth/token_hash.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::auth {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::testing::HasSubstr;
 
@@ -16,7 +19,7 @@ Authenticator MakeAuthenticator() {
       "sha256:" + Sha256Hex("t-feed") + " ingest name=feed\n" + "sha256:" +
           Sha256Hex("t-alice") + " analyst name=alice subscriber=desk-asia\n",
       "tokens");
-  EXPECT_TRUE(table.ok()) << table.status();
+  EXPECT_THAT(table, IsOk());
   return Authenticator(*std::move(table));
 }
 
@@ -44,8 +47,8 @@ TEST(AuthenticatorTest, RefusesMissingMalformedAndUnknownTokens) {
 // and the scheme is case-insensitive.
 TEST(AuthenticatorTest, AppliesThePolicy) {
   const Authenticator authn = MakeAuthenticator();
-  EXPECT_TRUE(authn.CheckCall(kSubmit, "Bearer t-feed").ok());
-  EXPECT_TRUE(authn.CheckCall(kSubmit, "bearer  t-feed").ok());
+  EXPECT_THAT(authn.CheckCall(kSubmit, "Bearer t-feed"), IsOk());
+  EXPECT_THAT(authn.CheckCall(kSubmit, "bearer  t-feed"), IsOk());
   EXPECT_EQ(authn.CheckCall(kSubmit, "Bearer t-alice").code(),
             absl::StatusCode::kPermissionDenied);
 }
@@ -70,7 +73,7 @@ TEST(AuthenticatorTest, HealthIsOpen) {
 TEST(AuthenticatorTest, Identify) {
   const Authenticator authn = MakeAuthenticator();
   absl::StatusOr<Principal> alice = authn.Identify("Bearer t-alice");
-  ASSERT_TRUE(alice.ok());
+  ASSERT_THAT(alice, IsOk());
   EXPECT_EQ(alice->subscriber, "desk-asia");
   EXPECT_EQ(authn.Identify(std::nullopt).status().code(),
             absl::StatusCode::kUnauthenticated);

@@ -4,9 +4,12 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::auth {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::testing::HasSubstr;
 
@@ -28,12 +31,12 @@ TEST(ListenPolicyTest, Classify) {
 // Verifies the rules: network needs TLS + tokens or --insecure; tokens
 // without TLS stay on localhost; loopback without tokens is fine.
 TEST(ListenPolicyTest, Rules) {
-  EXPECT_TRUE(CheckListenPolicy("127.0.0.1:7373", {}).ok());
-  EXPECT_TRUE(CheckListenPolicy("127.0.0.2:7373", {}).ok());
+  EXPECT_THAT(CheckListenPolicy("127.0.0.1:7373", {}), IsOk());
+  EXPECT_THAT(CheckListenPolicy("127.0.0.2:7373", {}), IsOk());
   EXPECT_TRUE(
       CheckListenPolicy("0.0.0.0:7373", {.tls = true, .tokens = true}).ok());
-  EXPECT_TRUE(CheckListenPolicy("0.0.0.0:7373", {.insecure = true}).ok());
-  EXPECT_TRUE(CheckListenPolicy("127.0.0.1:7373", {.tokens = true}).ok());
+  EXPECT_THAT(CheckListenPolicy("0.0.0.0:7373", {.insecure = true}), IsOk());
+  EXPECT_THAT(CheckListenPolicy("127.0.0.1:7373", {.tokens = true}), IsOk());
 
   absl::Status bare = CheckListenPolicy("0.0.0.0:7373", {});
   EXPECT_EQ(bare.code(), absl::StatusCode::kFailedPrecondition);

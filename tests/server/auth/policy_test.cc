@@ -5,9 +5,12 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::auth {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::testing::HasSubstr;
 
@@ -36,16 +39,16 @@ const std::vector<std::string> kAnalystMethods = {
 // rules/alerts, admin everything.
 TEST(PolicyTest, RoleTable) {
   for (const std::string& m : kIngestMethods) {
-    EXPECT_TRUE(CheckMethod(kIngest, m).ok()) << m;
-    EXPECT_TRUE(CheckMethod(kAdmin, m).ok()) << m;
+    EXPECT_THAT(CheckMethod(kIngest, m), IsOk()) << m;
+    EXPECT_THAT(CheckMethod(kAdmin, m), IsOk()) << m;
     absl::Status s = CheckMethod(kAlice, m);
     EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied) << m;
     EXPECT_THAT(std::string(s.message()),
                 HasSubstr("allowed roles: ingest, admin"));
   }
   for (const std::string& m : kAnalystMethods) {
-    EXPECT_TRUE(CheckMethod(kAlice, m).ok()) << m;
-    EXPECT_TRUE(CheckMethod(kAdmin, m).ok()) << m;
+    EXPECT_THAT(CheckMethod(kAlice, m), IsOk()) << m;
+    EXPECT_THAT(CheckMethod(kAdmin, m), IsOk()) << m;
     absl::Status s = CheckMethod(kIngest, m);
     EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied) << m;
     EXPECT_THAT(std::string(s.message()),
@@ -61,11 +64,11 @@ TEST(PolicyTest, UnknownMethodsAreAdminOnlyReflectionAnyRole) {
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(CheckMethod(kIngest, unknown).code(),
             absl::StatusCode::kPermissionDenied);
-  EXPECT_TRUE(CheckMethod(kAdmin, unknown).ok());
+  EXPECT_THAT(CheckMethod(kAdmin, unknown), IsOk());
   const std::string reflection =
       "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
-  EXPECT_TRUE(CheckMethod(kIngest, reflection).ok());
-  EXPECT_TRUE(CheckMethod(kAlice, reflection).ok());
+  EXPECT_THAT(CheckMethod(kIngest, reflection), IsOk());
+  EXPECT_THAT(CheckMethod(kAlice, reflection), IsOk());
 }
 
 // Verifies only the health service is public.
@@ -79,7 +82,7 @@ TEST(PolicyTest, OnlyHealthIsPublic) {
 
 // Verifies analysts own only their subscriber; admins all; ingest none.
 TEST(PolicyTest, SubscriberOwnership) {
-  EXPECT_TRUE(CheckOwnsSubscriber(kAlice, "desk-asia", "subscribe to").ok());
+  EXPECT_THAT(CheckOwnsSubscriber(kAlice, "desk-asia", "subscribe to"), IsOk());
   absl::Status s = CheckOwnsSubscriber(kAlice, "desk-energy", "subscribe to");
   EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_THAT(
@@ -87,7 +90,8 @@ TEST(PolicyTest, SubscriberOwnership) {
       HasSubstr(
           "may not subscribe to subscriber 'desk-energy'; it is limited to "
           "subscriber 'desk-asia'"));
-  EXPECT_TRUE(CheckOwnsSubscriber(kAdmin, "desk-energy", "subscribe to").ok());
+  EXPECT_THAT(CheckOwnsSubscriber(kAdmin, "desk-energy", "subscribe to"),
+              IsOk());
   EXPECT_EQ(CheckOwnsSubscriber(kIngest, "", "list the rules of").code(),
             absl::StatusCode::kPermissionDenied);
 }

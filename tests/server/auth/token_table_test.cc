@@ -6,9 +6,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/auth/token_hash.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::auth {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::testing::HasSubstr;
 
@@ -39,7 +42,7 @@ TEST(TokenTableTest, ParsesRolesAndFindsByToken) {
       Hash("t-alice"), "\tanalyst  name=alice subscriber=desk-asia  \n",
       Hash("t-ops"), " admin name=ops\n");
   absl::StatusOr<TokenTable> table = TokenTable::Parse(text, "tokens");
-  ASSERT_TRUE(table.ok()) << table.status();
+  ASSERT_THAT(table, IsOk());
   EXPECT_EQ(table->size(), 3u);
   const Principal* alice = table->Find("t-alice");
   ASSERT_NE(alice, nullptr);
@@ -61,7 +64,7 @@ TEST(TokenTableTest, FormatLineRoundTrips) {
   const std::string line = TokenTable::FormatLine(Sha256Hex("t-bob"), bob);
   EXPECT_EQ(line, Hash("t-bob") + " analyst name=bob subscriber=desk-energy");
   absl::StatusOr<TokenTable> table = TokenTable::Parse(line, "x");
-  ASSERT_TRUE(table.ok()) << table.status();
+  ASSERT_THAT(table, IsOk());
   ASSERT_NE(table->Find("t-bob"), nullptr);
   EXPECT_EQ(table->Find("t-bob")->subscriber, "desk-energy");
 }

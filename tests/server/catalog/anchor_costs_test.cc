@@ -8,10 +8,13 @@
 
 #include "gtest/gtest.h"
 #include "storage/commit_batch.h"
+#include "tests/testutil/status_matchers.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace nw::catalog {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::nw::testing::TempDir;
 
@@ -26,7 +29,7 @@ void Store(storage::Db& db, int n) {
     articles[i].set_body(i >= n - 10 ? "common recent" : "common");
     commits.push_back({&articles[i], &none});
   }
-  ASSERT_TRUE(storage::CommitArticles(db, commits).ok());
+  ASSERT_THAT(storage::CommitArticles(db, commits), IsOk());
 }
 
 index::Feature Term(const std::string& text) {
@@ -36,11 +39,11 @@ index::Feature Term(const std::string& text) {
 TEST(AnchorCostsTest, SamplesTheNewestStoredArticles) {
   TempDir dir;
   auto db = storage::Db::Open({.path = dir.path()});
-  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_THAT(db, IsOk());
   Store(**db, 150);
   auto model = CostModelFromRecentArticles(**db, /*max_articles=*/20,
                                            /*min_articles=*/5);
-  ASSERT_TRUE(model.ok()) << model.status();
+  ASSERT_THAT(model, IsOk());
   ASSERT_NE(*model, nullptr);
   EXPECT_EQ((*model)->sample_articles(), 20u);
   // Half of the newest 20 say "recent"; all say "common".
@@ -51,13 +54,13 @@ TEST(AnchorCostsTest, SamplesTheNewestStoredArticles) {
 TEST(AnchorCostsTest, TooFewArticlesKeepTheStaticEstimate) {
   TempDir dir;
   auto db = storage::Db::Open({.path = dir.path()});
-  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_THAT(db, IsOk());
   auto empty = CostModelFromRecentArticles(**db);
-  ASSERT_TRUE(empty.ok()) << empty.status();
+  ASSERT_THAT(empty, IsOk());
   EXPECT_EQ(*empty, nullptr);
   Store(**db, 50);
   auto few = CostModelFromRecentArticles(**db, 2000, 100);
-  ASSERT_TRUE(few.ok()) << few.status();
+  ASSERT_THAT(few, IsOk());
   EXPECT_EQ(*few, nullptr);
 }
 

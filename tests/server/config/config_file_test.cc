@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testutil/status_matchers.h"
 
 ABSL_FLAG(std::string, cfg_listen, "127.0.0.1:7373", "test flag");
 ABSL_FLAG(int64_t, cfg_max_streams, 20000, "test flag");
@@ -22,6 +23,8 @@ ABSL_FLAG(int, cfg_not_a_setting, 1, "a flag the file may not set");
 
 namespace nw::config {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::testing::HasSubstr;
 
@@ -67,7 +70,7 @@ TEST_F(ConfigFileTest, SetsStringIntegerBooleanAndDurationSettings) {
       "cfg_max_streams = 12\n"
       "cfg_sync = false\n"
       "cfg_heartbeat = \"500ms\"\n");
-  ASSERT_TRUE(ApplyConfigFile(path, kSettings).ok());
+  ASSERT_THAT(ApplyConfigFile(path, kSettings), IsOk());
   EXPECT_EQ(absl::GetFlag(FLAGS_cfg_listen), "0.0.0.0:9000");
   EXPECT_EQ(absl::GetFlag(FLAGS_cfg_max_streams), 12);
   EXPECT_FALSE(absl::GetFlag(FLAGS_cfg_sync));

@@ -16,6 +16,7 @@
 #include "tests/testutil/cli_process.h"
 #include "tests/testutil/daemon_process.h"
 #include "tests/testutil/e2e_client.h"
+#include "tests/testutil/status_matchers.h"
 #include "toml++/toml.h"
 
 namespace nw::testing {
@@ -51,7 +52,7 @@ TEST(DaemonConfigTest, DaemonServesWithTheExampleConfig) {
   absl::StatusOr<std::unique_ptr<DaemonProcess>> daemon =
       DaemonProcess::Start(DaemonBinary(), dir.path() + "/data",
                            {std::string("--config=") + NW_EXAMPLE_CONFIG});
-  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  ASSERT_THAT(daemon, IsOk());
   Client client((*daemon)->Channel());
   newswatch::v1::WatchRule rule;
   EXPECT_TRUE(client.CreateRule("desk", "oil", &rule).ok());
@@ -65,7 +66,7 @@ TEST(DaemonConfigTest, FileSettingsApplyAndFlagsOverrideThem) {
   {
     auto daemon = DaemonProcess::Start(DaemonBinary(), dir.path() + "/data",
                                        {"--config", config});
-    ASSERT_TRUE(daemon.ok()) << daemon.status();
+    ASSERT_THAT(daemon, IsOk());
     Client client((*daemon)->Channel());
     newswatch::v1::WatchRule rule;
     ASSERT_TRUE(client.CreateRule("desk", "oil", &rule).ok());
@@ -76,7 +77,7 @@ TEST(DaemonConfigTest, FileSettingsApplyAndFlagsOverrideThem) {
   auto daemon = DaemonProcess::Start(
       DaemonBinary(), dir.path() + "/data",
       {"--config=" + config, "--max-rules-per-subscriber=2"});
-  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  ASSERT_THAT(daemon, IsOk());
   Client client((*daemon)->Channel());
   newswatch::v1::WatchRule rule;
   EXPECT_TRUE(client.CreateRule("desk", "gas", &rule).ok());
@@ -161,7 +162,7 @@ TEST(DaemonConfigTest, SecondDaemonOnTheSamePortRefusesStart) {
   TempDir dir;
   absl::StatusOr<std::unique_ptr<DaemonProcess>> first =
       DaemonProcess::Start(DaemonBinary(), dir.path() + "/a");
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first, IsOk());
   int code = 0;
   // `timeout`: if the bug is back the second daemon serves instead of exiting.
   const std::string out =

@@ -11,9 +11,12 @@
 #include "gmock/gmock.h"
 #include "server/base/clock.h"
 #include "tests/server/delivery/delivery_fixture.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::delivery {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::newswatch::v1::EmailSettings;
 using ::testing::HasSubstr;
@@ -73,7 +76,7 @@ class EmailDispatcherTest : public DeliveryTest {
     s.set_subscriber("desk");
     s.add_recipients("analyst@example.com");
     s.set_mode(mode);
-    ASSERT_TRUE(d.Set(s, std::nullopt).ok());
+    ASSERT_THAT(d.Set(s, std::nullopt), IsOk());
   }
 
   base::FakeClock clock_{At(10, 5)};

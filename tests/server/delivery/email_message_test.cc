@@ -6,9 +6,12 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::delivery {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::newswatch::v1::Alert;
 using ::testing::HasSubstr;
@@ -93,7 +96,7 @@ TEST(EmailMessageTest, HeadersAreSafe) {
 
 // Verifies only plain addresses are accepted as recipients.
 TEST(EmailMessageTest, Addresses) {
-  EXPECT_TRUE(CheckEmailAddress("analyst@example.com").ok());
+  EXPECT_THAT(CheckEmailAddress("analyst@example.com"), IsOk());
   for (const char* bad : {"", "nobody", "@example.com", "a@", "a@b@c", "a b@c",
                           "a@b\r\nRCPT TO:<x@y>", "<a@b>", "a@b,c@d"}) {
     EXPECT_FALSE(CheckEmailAddress(bad).ok()) << bad;

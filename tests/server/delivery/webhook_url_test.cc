@@ -5,9 +5,12 @@
 #include <netinet/in.h>
 
 #include "gtest/gtest.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::delivery {
 namespace {
+
+using ::nw::testing::IsOk;
 
 bool InternalV4(const char* ip) {
   sockaddr_in a{};
@@ -53,8 +56,8 @@ TEST(WebhookUrlTest, Check) {
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(CheckWebhookUrl("https://10.0.0.8/x", false).code(),
             absl::StatusCode::kPermissionDenied);
-  EXPECT_TRUE(CheckWebhookUrl("http://127.0.0.1:9/hook", true).ok());
-  EXPECT_TRUE(CheckWebhookUrl("https://8.8.8.8/hook", false).ok());
+  EXPECT_THAT(CheckWebhookUrl("http://127.0.0.1:9/hook", true), IsOk());
+  EXPECT_THAT(CheckWebhookUrl("https://8.8.8.8/hook", false), IsOk());
   for (const char* bad :
        {"", "ftp://8.8.8.8/", "file:///etc/passwd", "gopher://8.8.8.8/",
         "http://user:pw@8.8.8.8/", "not a url"}) {

@@ -10,9 +10,12 @@
 #include "server/index/rule_query.h"
 #include "server/match/analyzed_article.h"
 #include "server/rules/parser.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::index {
 namespace {
+
+using ::nw::testing::IsOk;
 
 // 100 articles: every one says "kilometres", 30 say "pipeline", 3 say "oil";
 // the first 10 are from source "reuters" in lang "en-gb".
@@ -85,7 +88,7 @@ TEST(DocumentFrequencyCostModelTest, EmptySampleIsTheStaticModel) {
 // the longer word, which is in every article; document frequency picks "oil".
 TEST(DocumentFrequencyCostModelTest, AnchorsTheRarestWordOfTheSample) {
   auto compiled = rules::ParseRule("kilometres AND oil");
-  ASSERT_TRUE(compiled.ok());
+  ASSERT_THAT(compiled, IsOk());
   const RuleQuery by_length =
       BuildRuleQuery((*compiled)->root(), StaticCostModel());
   ASSERT_EQ(by_length.anchors.size(), 1u);

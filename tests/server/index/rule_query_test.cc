@@ -7,9 +7,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/rules/parser.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::index {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
@@ -18,7 +21,7 @@ using ::testing::UnorderedElementsAre;
 // The anchors of `rule` as "kind:text" strings.
 std::vector<std::string> Anchors(const std::string& rule) {
   auto compiled = rules::ParseRule(rule);
-  EXPECT_TRUE(compiled.ok()) << rule;
+  EXPECT_THAT(compiled, IsOk()) << rule;
   const RuleQuery q = BuildRuleQuery((*compiled)->root(), StaticCostModel());
   std::vector<std::string> out;
   const char* kinds[] = {"term", "prefix", "source", "tag", "lang"};
@@ -59,7 +62,7 @@ TEST(RuleQueryTest, DoubleNegationIsAnchorless) {
 // Verifies the postfix filter program.
 TEST(RuleQueryTest, FilterProgram) {
   auto compiled = rules::ParseRule("(oil OR gas) -opec");
-  ASSERT_TRUE(compiled.ok());
+  ASSERT_THAT(compiled, IsOk());
   const RuleQuery q = BuildRuleQuery((*compiled)->root(), StaticCostModel());
   std::vector<uint8_t> stack;
   auto eval = [&](std::vector<bool> present) {
@@ -81,7 +84,7 @@ TEST(RuleQueryTest, NegationOnlyWhereExact) {
   for (const char* rule :
        {"title:(oil -gas)", "oil -\"gas price\"", "oil -title:gas"}) {
     auto compiled = rules::ParseRule(rule);
-    ASSERT_TRUE(compiled.ok()) << rule;
+    ASSERT_THAT(compiled, IsOk()) << rule;
     const RuleQuery q = BuildRuleQuery((*compiled)->root(), StaticCostModel());
     EXPECT_FALSE(q.exact) << rule;
     EXPECT_EQ(std::count(q.filter.begin(), q.filter.end(), kOpNot), 0) << rule;

@@ -13,9 +13,12 @@
 #include "storage/alert_log.h"
 #include "storage/retention.h"
 #include "tests/testutil/daemon_process.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::ingest {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -25,7 +28,7 @@ std::shared_ptr<const index::IndexedRule> Rule(const std::string& id,
                                                const std::string& subscriber,
                                                const std::string& query) {
   auto compiled = rules::ParseRule(query);
-  EXPECT_TRUE(compiled.ok()) << compiled.status();
+  EXPECT_THAT(compiled, IsOk());
   return std::make_shared<const index::IndexedRule>(
       index::IndexedRule{id, subscriber, (*compiled)->compact()});
 }
@@ -42,20 +45,20 @@ class IngestPipelineTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto db = storage::Db::Open({.path = dir_.path(), .sync = false});
-    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_THAT(db, IsOk());
     db_ = *std::move(db);
     hub_ = std::make_unique<alerts::SubscriptionHub>(
         absl::flat_hash_map<std::string, uint64_t>{});
     auto pipeline =
         IngestPipeline::Create(*db_, registry_, *hub_, {}, {}, clock_);
-    ASSERT_TRUE(pipeline.ok()) << pipeline.status();
+    ASSERT_THAT(pipeline, IsOk());
     pipeline_ = *std::move(pipeline);
   }
 
   std::vector<v1::Alert> Alerts(const std::string& subscriber,
                                 uint64_t after = 0) {
     auto alerts = storage::AlertLog(*db_).ReadAfter(subscriber, after, 100000);
-    EXPECT_TRUE(alerts.ok()) << alerts.status();
+    EXPECT_THAT(alerts, IsOk());
     return alerts.ok() ? *alerts : std::vector<v1::Alert>{};
   }
 
@@ -83,7 +86,7 @@ TEST_F(IngestPipelineTest, ConcurrentIngestGivesContiguousSequencesAndCursors) {
               Article(absl::StrCat("t", t, "-", j), "gas pipeline"));
         }
         for (auto& r : pipeline_->IngestBatch(std::move(batch))) {
-          ASSERT_TRUE(r.ok()) << r.status();
+          ASSERT_THAT(r, IsOk());
           sequences[t].push_back(r->sequence);
         }
       }
@@ -117,7 +120,7 @@ TEST_F(IngestPipelineTest, RepeatedIdsAreDuplicatesWithoutAlerts) {
   EXPECT_EQ(results[1]->sequence, results[0]->sequence);
   EXPECT_EQ(results[2]->sequence, 2u);
   auto again = pipeline_->Ingest(Article("y", "pipeline"));
-  ASSERT_TRUE(again.ok());
+  ASSERT_THAT(again, IsOk());
   EXPECT_TRUE(again->duplicate);
   EXPECT_EQ(again->sequence, 2u);
   EXPECT_EQ(again->alerts, 0u);
@@ -140,13 +143,13 @@ TEST_F(IngestPipelineTest, RetentionDeletesOldArticlesAndAlerts) {
   }
   auto result =
       storage::EnforceRetention(*db_, clock_.Now() - absl::Hours(24 * 30));
-  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_THAT(result, IsOk());
   EXPECT_EQ(result->articles_deleted, 3u);
   EXPECT_EQ(result->alerts_deleted, 3u);
 
   storage::ArticleStore articles(*db_);
   EXPECT_EQ(articles.Get("old-0").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_TRUE(articles.Get("new-0").ok());
+  EXPECT_THAT(articles.Get("new-0"), IsOk());
   auto expired = storage::AlertLog(*db_).ReadAfter("a", 1, 10);
   EXPECT_EQ(expired.status().code(), absl::StatusCode::kOutOfRange);
   EXPECT_THAT(expired.status().message(),
@@ -159,7 +162,7 @@ TEST_F(IngestPipelineTest, RetentionDeletesOldArticlesAndAlerts) {
 
   // Sequence numbers and cursors go on after retention.
   auto next = pipeline_->Ingest(Article("new-2", "pipeline"));
-  ASSERT_TRUE(next.ok());
+  ASSERT_THAT(next, IsOk());
   EXPECT_EQ(next->sequence, 6u);
   EXPECT_EQ(Alerts("a", 5).front().cursor(), 6u);
 }
@@ -167,23 +170,24 @@ TEST_F(IngestPipelineTest, RetentionDeletesOldArticlesAndAlerts) {
 // Verifies that backfill covers exactly the articles matched without the
 // new rule, so each article is alerted once, and only those since the time.
 TEST_F(IngestPipelineTest, BackfillAlertsEachStoredArticleOnce) {
-  ASSERT_TRUE(pipeline_->Ingest(Article("before-window", "pipeline")).ok());
+  ASSERT_THAT(pipeline_->Ingest(Article("before-window", "pipeline")), IsOk());
   clock_.Advance(absl::Hours(48));
   const absl::Time since = clock_.Now();
-  ASSERT_TRUE(pipeline_->Ingest(Article("in-window-1", "pipeline")).ok());
-  ASSERT_TRUE(pipeline_->Ingest(Article("in-window-2", "no match here")).ok());
-  ASSERT_TRUE(pipeline_->Ingest(Article("in-window-3", "pipeline")).ok());
+  ASSERT_THAT(pipeline_->Ingest(Article("in-window-1", "pipeline")), IsOk());
+  ASSERT_THAT(pipeline_->Ingest(Article("in-window-2", "no match here")),
+              IsOk());
+  ASSERT_THAT(pipeline_->Ingest(Article("in-window-3", "pipeline")), IsOk());
 
   auto rule = Rule("r9", "b", "pipeline");
   const uint64_t split =
       pipeline_->PublishRuleChange([&] { registry_.Upsert(rule); });
   EXPECT_EQ(split, 4u);
-  ASSERT_TRUE(pipeline_->Ingest(Article("live", "pipeline")).ok());
+  ASSERT_THAT(pipeline_->Ingest(Article("live", "pipeline")), IsOk());
   auto backfilled =
       pipeline_->Backfill(rule, {.rule_id = "r9",
                                  .since_unix_nanos = absl::ToUnixNanos(since),
                                  .up_to = split});
-  ASSERT_TRUE(backfilled.ok()) << backfilled.status();
+  ASSERT_THAT(backfilled, IsOk());
   EXPECT_EQ(*backfilled, 2u);
 
   std::vector<std::string> ids;
@@ -196,9 +200,9 @@ TEST_F(IngestPipelineTest, BackfillAlertsEachStoredArticleOnce) {
 // subscriber: the backfill alerts only what the subscriber has no alert for.
 TEST_F(IngestPipelineTest, BackfillSkipsArticlesTheSubscriberAlreadyHas) {
   registry_.Reset({Rule("r1", "a", "pipeline")});
-  ASSERT_TRUE(pipeline_->Ingest(Article("both", "gas pipeline")).ok());
-  ASSERT_TRUE(pipeline_->Ingest(Article("gas-only", "gas field")).ok());
-  ASSERT_TRUE(pipeline_->Ingest(Article("pipe-only", "pipeline")).ok());
+  ASSERT_THAT(pipeline_->Ingest(Article("both", "gas pipeline")), IsOk());
+  ASSERT_THAT(pipeline_->Ingest(Article("gas-only", "gas field")), IsOk());
+  ASSERT_THAT(pipeline_->Ingest(Article("pipe-only", "pipeline")), IsOk());
   ASSERT_EQ(Alerts("a").size(), 2u);
 
   auto overlapping = Rule("r2", "a", "gas");
@@ -208,7 +212,7 @@ TEST_F(IngestPipelineTest, BackfillSkipsArticlesTheSubscriberAlreadyHas) {
       overlapping, {.rule_id = "r2",
                     .since_unix_nanos = absl::ToUnixNanos(absl::UnixEpoch()),
                     .up_to = split});
-  ASSERT_TRUE(backfilled.ok()) << backfilled.status();
+  ASSERT_THAT(backfilled, IsOk());
   EXPECT_EQ(*backfilled, 1u);
   std::vector<std::string> ids;
   for (const v1::Alert& a : Alerts("a")) ids.push_back(a.article_id());
@@ -231,18 +235,18 @@ TEST_F(IngestPipelineTest, ResumedBackfillCompletesExactlyOnce) {
       .since_unix_nanos = absl::ToUnixNanos(absl::UnixEpoch()),
       .up_to = 250};
   // The crashed run: alerts for articles 1..250 made, progress not stored.
-  ASSERT_TRUE(pipeline_->Backfill(rule, job).ok());
+  ASSERT_THAT(pipeline_->Backfill(rule, job), IsOk());
   ASSERT_EQ(Alerts("c").size(), 250u);
   job.up_to = split;
   auto resumed = pipeline_->Backfill(rule, job);
-  ASSERT_TRUE(resumed.ok()) << resumed.status();
+  ASSERT_THAT(resumed, IsOk());
   EXPECT_EQ(*resumed, 350u);
   std::set<std::string> ids;
   for (const v1::Alert& a : Alerts("c")) ids.insert(a.article_id());
   EXPECT_EQ(ids.size(), 600u);
   EXPECT_EQ(Alerts("c").size(), 600u);
   auto jobs = storage::LoadBackfillJobs(*db_);
-  ASSERT_TRUE(jobs.ok());
+  ASSERT_THAT(jobs, IsOk());
   EXPECT_TRUE(jobs->empty());
 }
 

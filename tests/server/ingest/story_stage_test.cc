@@ -18,9 +18,12 @@
 #include "storage/article_store.h"
 #include "tests/testutil/daemon_process.h"
 #include "tests/testutil/e2e_client.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::ingest {
 namespace {
+
+using ::nw::testing::IsOk;
 
 namespace v1 = ::newswatch::v1;
 
@@ -28,7 +31,7 @@ std::shared_ptr<const index::IndexedRule> Rule(const std::string& id,
                                                const std::string& subscriber,
                                                const std::string& query) {
   auto compiled = rules::ParseRule(query);
-  EXPECT_TRUE(compiled.ok()) << compiled.status();
+  EXPECT_THAT(compiled, IsOk());
   return std::make_shared<const index::IndexedRule>(
       index::IndexedRule{id, subscriber, (*compiled)->compact()});
 }
@@ -59,7 +62,7 @@ class StoryPipelineTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto db = storage::Db::Open({.path = dir_.path(), .sync = false});
-    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_THAT(db, IsOk());
     db_ = *std::move(db);
     hub_ = std::make_unique<alerts::SubscriptionHub>(
         absl::flat_hash_map<std::string, uint64_t>{});
@@ -69,20 +72,20 @@ class StoryPipelineTest : public ::testing::Test {
   void Restart() {
     pipeline_.reset();
     auto cursors = storage::AlertLog(*db_).LoadLastCursors();
-    ASSERT_TRUE(cursors.ok());
+    ASSERT_THAT(cursors, IsOk());
     auto pipeline =
         IngestPipeline::Create(*db_, registry_, *hub_, *cursors, {}, clock_);
-    ASSERT_TRUE(pipeline.ok()) << pipeline.status();
+    ASSERT_THAT(pipeline, IsOk());
     pipeline_ = *std::move(pipeline);
   }
   uint32_t Ingest(const v1::Article& a) {
     absl::StatusOr<IngestResult> r = pipeline_->Ingest(a);
-    EXPECT_TRUE(r.ok()) << r.status();
+    EXPECT_THAT(r, IsOk());
     return r.ok() ? r->alerts : 0;
   }
   v1::Article Stored(const std::string& id) {
     auto a = storage::ArticleStore(*db_).Get(id);
-    EXPECT_TRUE(a.ok()) << a.status();
+    EXPECT_THAT(a, IsOk());
     return a.ok() ? *a : v1::Article();
   }
 

@@ -12,9 +12,12 @@
 #include "server/match/analyzed_article.h"
 #include "server/match/evaluator.h"
 #include "server/rules/parser.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::match {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using json = nlohmann::json;
 
@@ -47,7 +50,7 @@ TEST(DifferentialTest, Rules1kOnReuters2kMatchReference) {
   std::vector<std::shared_ptr<const rules::CompiledRule>> compiled;
   for (const json& r : rules) {
     auto rule = rules::ParseRule(r["rule"].get<std::string>());
-    ASSERT_TRUE(rule.ok()) << r["rule"] << ": " << rule.status();
+    ASSERT_THAT(rule, IsOk()) << r["rule"] << ": " << rule.status();
     compiled.push_back(*rule);
   }
   int mismatches = 0;

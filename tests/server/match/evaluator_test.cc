@@ -6,9 +6,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/rules/parser.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::match {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
@@ -32,7 +35,7 @@ class EvaluatorTest : public ::testing::Test {
 
   std::optional<std::vector<Highlight>> Eval(std::string_view rule_text) {
     auto rule = rules::ParseRule(rule_text);
-    EXPECT_TRUE(rule.ok()) << rule_text << ": " << rule.status();
+    EXPECT_THAT(rule, IsOk()) << rule_text << ": " << rule.status();
     if (!rule.ok()) return std::nullopt;
     return Evaluate(**rule, article_);
   }

@@ -7,9 +7,12 @@
 
 #include "gtest/gtest.h"
 #include "tests/testutil/metrics_text.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::metrics {
 namespace {
+
+using ::nw::testing::IsOk;
 
 // Verifies counters, labeled counters, gauges and callback gauges render
 // with HELP/TYPE and exact values.
@@ -32,7 +35,7 @@ TEST(RegistryTest, RendersEveryKindWithExactValues) {
 
   absl::StatusOr<testing::ScrapedMetrics> m =
       testing::ParseMetricsText(r.Render());
-  ASSERT_TRUE(m.ok()) << m.status() << r.Render();
+  ASSERT_THAT(m, IsOk()) << r.Render();
   EXPECT_EQ(m->Get("t_events_total"), 3);
   EXPECT_EQ(m->Get(R"(t_errors_total{code="INTERNAL"})"), 2);
   EXPECT_EQ(m->Get(R"(t_errors_total{code="NOT_FOUND"})"), 1);
@@ -51,7 +54,7 @@ TEST(RegistryTest, HistogramBucketsAreCumulative) {
   for (double v : {0.05, 0.1, 0.5, 5.0, 50.0}) h.Observe(v);
   absl::StatusOr<testing::ScrapedMetrics> m =
       testing::ParseMetricsText(r.Render());
-  ASSERT_TRUE(m.ok()) << m.status() << r.Render();
+  ASSERT_THAT(m, IsOk()) << r.Render();
   EXPECT_EQ(m->Get(R"(t_seconds_bucket{le="0.1"})"), 2);
   EXPECT_EQ(m->Get(R"(t_seconds_bucket{le="1"})"), 3);
   EXPECT_EQ(m->Get(R"(t_seconds_bucket{le="10"})"), 4);
@@ -71,7 +74,7 @@ TEST(RegistryTest, EscapesLabelValuesAndHelp) {
             std::string::npos)
       << text;
   absl::StatusOr<testing::ScrapedMetrics> m = testing::ParseMetricsText(text);
-  ASSERT_TRUE(m.ok()) << m.status() << text;
+  ASSERT_THAT(m, IsOk()) << text;
   EXPECT_EQ(m->Get(R"(t_total{v="quote\" back\\ nl\n"})"), 1);
 }
 

@@ -6,9 +6,12 @@
 
 #include "gtest/gtest.h"
 #include "server/rules/parser.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::rules {
 namespace {
+
+using ::nw::testing::IsOk;
 
 TEST(CompactRuleTest, RoundTripsEveryKindOfNode) {
   for (const std::string text :
@@ -17,7 +20,7 @@ TEST(CompactRuleTest, RoundTripsEveryKindOfNode) {
         "(a OR title:b) NEAR/5 \"c d\"", "source:Reuters tag:\"OIL\" lang:EN",
         "source:\"＂quoted＂\" x", "NOT NOT z", "Knutson Albert"}) {
     auto parsed = ParseRule(text);
-    ASSERT_TRUE(parsed.ok()) << text << ": " << parsed.status();
+    ASSERT_THAT(parsed, IsOk()) << text << ": " << parsed.status();
     const CompactRule& compact = (*parsed)->compact();
     ASSERT_FALSE(compact.empty());
     EXPECT_EQ(CanonicalString(*compact.ToTree()), (*parsed)->Canonical())
@@ -30,7 +33,7 @@ TEST(CompactRuleTest, RoundTripsEveryKindOfNode) {
 
 TEST(CompactRuleTest, IsSmall) {
   auto parsed = ParseRule("Knutson Albert");
-  ASSERT_TRUE(parsed.ok());
+  ASSERT_THAT(parsed, IsOk());
   // AND, two terms: 3 node headers of 2 bytes and the two words.
   EXPECT_EQ((*parsed)->compact().bytes().size(), 6u + 7u + 6u);
 }

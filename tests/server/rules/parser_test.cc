@@ -4,9 +4,12 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::rules {
 namespace {
+
+using ::nw::testing::IsOk;
 
 // Canonical form of `text`, or "ERROR@offset".
 std::string Canon(std::string_view text) {
@@ -131,9 +134,9 @@ TEST(ParserTest, CanonicalFormRoundTrips) {
   };
   for (const char* text : rules) {
     auto first = ParseRule(text);
-    ASSERT_TRUE(first.ok()) << text << ": " << first.status();
+    ASSERT_THAT(first, IsOk()) << text << ": " << first.status();
     auto second = ParseRule((*first)->Canonical());
-    ASSERT_TRUE(second.ok())
+    ASSERT_THAT(second, IsOk())
         << (*first)->Canonical() << ": " << second.status();
     EXPECT_EQ((*second)->Canonical(), (*first)->Canonical()) << text;
   }
@@ -141,7 +144,7 @@ TEST(ParserTest, CanonicalFormRoundTrips) {
 
 TEST(ParserTest, KeepsTextAndCountsWords) {
   auto rule = ParseRule("a \"b c\" dee* source:x");
-  ASSERT_TRUE(rule.ok());
+  ASSERT_THAT(rule, IsOk());
   EXPECT_EQ((*rule)->text(), "a \"b c\" dee* source:x");
   EXPECT_EQ((*rule)->word_count(), 4u);
 }
@@ -153,7 +156,7 @@ TEST(ParserTest, LimitsAtTheBoundaryAreAccepted) {
   EXPECT_EQ(Canon(long_rule), "a");
   std::string many = "w0";
   for (int i = 1; i < 256; ++i) many += " OR w" + std::to_string(i);
-  EXPECT_TRUE(ParseRule(many).ok());
+  EXPECT_THAT(ParseRule(many), IsOk());
 }
 
 // Found with tests/fuzz: spec §1 step 3 drops one trailing 's, so a word

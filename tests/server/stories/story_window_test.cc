@@ -12,9 +12,12 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::stories {
 namespace {
+
+using ::nw::testing::IsOk;
 
 // A body of `n` distinct words w<seed>_0 .. (n - 5 + 1 shingles).
 std::string Body(int seed, int n, int from = 0) {
@@ -55,7 +58,7 @@ TEST(StoryWindowTest, NearDuplicateFindsItsOriginal) {
   // Same text, another ending: 90 of 100 shingles shared (J = 0.9).
   absl::StatusOr<StoryDecision> d =
       f.Feed(Body(1, 95) + "credit line by our own correspondent");
-  ASSERT_TRUE(d.ok());
+  ASSERT_THAT(d, IsOk());
   ASSERT_TRUE(d->original);
   EXPECT_EQ(d->original->sequence, 1u);
   EXPECT_NEAR(
@@ -126,7 +129,7 @@ TEST(StoryWindowTest, LoadErrorsFailTheCallAndAddNothing) {
   auto never = [](uint64_t) -> absl::StatusOr<ShingleSet> {
     return ShingleSet{};
   };
-  ASSERT_TRUE(w.Process(1, t, ShinglesOfBody(Body(1, 50)), never).ok());
+  ASSERT_THAT(w.Process(1, t, ShinglesOfBody(Body(1, 50)), never), IsOk());
   absl::StatusOr<StoryDecision> d =
       w.Process(2, t, ShinglesOfBody(Body(1, 50)),
                 [](uint64_t) -> absl::StatusOr<ShingleSet> {

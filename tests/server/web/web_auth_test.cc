@@ -3,9 +3,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/auth/token_hash.h"
+#include "tests/testutil/status_matchers.h"
 
 namespace nw::web {
 namespace {
+
+using ::nw::testing::IsOk;
 
 using ::testing::HasSubstr;
 
@@ -14,7 +17,7 @@ auth::Authenticator MakeAuthenticator() {
       auth::TokenTable::Parse("sha256:" + auth::Sha256Hex("t-alice") +
                                   " analyst name=alice subscriber=desk\n",
                               "tokens");
-  EXPECT_TRUE(table.ok()) << table.status();
+  EXPECT_THAT(table, IsOk());
   return auth::Authenticator(*std::move(table));
 }
 
@@ -30,13 +33,13 @@ TEST(WebAuthTest, CookieOrBearerIdentifiesTheCaller) {
   const auth::Authenticator authn = MakeAuthenticator();
   absl::StatusOr<auth::Principal> by_cookie =
       Authenticate(Get({{"cookie", "x=1; nw_session=t-alice; y=2"}}), &authn);
-  ASSERT_TRUE(by_cookie.ok()) << by_cookie.status();
+  ASSERT_THAT(by_cookie, IsOk());
   EXPECT_EQ(by_cookie->subscriber, "desk");
   absl::StatusOr<auth::Principal> by_header =
       Authenticate(Get({{"authorization", "Bearer t-alice"},
                         {"cookie", "nw_session=t-bogus"}}),
                    &authn);
-  ASSERT_TRUE(by_header.ok()) << by_header.status();
+  ASSERT_THAT(by_header, IsOk());
   absl::StatusOr<auth::Principal> none = Authenticate(Get({}), &authn);
   EXPECT_EQ(none.status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_THAT(std::string(none.status().message()),
@@ -56,7 +59,7 @@ TEST(WebAuthTest, CookieOrBearerIdentifiesTheCaller) {
 // Verifies without a token file everyone is the unrestricted local caller.
 TEST(WebAuthTest, NoTokenFileMeansUnrestricted) {
   absl::StatusOr<auth::Principal> p = Authenticate(Get({}), nullptr);
-  ASSERT_TRUE(p.ok());
+  ASSERT_THAT(p, IsOk());
   EXPECT_EQ(p->role, auth::Role::kAdmin);
 }
 
@@ -67,15 +70,15 @@ TEST(WebAuthTest, CsrfNeedsHeaderAndSameOrigin) {
   r.headers["host"] = "127.0.0.1:7380";
   EXPECT_EQ(CheckCsrf(r).code(), absl::StatusCode::kPermissionDenied);
   r.headers["x-newswatch"] = "1";
-  EXPECT_TRUE(CheckCsrf(r).ok());
+  EXPECT_THAT(CheckCsrf(r), IsOk());
   r.headers["origin"] = "http://127.0.0.1:7380";
-  EXPECT_TRUE(CheckCsrf(r).ok());
+  EXPECT_THAT(CheckCsrf(r), IsOk());
   r.headers["origin"] = "http://evil.example";
   absl::Status foreign = CheckCsrf(r);
   EXPECT_EQ(foreign.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_THAT(std::string(foreign.message()), HasSubstr("evil.example"));
   Request get{.method = "GET"};
-  EXPECT_TRUE(CheckCsrf(get).ok());
+  EXPECT_THAT(CheckCsrf(get), IsOk());
   Request del{.method = "DELETE"};
   EXPECT_FALSE(CheckCsrf(del).ok());
 }
@@ -83,11 +86,11 @@ TEST(WebAuthTest, CsrfNeedsHeaderAndSameOrigin) {
 // Verifies a page on another name (DNS rebinding) is refused.
 TEST(WebAuthTest, HostMustBeTheConsoleAddress) {
   const std::vector<std::string> allowed = {"127.0.0.1:7380", "localhost:7380"};
-  EXPECT_TRUE(CheckHost(Get({{"host", "127.0.0.1:7380"}}), allowed).ok());
-  EXPECT_TRUE(CheckHost(Get({{"host", "LOCALHOST:7380"}}), allowed).ok());
+  EXPECT_THAT(CheckHost(Get({{"host", "127.0.0.1:7380"}}), allowed), IsOk());
+  EXPECT_THAT(CheckHost(Get({{"host", "LOCALHOST:7380"}}), allowed), IsOk());
   EXPECT_FALSE(CheckHost(Get({{"host", "evil.example:7380"}}), allowed).ok());
   EXPECT_FALSE(CheckHost(Get({}), allowed).ok());
-  EXPECT_TRUE(CheckHost(Get({{"host", "anything"}}), {}).ok());
+  EXPECT_THAT(CheckHost(Get({{"host", "anything"}}), {}), IsOk());
 }
 
 // Verifies the session cookie cannot be read by scripts or sent cross-site.
