@@ -56,10 +56,10 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const DbOptions& options) {
   db_options.env = db->env_.get();
   // Flushes and compactions run at nice 19, so they take the CPU the commit,
   // match and delivery threads leave instead of preempting them: on one core
-  // at 100k rules, a 64 MB memtable flush in the middle of a group commit
-  // was the ingest->alert tail (p99 at 250 articles/s 889 ms -> 112 ms; at
-  // 1,000/s with 10k rules 70 -> 44 ms). Writes that outrun them still stall
-  // (RocksDB's own write stalls), and then the background threads run.
+  // at 100k rules, a 64 MB memtable flush (~0.3 s of CPU) in the middle of
+  // group commits was part of the ingest->alert tail (p99 at 100 articles/s
+  // ~27 ms instead of ~57, noisy; bench/load/README.md). Writes that outrun
+  // them still stall (RocksDB's own write stalls), and then they run.
   // (The thread pools are the default Env's; an Env without priorities
   // ignores it.)
   for (rocksdb::Env::Priority pool :
