@@ -104,6 +104,8 @@ struct Run {
   std::atomic<size_t> batches{0};  // messages that carried more than one alert
   std::atomic<size_t> connected{0};
   std::atomic<size_t> stream_failures{0};
+  // Failures of streams that had connected (refused ones never connected).
+  std::atomic<size_t> failures_after_connect{0};
   std::atomic<int64_t> last_alert_ns{0};
   LatencyStats alert_latency;   // submit -> received
   LatencyStats commit_latency;  // Alert.created_at -> received
@@ -181,6 +183,7 @@ class SubscriberStream final
   void OnDone(const grpc::Status& status) override {
     if (!status.ok() && status.error_code() != grpc::StatusCode::CANCELLED) {
       ++run_.stream_failures;
+      if (connected_) ++run_.failures_after_connect;
       absl::MutexLock lock(&run_.error_mu);
       if (run_.first_stream_error.empty()) {
         run_.first_stream_error =
@@ -382,7 +385,7 @@ int Main(int argc, char** argv) {
       absl::SleepFor(absl::Milliseconds(50));
     }
   }
-  const size_t connected_at_end = run.connected - run.stream_failures;
+  const size_t connected_at_end = run.connected - run.failures_after_connect;
   int64_t rss_kb = -1;
   int64_t hwm_kb = -1;
   if (const int pid = absl::GetFlag(FLAGS_daemon_pid); pid > 0) {

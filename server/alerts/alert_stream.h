@@ -20,6 +20,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -68,6 +69,30 @@ struct AlertStreamOptions {
   // here: SubscriptionHub::EndStreams hands it to its check, so streams of
   // a revoked token can be ended. Default: empty (no token file).
   std::string credential;
+};
+
+// A deque of alerts that holds no memory while empty. An empty std::deque
+// allocates its map and first node (about 600 bytes): 6 MB over 10,000 idle
+// streams. The deque is freed again whenever the queue empties.
+class LazyAlertQueue {
+ public:
+  bool empty() const { return q_ == nullptr; }
+  size_t size() const { return q_ == nullptr ? 0 : q_->size(); }
+  newswatch::v1::Alert& front() { return q_->front(); }
+  const newswatch::v1::Alert& back() const { return q_->back(); }
+  void push_back(newswatch::v1::Alert alert) {
+    if (q_ == nullptr)
+      q_ = std::make_unique<std::deque<newswatch::v1::Alert>>();
+    q_->push_back(std::move(alert));
+  }
+  void pop_front() {
+    q_->pop_front();
+    if (q_->empty()) q_.reset();
+  }
+  void clear() { q_.reset(); }
+
+ private:
+  std::unique_ptr<std::deque<newswatch::v1::Alert>> q_;  // null when empty
 };
 
 class AlertStream : public std::enable_shared_from_this<AlertStream> {
@@ -142,7 +167,7 @@ class AlertStream : public std::enable_shared_from_this<AlertStream> {
   uint64_t next_cursor_ ABSL_GUARDED_BY(mu_);    // the next cursor to send
   uint64_t published_ ABSL_GUARDED_BY(mu_) = 0;  // the last committed cursor
   // Contiguous cursors from next_cursor_ on, when not empty.
-  std::deque<newswatch::v1::Alert> queue_ ABSL_GUARDED_BY(mu_);
+  LazyAlertQueue queue_ ABSL_GUARDED_BY(mu_);
   bool lagging_ ABSL_GUARDED_BY(mu_) = false;  // live alerts are not queued
   bool reading_ ABSL_GUARDED_BY(mu_) = false;  // a log read is scheduled
   // Holds a slot of options_.replay_gate (from its read until what it read
