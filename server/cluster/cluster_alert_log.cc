@@ -102,69 +102,6 @@ absl::StatusOr<AlertAppender::Tail> AlertAppender::LoadTail(
               .article_seq = (*last)->article_seq};
 }
 
-absl::Status AlertAppender::Append(newswatch::v1::Alert alert,
-                                   uint64_t article_seq) {
-  const std::string subject = AlertSubject(partition_, alert.subscriber());
-  auto it = tails_.find(subject);
-  if (it == tails_.end()) {
-    absl::StatusOr<Tail> tail = LoadTail(subject);
-    if (!tail.ok()) return tail.status();
-    it = tails_.emplace(subject, *tail).first;
-  }
-  for (int attempt = 0; attempt < 64; ++attempt) {
-    Tail& tail = it->second;
-    if (article_seq <= tail.article_seq) return absl::OkStatus();
-    const uint64_t cursor = tail.cursor + 1;
-    alert.set_cursor(cursor);
-    const std::string data = alert.SerializeAsString();
-    natsMsg* msg = nullptr;
-    if (natsMsg_Create(&msg, subject.c_str(), nullptr, data.data(),
-                       static_cast<int>(data.size())) != NATS_OK) {
-      return absl::ResourceExhaustedError("alert message: out of memory");
-    }
-    natsMsgHeader_Set(msg, kArticleSeqHeader,
-                      absl::StrCat(article_seq).c_str());
-    // The fence ("0": the subscriber must have no alert yet).
-    natsMsgHeader_Set(msg, kExpectedSubjectSeqHeader,
-                      absl::StrCat(tail.stream_seq).c_str());
-    const std::string msg_id =
-        absl::StrCat(Hex(alert.subscriber()), ":", cursor);
-    jsPubOptions options;
-    jsPubOptions_Init(&options);
-    options.MsgId = msg_id.c_str();
-    options.MaxWait = nats_.timeout_ms();
-    jsPubAck* ack = nullptr;
-    jsErrCode jerr = static_cast<jsErrCode>(0);
-    natsStatus s = js_PublishMsg(&ack, nats_.js(), msg, &options, &jerr);
-    natsMsg_Destroy(msg);
-    if (s == NATS_OK && !ack->Duplicate) {
-      tail = {.stream_seq = ack->Sequence,
-              .cursor = cursor,
-              .article_seq = article_seq};
-      jsPubAck_Destroy(ack);
-      return absl::OkStatus();
-    }
-    if (ack != nullptr) jsPubAck_Destroy(ack);
-    absl::Status status = FromNats(s, jerr, "appending an alert");
-    if (s != NATS_OK && !absl::IsAborted(status)) {
-      tails_.erase(it);  // unsure what was stored: re-read next time
-      return status;
-    }
-    // Fenced, or the cursor's Msg-Id was taken (the stream checks that
-    // first, within its dedupe window): someone else wrote here.
-    ++fenced_;
-    absl::StatusOr<Tail> reloaded = LoadTail(subject);
-    if (!reloaded.ok()) {
-      tails_.erase(it);
-      return reloaded.status();
-    }
-    tail = *reloaded;
-  }
-  return absl::UnavailableError(
-      absl::StrCat("appending an alert to ", subject,
-                   ": other writers kept moving the log; retry"));
-}
-
 absl::Status AlertAppender::AppendBatch(
     const std::vector<std::pair<newswatch::v1::Alert, uint64_t>>& alerts,
     AsyncPublisher& publisher) {

@@ -46,19 +46,16 @@ class AlertAppender {
   AlertAppender(NatsClient& nats, int partition)
       : nats_(nats), partition_(partition) {}
 
-  // Appends `alert` (the cursor is set here) as the alert of article
-  // `article_seq` for alert.subscriber(), unless that subscriber's log
-  // already covers the article. OK when stored (by this or another writer);
-  // Unavailable when NATS cannot take it (retry the same call later).
-  absl::Status Append(newswatch::v1::Alert alert, uint64_t article_seq);
-
   // Appends the alerts of consecutive articles (each with its article's
-  // stream sequence, in stream order): Append's rules, but the alerts of
-  // different subscribers go out together (one round trip per round, a
-  // round taking the next alert of every subscriber that has one) through
-  // `publisher`. OK when all are stored (by this or another writer);
-  // Unavailable when NATS cannot take them: call again with the same
-  // alerts (those stored meanwhile are recognized and skipped).
+  // stream sequence, in stream order). Each alert gets the next cursor of
+  // its subscriber and goes out fenced on that subscriber's last message,
+  // with the cursor as its Msg-Id; an article the subscriber's log already
+  // covers is skipped. The alerts of different subscribers go out together
+  // (one round trip per round, a round taking the next alert of every
+  // subscriber that has one) through `publisher`. OK when all are stored
+  // (by this or another writer); Unavailable when NATS cannot take them:
+  // call again with the same alerts (those stored meanwhile are recognized
+  // and skipped).
   absl::Status AppendBatch(
       const std::vector<std::pair<newswatch::v1::Alert, uint64_t>>& alerts,
       AsyncPublisher& publisher);
@@ -76,7 +73,7 @@ class AlertAppender {
   absl::StatusOr<BackfillView> LoadBackfillView(absl::string_view subscriber);
   // Appends a backfill alert for stored article `article_seq` unless the
   // log already has an alert for that article (one alert per article per
-  // subscriber, as on a single node). Fenced like Append; refused, it reads
+  // subscriber, as on a single node). Fenced like AppendBatch; refused, it reads
   // what others appended meanwhile into `view` and decides again. The
   // message's Nw-Art-Seq is max(the log's, article_seq): every article up
   // to it is handled for this subscriber, because a backfill only runs for

@@ -12,6 +12,7 @@
 #include "server/rules/parser.h"
 #include "storage/alert_log.h"
 #include "storage/retention.h"
+#include "tests/server/index/test_rules.h"
 #include "tests/testutil/daemon_process.h"
 #include "tests/testutil/status_matchers.h"
 
@@ -24,14 +25,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 namespace v1 = ::newswatch::v1;
 
-std::shared_ptr<const index::IndexedRule> Rule(const std::string& id,
-                                               const std::string& subscriber,
-                                               const std::string& query) {
-  auto compiled = rules::ParseRule(query);
-  EXPECT_THAT(compiled, IsOk());
-  return std::make_shared<const index::IndexedRule>(
-      index::IndexedRule{id, subscriber, (*compiled)->compact()});
-}
+// A parsed rule (null if it does not parse).
+const auto Rule = &index::testing::MakeRule;
 
 v1::Article Article(const std::string& id, const std::string& body) {
   v1::Article a;

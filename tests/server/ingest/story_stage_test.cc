@@ -16,6 +16,7 @@
 #include "server/stories/shingles.h"
 #include "storage/alert_log.h"
 #include "storage/article_store.h"
+#include "tests/server/index/test_rules.h"
 #include "tests/testutil/daemon_process.h"
 #include "tests/testutil/e2e_client.h"
 #include "tests/testutil/status_matchers.h"
@@ -27,14 +28,8 @@ using ::nw::testing::IsOk;
 
 namespace v1 = ::newswatch::v1;
 
-std::shared_ptr<const index::IndexedRule> Rule(const std::string& id,
-                                               const std::string& subscriber,
-                                               const std::string& query) {
-  auto compiled = rules::ParseRule(query);
-  EXPECT_THAT(compiled, IsOk());
-  return std::make_shared<const index::IndexedRule>(
-      index::IndexedRule{id, subscriber, (*compiled)->compact()});
-}
+// A parsed rule (null if it does not parse).
+const auto Rule = &index::testing::MakeRule;
 
 // Copy `variant` of one wire story: 0 the original, 1 with a dateline.
 v1::Article Copy(const std::string& id, int variant) {
