@@ -73,8 +73,8 @@ class AlertAppender {
   absl::StatusOr<BackfillView> LoadBackfillView(absl::string_view subscriber);
   // Appends a backfill alert for stored article `article_seq` unless the
   // log already has an alert for that article (one alert per article per
-  // subscriber, as on a single node). Fenced like AppendBatch; refused, it reads
-  // what others appended meanwhile into `view` and decides again. The
+  // subscriber, as on a single node). Fenced like AppendBatch; refused, it
+  // reads what others appended meanwhile into `view` and decides again. The
   // message's Nw-Art-Seq is max(the log's, article_seq): every article up
   // to it is handled for this subscriber, because a backfill only runs for
   // articles its worker has already matched live (partition_worker.h).
