@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "server/base/status_macros.h"
 #include "storage/key_codec.h"
 #include "storage/rocks_status.h"
 
@@ -40,13 +41,28 @@ absl::StatusOr<std::vector<newswatch::v1::Alert>> AlertLog::ReadAfter(
   read_options.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(
       db_.raw()->NewIterator(read_options, db_.cf(Cf::kAlerts)));
+  // Consecutive alerts of a subscriber are rarely about the same article,
+  // but backfill runs and retries are: keep the last one read.
+  std::optional<newswatch::v1::Article> article;
   for (it->Seek(AlertKey(subscriber, after_cursor + 1));
        it->Valid() && alerts.size() < max_alerts; it->Next()) {
     newswatch::v1::Alert& alert = alerts.emplace_back();
-    if (!alert.ParseFromArray(it->value().data(),
-                              static_cast<int>(it->value().size()))) {
+    absl::StatusOr<bool> compact = DecodeAlertRecord(
+        absl::string_view(it->value().data(), it->value().size()), &alert);
+    if (!compact.ok()) {
       return absl::DataLossError(
           absl::StrCat("stored alert of ", subscriber, " does not parse"));
+    }
+    if (!*compact) continue;
+    if (complete_ != nullptr &&
+        (!article || article->sequence() != alert.article_sequence())) {
+      NW_ASSIGN_OR_RETURN(article,
+                          articles_.GetBySequence(alert.article_sequence()));
+    }
+    if (complete_ != nullptr && article) {
+      complete_(*article, alert);
+    } else {
+      SetRuleIdsFromMatches(alert);
     }
   }
   if (!it->status().ok())

@@ -41,6 +41,22 @@ absl::StatusOr<newswatch::v1::Article> ArticleStore::Get(
   return article;
 }
 
+absl::StatusOr<std::optional<newswatch::v1::Article>>
+ArticleStore::GetBySequence(uint64_t sequence) const {
+  std::string value;
+  rocksdb::Status s =
+      db_.raw()->Get(rocksdb::ReadOptions(), db_.cf(Cf::kArticles),
+                     EncodeU64(sequence), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocksStatus(s, "ArticleStore::GetBySequence");
+  newswatch::v1::Article article;
+  if (!article.ParseFromString(value)) {
+    return absl::DataLossError(
+        absl::StrCat("stored article ", sequence, " does not parse"));
+  }
+  return article;
+}
+
 absl::StatusOr<std::vector<newswatch::v1::Article>> ArticleStore::ScanFrom(
     uint64_t from_sequence, size_t max_articles) const {
   std::vector<newswatch::v1::Article> articles;

@@ -37,6 +37,11 @@ class ArticleStore : public ArticleReader {
   absl::StatusOr<newswatch::v1::Article> Get(
       absl::string_view id) const override;
 
+  // The article with this sequence, or nullopt when none is stored (never
+  // written, or deleted by retention). DataLoss when it does not parse.
+  absl::StatusOr<std::optional<newswatch::v1::Article>> GetBySequence(
+      uint64_t sequence) const;
+
   // The ingest sequence number of the article with this id (the dedupe key),
   // or nullopt when no such article is stored.
   absl::StatusOr<std::optional<uint64_t>> FindSequence(

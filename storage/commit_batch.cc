@@ -6,15 +6,25 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "storage/alert_record.h"
 #include "storage/key_codec.h"
 #include "storage/rocks_status.h"
 
 namespace nw::storage {
 
 absl::Status CommitArticles(Db& db, const std::vector<ArticleCommit>& commits) {
-  rocksdb::WriteBatch batch;
+  // Reserved up front: growing the batch's buffer by doubling copied it
+  // again and again (~7 % of ingest CPU at ~180 alerts per article).
+  size_t reserve = 64;
+  for (const ArticleCommit& commit : commits) {
+    if (commit.article != nullptr)
+      reserve += commit.article->body().size() + 512;
+    reserve += commit.alerts->size() * 192;
+  }
+  rocksdb::WriteBatch batch(reserve);
   uint64_t last_sequence = 0;
-  std::vector<const newswatch::v1::Alert*> alerts;
+  // (alert, compact) pairs.
+  std::vector<std::pair<const newswatch::v1::Alert*, bool>> alerts;
   for (const ArticleCommit& commit : commits) {
     if (commit.article != nullptr) {
       const newswatch::v1::Article& article = *commit.article;
@@ -24,7 +34,7 @@ absl::Status CommitArticles(Db& db, const std::vector<ArticleCommit>& commits) {
       last_sequence = std::max(last_sequence, article.sequence());
     }
     for (const newswatch::v1::Alert& alert : *commit.alerts)
-      alerts.push_back(&alert);
+      alerts.emplace_back(&alert, commit.compact_alerts);
     if (commit.backfill != nullptr) {
       const std::string key = BackfillJobKey(commit.backfill->rule_id);
       if (commit.backfill_done) {
@@ -41,26 +51,24 @@ absl::Status CommitArticles(Db& db, const std::vector<ArticleCommit>& commits) {
   // In key order: the memtable's skip list keeps its last insert position, so
   // ascending keys are found from there instead of from the top (memtable
   // inserts were a third of ingest CPU when alerts went in article order).
-  std::sort(alerts.begin(), alerts.end(),
-            [](const newswatch::v1::Alert* a, const newswatch::v1::Alert* b) {
-              return std::pair<absl::string_view, uint64_t>(a->subscriber(),
-                                                            a->cursor()) <
-                     std::pair<absl::string_view, uint64_t>(b->subscriber(),
-                                                            b->cursor());
-            });
+  std::sort(alerts.begin(), alerts.end(), [](const auto& a, const auto& b) {
+    return std::pair<absl::string_view, uint64_t>(a.first->subscriber(),
+                                                  a.first->cursor()) <
+           std::pair<absl::string_view, uint64_t>(b.first->subscriber(),
+                                                  b.first->cursor());
+  });
   // One buffer for every alert: no allocation per alert (a 100k-rule set
   // makes ~180 alerts per article).
   std::string value;
   for (size_t i = 0; i < alerts.size(); ++i) {
-    const newswatch::v1::Alert& alert = *alerts[i];
-    if (!alert.SerializeToString(&value))
-      return absl::InternalError("CommitArticles: an alert does not serialize");
+    const newswatch::v1::Alert& alert = *alerts[i].first;
+    EncodeAlertRecord(alert, alerts[i].second, &value);
     batch.Put(db.cf(Cf::kAlerts), AlertKey(alert.subscriber(), alert.cursor()),
               value);
     // One cursor key per subscriber and write (its last alert), not one per
     // alert: each put is a memtable entry.
     if (i + 1 == alerts.size() ||
-        alerts[i + 1]->subscriber() != alert.subscriber()) {
+        alerts[i + 1].first->subscriber() != alert.subscriber()) {
       batch.Put(db.cf(Cf::kMeta), CursorKey(alert.subscriber()),
                 EncodeU64(alert.cursor()));
     }

@@ -27,6 +27,10 @@ struct ArticleCommit {
   const newswatch::v1::Article* article = nullptr;
   // With subscriber and cursor set; each cursor becomes that subscriber's last.
   const std::vector<newswatch::v1::Alert>* alerts = nullptr;
+  // The alerts hold only the compact fields (storage/alert_record.h) and are
+  // stored compact, to be completed from `article` on read. REQUIRES: article
+  // is set. False: stored full, as given.
+  bool compact_alerts = false;
   // Backfill alerts: the job's progress, stored in the same write (deleted
   // when `backfill_done`). Null otherwise.
   const BackfillJob* backfill = nullptr;

@@ -11,15 +11,16 @@
 namespace nw::storage {
 
 absl::Status CheckFormatVersion(Db& db) {
-  std::string value;
-  rocksdb::Status s = db.raw()->Get(rocksdb::ReadOptions(), db.cf(Cf::kMeta),
-                                    std::string(kFormatVersionKey), &value);
-  if (s.IsNotFound()) {
+  const auto stamp = [&db] {
     rocksdb::WriteBatch batch;
     batch.Put(db.cf(Cf::kMeta), std::string(kFormatVersionKey),
               EncodeU64(kFormatVersion));
     return db.Write(batch, "stamping the data dir's format version");
-  }
+  };
+  std::string value;
+  rocksdb::Status s = db.raw()->Get(rocksdb::ReadOptions(), db.cf(Cf::kMeta),
+                                    std::string(kFormatVersionKey), &value);
+  if (s.IsNotFound()) return stamp();
   if (!s.ok())
     return FromRocksStatus(s, "reading the data dir's format version");
   const std::optional<uint64_t> stored = DecodeU64(value);
@@ -37,6 +38,10 @@ absl::Status CheckFormatVersion(Db& db) {
         " and below: run the newer newswatchd (downgrades are not "
         "supported; restore a backup taken before the upgrade instead)"));
   }
+  // Upgrades: 1 -> 2 only adds a record form (compact alerts). The stamp is
+  // raised before anything is written in the new form, so an older binary
+  // refuses the dir instead of failing on its alerts.
+  if (*stored < kFormatVersion) return stamp();
   return absl::OkStatus();
 }
 

@@ -15,10 +15,13 @@ namespace nw::storage {
 
 // The format this binary reads and writes. Raise it when a change to
 // FORMAT.md makes old binaries misread new data, and add the upgrade step.
-inline constexpr uint64_t kFormatVersion = 1;
+// 2: compact alert records (storage/alert_record.h), which a format 1
+// binary would refuse as unparsable alerts.
+inline constexpr uint64_t kFormatVersion = 2;
 
 // Stamps an unstamped data dir (new, or written before stamping existed,
-// which is format 1) with kFormatVersion, synced.
+// which is format 1) with kFormatVersion, synced; raises an older stamp to
+// kFormatVersion (1 -> 2 needs no rewrite: full alert records still read).
 // Errors: FailedPrecondition when the dir has a newer format than this
 // binary (the message names both and says what to run); DataLoss when the
 // stamp is malformed; storage errors of the read or write.

@@ -9,6 +9,7 @@
 #include "newswatch/v1/alert.pb.h"
 #include "newswatch/v1/article.pb.h"
 #include "server/base/status_macros.h"
+#include "storage/alert_record.h"
 #include "storage/key_codec.h"
 #include "storage/rocks_status.h"
 
@@ -67,9 +68,10 @@ absl::StatusOr<uint64_t> DeleteOldAlerts(Db& db, const std::string& subscriber,
       db.raw()->NewIterator(rocksdb::ReadOptions(), db.cf(Cf::kAlerts)));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
        it->Next()) {
-    newswatch::v1::Alert alert;
-    if (!alert.ParseFromArray(it->value().data(),
-                              static_cast<int>(it->value().size()))) {
+    newswatch::v1::Alert alert;  // compact or full: both have the sequence
+    if (!DecodeAlertRecord(
+             absl::string_view(it->value().data(), it->value().size()), &alert)
+             .ok()) {
       return absl::DataLossError("retention: a stored alert does not parse");
     }
     if (alert.article_sequence() >= first_kept_sequence) break;

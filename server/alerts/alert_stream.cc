@@ -61,7 +61,14 @@ void AlertStream::SetPublished(uint64_t last_cursor, bool live_only) {
   SetLaggingLocked(next_cursor_ <= published_);
 }
 
-void AlertStream::Offer(const newswatch::v1::Alert& alert) {
+void AlertStream::Offer(const newswatch::v1::Alert& alert) { OfferImpl(alert); }
+
+void AlertStream::Offer(newswatch::v1::Alert&& alert) {
+  OfferImpl(std::move(alert));
+}
+
+template <typename A>
+void AlertStream::OfferImpl(A&& alert) {
   absl::MutexLock lock(&mu_);
   if (finished_) return;
   published_ = std::max(published_, alert.cursor());
@@ -71,7 +78,7 @@ void AlertStream::Offer(const newswatch::v1::Alert& alert) {
   if (!lagging_) {
     if (alert.cursor() == have + 1 &&
         queue_.size() < options_.max_queued_alerts) {
-      PushLocked(alert);
+      PushLocked(std::forward<A>(alert));
     } else {
       // A slow reader: drop the queue (memory stays bounded) and serve it
       // from the log, from where it is.

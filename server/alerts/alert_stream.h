@@ -138,8 +138,12 @@ class AlertStream : public std::enable_shared_from_this<AlertStream> {
   void SetPublished(uint64_t last_cursor, bool live_only);
   // `alert` was committed; cursors arrive in increasing order.
   void Offer(const newswatch::v1::Alert& alert);
+  // The same, taking `alert` instead of copying it when it is queued.
+  void Offer(newswatch::v1::Alert&& alert);
 
  private:
+  template <typename A>
+  void OfferImpl(A&& alert);
   void PumpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void FinishLocked(const absl::Status& status)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -60,6 +60,27 @@ void SubscriptionHub::Publish(const std::vector<newswatch::v1::Alert>& alerts) {
   }
 }
 
+void SubscriptionHub::Publish(
+    std::vector<newswatch::v1::Alert>& alerts,
+    absl::FunctionRef<void(newswatch::v1::Alert&)> complete) {
+  absl::MutexLock lock(&mu_);
+  for (newswatch::v1::Alert& alert : alerts) {
+    last_cursors_[alert.subscriber()] = alert.cursor();
+    auto it = streams_.find(alert.subscriber());
+    if (it == streams_.end()) continue;
+    complete(alert);
+    // The last stream takes the alert: one subscriber, one stream is usual.
+    size_t left = it->second.size();
+    for (const auto& stream : it->second) {
+      if (--left == 0) {
+        stream->Offer(std::move(alert));
+      } else {
+        stream->Offer(alert);
+      }
+    }
+  }
+}
+
 void SubscriptionHub::NoteCursor(const std::string& subscriber,
                                  uint64_t cursor) {
   absl::MutexLock lock(&mu_);

@@ -20,6 +20,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "newswatch/v1/alert.pb.h"
@@ -58,6 +59,12 @@ class SubscriptionHub {
   // Offers committed alerts, in cursor order per subscriber. REQUIRES: every
   // alert is already durable in the AlertLog.
   void Publish(const std::vector<newswatch::v1::Alert>& alerts);
+  // The same for alerts not yet complete (stored compact): `complete(alert)`
+  // runs (with the hub's mutex held) just before an alert is offered, only
+  // when its subscriber has a connected stream; the alerts of subscribers
+  // without one are left as they are. Offered alerts may be moved from.
+  void Publish(std::vector<newswatch::v1::Alert>& alerts,
+               absl::FunctionRef<void(newswatch::v1::Alert&)> complete);
 
   // Raises what the hub knows as `subscriber`'s newest cursor to `cursor`
   // without offering anything (a cluster's alerts are written elsewhere:

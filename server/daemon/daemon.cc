@@ -19,6 +19,7 @@
 #include "server/catalog/anchor_costs.h"
 #include "server/daemon/config_check.h"
 #include "server/daemon/start_checks.h"
+#include "server/ingest/alert_builder.h"
 #include "storage/retention.h"
 
 namespace nw::daemon {
@@ -82,7 +83,8 @@ absl::Status Daemon::OpenStorage(const DaemonConfig& config) {
                               .min_free_disk_bytes = static_cast<uint64_t>(
                                   config.min_free_disk_bytes)}));
   articles_ = std::make_unique<storage::ArticleStore>(*db_);
-  alert_log_ = std::make_unique<storage::AlertLog>(*db_);
+  alert_log_ =
+      std::make_unique<storage::AlertLog>(*db_, &ingest::CompleteAlert);
   stories_ = std::make_unique<storage::StoryStore>(*db_);
   NW_ASSIGN_OR_RETURN(settings_, storage::SubscriberSettingsStore::Open(*db_));
   return absl::OkStatus();

@@ -16,7 +16,7 @@ match::AnalyzedArticle AnalyzeArticle(const newswatch::v1::Article& article) {
                                           .tags = std::move(tags)});
 }
 
-std::vector<newswatch::v1::Alert> BuildAlerts(
+std::vector<newswatch::v1::Alert> BuildCompactAlerts(
     const newswatch::v1::Article& article,
     const std::vector<index::RuleHit>& hits) {
   std::vector<newswatch::v1::Alert> alerts;
@@ -24,16 +24,9 @@ std::vector<newswatch::v1::Alert> BuildAlerts(
     if (alerts.empty() || alerts.back().subscriber() != hit.rule->subscriber) {
       newswatch::v1::Alert& alert = alerts.emplace_back();
       alert.set_subscriber(hit.rule->subscriber);
-      alert.set_title(article.title());
-      alert.set_source(article.source());
-      alert.set_url(article.url());
-      if (article.has_published_at())
-        *alert.mutable_published_at() = article.published_at();
       *alert.mutable_created_at() = article.ingested_at();
     }
-    newswatch::v1::Alert& alert = alerts.back();
-    alert.add_rule_ids(hit.rule->id);
-    newswatch::v1::RuleMatch* rule_match = alert.add_matches();
+    newswatch::v1::RuleMatch* rule_match = alerts.back().add_matches();
     rule_match->set_rule_id(hit.rule->id);
     rule_match->set_label(hit.rule->label);
     for (const match::Highlight& h : hit.highlights) {
@@ -44,11 +37,46 @@ std::vector<newswatch::v1::Alert> BuildAlerts(
       out->set_begin(h.begin);
       out->set_end(h.end);
     }
+  }
+  return alerts;
+}
+
+void CompleteAlert(const newswatch::v1::Article& article,
+                   newswatch::v1::Alert& alert) {
+  alert.set_title(article.title());
+  alert.set_source(article.source());
+  alert.set_url(article.url());
+  if (article.has_published_at()) {
+    *alert.mutable_published_at() = article.published_at();
+  } else {
+    alert.clear_published_at();
+  }
+  alert.clear_rule_ids();
+  std::vector<match::Highlight> highlights;
+  for (newswatch::v1::RuleMatch& rule_match : *alert.mutable_matches()) {
+    alert.add_rule_ids(rule_match.rule_id());
+    highlights.clear();
+    for (const newswatch::v1::Highlight& h : rule_match.highlights()) {
+      highlights.push_back(
+          {.field = h.field() == newswatch::v1::Highlight::TITLE
+                        ? match::Field::kTitle
+                        : match::Field::kBody,
+           .begin = h.begin(),
+           .end = h.end()});
+    }
+    rule_match.clear_snippets();
     for (newswatch::v1::Snippet& snippet :
-         BuildSnippets(article.title(), article.body(), hit.highlights)) {
-      *rule_match->add_snippets() = std::move(snippet);
+         BuildSnippets(article.title(), article.body(), highlights)) {
+      *rule_match.add_snippets() = std::move(snippet);
     }
   }
+}
+
+std::vector<newswatch::v1::Alert> BuildAlerts(
+    const newswatch::v1::Article& article,
+    const std::vector<index::RuleHit>& hits) {
+  std::vector<newswatch::v1::Alert> alerts = BuildCompactAlerts(article, hits);
+  for (newswatch::v1::Alert& alert : alerts) CompleteAlert(article, alert);
   return alerts;
 }
 

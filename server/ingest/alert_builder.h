@@ -18,9 +18,26 @@ match::AnalyzedArticle AnalyzeArticle(const newswatch::v1::Article& article);
 // rule id), each listing its matched rules with their labels, highlights and
 // snippets (snippets.h), and the article's title, source, url and times.
 // Cursor, article id and sequence are left for the committer to set.
+// The same as BuildCompactAlerts, then CompleteAlert on each.
 std::vector<newswatch::v1::Alert> BuildAlerts(
     const newswatch::v1::Article& article,
     const std::vector<index::RuleHit>& hits);
+
+// BuildAlerts' alerts with only what the article cannot give again
+// (storage/alert_record.h's compact form): subscriber, matches (rule id,
+// label, highlights) and created_at (the article's ingest time). This is
+// what ingest stores; CompleteAlert makes it the full alert.
+std::vector<newswatch::v1::Alert> BuildCompactAlerts(
+    const newswatch::v1::Article& article,
+    const std::vector<index::RuleHit>& hits);
+
+// Sets the fields of `alert` that come from `article`, replacing what they
+// held: title, source, url, published_at, rule_ids (from the matches, in
+// their order) and each match's snippets (from its highlights). Deterministic,
+// so a compact alert completed from its stored article equals the alert
+// completed when it was published. Matches `storage::AlertCompleter`.
+void CompleteAlert(const newswatch::v1::Article& article,
+                   newswatch::v1::Alert& alert);
 
 }  // namespace nw::ingest
 

@@ -17,7 +17,8 @@ using newswatch::v1::Article;
 
 absl::StatusOr<absl::flat_hash_set<uint64_t>> Backfiller::AlertedArticles(
     const std::string& subscriber, uint64_t up_to) const {
-  const storage::AlertLog log(db_);
+  // Only sequences are read: no need to complete compact alerts.
+  const storage::AlertLog log(db_, nullptr);
   absl::flat_hash_set<uint64_t> alerted;
   uint64_t after_cursor = 0;  // 0: from the oldest alert retention kept
   while (true) {

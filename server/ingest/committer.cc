@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/ingest/alert_builder.h"
 #include "storage/commit_batch.h"
 
 namespace nw::ingest {
@@ -119,9 +120,9 @@ void Committer::CommitGroup(const std::vector<Work*>& group) {
   absl::flat_hash_map<std::string, uint64_t> cursors;  // advanced in this group
   absl::flat_hash_map<std::string, uint64_t> new_ids;  // dedupe in the group
   std::vector<storage::ArticleCommit> commits;
-  // The alert vectors of `commits`, in the same order: moved to the hub
-  // once written.
-  std::vector<std::vector<Alert>*> alerts_of_commits;
+  // The alert vectors of `commits`, in the same order, each with its article
+  // when the alerts are compact: moved to the hub once written.
+  std::vector<std::pair<std::vector<Alert>*, const Article*>> alerts_of_commits;
   std::vector<std::pair<ArticleWork*, size_t>> committed;  // (work, index)
   std::vector<storage::StoryRecord> story_records;
   stories_->BeginGroup();
@@ -152,7 +153,9 @@ void Committer::CommitGroup(const std::vector<Work*>& group) {
                          .alerts = backfill->alerts,
                          .backfill = backfill->job,
                          .backfill_done = backfill->job_done});
-      alerts_of_commits.push_back(backfill->alerts);
+      // Backfill alerts are stored full: their article may be older than
+      // what retention keeps while they are not.
+      alerts_of_commits.emplace_back(backfill->alerts, nullptr);
       continue;
     }
     ArticleWork& articles = std::get<ArticleWork>(work->item);
@@ -201,8 +204,9 @@ void Committer::CommitGroup(const std::vector<Work*>& group) {
       result = {.article_id = article.id(),
                 .sequence = sequence,
                 .alerts = static_cast<uint32_t>(p->alerts.size())};
-      commits.push_back({.article = &article, .alerts = &p->alerts});
-      alerts_of_commits.push_back(&p->alerts);
+      commits.push_back(
+          {.article = &article, .alerts = &p->alerts, .compact_alerts = true});
+      alerts_of_commits.emplace_back(&p->alerts, &article);
       committed.emplace_back(&articles, i);
     }
   }
@@ -227,10 +231,8 @@ void Committer::CommitGroup(const std::vector<Work*>& group) {
     for (const auto& [subscriber, cursor] : cursors)
       last_cursors_[subscriber] = cursor;
     // The callers read only their results (and the count of their alerts),
-    // so the alerts move to the hub instead of being copied.
-    for (std::vector<Alert>* alerts : alerts_of_commits) {
-      for (Alert& alert : *alerts) published.alerts.push_back(std::move(alert));
-    }
+    // so the hub may take the alerts from their vectors.
+    published.alerts = std::move(alerts_of_commits);
   } else {
     // Nothing was written: the counters and the story window stay where
     // they were.
@@ -258,7 +260,15 @@ void Committer::PublishLoop() {
     // In commit order; work completes only once its alerts are offered to
     // the streams, so an acknowledged article's alerts are live.
     for (Published& group : groups) {
-      if (!group.alerts.empty()) hub_.Publish(group.alerts);
+      // Only alerts going to a stream are completed (title, snippets...):
+      // most subscribers have none open, and their alerts are read, complete,
+      // from the log when they ask.
+      for (const auto& [alerts, article] : group.alerts) {
+        if (alerts->empty()) continue;
+        hub_.Publish(*alerts, [of = article](Alert& alert) {
+          if (of != nullptr) CompleteAlert(*of, alert);
+        });
+      }
       for (Work* work : group.work) work->done.Notify();
     }
   }

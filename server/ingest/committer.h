@@ -49,10 +49,12 @@
 namespace nw::ingest {
 
 // An article ready to commit: validated, analyzed and matched; its alerts
-// are built, their cursors not yet assigned.
+// are built compact (BuildCompactAlerts), their cursors not yet assigned.
+// They are stored compact; the publisher completes (CompleteAlert) only those
+// of subscribers with a connected stream.
 struct PreparedArticle {
   newswatch::v1::Article article;
-  std::vector<newswatch::v1::Alert> alerts;  // one per subscriber
+  std::vector<newswatch::v1::Alert> alerts;  // one per subscriber, compact
   std::vector<uint64_t> shingles;            // of the body, for stories
 };
 
@@ -132,7 +134,13 @@ class Committer {
   };
   // A written group: its alerts for the hub and the work to complete.
   struct Published {
-    std::vector<newswatch::v1::Alert> alerts;
+    // The written alert vectors, each with its article when the alerts are
+    // compact (else null). Both belong to the group's work (PreparedArticle,
+    // AlertWork) and stay alive until the work completes: the hub takes
+    // them from there, without moving ~180 alerts per article again.
+    std::vector<std::pair<std::vector<newswatch::v1::Alert>*,
+                          const newswatch::v1::Article*>>
+        alerts;
     std::vector<Work*> work;
   };
 

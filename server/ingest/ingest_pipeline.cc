@@ -68,7 +68,7 @@ absl::StatusOr<PreparedArticle> IngestPipeline::Prepare(
   // Kept alive until the alerts are built: highlights may point into it.
   const match::AnalyzedArticle analyzed = AnalyzeArticle(article);
   index::MatchResult match = snapshot.MatchWithStats(analyzed);
-  std::vector<Alert> alerts = BuildAlerts(article, match.hits);
+  std::vector<Alert> alerts = BuildCompactAlerts(article, match.hits);
   std::vector<uint64_t> shingles = StoryStage::ShinglesOf(analyzed);
   metrics_.match_seconds.Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)

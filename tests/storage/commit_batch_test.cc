@@ -59,7 +59,7 @@ TEST(CommitBatchTest, GroupOfArticlesKeepsEachSubscribersLastCursorAndOrder) {
   }
   absl::StatusOr<std::unique_ptr<Db>> db = Db::Open({.path = dir.path()});
   ASSERT_THAT(db, IsOk());
-  AlertLog log(**db);
+  AlertLog log(**db, nullptr);
   absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> last =
       log.LoadLastCursors();
   ASSERT_THAT(last, IsOk());

@@ -39,6 +39,24 @@ TEST(FormatVersionTest, NewDataDirIsStampedWithThisFormat) {
   EXPECT_EQ(StoredVersion(**db), kFormatVersion);
 }
 
+// Format 2 (compact alert records) reads every format 1 record; the stamp
+// is raised at open so that a format 1 binary refuses the dir from then on.
+TEST(FormatVersionTest, FormatOneDataDirIsUpgradedAtOpen) {
+  TempDir dir;
+  {
+    auto db = Db::Open({.path = dir.path()});
+    ASSERT_THAT(db, IsOk());
+    rocksdb::WriteBatch batch;
+    batch.Put((*db)->cf(Cf::kMeta), std::string(kFormatVersionKey),
+              EncodeU64(1));
+    ASSERT_THAT((*db)->Write(batch, "test"), IsOk());
+  }
+  auto db = Db::Open({.path = dir.path()});
+  ASSERT_THAT(db, IsOk());
+  EXPECT_EQ(kFormatVersion, 2u);
+  EXPECT_EQ(StoredVersion(**db), kFormatVersion);
+}
+
 TEST(FormatVersionTest, UnstampedDataDirIsFormatOneAndOpens) {
   TempDir dir;
   {
@@ -50,7 +68,8 @@ TEST(FormatVersionTest, UnstampedDataDirIsFormatOneAndOpens) {
   }
   auto db = Db::Open({.path = dir.path()});
   ASSERT_THAT(db, IsOk());
-  EXPECT_EQ(StoredVersion(**db), 1u);
+  // Format 1, upgraded to this binary's at open.
+  EXPECT_EQ(StoredVersion(**db), kFormatVersion);
 }
 
 TEST(FormatVersionTest, NewerFormatIsRefusedWithWhatToDo) {

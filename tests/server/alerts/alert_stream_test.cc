@@ -129,7 +129,7 @@ TEST_F(AlertStreamTest, FromZeroAfterRetentionReplaysWhatIsKeptThenGoesLive) {
   ASSERT_THAT(deleted, IsOk());
   ASSERT_EQ(deleted->alerts_deleted, 5u);
 
-  storage::AlertLog log(*db_);
+  storage::AlertLog log(*db_, nullptr);
   auto stream = std::make_shared<AlertStream>("s", 0, log, readers_);
   RecordingSink sink;
   stream->SetPublished(8, /*live_only=*/false);
@@ -151,7 +151,7 @@ TEST_F(AlertStreamTest, FromZeroWhenRetentionKeptNothingGoesLive) {
   for (uint64_t i = 1; i <= 3; ++i) Commit(i, old);
   ASSERT_TRUE(
       storage::EnforceRetention(*db_, absl::Now() - absl::Hours(24)).ok());
-  storage::AlertLog log(*db_);
+  storage::AlertLog log(*db_, nullptr);
   auto stream = std::make_shared<AlertStream>("s", 0, log, readers_);
   RecordingSink sink;
   stream->SetPublished(3, /*live_only=*/false);
@@ -173,7 +173,7 @@ TEST_F(AlertStreamTest, FromADeletedCursorIsOutOfRangeNamingWhereToResume) {
   Commit(6, absl::Now());
   ASSERT_TRUE(
       storage::EnforceRetention(*db_, absl::Now() - absl::Hours(24)).ok());
-  storage::AlertLog log(*db_);
+  storage::AlertLog log(*db_, nullptr);
   auto stream = std::make_shared<AlertStream>("s", 2, log, readers_);
   RecordingSink sink;
   stream->SetPublished(6, /*live_only=*/false);
@@ -205,7 +205,7 @@ TEST_F(AlertStreamTest, ReplayGateLetsStreamsReplayInTurnsOfOneBatch) {
     }
     ASSERT_THAT(storage::CommitArticles(*db_, {{&article, &alerts}}), IsOk());
   }
-  storage::AlertLog log(*db_);
+  storage::AlertLog log(*db_, nullptr);
   ReplayGate gate(1);
   std::vector<std::shared_ptr<AlertStream>> streams;
   std::vector<std::unique_ptr<RecordingSink>> sinks;
@@ -249,7 +249,7 @@ TEST_F(AlertStreamTest, ReplayGateLetsStreamsReplayInTurnsOfOneBatch) {
 // hold every stream. Verifies the hub refuses a subscriber's streams past
 // its cap with RESOURCE_EXHAUSTED while others still get theirs.
 TEST_F(AlertStreamTest, HubCapsStreamsPerSubscriber) {
-  storage::AlertLog log(*db_);
+  storage::AlertLog log(*db_, nullptr);
   SubscriptionHub hub(absl::flat_hash_map<std::string, uint64_t>{});
   auto open = [&](const std::string& subscriber) {
     auto stream = std::make_shared<AlertStream>(subscriber, 0, log, readers_);

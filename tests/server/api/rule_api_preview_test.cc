@@ -8,6 +8,7 @@
 #include "server/api/rule_api.h"
 #include "server/base/clock.h"
 #include "server/catalog/rule_catalog.h"
+#include "server/ingest/alert_builder.h"
 #include "storage/alert_log.h"
 #include "storage/article_store.h"
 #include "tests/testutil/daemon_process.h"
@@ -62,7 +63,7 @@ class PreviewBoundsTest : public ::testing::Test {
 
   absl::StatusOr<v1::PreviewRuleResponse> Preview(PreviewLimits limits) {
     storage::ArticleStore articles(*db_);
-    storage::AlertLog alerts(*db_);
+    storage::AlertLog alerts(*db_, &ingest::CompleteAlert);
     TickingClock clock(absl::FromUnixSeconds(1'700'000'060));
     RuleApi api(*catalog_, articles, articles, alerts, clock, limits);
     v1::PreviewRuleRequest req;

@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "server/base/clock.h"
 #include "server/catalog/rule_catalog.h"
+#include "server/ingest/alert_builder.h"
 #include "storage/alert_log.h"
 #include "storage/backfill_job.h"
 #include "storage/rule_store.h"
@@ -50,7 +51,8 @@ TEST(BackfillRestartTest, OpenCompletesAnInterruptedBackfillExactlyOnce) {
   for (int start = 0; start < 2; ++start) {  // a second start adds nothing
     auto catalog = RuleCatalog::Open(**db, registry, **pipeline);
     ASSERT_THAT(catalog, IsOk());
-    auto alerts = storage::AlertLog(**db).ReadAfter("desk", 0, 1000);
+    auto alerts = storage::AlertLog(**db, &ingest::CompleteAlert)
+                      .ReadAfter("desk", 0, 1000);
     ASSERT_THAT(alerts, IsOk());
     std::set<std::string> ids;
     for (const v1::Alert& a : *alerts) ids.insert(a.article_id());

@@ -39,7 +39,7 @@ class DeliveryTest : public ::testing::Test {
         storage::Db::Open({.path = dir_.path() + "/db"});
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
-    log_ = std::make_unique<storage::AlertLog>(*db_);
+    log_ = std::make_unique<storage::AlertLog>(*db_, nullptr);  // full alerts
   }
 
   // Commits one article with an alert for each of `subscribers`, created at

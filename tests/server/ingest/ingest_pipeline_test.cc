@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/ingest/alert_builder.h"
 #include "server/rules/parser.h"
 #include "storage/alert_log.h"
 #include "storage/retention.h"
@@ -52,7 +53,8 @@ class IngestPipelineTest : public ::testing::Test {
 
   std::vector<v1::Alert> Alerts(const std::string& subscriber,
                                 uint64_t after = 0) {
-    auto alerts = storage::AlertLog(*db_).ReadAfter(subscriber, after, 100000);
+    auto alerts = storage::AlertLog(*db_, &CompleteAlert)
+                      .ReadAfter(subscriber, after, 100000);
     EXPECT_THAT(alerts, IsOk());
     return alerts.ok() ? *alerts : std::vector<v1::Alert>{};
   }
@@ -145,7 +147,7 @@ TEST_F(IngestPipelineTest, RetentionDeletesOldArticlesAndAlerts) {
   storage::ArticleStore articles(*db_);
   EXPECT_EQ(articles.Get("old-0").status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(articles.Get("new-0"), IsOk());
-  auto expired = storage::AlertLog(*db_).ReadAfter("a", 1, 10);
+  auto expired = storage::AlertLog(*db_, &CompleteAlert).ReadAfter("a", 1, 10);
   EXPECT_EQ(expired.status().code(), absl::StatusCode::kOutOfRange);
   EXPECT_THAT(expired.status().message(),
               HasSubstr("oldest alert still stored has cursor 4"));

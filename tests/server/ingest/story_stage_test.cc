@@ -66,7 +66,7 @@ class StoryPipelineTest : public ::testing::Test {
   }
   void Restart() {
     pipeline_.reset();
-    auto cursors = storage::AlertLog(*db_).LoadLastCursors();
+    auto cursors = storage::AlertLog(*db_, nullptr).LoadLastCursors();
     ASSERT_THAT(cursors, IsOk());
     auto pipeline =
         IngestPipeline::Create(*db_, registry_, *hub_, *cursors, {}, clock_);
