@@ -73,7 +73,7 @@ absl::Status RuleStore::ForEachChunk(
   // The chunk's strings and messages are reused (daemon start with 1M
   // rules, issue 16: fresh memory for every rule cost more in page faults
   // than the parsing).
-  std::vector<std::string> records(chunk), keys(chunk);
+  std::vector<std::string> records, keys;  // grown as needed, then reused
   std::vector<newswatch::v1::WatchRule> rules;
   std::unique_ptr<rocksdb::Iterator> it(
       db_.raw()->NewIterator(rocksdb::ReadOptions(), db_.cf(Cf::kRules)));
@@ -81,6 +81,10 @@ absl::Status RuleStore::ForEachChunk(
   while (it->Valid()) {
     size_t n = 0;
     for (; n < chunk && it->Valid(); it->Next(), ++n) {
+      if (n == records.size()) {
+        records.emplace_back();
+        keys.emplace_back();
+      }
       records[n].assign(it->value().data(), it->value().size());
       keys[n].assign(it->key().data(), it->key().size());
     }
