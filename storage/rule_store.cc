@@ -1,8 +1,11 @@
 #include "storage/rule_store.h"
 
+#include <algorithm>
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "server/base/status_macros.h"
@@ -60,22 +63,73 @@ absl::Status RuleStore::Delete(absl::string_view id) {
   return db_.Write(batch, "RuleStore::Delete");
 }
 
-absl::StatusOr<std::vector<newswatch::v1::WatchRule>> RuleStore::LoadAll()
+absl::Status RuleStore::ForEachChunk(
+    size_t chunk,
+    absl::FunctionRef<absl::Status(std::vector<newswatch::v1::WatchRule>&)> fn)
     const {
+  chunk = std::max<size_t>(chunk, 1);
+  // One iterator reads the records in order; parsing them is the larger part
+  // and independent per record: a chunk is read, then parsed on every core.
+  // The chunk's strings and messages are reused (daemon start with 1M
+  // rules, issue 16: fresh memory for every rule cost more in page faults
+  // than the parsing).
+  std::vector<std::string> records, keys;  // grown as needed, then reused
   std::vector<newswatch::v1::WatchRule> rules;
   std::unique_ptr<rocksdb::Iterator> it(
       db_.raw()->NewIterator(rocksdb::ReadOptions(), db_.cf(Cf::kRules)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    newswatch::v1::WatchRule& rule = rules.emplace_back();
-    if (!rule.ParseFromArray(it->value().data(),
-                             static_cast<int>(it->value().size()))) {
-      return absl::DataLossError(absl::StrCat(
-          "stored rule ", it->key().ToString(), " does not parse"));
+  it->SeekToFirst();
+  while (it->Valid()) {
+    size_t n = 0;
+    for (; n < chunk && it->Valid(); it->Next(), ++n) {
+      if (n == records.size()) {
+        records.emplace_back();
+        keys.emplace_back();
+      }
+      records[n].assign(it->value().data(), it->value().size());
+      keys[n].assign(it->key().data(), it->key().size());
     }
+    rules.resize(n);
+    std::atomic<size_t> first_bad{SIZE_MAX};
+    const size_t threads = std::clamp<size_t>(
+        std::thread::hardware_concurrency(), 1, std::max<size_t>(n / 4096, 1));
+    auto parse = [&](size_t k) {
+      for (size_t i = n * k / threads; i < n * (k + 1) / threads; ++i) {
+        if (!rules[i].ParseFromString(records[i])) {
+          size_t seen = first_bad.load();
+          while (i < seen && !first_bad.compare_exchange_weak(seen, i)) {
+          }
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (size_t k = 1; k < threads; ++k) pool.emplace_back(parse, k);
+    parse(0);  // on this thread: its malloc arena grows cheaply
+    for (std::thread& t : pool) t.join();
+    if (const size_t bad = first_bad.load(); bad != SIZE_MAX) {
+      return absl::DataLossError(
+          absl::StrCat("stored rule ", keys[bad], " does not parse"));
+    }
+    NW_RETURN_IF_ERROR(fn(rules));
   }
   if (!it->status().ok())
-    return FromRocksStatus(it->status(), "RuleStore::LoadAll");
-  return rules;
+    return FromRocksStatus(it->status(), "RuleStore::ForEachChunk");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<newswatch::v1::WatchRule>> RuleStore::LoadAll()
+    const {
+  std::vector<newswatch::v1::WatchRule> all;
+  NW_RETURN_IF_ERROR(
+      ForEachChunk(65536, [&](std::vector<newswatch::v1::WatchRule>& rules) {
+        if (all.empty()) {
+          all.swap(rules);
+        } else {
+          all.insert(all.end(), std::make_move_iterator(rules.begin()),
+                     std::make_move_iterator(rules.end()));
+        }
+        return absl::OkStatus();
+      }));
+  return all;
 }
 
 absl::StatusOr<uint64_t> RuleStore::LastRuleNumber() const {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "newswatch/v1/rule.pb.h"
@@ -41,6 +42,16 @@ class RuleStore {
 
   // Every stored rule, ordered by id. DataLoss if a record does not parse.
   absl::StatusOr<std::vector<newswatch::v1::WatchRule>> LoadAll() const;
+
+  // Calls `fn` with successive chunks of at most `chunk` stored rules, in id
+  // order, parsed on every core; `fn` may modify the vector (it is refilled
+  // for the next chunk). Stops at the first error: DataLoss naming the first
+  // record of a chunk that does not parse (before `fn` sees that chunk), or
+  // `fn`'s error. For reading every rule without holding them all (start).
+  absl::Status ForEachChunk(
+      size_t chunk,
+      absl::FunctionRef<absl::Status(std::vector<newswatch::v1::WatchRule>&)>
+          fn) const;
 
   // The last number used for a generated rule id ("r-<n>"), 0 if none.
   absl::StatusOr<uint64_t> LastRuleNumber() const;

@@ -49,10 +49,11 @@ uint64_t ContentKey(const newswatch::v1::WatchRule& rule) {
 
 absl::StatusOr<std::shared_ptr<const index::IndexedRule>> CompileRule(
     const newswatch::v1::WatchRule& rule) {
-  NW_ASSIGN_OR_RETURN(std::shared_ptr<const rules::CompiledRule> compiled,
-                      rules::ParseRule(rule.query()));
+  // Only the compact form: the stored rule has its text and canonical form.
+  NW_ASSIGN_OR_RETURN(rules::CompactRule compact,
+                      rules::ParseRuleCompact(rule.query()));
   return std::make_shared<const index::IndexedRule>(index::IndexedRule{
-      rule.id(), rule.subscriber(), compiled->compact(), rule.label()});
+      rule.id(), rule.subscriber(), std::move(compact), rule.label()});
 }
 
 absl::StatusOr<std::shared_ptr<const index::IndexedRule>> PrepareNewRule(
@@ -129,48 +130,49 @@ absl::StatusOr<std::unique_ptr<RuleCatalog>> RuleCatalog::Open(
     storage::Db& db, index::RuleRegistry& registry,
     ingest::IngestPipeline& pipeline, CatalogLimits limits) {
   storage::RuleStore store(db);
-  absl::StatusOr<std::vector<newswatch::v1::WatchRule>> stored =
-      store.LoadAll();
-  if (!stored.ok()) return stored.status();
   absl::flat_hash_map<std::string, size_t> rules_per_subscriber;
   absl::flat_hash_map<uint64_t, uint32_t> contents;
-  for (const newswatch::v1::WatchRule& rule : *stored) {
-    ++rules_per_subscriber[rule.subscriber()];
-    ++contents[ContentKey(rule)];
-  }
-  // Compiling is independent per rule: spread it over the cores (fast start
-  // with many rules, issue 16).
-  const size_t n = stored->size();
-  std::vector<std::shared_ptr<const index::IndexedRule>> compiled(n);
-  std::vector<absl::Status> errors(n);
-  {
-    const size_t threads = std::clamp<size_t>(
-        std::thread::hardware_concurrency(), 1, std::max<size_t>(n / 1024, 1));
-    std::vector<std::thread> pool;
-    for (size_t k = 0; k < threads; ++k) {
-      pool.emplace_back([&, k] {
-        for (size_t i = n * k / threads; i < n * (k + 1) / threads; ++i) {
-          absl::StatusOr<std::shared_ptr<const index::IndexedRule>> c =
-              CompileRule((*stored)[i]);
-          if (c.ok()) {
-            compiled[i] = *std::move(c);
-          } else {
-            errors[i] = c.status();
+  std::vector<std::shared_ptr<const index::IndexedRule>> compiled;
+  // A chunk of stored rules at a time (not all of them held at once), each
+  // compiled on every core (fast start with many rules, issue 16).
+  NW_RETURN_IF_ERROR(store.ForEachChunk(
+      65536,
+      [&](std::vector<newswatch::v1::WatchRule>& stored) -> absl::Status {
+        for (const newswatch::v1::WatchRule& rule : stored) {
+          ++rules_per_subscriber[rule.subscriber()];
+          ++contents[ContentKey(rule)];
+        }
+        const size_t base = compiled.size(), n = stored.size();
+        compiled.resize(base + n);
+        std::vector<absl::Status> errors(n);
+        const size_t threads =
+            std::clamp<size_t>(std::thread::hardware_concurrency(), 1,
+                               std::max<size_t>(n / 1024, 1));
+        auto compile = [&](size_t k) {
+          for (size_t i = n * k / threads; i < n * (k + 1) / threads; ++i) {
+            absl::StatusOr<std::shared_ptr<const index::IndexedRule>> c =
+                CompileRule(stored[i]);
+            if (c.ok()) {
+              compiled[base + i] = *std::move(c);
+            } else {
+              errors[i] = c.status();
+            }
+          }
+        };
+        // The first slice on this thread (its malloc arena grows cheaply).
+        std::vector<std::thread> pool;
+        for (size_t k = 1; k < threads; ++k) pool.emplace_back(compile, k);
+        compile(0);
+        for (std::thread& t : pool) t.join();
+        for (size_t i = 0; i < n; ++i) {
+          if (!errors[i].ok()) {
+            return absl::DataLossError(
+                absl::StrCat("stored rule ", stored[i].id(),
+                             " no longer parses: ", errors[i].message()));
           }
         }
-      });
-    }
-    for (std::thread& t : pool) t.join();
-  }
-  for (size_t i = 0; i < n; ++i) {
-    if (!errors[i].ok()) {
-      return absl::DataLossError(
-          absl::StrCat("stored rule ", (*stored)[i].id(),
-                       " no longer parses: ", errors[i].message()));
-    }
-  }
-  stored->clear();
-  stored->shrink_to_fit();
+        return absl::OkStatus();
+      }));
   registry.Reset(compiled);
   NW_ASSIGN_OR_RETURN(uint64_t last, store.LastRuleNumber());
   NW_RETURN_IF_ERROR(FinishBackfills(db, pipeline, compiled));

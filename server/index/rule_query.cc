@@ -2,14 +2,16 @@
 
 #include <algorithm>
 #include <optional>
+#include <string_view>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 
 namespace nw::index {
 namespace {
 
-using rules::Node;
+namespace compact = rules::compact;
 using rules::NodeKind;
 
 // The filter as a tree, before it is flattened to postfix.
@@ -19,75 +21,91 @@ struct FilterNode {
   std::vector<FilterNode> children;
 };
 
-bool FilterIsExact(const Node& node);
+// Whether the filter of the compact node at `p` is equivalent to it (see
+// RuleQuery::exact).
+bool FilterIsExact(const char* p);
+
+// Anchor feature indexes while they are chosen: usually one or a few.
+using AnchorSet = absl::InlinedVector<uint32_t, 4>;
 
 class Builder {
  public:
   explicit Builder(const CostModel& costs) : costs_(costs) {}
 
-  FilterNode Build(const Node& node) {
+  // Builds the filter of the compact node at `p` (a node's kind byte).
+  FilterNode Build(const char* p) {
+    const compact::NodeRef node = compact::ReadNode(p);
     switch (node.kind) {
       case NodeKind::kTerm:
       case NodeKind::kPrefix:
+        return Leaf(node.kind == NodeKind::kPrefix ? FeatureKind::kPrefix
+                                                   : FeatureKind::kTerm,
+                    Payload(node));
       case NodeKind::kPhrase: {
         std::vector<FilterNode> words;
-        for (const rules::PhraseElement& e : node.elements) {
-          words.push_back(Leaf(
-              e.prefix ? FeatureKind::kPrefix : FeatureKind::kTerm, e.text));
+        for (const char* q = node.begin; q < node.end;) {
+          const uint32_t v = compact::ReadVarint(q);
+          words.push_back(
+              Leaf((v & 1) != 0 ? FeatureKind::kPrefix : FeatureKind::kTerm,
+                   std::string_view(q, v >> 1)));
+          q += v >> 1;
         }
         return Combine(FilterNode::kAnd, std::move(words));
       }
       case NodeKind::kAnd:
       case NodeKind::kOr: {
         std::vector<FilterNode> children;
-        for (const auto& c : node.children) children.push_back(Build(*c));
+        for (const char* q = node.begin; q < node.end;
+             q = compact::ReadNode(q).end) {
+          children.push_back(Build(q));
+        }
         return Combine(
             node.kind == NodeKind::kAnd ? FilterNode::kAnd : FilterNode::kOr,
             std::move(children));
       }
       case NodeKind::kNear: {
+        const char* left = node.begin + 1;  // after the distance byte
+        const char* right = compact::ReadNode(left).end;
         std::vector<FilterNode> children;
-        children.push_back(Build(*node.children[0]));
-        children.push_back(Build(*node.children[1]));
+        children.push_back(Build(left));
+        children.push_back(Build(right));
         return Combine(FilterNode::kAnd, std::move(children));
       }
       case NodeKind::kScope: {
         ++scopes_;  // features are looked up in every field: a superset only
-        FilterNode n = Build(*node.children[0]);
+        FilterNode n = Build(node.begin + 1);  // after the fields byte
         --scopes_;
         return n;
       }
       case NodeKind::kNot: {
         // Negating a superset would not give a superset: only exact filters,
         // outside field scopes, negate.
-        if (scopes_ > 0 || !FilterIsExact(*node.children[0]))
-          return FilterNode{};
+        if (scopes_ > 0 || !FilterIsExact(node.begin)) return FilterNode{};
         FilterNode n{FilterNode::kNot, 0, {}};
-        n.children.push_back(Build(*node.children[0]));
+        n.children.push_back(Build(node.begin));
         return n;
       }
       case NodeKind::kSource:
-        return Leaf(FeatureKind::kSource, node.value);
+        return Leaf(FeatureKind::kSource, compact::MetadataValue(node));
       case NodeKind::kTag:
-        return Leaf(FeatureKind::kTag, node.value);
+        return Leaf(FeatureKind::kTag, compact::MetadataValue(node));
       case NodeKind::kLang:
-        return Leaf(FeatureKind::kLang, node.value);
+        return Leaf(FeatureKind::kLang, compact::MetadataValue(node));
     }
     return FilterNode{};
   }
 
   // Cheapest anchor set of `n`, or nullopt when any article may satisfy it.
-  std::optional<std::pair<double, std::vector<uint32_t>>> Anchors(
-      const FilterNode& n) {
+  std::optional<std::pair<double, AnchorSet>> Anchors(const FilterNode& n) {
     switch (n.op) {
       case FilterNode::kTrue:
       case FilterNode::kNot:
         return std::nullopt;
       case FilterNode::kFeature:
         return std::make_pair(costs_.Cost(query_.features[n.feature]),
-                              std::vector<uint32_t>{n.feature});
+                              AnchorSet{n.feature});
       case FilterNode::kAnd: {
-        std::optional<std::pair<double, std::vector<uint32_t>>> best;
+        std::optional<std::pair<double, AnchorSet>> best;
         for (const FilterNode& c : n.children) {
           auto a = Anchors(c);
           if (a && (!best || a->first < best->first)) best = std::move(a);
@@ -95,7 +113,7 @@ class Builder {
         return best;
       }
       case FilterNode::kOr: {
-        std::pair<double, std::vector<uint32_t>> all{0.0, {}};
+        std::pair<double, AnchorSet> all{0.0, {}};
         for (const FilterNode& c : n.children) {
           auto a = Anchors(c);
           if (!a) return std::nullopt;
@@ -127,17 +145,23 @@ class Builder {
   RuleQuery& query() { return query_; }
 
  private:
-  FilterNode Leaf(FeatureKind kind, const std::string& text) {
-    Feature f{kind, text};
-    if (kind == FeatureKind::kPrefix && f.text.size() > kMaxPrefixBytes) {
-      f.text.resize(
-          kMaxPrefixBytes);  // byte prefix: the lookup side is byte-wise too
+  static std::string_view Payload(const compact::NodeRef& n) {
+    return std::string_view(n.begin, n.end - n.begin);
+  }
+
+  FilterNode Leaf(FeatureKind kind, std::string_view text) {
+    if (kind == FeatureKind::kPrefix && text.size() > kMaxPrefixBytes) {
+      // byte prefix: the lookup side is byte-wise too
+      text = text.substr(0, kMaxPrefixBytes);
     }
-    auto it = std::find(query_.features.begin(), query_.features.end(), f);
+    auto it = std::find_if(
+        query_.features.begin(), query_.features.end(),
+        [&](const Feature& f) { return f.kind == kind && f.text == text; });
     FilterNode n{FilterNode::kFeature,
                  static_cast<uint32_t>(it - query_.features.begin()),
                  {}};
-    if (it == query_.features.end()) query_.features.push_back(std::move(f));
+    if (it == query_.features.end())
+      query_.features.push_back(Feature{kind, std::string(text)});
     return n;
   }
 
@@ -183,8 +207,8 @@ const absl::flat_hash_set<std::string>& CommonWords() {
   return *words;
 }
 
-// Whether the filter of `node` is equivalent to it (see RuleQuery::exact).
-bool FilterIsExact(const Node& node) {
+bool FilterIsExact(const char* p) {
+  const compact::NodeRef node = compact::ReadNode(p);
   switch (node.kind) {
     case NodeKind::kTerm:
     case NodeKind::kSource:
@@ -192,12 +216,13 @@ bool FilterIsExact(const Node& node) {
     case NodeKind::kLang:
       return true;
     case NodeKind::kPrefix:
-      return node.elements[0].text.size() <= kMaxPrefixBytes;
+      return static_cast<size_t>(node.end - node.begin) <= kMaxPrefixBytes;
     case NodeKind::kAnd:
     case NodeKind::kOr:
     case NodeKind::kNot:
-      for (const auto& c : node.children) {
-        if (!FilterIsExact(*c)) return false;
+      for (const char* q = node.begin; q < node.end;
+           q = compact::ReadNode(q).end) {
+        if (!FilterIsExact(q)) return false;
       }
       return true;
     default:  // phrases, NEAR and scopes need positions or fields
@@ -231,15 +256,22 @@ double StaticCostModel::Cost(const Feature& feature) const {
 }
 
 RuleQuery BuildRuleQuery(const rules::Node& root, const CostModel& costs) {
+  return BuildRuleQuery(rules::CompactRule::FromTree(root), costs);
+}
+
+RuleQuery BuildRuleQuery(const rules::CompactRule& rule,
+                         const CostModel& costs) {
+  if (rule.empty()) return RuleQuery{};
+  const char* const root = rule.bytes().data();
   Builder builder(costs);
   FilterNode filter = builder.Build(root);
   RuleQuery& query = builder.query();
   if (filter.op == FilterNode::kTrue) return std::move(query);
   if (auto anchors = builder.Anchors(filter)) {
-    std::vector<uint32_t>& a = anchors->second;
+    AnchorSet& a = anchors->second;
     std::sort(a.begin(), a.end());
     a.erase(std::unique(a.begin(), a.end()), a.end());
-    query.anchors = std::move(a);
+    query.anchors.assign(a.begin(), a.end());
   }
   builder.Emit(filter, false, &query.filter);
   query.exact = FilterIsExact(root);

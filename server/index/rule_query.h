@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "server/rules/ast.h"
+#include "server/rules/compact_rule.h"
 
 namespace nw::index {
 
@@ -83,7 +84,11 @@ struct RuleQuery {
   bool exact = false;
 };
 
-// Builds the presearch query of a parsed rule.
+// Builds the presearch query of a parsed rule, read straight from its compact
+// form (no tree is built). An empty `rule` gives an empty query.
+RuleQuery BuildRuleQuery(const rules::CompactRule& rule,
+                         const CostModel& costs);
+// The same for a checked tree (encodes it first).
 RuleQuery BuildRuleQuery(const rules::Node& root, const CostModel& costs);
 
 // Evaluates `filter` given whether each feature is present (`present(i)`).

@@ -190,22 +190,21 @@ size_t VectorBytes(const std::vector<T>& v) {
 }  // namespace
 
 uint32_t RuleSegment::Intern(const Feature& feature, uint32_t* next_id) {
-  absl::flat_hash_map<std::string, uint32_t>* map = &metadata_;
-  std::string key;
-  if (feature.kind == FeatureKind::kTerm) {
-    map = &terms_;
-    key = feature.text;
-  } else if (feature.kind == FeatureKind::kPrefix) {
-    map = &prefixes_;
-    key = feature.text;
-    prefix_starts_[PrefixStart(key)] |= uint64_t{1}
-                                        << key.size();  // 3 <= size <= 48
-  } else {
-    key = MetadataKey(MetadataTag(feature.kind), feature.text);
+  // Most features of a large rule set repeat: look up without building a key.
+  auto intern = [&](absl::flat_hash_map<std::string, uint32_t>& map,
+                    std::string_view key) {
+    if (auto it = map.find(View(key)); it != map.end()) return it->second;
+    map.emplace(std::string(key), *next_id);
+    return (*next_id)++;
+  };
+  if (feature.kind == FeatureKind::kTerm) return intern(terms_, feature.text);
+  if (feature.kind == FeatureKind::kPrefix) {
+    prefix_starts_[PrefixStart(feature.text)] |=
+        uint64_t{1} << feature.text.size();  // 3 <= size <= 48
+    return intern(prefixes_, feature.text);
   }
-  auto [it, inserted] = map->try_emplace(std::move(key), *next_id);
-  if (inserted) ++*next_id;
-  return it->second;
+  return intern(metadata_,
+                MetadataKey(MetadataTag(feature.kind), feature.text));
 }
 
 std::shared_ptr<const RuleSegment> RuleSegment::Build(
@@ -217,37 +216,35 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
   SortBySubscriberAndId(rules);
   seg->rules_ = std::move(rules);
   const uint32_t n = static_cast<uint32_t>(seg->rules_.size());
-  std::vector<std::pair<uint64_t, uint32_t>> by_hash(n);
-  for (uint32_t i = 0; i < n; ++i) by_hash[i] = {IdHash(seg->rules_[i]->id), i};
-  std::sort(by_hash.begin(), by_hash.end());
-  seg->id_hashes_.reserve(n);
-  seg->id_ordinals_.reserve(n);
-  for (const auto& [hash, ordinal] : by_hash) {
-    seg->id_hashes_.push_back(hash);
-    seg->id_ordinals_.push_back(ordinal);
-  }
-  by_hash = {};
-  // The decomposition of each rule is independent: spread it over `threads`.
-  std::vector<RuleQuery> queries(n);
-  std::vector<uint16_t> rule_words(n);  // 1 + words of each compact rule
-  {
-    const uint32_t t = static_cast<uint32_t>(std::clamp(threads, 1, 64));
-    std::vector<std::thread> pool;
-    for (uint32_t k = 0; k < t; ++k) {
-      pool.emplace_back([&, k] {
-        for (uint32_t r = uint64_t{n} * k / t; r < uint64_t{n} * (k + 1) / t;
-             ++r) {
-          const rules::CompactRule& rule = seg->rules_[r]->rule;
-          rule_words[r] = static_cast<uint16_t>(
-              std::min<size_t>(1 + (rule.bytes().size() + 3) / 4, UINT16_MAX));
-          const std::unique_ptr<rules::Node> tree = rule.ToTree();
-          queries[r] = BuildRuleQuery(*tree, *costs);
-        }
-      });
+  // The id lookup table depends only on the ordinals: with more than one
+  // thread it is built beside the decomposition (whose serial interning
+  // leaves a core free).
+  auto build_ids = [&seg, n] {
+    std::vector<std::pair<uint64_t, uint32_t>> by_hash(n);
+    for (uint32_t i = 0; i < n; ++i)
+      by_hash[i] = {IdHash(seg->rules_[i]->id), i};
+    std::sort(by_hash.begin(), by_hash.end());
+    seg->id_hashes_.reserve(n);
+    seg->id_ordinals_.reserve(n);
+    for (const auto& [hash, ordinal] : by_hash) {
+      seg->id_hashes_.push_back(hash);
+      seg->id_ordinals_.push_back(ordinal);
     }
-    for (std::thread& th : pool) th.join();
+  };
+  std::thread ids_thread;
+  if (threads > 1 && n >= 65536) {
+    ids_thread = std::thread(build_ids);
+  } else {
+    build_ids();
   }
-
+  // The decomposition of each rule is independent: spread it over `threads`,
+  // a chunk of rules at a time, each chunk's queries then interned in order.
+  // Chunks keep the queries' memory small and reused (1M queries at once
+  // were ~150 MB of fresh pages: page faults were the largest cost).
+  constexpr uint32_t kChunk = 16384;
+  std::vector<RuleQuery> queries(std::min(n, kChunk));
+  std::vector<uint16_t> rule_words(n);  // 1 + words of each compact rule
+  const uint32_t t = static_cast<uint32_t>(std::clamp(threads, 1, 64));
   uint32_t next_feature = 0;
   std::vector<std::pair<uint32_t, uint32_t>> anchors;  // (feature, ordinal)
   anchors.reserve(n + n / 4);
@@ -255,28 +252,55 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
   code_offsets.reserve(n + 1);
   std::vector<uint32_t> ids;
   std::vector<bool> exact(n);
-  for (uint32_t r = 0; r < n; ++r) {
-    const RuleQuery q = std::move(queries[r]);
-    ids.clear();
-    for (const Feature& f : q.features)
-      ids.push_back(seg->Intern(f, &next_feature));
-    for (uint32_t word : q.filter) {
-      code.push_back(
-          (word & kOpMask) == kOpFeature
-              ? (kOpFeature | (word & kNegatedBit) | ids[word & kFeatureMask])
-              : word);
+  for (uint32_t begin = 0; begin < n; begin += kChunk) {
+    const uint32_t size = std::min(kChunk, n - begin);
+    auto decompose = [&](uint32_t k) {
+      for (uint32_t j = size * k / t; j < size * (k + 1) / t; ++j) {
+        const rules::CompactRule& rule = seg->rules_[begin + j]->rule;
+        rule_words[begin + j] = static_cast<uint16_t>(
+            std::min<size_t>(1 + (rule.bytes().size() + 3) / 4, UINT16_MAX));
+        queries[j] = BuildRuleQuery(rule, *costs);
+      }
+    };
+    // The first slice on the calling thread: one thread needs no pool.
+    std::vector<std::thread> pool;
+    for (uint32_t k = 1; k < t && size >= 1024; ++k)
+      pool.emplace_back(decompose, k);
+    if (pool.empty()) {
+      for (uint32_t k = 0; k < t; ++k) decompose(k);
+    } else {
+      decompose(0);
     }
-    code_offsets.push_back(static_cast<uint32_t>(code.size()));
-    exact[r] = q.exact;
-    for (uint32_t a : q.anchors) anchors.emplace_back(ids[a], r);
-    if (q.anchors.empty()) {
-      anchors.emplace_back(kAlwaysBlock, r);
-      ++seg->always_count_;
+    for (std::thread& th : pool) th.join();
+
+    for (uint32_t j = 0; j < size; ++j) {
+      const uint32_t r = begin + j;
+      const RuleQuery& q = queries[j];
+      ids.clear();
+      for (const Feature& f : q.features)
+        ids.push_back(seg->Intern(f, &next_feature));
+      for (uint32_t word : q.filter) {
+        code.push_back(
+            (word & kOpMask) == kOpFeature
+                ? (kOpFeature | (word & kNegatedBit) | ids[word & kFeatureMask])
+                : word);
+      }
+      code_offsets.push_back(static_cast<uint32_t>(code.size()));
+      exact[r] = q.exact;
+      for (uint32_t a : q.anchors) anchors.emplace_back(ids[a], r);
+      if (q.anchors.empty()) {
+        anchors.emplace_back(kAlwaysBlock, r);
+        ++seg->always_count_;
+      }
     }
   }
-  std::sort(anchors.begin(), anchors.end());
+  queries = {};
+  if (ids_thread.joinable()) ids_thread.join();
   // Block of feature f, for f in [0, next_feature], the always block last.
-  seg->block_offsets_.assign(next_feature + 2, 0);
+  const uint32_t blocks = next_feature + 1;
+  auto block_of = [&](uint32_t feature) {
+    return feature == kAlwaysBlock ? next_feature : feature;
+  };
   // Rules that need verification carry their compact form in each of their
   // entries, so that verifying reads no other memory than the block (issue
   // 16): a word of byte length, then the bytes.
@@ -284,44 +308,45 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
     if (exact[r]) return 0;
     return rule_words[r] <= kExtraMask ? uint32_t{rule_words[r]} : 0;
   };
-  size_t total = 0;
+  auto entry_words = [&](uint32_t r) {
+    return 2 + code_offsets[r + 1] - code_offsets[r] + extra_words(r);
+  };
+  // Each block's entries in ordinal order (the order `anchors` has them in):
+  // sizes, offsets, then each entry written at its block's cursor (a counting
+  // sort, instead of sorting the anchors).
+  seg->block_offsets_.assign(blocks + 1, 0);
   for (const auto& [feature, r] : anchors)
-    total += 2 + code_offsets[r + 1] - code_offsets[r] + extra_words(r);
-  seg->blocks_.reserve(total);
-  size_t a = 0;
-  for (uint32_t f = 0; f <= next_feature; ++f) {
-    const uint32_t key = f == next_feature ? kAlwaysBlock : f;
-    for (; a < anchors.size() && anchors[a].first == key; ++a) {
-      const uint32_t r = anchors[a].second;
-      seg->blocks_.push_back(r);
-      const uint32_t filter_size = code_offsets[r + 1] - code_offsets[r];
-      const uint32_t extra = extra_words(r);
-      const uint32_t* filter = code.data() + code_offsets[r];
-      bool all_of = filter_size >= 3 && filter_size <= 64 &&
-                    filter[filter_size - 1] == (kOpAnd | (filter_size - 1));
-      for (uint32_t i = 0; all_of && i + 1 < filter_size; ++i)
-        all_of = (filter[i] & kOpMask) == kOpFeature;
-      seg->blocks_.push_back(filter_size | extra << kExtraShift |
-                             (exact[r] ? kExactBit : 0) |
-                             (all_of ? kAllOfBit : 0));
-      seg->blocks_.insert(seg->blocks_.end(), code.begin() + code_offsets[r],
-                          code.begin() + code_offsets[r + 1]);
-      if (extra > 0) {
-        const std::string_view bytes = seg->rules_[r]->rule.bytes();
-        const size_t at = seg->blocks_.size();
-        seg->blocks_.resize(at + extra, 0);
-        seg->blocks_[at] = static_cast<uint32_t>(bytes.size());
-        std::memcpy(&seg->blocks_[at + 1], bytes.data(), bytes.size());
-      }
+    seg->block_offsets_[block_of(feature) + 1] += entry_words(r);
+  for (uint32_t f = 0; f < blocks; ++f)
+    seg->block_offsets_[f + 1] += seg->block_offsets_[f];
+  seg->blocks_.resize(seg->block_offsets_[blocks], 0);
+  std::vector<uint32_t> cursor(seg->block_offsets_.begin(),
+                               seg->block_offsets_.end() - 1);
+  for (const auto& [feature, r] : anchors) {
+    uint32_t* e = seg->blocks_.data() + cursor[block_of(feature)];
+    cursor[block_of(feature)] += entry_words(r);
+    const uint32_t filter_size = code_offsets[r + 1] - code_offsets[r];
+    const uint32_t extra = extra_words(r);
+    const uint32_t* filter = code.data() + code_offsets[r];
+    bool all_of = filter_size >= 3 && filter_size <= 64 &&
+                  filter[filter_size - 1] == (kOpAnd | (filter_size - 1));
+    for (uint32_t i = 0; all_of && i + 1 < filter_size; ++i)
+      all_of = (filter[i] & kOpMask) == kOpFeature;
+    e[0] = r;
+    e[1] = filter_size | extra << kExtraShift | (exact[r] ? kExactBit : 0) |
+           (all_of ? kAllOfBit : 0);
+    std::copy(filter, filter + filter_size, e + 2);
+    if (extra > 0) {
+      const std::string_view bytes = seg->rules_[r]->rule.bytes();
+      e[2 + filter_size] = static_cast<uint32_t>(bytes.size());
+      std::memcpy(e + 3 + filter_size, bytes.data(), bytes.size());
     }
-    seg->block_offsets_[f + 1] = static_cast<uint32_t>(seg->blocks_.size());
   }
 #if defined(__GLIBC__)
   // The decomposition left ~200 bytes per rule of freed small blocks spread
   // over the malloc arenas (the worker threads' among them); glibc keeps those
   // pages resident unless asked. Give them back after a large build.
   if (n >= 65536) {
-    queries = {};
     code = {};
     anchors = {};
     malloc_trim(0);

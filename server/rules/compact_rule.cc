@@ -14,35 +14,47 @@ void AppendVarint(uint32_t v, std::string* out) {
   out->push_back(static_cast<char>(v));
 }
 
+size_t VarintSize(uint32_t v) {
+  size_t n = 1;
+  for (; v >= 0x80; v >>= 7) ++n;
+  return n;
+}
+
+// Appends `node` to `out` in place: the payload is written after a one-byte
+// length guess, which is widened (moving the payload) only for payloads of
+// 128 bytes or more. No per-node buffers (loading 1M rules, issue 16).
 void Encode(const Node& node, std::string* out) {
-  std::string payload;
   uint8_t kind = static_cast<uint8_t>(node.kind);
+  const size_t kind_at = out->size();
+  out->push_back(0);  // kind, set below
+  out->push_back(0);  // payload length (one byte until known)
+  const size_t begin = out->size();
   switch (node.kind) {
     case NodeKind::kTerm:
     case NodeKind::kPrefix:
-      payload = node.elements[0].text;
+      out->append(node.elements[0].text);
       break;
     case NodeKind::kPhrase:
       for (const PhraseElement& e : node.elements) {
         AppendVarint(
             static_cast<uint32_t>(e.text.size()) << 1 | (e.prefix ? 1 : 0),
-            &payload);
-        payload.append(e.text);
+            out);
+        out->append(e.text);
       }
       break;
     case NodeKind::kAnd:
     case NodeKind::kOr:
     case NodeKind::kNot:
-      for (const auto& c : node.children) Encode(*c, &payload);
+      for (const auto& c : node.children) Encode(*c, out);
       break;
     case NodeKind::kNear:
-      payload.push_back(static_cast<char>(node.distance));
-      Encode(*node.children[0], &payload);
-      Encode(*node.children[1], &payload);
+      out->push_back(static_cast<char>(node.distance));
+      Encode(*node.children[0], out);
+      Encode(*node.children[1], out);
       break;
     case NodeKind::kScope:
-      payload.push_back(static_cast<char>(node.fields));
-      Encode(*node.children[0], &payload);
+      out->push_back(static_cast<char>(node.fields));
+      Encode(*node.children[0], out);
       break;
     case NodeKind::kSource:
     case NodeKind::kTag:
@@ -50,17 +62,22 @@ void Encode(const Node& node, std::string* out) {
       if (node.value.find('"') != std::string::npos &&
           node.raw_value != node.value) {
         kind |= kRawValueFlag;
-        AppendVarint(static_cast<uint32_t>(node.value.size()), &payload);
-        payload.append(node.value);
-        payload.append(node.raw_value);
+        AppendVarint(static_cast<uint32_t>(node.value.size()), out);
+        out->append(node.value);
+        out->append(node.raw_value);
       } else {
-        payload = node.value;
+        out->append(node.value);
       }
       break;
   }
-  out->push_back(static_cast<char>(kind));
-  AppendVarint(static_cast<uint32_t>(payload.size()), out);
-  out->append(payload);
+  (*out)[kind_at] = static_cast<char>(kind);
+  const uint32_t size = static_cast<uint32_t>(out->size() - begin);
+  const size_t width = VarintSize(size);
+  if (width > 1) out->insert(begin, width - 1, '\0');
+  char* p = out->data() + kind_at + 1;
+  uint32_t v = size;
+  for (; v >= 0x80; v >>= 7) *p++ = static_cast<char>((v & 0x7F) | 0x80);
+  *p = static_cast<char>(v);
 }
 
 std::unique_ptr<Node> Decode(const char* p) {
@@ -112,7 +129,8 @@ std::unique_ptr<Node> Decode(const char* p) {
 }  // namespace
 
 CompactRule CompactRule::FromTree(const Node& root) {
-  std::string bytes;
+  thread_local std::string bytes;
+  bytes.clear();
   Encode(root, &bytes);
   return FromBytes(bytes);
 }

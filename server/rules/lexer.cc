@@ -36,11 +36,15 @@ int NearDistance(std::string_view word) {
 }  // namespace
 
 bool IsRuleSpace(char32_t c) {
+  // ASCII (most rule text) without the ICU call: White_Space there is TAB..CR
+  // and SPACE (tests/server/rules checks every ASCII character against ICU).
+  if (c < 0x80) return c == ' ' || (c >= '\t' && c <= '\r');
   return u_isUWhiteSpace(static_cast<UChar32>(c));
 }
 
 char32_t DecodeAt(std::string_view text, uint32_t* pos) {
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  if (s[*pos] < 0x80) return s[(*pos)++];
   int32_t i = static_cast<int32_t>(*pos);
   UChar32 c;
   U8_NEXT(s, i, static_cast<int32_t>(text.size()), c);

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "server/base/status_macros.h"
@@ -17,6 +18,8 @@ namespace nw::rules {
 namespace {
 
 using NodePtr = std::unique_ptr<Node>;
+// Operands of one AND / OR level: usually one (a lone atom), rarely many.
+using Operands = absl::InlinedVector<NodePtr, 4>;
 
 // Debian's Abseil has its own string_view type; StrCat needs it.
 absl::string_view Sv(std::string_view s) {
@@ -97,7 +100,7 @@ class Parser {
 
  private:
   absl::StatusOr<NodePtr> ParseOr() {
-    std::vector<NodePtr> operands;
+    Operands operands;
     NW_ASSIGN_OR_RETURN(NodePtr first, ParseAnd());
     operands.push_back(std::move(first));
     for (;;) {
@@ -111,7 +114,7 @@ class Parser {
   }
 
   absl::StatusOr<NodePtr> ParseAnd() {
-    std::vector<NodePtr> operands;
+    Operands operands;
     NW_ASSIGN_OR_RETURN(NodePtr first, ParseUnary());
     operands.push_back(std::move(first));
     for (;;) {
@@ -350,11 +353,12 @@ class Parser {
   }
 
   // Joins operands of AND / OR, flattening nested nodes of the same kind.
-  static NodePtr Combine(NodeKind kind, std::vector<NodePtr> operands) {
+  static NodePtr Combine(NodeKind kind, Operands operands) {
     if (operands.size() == 1) return std::move(operands[0]);
     auto node = std::make_unique<Node>();
     node->kind = kind;
     node->offset = operands[0]->offset;
+    node->children.reserve(operands.size());
     for (NodePtr& op : operands) {
       if (op->kind == kind) {
         for (NodePtr& c : op->children) node->children.push_back(std::move(c));
@@ -374,8 +378,11 @@ class Parser {
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<const CompiledRule>> ParseRule(
-    std::string_view text) {
+namespace {
+
+// Parses and checks `text` (ParseRule's checks); `words` receives the word
+// count.
+absl::StatusOr<NodePtr> ParseTree(std::string_view text, uint32_t* words) {
   if (text.size() > kMaxRuleBytes) {
     return RuleError(0, "rule longer than 4096 bytes: shorten it or split it");
   }
@@ -392,8 +399,24 @@ absl::StatusOr<std::shared_ptr<const CompiledRule>> ParseRule(
         "the rule only excludes (it would match an empty article): "
         "add a word that must be present");
   }
+  *words = parser.words();
+  return root;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const CompiledRule>> ParseRule(
+    std::string_view text) {
+  uint32_t words = 0;
+  NW_ASSIGN_OR_RETURN(NodePtr root, ParseTree(text, &words));
   return std::make_shared<const CompiledRule>(std::string(text),
-                                              std::move(root), parser.words());
+                                              std::move(root), words);
+}
+
+absl::StatusOr<CompactRule> ParseRuleCompact(std::string_view text) {
+  uint32_t words = 0;
+  NW_ASSIGN_OR_RETURN(NodePtr root, ParseTree(text, &words));
+  return CompactRule::FromTree(*root);
 }
 
 }  // namespace nw::rules

@@ -27,6 +27,11 @@ inline constexpr int kMaxRuleDepth = 32;  // nesting of parentheses
 absl::StatusOr<std::shared_ptr<const CompiledRule>> ParseRule(
     std::string_view text);
 
+// The same checks and errors as ParseRule(), giving only the compact form:
+// no copy of the text, no canonical form, no tree kept. For loading many
+// stored rules at once (the daemon's start, the benchmark; issue 16).
+absl::StatusOr<CompactRule> ParseRuleCompact(std::string_view text);
+
 }  // namespace nw::rules
 
 #endif  // NW_SERVER_RULES_PARSER_H_

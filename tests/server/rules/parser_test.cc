@@ -4,7 +4,9 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/rules/lexer.h"
 #include "tests/testutil/status_matchers.h"
+#include "unicode/uchar.h"
 
 namespace nw::rules {
 namespace {
@@ -173,6 +175,21 @@ TEST(ParserTest, CanonicalFormKeepsTrailingApostropheS) {
     const std::string first = Canon(text);
     EXPECT_EQ(Canon(first), first) << text;
   }
+}
+
+// The lexer's ASCII fast path agrees with ICU's White_Space on every ASCII
+// character and reads ASCII bytes as themselves.
+TEST(ParserTest, AsciiSpacesAreIcuWhiteSpace) {
+  for (char32_t c = 0; c < 0x80; ++c) {
+    EXPECT_EQ(IsRuleSpace(c), u_isUWhiteSpace(static_cast<UChar32>(c)) != 0)
+        << static_cast<int>(c);
+    const char byte = static_cast<char>(c);
+    uint32_t pos = 0;
+    EXPECT_EQ(DecodeAt(std::string_view(&byte, 1), &pos), c);
+    EXPECT_EQ(pos, 1u);
+  }
+  EXPECT_TRUE(IsRuleSpace(0x3000));   // ideographic space
+  EXPECT_FALSE(IsRuleSpace(0x200B));  // zero width space: not White_Space
 }
 
 }  // namespace
