@@ -256,7 +256,8 @@ ArticleResult MatchOne(const Article& a, const index::RuleSnapshot& snapshot,
     r.candidates = r.evaluated = snapshot.size();
   } else {
     const index::MatchResult m = snapshot.MatchWithStats(analyzed);
-    for (const index::RuleHit& h : m.hits) r.rules.push_back(h.rule.get());
+    r.rules.reserve(m.hits.size());
+    for (const index::RuleHit& h : m.hits) r.rules.push_back(h.rule);
     r.candidates = m.stats.candidates;
     r.evaluated = m.stats.evaluated;
   }

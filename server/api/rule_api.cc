@@ -260,12 +260,13 @@ absl::StatusOr<newswatch::v1::PreviewRuleResponse> RuleApi::Preview(
       const newswatch::v1::Article& article = *it;
       if (article.sequence() > top) continue;  // sequences may have gaps
       response.set_scanned(response.scanned() + 1);
-      std::vector<index::RuleHit> hits =
+      const index::MatchResult match =
           snapshot.Match(ingest::AnalyzeArticle(article));
-      if (hits.empty()) continue;
+      if (match.hits.empty()) continue;
       response.set_matched(response.matched() + 1);
       if (static_cast<uint32_t>(response.samples_size()) >= limit) continue;
-      for (newswatch::v1::Alert& alert : ingest::BuildAlerts(article, hits)) {
+      for (newswatch::v1::Alert& alert :
+           ingest::BuildAlerts(article, match.hits)) {
         alert.set_article_id(article.id());
         alert.set_article_sequence(article.sequence());
         *response.add_samples() = std::move(alert);

@@ -51,8 +51,10 @@ void PartitionWorker::Prepare(
     return;
   }
   const newswatch::v1::Article& article = entry->article;
-  index::MatchResult match =
-      registry_.Current()->MatchWithStats(entry->analyzed);
+  // Held while the hits are used: they point into it.
+  const std::shared_ptr<const index::RuleSnapshot> snapshot =
+      registry_.Current();
+  index::MatchResult match = snapshot->MatchWithStats(entry->analyzed);
   for (newswatch::v1::Alert& alert : ingest::BuildAlerts(article, match.hits)) {
     alert.set_article_id(article.id());
     alert.set_article_sequence(seq);
@@ -147,7 +149,8 @@ bool PartitionWorker::RunBackfill(const BackfillTask& task) {
         google::protobuf::util::TimeUtil::TimestampToNanoseconds(
             article->ingested_at()) >= since) {
       for (newswatch::v1::Alert& alert : ingest::BuildAlerts(
-               *article, snapshot.Match(ingest::AnalyzeArticle(*article)))) {
+               *article,
+               snapshot.Match(ingest::AnalyzeArticle(*article)).hits)) {
         alert.set_backfill(true);
         *alert.mutable_created_at() =
             google::protobuf::util::TimeUtil::NanosecondsToTimestamp(

@@ -32,10 +32,14 @@ struct MatchScratch {
   std::vector<uint64_t> sort_buffer;
   std::vector<uint64_t> keys;  // highlight keys: field slot << 32 | position
   // By index in `present`: the highlights of that feature (every position of
-  // the article terms that gave it), computed on first use:
-  // hl[hl_first[i], hl_first[i] + hl_count[i]), hl_first[i] == kNone before.
+  // the article terms that gave it), computed on first use, in the match's
+  // highlight storage: [hl_first[i], hl_first[i] + hl_count[i]), hl_first[i]
+  // == kNone before. Hits of one feature view that range; no copy.
   std::vector<uint32_t> hl_first, hl_count;
-  std::vector<match::Highlight> hl;
+  std::vector<uint32_t> slots;  // of the exact rule whose highlights are built
+  // Read positions in the lists being merged.
+  std::vector<std::pair<const match::Highlight*, const match::Highlight*>>
+      heads;
   std::vector<uint8_t> stack;
 
   void Begin(size_t features) {
@@ -46,7 +50,6 @@ struct MatchScratch {
     term_head.clear();
     hl_first.clear();
     hl_count.clear();
-    hl.clear();
     links.clear();
     passed.clear();
   }
@@ -463,6 +466,7 @@ bool PassesFilter(const uint32_t* code, uint32_t size, const MatchScratch& s,
 void RuleSegment::Match(const ArticleTerms& terms,
                         const match::AnalyzedArticle& article,
                         const Tombstones* dead, std::vector<SegmentHit>* hits,
+                        std::vector<match::Highlight>* storage,
                         MatchStats* stats) const {
   if (rules_.empty()) return;
   MatchScratch& s = ThreadScratch();
@@ -510,7 +514,10 @@ void RuleSegment::Match(const ArticleTerms& terms,
   uint32_t last = UINT32_MAX;
   const size_t m = s.passed.size();
   for (size_t i = 0; i < m; ++i) {
+    // Each is a cache miss: the entry (read again), then the rule's pointer
+    // in an array of every rule, prefetched further ahead.
     if (i + 4 < m) __builtin_prefetch(blocks + uint32_t(s.passed[i + 4]));
+    if (i + 8 < m) __builtin_prefetch(&rules_[s.passed[i + 8] >> 32]);
     const uint64_t key = s.passed[i];
     const uint32_t r = static_cast<uint32_t>(key >> 32);
     if (r == last) continue;
@@ -518,10 +525,10 @@ void RuleSegment::Match(const ArticleTerms& terms,
     const uint32_t* e = blocks + static_cast<uint32_t>(key);
     if ((e[1] & kExactBit) != 0) {
       ++stats->matches;  // the filter was the rule: no evaluation
-      hits->emplace_back(r,
-                         ExactHighlights(e + 2, FilterSize(e[1]), article, s));
+      hits->push_back(
+          ExactHit(r, e + 2, FilterSize(e[1]), article, s, *storage));
     } else {
-      Verify(r, e, article, hits, stats);
+      Verify(r, e, article, hits, storage, stats);
     }
   }
   s.End();
@@ -530,6 +537,7 @@ void RuleSegment::Match(const ArticleTerms& terms,
 void RuleSegment::Verify(uint32_t r, const uint32_t* entry,
                          const match::AnalyzedArticle& article,
                          std::vector<SegmentHit>* hits,
+                         std::vector<match::Highlight>* storage,
                          MatchStats* stats) const {
   // The compact rule is in the entry (rules too large to embed are read from
   // the IndexedRule).
@@ -538,21 +546,24 @@ void RuleSegment::Verify(uint32_t r, const uint32_t* entry,
   ++stats->evaluated;
   if (!match::RuleMatches(rule, article)) return;
   ++stats->matches;
-  thread_local std::vector<match::Highlight> highlights;
-  highlights.clear();
-  match::AppendHighlights(rule, article, &highlights);
-  hits->emplace_back(r, Highlights(highlights.begin(), highlights.end()));
+  const size_t first = storage->size();
+  match::AppendHighlights(rule, article, storage);
+  hits->push_back({rules_[r].get(), static_cast<uint32_t>(first),
+                   static_cast<uint32_t>(storage->size() - first)});
 }
 
-Highlights RuleSegment::ExactHighlights(const uint32_t* code, uint32_t size,
-                                        const match::AnalyzedArticle& article,
-                                        MatchScratch& s) const {
+SegmentHit RuleSegment::ExactHit(uint32_t r, const uint32_t* code,
+                                 uint32_t size,
+                                 const match::AnalyzedArticle& article,
+                                 MatchScratch& s,
+                                 std::vector<match::Highlight>& storage) const {
   // Every occurrence of every positive word or prefix feature (spec §5): the
   // article terms that gave each present feature, at each of their positions.
   // Metadata features have no terms. Keys sort as (field, position), i.e. as
   // the highlights (field, begin, end) do.
   // Each feature's list is computed once per article (many hits share
-  // features) and sorted; a rule with one present positive feature copies it.
+  // features), sorted, in `storage`; a rule with one present positive feature
+  // views it, others merge their features' lists.
   constexpr match::Field kFields[] = {match::Field::kTitle,
                                       match::Field::kBody};
   auto feature_highlights = [&](uint32_t slot) {
@@ -574,18 +585,17 @@ Highlights RuleSegment::ExactHighlights(const uint32_t* code, uint32_t size,
       std::sort(keys.begin(), keys.end());
       keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
     }
-    s.hl_first[slot] = static_cast<uint32_t>(s.hl.size());
+    s.hl_first[slot] = static_cast<uint32_t>(storage.size());
     s.hl_count[slot] = static_cast<uint32_t>(keys.size());
     for (const uint64_t key : keys) {
       const size_t field = key >> 32;
       const text::Word& w =
           article.Words(kFields[field])[static_cast<uint32_t>(key)];
-      s.hl.push_back(match::Highlight{kFields[field], w.begin, w.end});
+      storage.push_back(match::Highlight{kFields[field], w.begin, w.end});
     }
   };
-  uint32_t first_slot = MatchScratch::kNone;
-  int lists = 0;
-  Highlights out;
+  std::vector<uint32_t>& slots = s.slots;
+  slots.clear();
   for (uint32_t i = 0; i < size; ++i) {
     if ((code[i] & kOpMask) != kOpFeature || (code[i] & kNegatedBit) != 0)
       continue;
@@ -594,35 +604,50 @@ Highlights RuleSegment::ExactHighlights(const uint32_t* code, uint32_t size,
     const uint32_t slot = s.feature_slot[f];
     if (s.term_head[slot] == MatchScratch::kNone) continue;  // metadata
     feature_highlights(slot);
-    if (lists == 1 && slot == first_slot) continue;
-    if (++lists == 1) {
-      first_slot = slot;
-      continue;
+    if (slots.empty() || slots.back() != slot) slots.push_back(slot);
+  }
+  if (slots.size() > 1) {
+    std::sort(slots.begin(), slots.end());
+    slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
+  }
+  const IndexedRule* const rule = rules_[r].get();
+  if (slots.empty()) return {rule, 0, 0};  // matched on metadata alone
+  if (slots.size() == 1)
+    return {rule, s.hl_first[slots[0]], s.hl_count[slots[0]]};
+  // Merge the sorted lists straight into `storage` (the same word may be in
+  // several: a term and a prefix of it; kept once). Reserved first, so that
+  // the lists read from `storage` stay where they are.
+  size_t total = 0;
+  for (const uint32_t slot : slots) total += s.hl_count[slot];
+  if (storage.size() + total > storage.capacity())
+    storage.reserve(std::max(2 * storage.capacity(), storage.size() + total));
+  auto key = [](const match::Highlight& h) {
+    return uint64_t{static_cast<uint32_t>(h.field)} << 32 | h.begin;
+  };
+  std::vector<std::pair<const match::Highlight*, const match::Highlight*>>&
+      heads = s.heads;
+  heads.clear();
+  for (const uint32_t slot : slots) {
+    const match::Highlight* b = storage.data() + s.hl_first[slot];
+    if (s.hl_count[slot] > 0) heads.emplace_back(b, b + s.hl_count[slot]);
+  }
+  const size_t first = storage.size();
+  while (!heads.empty()) {
+    size_t min = 0;
+    for (size_t k = 1; k < heads.size(); ++k) {
+      if (key(*heads[k].first) < key(*heads[min].first)) min = k;
     }
-    if (lists == 2) {
-      out.assign(
-          s.hl.begin() + s.hl_first[first_slot],
-          s.hl.begin() + s.hl_first[first_slot] + s.hl_count[first_slot]);
+    const match::Highlight& h = *heads[min].first;
+    // One word per (field, begin): equal keys are the same highlight.
+    if (storage.size() == first || key(storage.back()) != key(h))
+      storage.push_back(h);
+    if (++heads[min].first == heads[min].second) {
+      heads[min] = heads.back();
+      heads.pop_back();
     }
-    out.insert(out.end(), s.hl.begin() + s.hl_first[slot],
-               s.hl.begin() + s.hl_first[slot] + s.hl_count[slot]);
   }
-  if (lists == 1) {
-    return Highlights(
-        s.hl.begin() + s.hl_first[first_slot],
-        s.hl.begin() + s.hl_first[first_slot] + s.hl_count[first_slot]);
-  }
-  if (lists > 1) {
-    auto key = [](const match::Highlight& h) {
-      return std::tie(h.field, h.begin, h.end);
-    };
-    std::sort(out.begin(), out.end(),
-              [&](const match::Highlight& x, const match::Highlight& y) {
-                return key(x) < key(y);
-              });
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-  }
-  return out;
+  return {rule, static_cast<uint32_t>(first),
+          static_cast<uint32_t>(storage.size() - first)};
 }
 
 size_t RuleSegment::MemoryBytes() const {

@@ -23,7 +23,6 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/inlined_vector.h"
 #include "absl/strings/string_view.h"
 #include "server/index/article_terms.h"
 #include "server/index/indexed_rule.h"
@@ -47,11 +46,13 @@ using Tombstones = std::vector<uint64_t>;
 
 struct MatchScratch;  // per-thread buffers (rule_segment.cc)
 
-// Highlights of one hit (spec §5); most hits have a few, kept inline (no
-// allocation per hit).
-using Highlights = absl::InlinedVector<match::Highlight, 4>;
-// A matched rule of a segment: (ordinal, highlights).
-using SegmentHit = std::pair<uint32_t, Highlights>;
+// A matched rule of a segment and its highlights (spec §5), storage[first,
+// first + count) of the storage passed to Match.
+struct SegmentHit {
+  const IndexedRule* rule;
+  uint32_t first;
+  uint32_t count;
+};
 
 class RuleSegment {
  public:
@@ -71,11 +72,12 @@ class RuleSegment {
   // The ordinal of the rule with this id, if any.
   std::optional<uint32_t> Find(absl::string_view id) const;
 
-  // Appends (ordinal, highlights) of every rule of this segment, not in `dead`
-  // (may be null), that matches `article`, in ordinal order.
+  // Appends a hit for every rule of this segment, not in `dead` (may be
+  // null), that matches `article`, in ordinal order, and their highlights to
+  // `storage` (hits with the same highlights may share one range).
   void Match(const ArticleTerms& terms, const match::AnalyzedArticle& article,
              const Tombstones* dead, std::vector<SegmentHit>* hits,
-             MatchStats* stats) const;
+             std::vector<match::Highlight>* storage, MatchStats* stats) const;
 
   // Rules that have no anchor and are evaluated for every article.
   size_t always_evaluated() const { return always_count_; }
@@ -93,12 +95,15 @@ class RuleSegment {
   // form (embedded in its posting entry `entry`), appending its hit.
   void Verify(uint32_t r, const uint32_t* entry,
               const match::AnalyzedArticle& article,
-              std::vector<SegmentHit>* hits, MatchStats* stats) const;
-  // Highlights of an exact rule from its filter program (spec §5).
+              std::vector<SegmentHit>* hits,
+              std::vector<match::Highlight>* storage, MatchStats* stats) const;
+  // The hit of exact rule `r` with its highlights from its filter program
+  // (spec §5), in `storage`.
   // REQUIRES: `scratch` holds the article's features (MarkFeatures).
-  Highlights ExactHighlights(const uint32_t* code, uint32_t size,
-                             const match::AnalyzedArticle& article,
-                             MatchScratch& scratch) const;
+  SegmentHit ExactHit(uint32_t r, const uint32_t* code, uint32_t size,
+                      const match::AnalyzedArticle& article,
+                      MatchScratch& scratch,
+                      std::vector<match::Highlight>& storage) const;
 
   std::vector<std::shared_ptr<const IndexedRule>> rules_;
   std::vector<uint64_t> id_hashes_;    // hash of each id, sorted

@@ -15,15 +15,6 @@ bool RuleLess(const IndexedRule& a, const IndexedRule& b) {
   return std::tie(a.subscriber, a.id) < std::tie(b.subscriber, b.id);
 }
 
-// The rule at `ordinal`, sharing ownership of its segment (which owns the
-// rule): the reference count touched is the segment's, already in cache, not
-// the rule's.
-std::shared_ptr<const IndexedRule> Alias(
-    const std::shared_ptr<const RuleSegment>& segment, uint32_t ordinal) {
-  return std::shared_ptr<const IndexedRule>(segment,
-                                            segment->rules()[ordinal].get());
-}
-
 }  // namespace
 
 RuleSnapshot::RuleSnapshot()
@@ -44,13 +35,7 @@ RuleSnapshot::RuleSnapshot(std::shared_ptr<const RuleSegment> base,
       dead_count_(dead_count),
       delta_(std::move(delta)) {}
 
-std::vector<RuleHit> RuleSnapshot::Match(
-    const match::AnalyzedArticle& article) const {
-  return MatchWithStats(article).hits;
-}
-
-MatchResult RuleSnapshot::MatchWithStats(
-    const match::AnalyzedArticle& article) const {
+MatchResult RuleSnapshot::Match(const match::AnalyzedArticle& article) const {
   MatchResult result;
   if (size() == 0) return result;
   const ArticleTerms terms = ArticleTerms::Collect(article);
@@ -59,22 +44,28 @@ MatchResult RuleSnapshot::MatchWithStats(
   thread_local std::vector<SegmentHit> base_hits, delta_hits;
   base_hits.clear();
   delta_hits.clear();
-  base_->Match(terms, article, dead_.get(), &base_hits, &result.stats);
-  delta_->Match(terms, article, nullptr, &delta_hits, &result.stats);
+  // Highlights are gathered in a buffer kept per thread, which the result
+  // then takes, leaving an empty buffer of the same capacity: growing a fresh
+  // vector would copy every highlight so far at each doubling, and copying the
+  // finished buffer costs as much again.
+  thread_local std::vector<match::Highlight> storage;
+  storage.clear();
+  base_->Match(terms, article, dead_.get(), &base_hits, &storage,
+               &result.stats);
+  delta_->Match(terms, article, nullptr, &delta_hits, &storage, &result.stats);
   result.hits.reserve(base_hits.size() + delta_hits.size());
-  // The rule pointers are read at random from an array of every rule:
-  // prefetch them a few hits ahead.
-  const auto& base_rules = base_->rules();
-  for (size_t i = 0; i < base_hits.size(); ++i) {
-    if (i + 8 < base_hits.size())
-      __builtin_prefetch(&base_rules[base_hits[i + 8].first]);
-    result.hits.push_back(
-        {Alias(base_, base_hits[i].first), std::move(base_hits[i].second)});
+  // The storage is complete: the hits' views into it stay valid from here.
+  result.highlight_storage.swap(storage);
+  storage.reserve(result.highlight_storage.capacity());
+  const match::Highlight* const hl = result.highlight_storage.data();
+  for (const SegmentHit& h : base_hits) {
+    result.hits.push_back({h.rule, absl::MakeConstSpan(hl + h.first, h.count)});
   }
   if (!delta_hits.empty()) {
     const size_t mid = result.hits.size();
-    for (auto& [ordinal, h] : delta_hits) {
-      result.hits.push_back({Alias(delta_, ordinal), std::move(h)});
+    for (const SegmentHit& h : delta_hits) {
+      result.hits.push_back(
+          {h.rule, absl::MakeConstSpan(hl + h.first, h.count)});
     }
     std::inplace_merge(result.hits.begin(), result.hits.begin() + mid,
                        result.hits.end(),

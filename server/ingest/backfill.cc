@@ -57,7 +57,7 @@ absl::StatusOr<uint32_t> Backfiller::Run(
           TimeUtil::TimestampToNanoseconds(article.ingested_at()));
       if (ingested < since || alerted.contains(article.sequence())) continue;
       for (Alert& alert :
-           BuildAlerts(article, snapshot.Match(AnalyzeArticle(article)))) {
+           BuildAlerts(article, snapshot.Match(AnalyzeArticle(article)).hits)) {
         alert.set_backfill(true);
         *alert.mutable_created_at() =
             TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(clock_.Now()));

@@ -133,13 +133,13 @@ TEST(IndexDifferentialTest, RegistryChangesMatchBruteForce) {
       ASSERT_EQ(snapshot->size(), live.size());
       const match::AnalyzedArticle analyzed =
           articles[step % articles.size()].Analyze();
-      ASSERT_EQ(Ids(snapshot->Match(analyzed)), BruteForce(live, analyzed))
+      ASSERT_EQ(Ids(snapshot->Match(analyzed).hits), BruteForce(live, analyzed))
           << "step " << step << " background " << background;
     }
     registry.WaitForMerge();
     EXPECT_GT(registry.merges(), 0u);
     const match::AnalyzedArticle analyzed = articles[0].Analyze();
-    EXPECT_EQ(Ids(registry.Current()->Match(analyzed)),
+    EXPECT_EQ(Ids(registry.Current()->Match(analyzed).hits),
               BruteForce(live, analyzed));
   }
 }

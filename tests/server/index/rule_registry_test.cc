@@ -28,18 +28,18 @@ const TestArticle kOilArticle{.title = "Opec meets",
 TEST(RuleRegistryTest, ChangesApplyToArticlesMatchedAfterReturn) {
   RuleRegistry registry({.max_delta = 4, .background_merge = true});
   const match::AnalyzedArticle article = kOilArticle.Analyze();
-  EXPECT_THAT(registry.Current()->Match(article), IsEmpty());
+  EXPECT_THAT(registry.Current()->Match(article).hits, IsEmpty());
   for (int i = 0; i < 50; ++i) {  // enough to trigger several merges
     const std::string id = "r" + std::to_string(i);
     registry.Upsert(MakeRule(id, "s", "crude oil"));
     ASSERT_EQ(registry.Current()->size(), 1u);
-    EXPECT_THAT(Ids(registry.Current()->Match(article)), ElementsAre(id));
+    EXPECT_THAT(Ids(registry.Current()->Match(article).hits), ElementsAre(id));
     registry.Upsert(MakeRule(id, "s", "wheat"));  // replace: no longer matches
-    EXPECT_THAT(registry.Current()->Match(article), IsEmpty());
+    EXPECT_THAT(registry.Current()->Match(article).hits, IsEmpty());
     registry.Upsert(MakeRule(id, "s", "title:opec"));
-    EXPECT_THAT(Ids(registry.Current()->Match(article)), ElementsAre(id));
+    EXPECT_THAT(Ids(registry.Current()->Match(article).hits), ElementsAre(id));
     EXPECT_TRUE(registry.Remove(id));
-    EXPECT_THAT(registry.Current()->Match(article), IsEmpty());
+    EXPECT_THAT(registry.Current()->Match(article).hits, IsEmpty());
     EXPECT_FALSE(registry.Remove(id));
   }
   registry.WaitForMerge();
@@ -58,7 +58,7 @@ TEST(RuleRegistryTest, OrderAndLookupAcrossBaseAndDelta) {
   registry.Upsert(MakeRule("f", "s3", "tag:OIL"));
   const auto snapshot = registry.Current();
   const match::AnalyzedArticle article = kOilArticle.Analyze();
-  EXPECT_THAT(Ids(snapshot->Match(article)),
+  EXPECT_THAT(Ids(snapshot->Match(article).hits),
               ElementsAre("d", "c", "e", "a", "b", "f"));
   std::vector<std::string> all;
   for (const auto& r : snapshot->rules()) all.push_back(r->id);
@@ -77,7 +77,7 @@ TEST(RuleRegistryTest, OrderOfLongNames) {
                   MakeRule("rule-00000001", "subscriber-a2", "oil"),
                   MakeRule("rule-0000000", "subscriber-a", "oil"),
                   MakeRule("x", "subscriber-a", "oil")});
-  EXPECT_THAT(Ids(registry.Current()->Match(kOilArticle.Analyze())),
+  EXPECT_THAT(Ids(registry.Current()->Match(kOilArticle.Analyze()).hits),
               ElementsAre("rule-0000000", "x", "rule-00000001", "rule-00000002",
                           "rule-00000010"));
   EXPECT_NE(registry.Current()->Find("rule-00000002"), nullptr);
@@ -100,7 +100,8 @@ TEST(RuleRegistryTest, MatchingDuringChangesAndMerges) {
   std::thread reader([&] {
     while (!done.load()) {
       const auto snapshot = registry.Current();
-      const auto hits = snapshot->Match(article);
+      const MatchResult result = snapshot->Match(article);
+      const std::vector<RuleHit>& hits = result.hits;
       // Every "x" rule matches; half the base rules match.
       size_t x = 0;
       for (const auto& h : hits) x += h.rule->id[0] == 'x';
@@ -115,7 +116,7 @@ TEST(RuleRegistryTest, MatchingDuringChangesAndMerges) {
   reader.join();
   registry.WaitForMerge();
   EXPECT_GT(registry.merges(), 0u);
-  EXPECT_EQ(registry.Current()->Match(article).size(), 1100u);
+  EXPECT_EQ(registry.Current()->Match(article).hits.size(), 1100u);
   EXPECT_EQ(registry.Current()->size(), 2100u);
 }
 
@@ -126,7 +127,7 @@ TEST(RuleRegistryTest, ResetDiscardsMergeInFlight) {
     registry.Upsert(MakeRule("r" + std::to_string(i), "s", "oil"));
   registry.Reset({MakeRule("only", "s", "oil")});
   registry.WaitForMerge();
-  EXPECT_THAT(Ids(registry.Current()->Match(kOilArticle.Analyze())),
+  EXPECT_THAT(Ids(registry.Current()->Match(kOilArticle.Analyze()).hits),
               ElementsAre("only"));
 }
 
