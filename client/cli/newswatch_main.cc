@@ -27,6 +27,8 @@ constexpr char kUsage[] =
     "  rules validate RULE\n"
     "  rules test [--since 7d] RULE\n"
     "  rules edit ID [--query RULE] [--label L]\n"
+    "  rules import [--subscriber S] [--keep-ids] FILE.jsonl[.gz]\n"
+    "  rules export [--subscriber S] [--out FILE]\n"
     "  watch --subscriber S [--from CURSOR] [--cursor-file F] [--live] "
     "[--json]\n"
     "                              print a subscriber's alerts as they come;\n"

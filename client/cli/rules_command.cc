@@ -83,9 +83,13 @@ int RulesAdd(const std::vector<std::string>& args) {
       return UsageError(absl::StrCat("--backfill: ", window.status().message()),
                         kRulesUsage);
     }
-    const int64_t since = absl::ToUnixNanos(absl::Now() - *window);
-    request.mutable_backfill_since()->set_seconds(since / 1'000'000'000);
-    request.mutable_backfill_since()->set_nanos(since % 1'000'000'000);
+    // Floored seconds keep nanos in [0, 1e9) before 1970 too, as a
+    // Timestamp requires.
+    const absl::Time since = absl::Now() - *window;
+    const int64_t seconds = absl::ToUnixSeconds(since);
+    request.mutable_backfill_since()->set_seconds(seconds);
+    request.mutable_backfill_since()->set_nanos(static_cast<int32_t>(
+        absl::ToInt64Nanoseconds(since - absl::FromUnixSeconds(seconds))));
   }
   auto client = ConnectOrReport(a);
   if (client == nullptr) return kExitFailure;

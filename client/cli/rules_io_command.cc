@@ -24,7 +24,8 @@ constexpr char kImportUsage[] =
     "usage: newswatch rules import [--subscriber S] [--keep-ids] FILE.jsonl\n"
     "  Creates the rules of FILE (one JSON object a line: {\"subscriber\",\n"
     "  \"rule\"}, optionally \"id\" and \"label\"; .gz read as is), in\n"
-    "  batches each stored at once. A rule the subscriber already has is\n"
+    "  batches (2,000 rules or 4 MiB) each stored at once. A rule the\n"
+    "  subscriber already has (same canonical query, whatever its id) is\n"
     "  counted, not copied, so importing a file again is harmless; a bad\n"
     "  line is reported with its number and skipped. Prints created /\n"
     "  already present / invalid; exit 1 when any line was invalid.\n";
@@ -35,6 +36,12 @@ constexpr char kExportUsage[] =
     "  JSON lines that `rules import --keep-ids` reads back.\n";
 
 constexpr size_t kBatch = 2000;
+// A batch is also cut at this many bytes of lines, so that it stays far below
+// gRPC's 16 MiB message limit whatever the file holds.
+constexpr size_t kBatchBytes = 4 << 20;
+// A longer line cannot hold a valid rule (a query is at most 4 KiB, a label
+// and names far less): reported as bad without sending it.
+constexpr size_t kMaxLineBytes = 1 << 20;
 constexpr size_t kMaxReportedErrors = 20;
 
 // A progress line on a terminal, redrawn at most 10 times a second.
@@ -108,7 +115,9 @@ int RunRulesImport(const std::vector<std::string>& args) {
   absl::StatusOr<v1::ImportRulesResponse> summary =
       client->ImportRules([&](v1::ImportRulesRequest* batch) {
         std::string line;
-        while (batch->rules_size() < static_cast<int>(kBatch)) {
+        size_t batch_bytes = 0;
+        while (batch->rules_size() < static_cast<int>(kBatch) &&
+               batch_bytes < kBatchBytes) {
           absl::StatusOr<bool> more = (*reader)->Next(&line);
           if (!more.ok()) {
             read_error = more.status();
@@ -117,6 +126,15 @@ int RunRulesImport(const std::vector<std::string>& args) {
           if (!*more) break;
           ++line_number;
           if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+          if (line.size() > kMaxLineBytes) {
+            ++bad_lines;
+            problems.emplace_back(
+                line_number,
+                absl::StrFormat("line of %zu bytes: a rule line is at most "
+                                "%zu (a query at most 4096 bytes)",
+                                line.size(), kMaxLineBytes));
+            continue;
+          }
           absl::StatusOr<v1::WatchRule> rule = ParseRuleJson(line);
           if (!rule.ok()) {
             ++bad_lines;
@@ -128,6 +146,7 @@ int RunRulesImport(const std::vector<std::string>& args) {
           if (!keep_ids) rule->clear_id();
           *batch->add_rules() = *std::move(rule);
           line_of.push_back(line_number);
+          batch_bytes += line.size();
         }
         progress.Show(line_of.size(), (*reader)->offset());
         return batch->rules_size() > 0;

@@ -1,10 +1,12 @@
 #include "client/lib/rule_json.h"
 
+#include <optional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "server/base/closest_name.h"
+#include "server/base/utf8.h"
 
 namespace nw::client {
 namespace {
@@ -18,6 +20,11 @@ const std::vector<absl::string_view>& Keys() {
 }  // namespace
 
 absl::StatusOr<newswatch::v1::WatchRule> ParseRuleJson(absl::string_view line) {
+  if (const std::optional<size_t> bad = base::FindInvalidUtf8(line)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("not UTF-8: invalid byte at offset ", *bad,
+                     " (save the file as UTF-8)"));
+  }
   nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
   if (j.is_discarded()) return absl::InvalidArgumentError("not JSON");
   if (!j.is_object()) {

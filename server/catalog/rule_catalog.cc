@@ -311,7 +311,8 @@ absl::StatusOr<std::vector<ImportOutcome>> RuleCatalog::CreateMany(
   std::vector<std::shared_ptr<const index::IndexedRule>> to_index;
   absl::flat_hash_map<std::string, size_t> added_per_subscriber;
   absl::flat_hash_set<uint64_t> added_contents;
-  absl::flat_hash_set<std::string> added_ids;
+  // Id -> content of each rule added by this call.
+  absl::flat_hash_map<std::string, uint64_t> added_ids;
   for (size_t i = 0; i < rules.size(); ++i) {
     if (prepared[i] == nullptr) continue;
     newswatch::v1::WatchRule& rule = rules[i];
@@ -319,10 +320,14 @@ absl::StatusOr<std::vector<ImportOutcome>> RuleCatalog::CreateMany(
     outcome.id = rule.id();
     const uint64_t content = ContentKey(rule);
     if (!rule.id().empty()) {
+      // A taken id is fine when it names this very rule (a file imported
+      // twice, or a line repeated); otherwise the caller must pick another.
       absl::StatusOr<newswatch::v1::WatchRule> stored = store_.Get(rule.id());
-      if (stored.ok() || added_ids.contains(rule.id())) {
-        if (stored.ok() && stored->subscriber() == rule.subscriber() &&
-            stored->canonical() == rule.canonical()) {
+      const auto added = added_ids.find(rule.id());
+      if (stored.ok() || added != added_ids.end()) {
+        const bool same = stored.ok() ? ContentKey(*stored) == content
+                                      : added->second == content;
+        if (same) {
           outcome.kind = Kind::kAlreadyPresent;
         } else {
           outcome.error = absl::AlreadyExistsError(absl::StrCat(
@@ -330,8 +335,10 @@ absl::StatusOr<std::vector<ImportOutcome>> RuleCatalog::CreateMany(
         }
         continue;
       }
-    } else if (contents_.contains(content) ||
-               added_contents.contains(content)) {
+    }
+    // The subscriber has this rule (same canonical query) under another id:
+    // counted, not copied, with or without a chosen id.
+    if (contents_.contains(content) || added_contents.contains(content)) {
       outcome.kind = Kind::kAlreadyPresent;
       continue;
     }
@@ -352,7 +359,7 @@ absl::StatusOr<std::vector<ImportOutcome>> RuleCatalog::CreateMany(
     }
     ++added;
     added_contents.insert(content);
-    added_ids.insert(rule.id());
+    added_ids.emplace(rule.id(), content);
     outcome.kind = Kind::kCreated;
     outcome.id = rule.id();
     // Compiled before the id was assigned: index it under the stored id.

@@ -170,6 +170,15 @@ TEST_F(CliTest, RulesAddBackfill) {
            "desk", "--backfill", "soon", "pipeline"});
   EXPECT_EQ(bad.Wait(), 2);
   EXPECT_THAT(bad.Err(), HasSubstr("--backfill"));
+
+  // A window reaching back before 1970 ("everything") is a valid time too.
+  Cli all(work_.path(),
+          {"--server", daemon_->address(), "rules", "add", "--subscriber",
+           "archive", "--backfill", "21000d", "pipeline"});
+  EXPECT_EQ(all.Wait(), 0) << all.Err();
+  ASSERT_EQ(all.Lines().size(), 2u);
+  EXPECT_EQ(all.Lines()[1],
+            "backfilled 4 alerts (articles ingested in the last 21000d)");
 }
 
 TEST_F(CliTest, RulesGetShowsOneRuleAndNotFoundFails) {

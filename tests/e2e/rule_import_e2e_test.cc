@@ -107,6 +107,56 @@ TEST_F(RuleImportTest, ImportCountsEachLineAndImportedRulesMatch) {
   EXPECT_EQ(client_->ListRules("").size(), 3u);
 }
 
+// Verifies that with --keep-ids a rule the subscriber already has is counted,
+// not copied, whether its id is new (the same canonical query under another
+// id) or repeated in the file, and that a taken id with another query is
+// refused by line.
+TEST_F(RuleImportTest, KeepIdsCountsTheSameRuleOnceWhateverItsId) {
+  const std::string file = WriteFile(
+      "ids.jsonl", R"({"id": "iron-1", "subscriber": "metals", "rule": "iron"})"
+                   "\n"
+                   R"({"id": "iron-2", "subscriber": "metals", "rule": "IRON"})"
+                   "\n"
+                   R"({"id": "iron-1", "subscriber": "metals", "rule": "iron"})"
+                   "\n"
+                   R"({"id": "iron-1", "subscriber": "metals", "rule": "tin"})"
+                   "\n");
+  Run run = Cli(*daemon_, {"rules", "import", "--keep-ids", file});
+  EXPECT_THAT(run.out,
+              HasSubstr("1 created, 2 already present, 1 invalid (4 lines"));
+  EXPECT_THAT(run.err,
+              HasSubstr(file + ":4: a different rule has id 'iron-1'"));
+  ASSERT_EQ(client_->ListRules("metals").size(), 1u);
+  EXPECT_EQ(client_->ListRules("metals")[0].id(), "iron-1");
+}
+
+// Verifies that lines no batch could carry (one longer than any rule, and
+// 2,000 lines of 9 KB, past gRPC's 16 MiB message limit together) are each
+// reported by number while the valid lines around them are created, and
+// that a line that is not UTF-8 is named as such.
+TEST_F(RuleImportTest, OversizedAndNonUtf8LinesAreReportedAndTheRestCreated) {
+  std::string text = R"({"subscriber": "big", "rule": "before"})"
+                     "\n";
+  text += "{\"subscriber\": \"big\", \"rule\": \"caf\xe9\"}\n";
+  text += R"({"subscriber": "big", "rule": ")" + std::string(2 << 20, 'y') +
+          "\"}\n";
+  for (int i = 0; i < 2000; ++i) {
+    text += R"({"subscriber": "big", "rule": "w)" + std::to_string(i) + " " +
+            std::string(9000, 'y') + "\"}\n";
+  }
+  text += R"({"subscriber": "big", "rule": "after"})"
+          "\n";
+  const std::string file = WriteFile("big.jsonl", text);
+  Run run = Cli(*daemon_, {"rules", "import", file});
+  EXPECT_EQ(run.code, 1) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("2 created, 0 already present, 2002 invalid"));
+  EXPECT_THAT(run.err, HasSubstr(file + ":2: not UTF-8: invalid byte at"));
+  EXPECT_THAT(run.err, HasSubstr(file + ":3: line of "));
+  EXPECT_THAT(run.err, HasSubstr(file + ":4: invalid rule: rule longer than"));
+  EXPECT_THAT(run.err, HasSubstr("(1982 more invalid lines not shown)"));
+  EXPECT_EQ(client_->ListRules("big").size(), 2u);
+}
+
 // Verifies an export read back with --keep-ids into another daemon gives the
 // same rules (ids, subscribers, queries, labels), and that --subscriber
 // overrides the file's.
