@@ -222,7 +222,7 @@ absl::StatusOr<Response> ApiRouter::Export(const Request& request) const {
   if (format == "csv") {
     body =
         CsvRow({"cursor", "created_at", "published_at", "source", "article_id",
-                "title", "rule_ids", "rule_labels", "backfill"});
+                "title", "url", "rule_ids", "rule_labels", "backfill"});
   }
   uint64_t from = after;
   size_t exported = 0;
@@ -246,7 +246,7 @@ absl::StatusOr<Response> ApiRouter::Export(const Request& request) const {
       body +=
           CsvRow({absl::StrCat(a.cursor()), TimeText(a.created_at()),
                   TimeText(a.published_at()), a.source(), a.article_id(),
-                  a.title(), absl::StrJoin(a.rule_ids(), ";"),
+                  a.title(), a.url(), absl::StrJoin(a.rule_ids(), ";"),
                   absl::StrJoin(names, ";"), a.backfill() ? "true" : "false"});
     }
   }

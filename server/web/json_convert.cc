@@ -115,6 +115,7 @@ json AlertJson(const newswatch::v1::Alert& alert,
        SegmentsJson(Segments(
            alert.title(), RangesOf(alert, newswatch::v1::Highlight::TITLE)))},
       {"source", alert.source()},
+      {"url", alert.url()},
       {"published_at", TimeJson(alert.published_at())},
       {"created_at", TimeJson(alert.created_at())},
       {"backfill", alert.backfill()},

@@ -244,7 +244,9 @@ class WebApiTest(unittest.TestCase):
         self.assertEqual(status, 200)
         self.assertIn("attachment", headers["content-disposition"])
         lines = csv.decode().split("\r\n")
-        self.assertEqual(lines[0].split(",")[0], "cursor")
+        self.assertEqual(lines[0].split(","), ["cursor", "created_at", "published_at", "source",
+                                               "article_id", "title", "url", "rule_ids",
+                                               "rule_labels", "backfill"])
         self.assertEqual(len([l for l in lines[1:] if l]), n)
         self.assertIn(",'=opec,", lines[1])  # the label is not a formula
         status, _, jsonl = self.d.request(
@@ -252,6 +254,7 @@ class WebApiTest(unittest.TestCase):
             token=self.tokens["root"])
         self.assertEqual([json.loads(l)["cursor"] for l in jsonl.decode().splitlines()],
                          list(range(2, n + 1)))
+        self.assertTrue(all("url" in json.loads(l) for l in jsonl.decode().splitlines()))
         # Stats.
         status, stats = self.api("GET", "/api/v1/rules/stats?subscriber=energy", who="root")
         self.assertEqual(stats["rules"][0]["alerts_24h"], n)
