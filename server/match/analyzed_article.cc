@@ -1,10 +1,67 @@
 #include "server/match/analyzed_article.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 #include "absl/strings/ascii.h"
 
 namespace nw::match {
+namespace {
+
+uint64_t Load64(const unsigned char* p) {
+  uint64_t x;
+  std::memcpy(&x, p, 8);
+  return x;
+}
+uint64_t Load32(const unsigned char* p) {
+  uint32_t x;
+  std::memcpy(&x, p, 4);
+  return x;
+}
+// The 128-bit product of a and b, folded to 64 bits.
+uint64_t Mum(uint64_t a, uint64_t b) {
+  const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
+  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+}
+
+constexpr uint64_t kP0 = 0xa0761d6478bd642fULL;  // wyhash's constants
+constexpr uint64_t kP1 = 0xe7037ed1a0b428dbULL;
+
+const uint64_t kSeed = [] {
+  static const char kAnchor = 0;
+  return Mum(reinterpret_cast<uintptr_t>(&kAnchor) ^ kP0, kP1);
+}();
+
+}  // namespace
+
+size_t AnalyzedArticle::TermHash::operator()(std::string_view s) const {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  uint64_t seed = kSeed;
+  uint64_t a, b;
+  if (n <= 16) {
+    if (n >= 8) {
+      a = Load64(p);
+      b = Load64(p + n - 8);
+    } else if (n >= 4) {
+      a = Load32(p);
+      b = Load32(p + n - 4);
+    } else if (n > 0) {
+      a = (uint64_t{p[0]} << 16) | (uint64_t{p[n / 2]} << 8) | p[n - 1];
+      b = 0;
+    } else {
+      a = b = 0;
+    }
+  } else {
+    size_t i = 0;
+    for (; i + 16 < n; i += 16)
+      seed = Mum(Load64(p + i) ^ kP1, Load64(p + i + 8) ^ seed);
+    a = Load64(p + n - 16);
+    b = Load64(p + n - 8);
+  }
+  return Mum(kP1 ^ n, Mum(a ^ kP1, b ^ seed));
+}
 
 AnalyzedArticle AnalyzedArticle::Analyze(const ArticleText& article) {
   AnalyzedArticle a;
