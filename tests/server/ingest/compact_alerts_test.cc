@@ -25,6 +25,7 @@
 #include "storage/key_codec.h"
 #include "storage/retention.h"
 #include "tests/server/index/test_rules.h"
+#include "tests/server/ingest/pipeline_fixture.h"
 #include "tests/testutil/daemon_process.h"
 #include "tests/testutil/status_matchers.h"
 #include "tests/testutil/temp_dir.h"
@@ -99,27 +100,8 @@ class KeepingSink final : public alerts::AlertSink {
   bool pending_ = false;
 };
 
-class CompactAlertsTest : public ::testing::Test {
+class CompactAlertsTest : public testing::PipelineFixture {
  protected:
-  void SetUp() override {
-    auto db = storage::Db::Open({.path = dir_.path(), .sync = false});
-    ASSERT_THAT(db, IsOk());
-    db_ = *std::move(db);
-    hub_ = std::make_unique<alerts::SubscriptionHub>(
-        absl::flat_hash_map<std::string, uint64_t>{});
-    auto pipeline =
-        IngestPipeline::Create(*db_, registry_, *hub_, {}, {}, clock_);
-    ASSERT_THAT(pipeline, IsOk());
-    pipeline_ = *std::move(pipeline);
-  }
-
-  std::vector<v1::Alert> Replay(const std::string& subscriber) {
-    auto alerts =
-        storage::AlertLog(*db_, &CompleteAlert).ReadAfter(subscriber, 0, 1000);
-    EXPECT_THAT(alerts, IsOk());
-    return alerts.ok() ? *alerts : std::vector<v1::Alert>{};
-  }
-
   // The stored value of `subscriber`'s alert `cursor`.
   std::string StoredValue(const std::string& subscriber, uint64_t cursor) {
     std::string value;
@@ -130,12 +112,6 @@ class CompactAlertsTest : public ::testing::Test {
     return value;
   }
 
-  testing::TempDir dir_;
-  base::FakeClock clock_{absl::FromUnixSeconds(1'700'000'000)};
-  std::unique_ptr<storage::Db> db_;
-  index::RuleRegistry registry_;
-  std::unique_ptr<alerts::SubscriptionHub> hub_;
-  std::unique_ptr<IngestPipeline> pipeline_;
   base::ThreadPool readers_{1};
 };
 
@@ -152,7 +128,7 @@ TEST_F(CompactAlertsTest, LiveAlertEqualsReplayedAlertByteForByte) {
   for (auto& r : pipeline_->IngestBatch(sent)) ASSERT_THAT(r, IsOk());
   std::vector<v1::Alert> live = sink.Drain(*stream, 2);
   ASSERT_EQ(live.size(), 2u);
-  std::vector<v1::Alert> replayed = Replay("live");
+  std::vector<v1::Alert> replayed = Alerts("live");
   ASSERT_EQ(replayed.size(), 2u);
   for (size_t i = 0; i < 2; ++i) {
     EXPECT_EQ(live[i].SerializeAsString(), replayed[i].SerializeAsString())
@@ -178,7 +154,7 @@ TEST_F(CompactAlertsTest, LiveAlertEqualsReplayedAlertByteForByte) {
   EXPECT_EQ(stored.find("example.com"), std::string::npos);
 
   // A subscriber without a stream reads the same complete alert later.
-  std::vector<v1::Alert> offline = Replay("offline");
+  std::vector<v1::Alert> offline = Alerts("offline");
   ASSERT_EQ(offline.size(), 2u);
   EXPECT_EQ(offline[0].title(), a.title());
   EXPECT_EQ(offline[0].url(), a.url());
@@ -211,7 +187,7 @@ TEST_F(CompactAlertsTest, FullRecordWrittenBeforeReadsAsWritten) {
   batch.Put(db_->cf(storage::Cf::kAlerts), storage::AlertKey("s", 1),
             alert.SerializeAsString());
   ASSERT_THAT(db_->Write(batch, "test"), IsOk());
-  std::vector<v1::Alert> read = Replay("s");
+  std::vector<v1::Alert> read = Alerts("s");
   ASSERT_EQ(read.size(), 1u);
   EXPECT_EQ(read[0].SerializeAsString(), alert.SerializeAsString());
 }
@@ -225,7 +201,7 @@ TEST_F(CompactAlertsTest, CompactAlertWithoutItsArticleKeepsWhatIsStored) {
   rocksdb::WriteBatch batch;
   batch.Delete(db_->cf(storage::Cf::kArticles), storage::EncodeU64(1));
   ASSERT_THAT(db_->Write(batch, "test"), IsOk());
-  std::vector<v1::Alert> read = Replay("s");
+  std::vector<v1::Alert> read = Alerts("s");
   ASSERT_EQ(read.size(), 1u);
   EXPECT_EQ(read[0].article_id(), "n-1");
   EXPECT_EQ(read[0].article_sequence(), 1u);
@@ -253,7 +229,7 @@ TEST_F(CompactAlertsTest, BackfillAlertOutlivesItsArticleWhole) {
              .up_to = split});
   ASSERT_THAT(backfilled, IsOk());
   ASSERT_EQ(*backfilled, 1u);  // "old", cursor 2
-  std::vector<v1::Alert> before = Replay("s");
+  std::vector<v1::Alert> before = Alerts("s");
   ASSERT_EQ(before.size(), 2u);
   ASSERT_EQ(before[1].article_id(), "old");
 
@@ -261,7 +237,7 @@ TEST_F(CompactAlertsTest, BackfillAlertOutlivesItsArticleWhole) {
       storage::EnforceRetention(*db_, clock_.Now() - absl::Hours(24 * 30));
   ASSERT_THAT(result, IsOk());
   ASSERT_EQ(result->articles_deleted, 1u);
-  std::vector<v1::Alert> after = Replay("s");
+  std::vector<v1::Alert> after = Alerts("s");
   ASSERT_EQ(after.size(), 2u);
   EXPECT_EQ(after[1].SerializeAsString(), before[1].SerializeAsString());
   EXPECT_EQ(after[1].title(), "Pipeline deal: gas prices fall");

@@ -14,6 +14,7 @@
 #include "storage/alert_log.h"
 #include "storage/retention.h"
 #include "tests/server/index/test_rules.h"
+#include "tests/server/ingest/pipeline_fixture.h"
 #include "tests/testutil/daemon_process.h"
 #include "tests/testutil/status_matchers.h"
 
@@ -37,35 +38,7 @@ v1::Article Article(const std::string& id, const std::string& body) {
   return a;
 }
 
-class IngestPipelineTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto db = storage::Db::Open({.path = dir_.path(), .sync = false});
-    ASSERT_THAT(db, IsOk());
-    db_ = *std::move(db);
-    hub_ = std::make_unique<alerts::SubscriptionHub>(
-        absl::flat_hash_map<std::string, uint64_t>{});
-    auto pipeline =
-        IngestPipeline::Create(*db_, registry_, *hub_, {}, {}, clock_);
-    ASSERT_THAT(pipeline, IsOk());
-    pipeline_ = *std::move(pipeline);
-  }
-
-  std::vector<v1::Alert> Alerts(const std::string& subscriber,
-                                uint64_t after = 0) {
-    auto alerts = storage::AlertLog(*db_, &CompleteAlert)
-                      .ReadAfter(subscriber, after, 100000);
-    EXPECT_THAT(alerts, IsOk());
-    return alerts.ok() ? *alerts : std::vector<v1::Alert>{};
-  }
-
-  testing::TempDir dir_;
-  base::FakeClock clock_{absl::FromUnixSeconds(1'700'000'000)};
-  std::unique_ptr<storage::Db> db_;
-  index::RuleRegistry registry_;
-  std::unique_ptr<alerts::SubscriptionHub> hub_;
-  std::unique_ptr<IngestPipeline> pipeline_;
-};
+using IngestPipelineTest = testing::PipelineFixture;
 
 // Verifies that concurrent submitters get unique, gap-free sequence numbers
 // and that each subscriber's cursors are 1..N in commit order.

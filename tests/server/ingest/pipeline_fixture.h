@@ -1,0 +1,61 @@
+// File: tests/server/ingest/pipeline_fixture.h
+//
+// A real IngestPipeline over a fresh RocksDB data dir (unsynced), an empty
+// rule registry, a subscription hub and a fake clock at 2023-11-14, for the
+// ingest tests. Alerts() reads a subscriber's alerts back as clients get them
+// (compact ones completed from the stored article).
+#ifndef NW_TESTS_SERVER_INGEST_PIPELINE_FIXTURE_H_
+#define NW_TESTS_SERVER_INGEST_PIPELINE_FIXTURE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/alerts/subscription_hub.h"
+#include "server/ingest/alert_builder.h"
+#include "server/ingest/ingest_pipeline.h"
+#include "storage/alert_log.h"
+#include "storage/db.h"
+#include "tests/testutil/daemon_process.h"
+#include "tests/testutil/status_matchers.h"
+#include "tests/testutil/temp_dir.h"
+
+namespace nw::testing {
+
+class PipelineFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = nw::storage::Db::Open({.path = dir_.path(), .sync = false});
+    ASSERT_THAT(db, IsOk());
+    db_ = *std::move(db);
+    hub_ = std::make_unique<nw::alerts::SubscriptionHub>(
+        absl::flat_hash_map<std::string, uint64_t>{});
+    auto pipeline = nw::ingest::IngestPipeline::Create(*db_, registry_, *hub_,
+                                                       {}, {}, clock_);
+    ASSERT_THAT(pipeline, IsOk());
+    pipeline_ = *std::move(pipeline);
+  }
+
+  // `subscriber`'s alerts after cursor `after`, as AlertLog serves them.
+  std::vector<newswatch::v1::Alert> Alerts(const std::string& subscriber,
+                                           uint64_t after = 0) {
+    auto alerts = nw::storage::AlertLog(*db_, &nw::ingest::CompleteAlert)
+                      .ReadAfter(subscriber, after, 100000);
+    EXPECT_THAT(alerts, IsOk());
+    return alerts.ok() ? *alerts : std::vector<newswatch::v1::Alert>{};
+  }
+
+  TempDir dir_;
+  nw::base::FakeClock clock_{absl::FromUnixSeconds(1'700'000'000)};
+  std::unique_ptr<nw::storage::Db> db_;
+  nw::index::RuleRegistry registry_;
+  std::unique_ptr<nw::alerts::SubscriptionHub> hub_;
+  std::unique_ptr<nw::ingest::IngestPipeline> pipeline_;
+};
+
+}  // namespace nw::testing
+
+#endif  // NW_TESTS_SERVER_INGEST_PIPELINE_FIXTURE_H_
