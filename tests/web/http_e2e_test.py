@@ -64,6 +64,31 @@ class WebApiTest(unittest.TestCase):
         self.assertIn(b'type="module"', page)
         self.assertNotIn(b"<script>", page)  # no inline script
 
+    # Verifies the cookie holds a session, not the token, and logging out
+    # ends that session in the daemon: the same cookie, replayed (a copy an
+    # attacker kept), is 401 afterwards while another session of the same
+    # token and the token itself still work.
+    def test_log_out_ends_the_session(self):
+        def log_in():
+            status, headers, body = self.d.request(
+                "POST", "/api/v1/session", {"token": self.tokens["alice"]})
+            self.assertEqual(status, 200, body)
+            return headers["set-cookie"].split(";")[0]
+        kept, other = log_in(), log_in()
+        self.assertNotIn(self.tokens["alice"], kept)
+        self.assertNotEqual(kept, other)
+        self.assertEqual(self.d.json("GET", "/api/v1/me", cookie=kept)[0], 200)
+        status, headers, body = self.d.request("DELETE", "/api/v1/session", cookie=kept)
+        self.assertEqual(status, 200, body)
+        self.assertIn("Max-Age=0", headers["set-cookie"])
+        status, err = self.d.json("GET", "/api/v1/me", cookie=kept)
+        self.assertEqual(status, 401)
+        self.assertIn("log in again", err["message"])
+        status, _, _ = self.d.request("GET", "/api/v1/alerts/stream", cookie=kept)
+        self.assertEqual(status, 401)
+        self.assertEqual(self.d.json("GET", "/api/v1/me", cookie=other)[0], 200)
+        self.assertEqual(self.api("GET", "/api/v1/me")[0], 200)
+
     # Verifies the roles of the gRPC policy apply over HTTP: no token 401,
     # ingest 403, an analyst cannot reach another subscriber (403) nor see
     # its rule (404 as for a missing one), an admin can.
