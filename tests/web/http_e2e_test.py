@@ -294,6 +294,54 @@ class WebApiTest(unittest.TestCase):
                          "Kuwait")
 
 
+class WebSessionReloadTest(unittest.TestCase):
+    """Console sessions across a token file reload (SIGHUP)."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="nw-web-reload-")
+        self.tokens, self.token_file = make_tokens(self.dir, {
+            "alice": ("analyst", "desk-a"), "bob": ("analyst", "desk-b")})
+        self.d = Daemon(ARGS.newswatchd, ARGS.cli, self.dir, self.token_file,
+                        extra=["--heartbeat-interval=300ms"]).start()
+
+    def tearDown(self):
+        self.d.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def session_stream(self, who):
+        status, headers, body = self.d.request(
+            "POST", "/api/v1/session", {"token": self.tokens[who]})
+        self.assertEqual(status, 200, body)
+        cookie = headers["set-cookie"].split(";")[0]
+        s = SseReader(self.d, "/api/v1/alerts/stream", headers={"Cookie": cookie})
+        self.assertEqual(s.next_of("hello")["event"], "hello")
+        return cookie, s
+
+    # Verifies a reload of the token file ends the live stream and the
+    # session of a removed token, and leaves those of a kept token running
+    # (before, every console stream ended at each reload).
+    def test_reload_ends_only_the_removed_tokens_sessions(self):
+        alice_cookie, alice = self.session_stream("alice")
+        bob_cookie, bob = self.session_stream("bob")
+        with open(self.token_file) as f:
+            lines = [l for l in f if "name=bob" not in l]
+        with open(self.token_file, "w") as f:
+            f.writelines(lines)
+        self.d.proc.send_signal(signal.SIGHUP)
+        end = bob.next_of("error")
+        if end is not None:  # the reason, then the end
+            self.assertEqual(json.loads(end["data"])["code"], "UNAUTHENTICATED")
+            self.assertIsNone(bob.next_of("alert"))
+        # alice's stream goes on: heartbeats well after the reload.
+        for _ in range(5):
+            self.assertIsNotNone(alice.next_of("heartbeat"),
+                                 "alice's stream ended at the reload")
+        self.assertEqual(self.d.json("GET", "/api/v1/me", cookie=alice_cookie)[0], 200)
+        self.assertEqual(self.d.json("GET", "/api/v1/me", cookie=bob_cookie)[0], 401)
+        alice.close()
+        bob.close()
+
+
 class WebLimitsTest(unittest.TestCase):
     """A daemon without a token file, with one stream allowed."""
 
