@@ -101,6 +101,10 @@ inline std::string EmailCursorKey(absl::string_view subscriber) {
 inline std::string EmailPendingKey(absl::string_view subscriber) {
   return "email_pending/" + std::string(subscriber);
 }
+inline constexpr absl::string_view kSessionKeyPrefix = "session/";
+inline std::string SessionKey(absl::string_view id_sha256) {
+  return "session/" + std::string(id_sha256);
+}
 
 }  // namespace nw::storage
 

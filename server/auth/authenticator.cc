@@ -58,4 +58,16 @@ absl::StatusOr<Principal> Authenticator::Identify(
   return Find(authorization);
 }
 
+absl::StatusOr<Principal> Authenticator::IdentifyTokenHash(
+    absl::string_view token_sha256) const {
+  const std::shared_ptr<const TokenTable> tokens = Tokens();
+  const Principal* principal = tokens->FindByHash(token_sha256);
+  if (principal == nullptr) {
+    return absl::UnauthenticatedError(
+        "the token this console session was made from is no longer in "
+        "newswatchd's token file: log in again with a current token");
+  }
+  return *principal;
+}
+
 }  // namespace nw::auth

@@ -46,6 +46,13 @@ class Authenticator {
   absl::StatusOr<Principal> Identify(
       std::optional<absl::string_view> authorization) const;
 
+  // The principal of the token whose SHA-256 (lowercase hex) is
+  // `token_sha256` (a console session's, server/web/session_table.h);
+  // Unauthenticated when the token file in force no longer lists it. Never
+  // reachable from a header: a hash is not a credential a client can send.
+  absl::StatusOr<Principal> IdentifyTokenHash(
+      absl::string_view token_sha256) const;
+
   size_t token_count() const { return Tokens()->size(); }
 
  private:

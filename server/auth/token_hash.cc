@@ -17,14 +17,16 @@ std::string Sha256Hex(absl::string_view data) {
       absl::string_view(reinterpret_cast<const char*>(digest), size));
 }
 
-absl::StatusOr<std::string> NewToken() {
+absl::StatusOr<std::string> NewSecret(absl::string_view prefix) {
   unsigned char bytes[32];
   if (RAND_bytes(bytes, sizeof bytes) != 1) {
     return absl::InternalError("the random generator failed (RAND_bytes)");
   }
-  return absl::StrCat("nwt_",
+  return absl::StrCat(prefix,
                       absl::BytesToHexString(absl::string_view(
                           reinterpret_cast<const char*>(bytes), sizeof bytes)));
 }
+
+absl::StatusOr<std::string> NewToken() { return NewSecret("nwt_"); }
 
 }  // namespace nw::auth

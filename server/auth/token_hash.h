@@ -16,8 +16,11 @@ namespace nw::auth {
 // Lowercase hex SHA-256 of `data` (64 characters).
 std::string Sha256Hex(absl::string_view data);
 
-// A new token: "nwt_" + 64 hex digits of 32 bytes from OpenSSL's RAND_bytes
-// (seeded from the kernel). Internal error if the generator fails.
+// A new secret: `prefix` + 64 hex digits of 32 bytes from OpenSSL's
+// RAND_bytes (seeded from the kernel). Internal error if the generator fails.
+absl::StatusOr<std::string> NewSecret(absl::string_view prefix);
+
+// A new bearer token: NewSecret("nwt_").
 absl::StatusOr<std::string> NewToken();
 
 }  // namespace nw::auth

@@ -150,7 +150,11 @@ absl::StatusOr<TokenTable> TokenTable::Load(const std::string& path) {
 }
 
 const Principal* TokenTable::Find(absl::string_view token) const {
-  auto it = by_hash_.find(Sha256Hex(token));
+  return FindByHash(Sha256Hex(token));
+}
+
+const Principal* TokenTable::FindByHash(absl::string_view sha256_hex) const {
+  auto it = by_hash_.find(sha256_hex);
   return it == by_hash_.end() ? nullptr : &it->second;
 }
 

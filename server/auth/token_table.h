@@ -40,6 +40,9 @@ class TokenTable {
   // The principal of a presented bearer token, or nullptr if no line of the
   // file has its hash.
   const Principal* Find(absl::string_view token) const;
+  // The principal of the token whose SHA-256 (lowercase hex) is
+  // `sha256_hex`, or nullptr.
+  const Principal* FindByHash(absl::string_view sha256_hex) const;
 
   size_t size() const { return by_hash_.size(); }
 

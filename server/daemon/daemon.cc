@@ -20,6 +20,7 @@
 #include "server/daemon/config_check.h"
 #include "server/daemon/start_checks.h"
 #include "server/ingest/alert_builder.h"
+#include "server/web/web_auth.h"
 #include "storage/retention.h"
 
 namespace nw::daemon {
@@ -274,9 +275,12 @@ absl::Status Daemon::StartGrpc(const DaemonConfig& config) {
 
 absl::Status Daemon::StartWebConsole(const DaemonConfig& config) {
   if (!WebConsoleOn(config)) return absl::OkStatus();
+  web_session_store_ = std::make_unique<storage::SessionStore>(*db_);
+  NW_ASSIGN_OR_RETURN(
+      web_sessions_, web::SessionTable::Open(clock_, web_session_store_.get()));
   web_router_ = std::make_unique<web::ApiRouter>(
       *rule_api_, *alert_api_, cluster_ ? cluster_->articles() : *articles_,
-      security_.authenticator.get());
+      security_.authenticator.get(), *web_sessions_);
   NW_ASSIGN_OR_RETURN(
       web_, web::WebServer::Start({.listen = config.web_listen,
                                    .max_streams = config.web_max_streams},
@@ -338,7 +342,7 @@ absl::StatusOr<size_t> Daemon::ReloadTokens() {
   const size_t ended =
       hub_->EndStreams([&tokens](const alerts::AlertStream& stream) {
         absl::StatusOr<auth::Principal> who =
-            tokens.Identify(stream.credential());
+            web::IdentifyStreamCredential(tokens, stream.credential());
         if (!who.ok()) {
           return absl::UnauthenticatedError(
               "the token of this stream was revoked (token file reloaded)");

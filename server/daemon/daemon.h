@@ -39,10 +39,12 @@
 #include "server/rpc/rule_service.h"
 #include "server/rpc/subscriber_service.h"
 #include "server/web/api_router.h"
+#include "server/web/session_table.h"
 #include "server/web/web_server.h"
 #include "storage/alert_log.h"
 #include "storage/article_store.h"
 #include "storage/db.h"
+#include "storage/session_store.h"
 
 namespace nw::daemon {
 
@@ -137,6 +139,8 @@ class Daemon {
   std::unique_ptr<rpc::SubscriberServiceImpl> subscriber_service_;
   std::unique_ptr<rpc::DeliveryServiceImpl> delivery_service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<storage::SessionStore> web_session_store_;
+  std::unique_ptr<web::SessionTable> web_sessions_;
   std::unique_ptr<web::ApiRouter> web_router_;
   std::unique_ptr<web::WebServer> web_;  // stopped first in Shutdown
   absl::Notification stop_heartbeats_;

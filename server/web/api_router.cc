@@ -11,6 +11,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "server/api/subscriber.h"
 #include "server/auth/policy.h"
+#include "server/auth/token_hash.h"
 #include "server/base/duration.h"
 #include "server/base/status_macros.h"
 #include "server/base/utf8.h"
@@ -104,12 +105,17 @@ absl::StatusOr<auth::Principal> ApiRouter::Admit(
     const Request& request, absl::string_view method) const {
   NW_RETURN_IF_ERROR(CheckCsrf(request));
   absl::StatusOr<auth::Principal> caller =
-      Authenticate(request, authenticator_);
+      Authenticate(request, authenticator_, sessions_);
   if (!caller.ok()) return caller.status();
   if (!method.empty()) {
     NW_RETURN_IF_ERROR(auth::CheckMethod(*caller, method));
   }
   return caller;
+}
+
+std::string ApiRouter::StreamCredential(const Request& request) const {
+  if (authenticator_ == nullptr) return "";
+  return StreamCredentialOf(request, sessions_);
 }
 
 Response ApiRouter::Handle(const Request& request) const {
@@ -140,6 +146,10 @@ absl::StatusOr<Response> ApiRouter::Route(const Request& request) const {
 absl::StatusOr<Response> ApiRouter::Session(const Request& request) const {
   NW_RETURN_IF_ERROR(CheckCsrf(request));
   if (request.method == "DELETE") {
+    // Log out: the session ends here, not only in this browser.
+    if (std::optional<RequestCredential> c = CredentialOf(request);
+        c && c->kind == RequestCredential::Kind::kSession)
+      NW_RETURN_IF_ERROR(sessions_.End(c->value));
     Response r = JsonResponse(json::object());
     r.headers.emplace_back("Set-Cookie", ClearedSessionCookie());
     return r;
@@ -158,8 +168,12 @@ absl::StatusOr<Response> ApiRouter::Session(const Request& request) const {
   NW_ASSIGN_OR_RETURN(
       auth::Principal who,
       authenticator_->Identify(absl::StrCat("Bearer ", **token)));
+  // The session keeps only the token's hash (as Identify strips it).
+  NW_ASSIGN_OR_RETURN(
+      std::string session,
+      sessions_.Create(auth::Sha256Hex(absl::StripAsciiWhitespace(**token))));
   Response r = JsonResponse(MeJson(who, true));
-  r.headers.emplace_back("Set-Cookie", SessionCookie(**token));
+  r.headers.emplace_back("Set-Cookie", SessionCookie(session));
   return r;
 }
 

@@ -32,6 +32,7 @@
 #include "server/api/rule_api.h"
 #include "server/auth/authenticator.h"
 #include "server/web/http_types.h"
+#include "server/web/session_table.h"
 #include "storage/article_store.h"
 
 namespace nw::web {
@@ -39,14 +40,16 @@ namespace nw::web {
 class ApiRouter {
  public:
   // References must outlive the router; `authenticator` null: no token file
-  // (every caller is auth::Principal::Unrestricted()).
+  // (every caller is auth::Principal::Unrestricted()). `sessions`: the
+  // console's log-in sessions.
   ApiRouter(api::RuleApi& rules, api::AlertApi& alerts,
             const storage::ArticleReader& articles,
-            const auth::Authenticator* authenticator)
+            const auth::Authenticator* authenticator, SessionTable& sessions)
       : rules_(rules),
         alerts_(alerts),
         articles_(articles),
-        authenticator_(authenticator) {}
+        authenticator_(authenticator),
+        sessions_(sessions) {}
 
   // Answers a request whose path starts with /api/v1/.
   Response Handle(const Request& request) const;
@@ -55,6 +58,11 @@ class ApiRouter {
   // auth/policy.h), after the CSRF check: Unauthenticated, PermissionDenied.
   absl::StatusOr<auth::Principal> Admit(const Request& request,
                                         absl::string_view method) const;
+
+  // The credential a stream opened by an admitted request keeps, so that a
+  // token file reload can end it when its token is revoked
+  // (StreamCredentialOf); empty without a token file.
+  std::string StreamCredential(const Request& request) const;
 
   // Labels of `subscriber`'s rules, by rule id (for alert JSON).
   absl::flat_hash_map<std::string, std::string> Labels(
@@ -80,6 +88,7 @@ class ApiRouter {
   api::AlertApi& alerts_;
   const storage::ArticleReader& articles_;
   const auth::Authenticator* const authenticator_;
+  SessionTable& sessions_;  // thread-safe
 };
 
 }  // namespace nw::web

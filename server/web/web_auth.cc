@@ -1,6 +1,7 @@
 #include "server/web/web_auth.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -10,36 +11,71 @@
 
 namespace nw::web {
 
-std::optional<std::string> RequestToken(const Request& request) {
+std::optional<RequestCredential> CredentialOf(const Request& request) {
+  using Kind = RequestCredential::Kind;
   if (std::optional<absl::string_view> h = request.Header("authorization")) {
     absl::string_view v = absl::StripAsciiWhitespace(*h);
     if (absl::ConsumePrefix(&v, "Bearer ") ||
         absl::ConsumePrefix(&v, "bearer "))
-      return std::string(absl::StripAsciiWhitespace(v));
-    return std::string();  // present but not a bearer token: refused
+      return RequestCredential{Kind::kBearer,
+                               std::string(absl::StripAsciiWhitespace(v))};
+    // Present but not a bearer token: refused, not ignored.
+    return RequestCredential{Kind::kBearer, ""};
   }
   if (std::optional<absl::string_view> cookies = request.Header("cookie")) {
     for (absl::string_view c : absl::StrSplit(*cookies, ';')) {
       c = absl::StripAsciiWhitespace(c);
       if (absl::ConsumePrefix(&c, kSessionCookie) &&
           absl::ConsumePrefix(&c, "="))
-        return std::string(c);
+        return RequestCredential{Kind::kSession, std::string(c)};
     }
   }
   return std::nullopt;
 }
 
+namespace {
+
+// Marks a stream credential that names a session's token by its hash; no
+// client can present it (the gRPC path keeps the "Bearer" header value).
+constexpr absl::string_view kSessionCredential = "console-session sha256:";
+
+constexpr absl::string_view kLogIn =
+    "log in: POST /api/v1/session with {\"token\": ...} or send "
+    "Authorization: Bearer <token>";
+
+}  // namespace
+
 absl::StatusOr<auth::Principal> Authenticate(
-    const Request& request, const auth::Authenticator* authenticator) {
+    const Request& request, const auth::Authenticator* authenticator,
+    SessionTable& sessions) {
   if (authenticator == nullptr) return auth::Principal::Unrestricted();
-  std::optional<std::string> token = RequestToken(request);
-  if (!token) {
+  std::optional<RequestCredential> credential = CredentialOf(request);
+  if (!credential) return absl::UnauthenticatedError(kLogIn);
+  if (credential->kind == RequestCredential::Kind::kBearer)
+    return authenticator->Identify(absl::StrCat("Bearer ", credential->value));
+  std::optional<std::string> token_sha256 = sessions.Resolve(credential->value);
+  if (!token_sha256) {
     return absl::UnauthenticatedError(
-        "log in: POST /api/v1/session with {\"token\": ...} or send "
-        "Authorization: Bearer <token>");
+        "this console session has ended (logged out or expired): log in "
+        "again with POST /api/v1/session");
   }
-  const std::string header = absl::StrCat("Bearer ", *token);
-  return authenticator->Identify(header);
+  return authenticator->IdentifyTokenHash(*token_sha256);
+}
+
+std::string StreamCredentialOf(const Request& request, SessionTable& sessions) {
+  std::optional<RequestCredential> credential = CredentialOf(request);
+  if (!credential) return "";
+  if (credential->kind == RequestCredential::Kind::kBearer)
+    return absl::StrCat("Bearer ", credential->value);
+  std::optional<std::string> token_sha256 = sessions.Resolve(credential->value);
+  return token_sha256 ? absl::StrCat(kSessionCredential, *token_sha256) : "";
+}
+
+absl::StatusOr<auth::Principal> IdentifyStreamCredential(
+    const auth::Authenticator& authenticator, absl::string_view credential) {
+  if (absl::ConsumePrefix(&credential, kSessionCredential))
+    return authenticator.IdentifyTokenHash(credential);
+  return authenticator.Identify(credential);
 }
 
 absl::Status CheckCsrf(const Request& request) {
@@ -74,8 +110,8 @@ absl::Status CheckHost(const Request& request,
                    allowed.front()));
 }
 
-std::string SessionCookie(absl::string_view token) {
-  return absl::StrCat(kSessionCookie, "=", token,
+std::string SessionCookie(absl::string_view session_id) {
+  return absl::StrCat(kSessionCookie, "=", session_id,
                       "; Path=/; HttpOnly; SameSite=Strict");
 }
 

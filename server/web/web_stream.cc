@@ -134,7 +134,8 @@ void WebServer::ServeStream(mg_connection* conn, const Request& request) {
   absl::StatusOr<std::shared_ptr<alerts::AlertStream>> stream =
       alerts_.Open(*caller, {.subscriber = request.Query("subscriber"),
                              .after_cursor = *after,
-                             .max_batch = 64});
+                             .max_batch = 64,
+                             .credential = router_.StreamCredential(request)});
   if (absl::IsOutOfRange(stream.status())) {
     // A cursor past the newest alert (the data dir was restored from an
     // older copy): an HTTP error would only make EventSource retry without

@@ -64,6 +64,31 @@ class WebApiTest(unittest.TestCase):
         self.assertIn(b'type="module"', page)
         self.assertNotIn(b"<script>", page)  # no inline script
 
+    # Verifies the cookie holds a session, not the token, and logging out
+    # ends that session in the daemon: the same cookie, replayed (a copy an
+    # attacker kept), is 401 afterwards while another session of the same
+    # token and the token itself still work.
+    def test_log_out_ends_the_session(self):
+        def log_in():
+            status, headers, body = self.d.request(
+                "POST", "/api/v1/session", {"token": self.tokens["alice"]})
+            self.assertEqual(status, 200, body)
+            return headers["set-cookie"].split(";")[0]
+        kept, other = log_in(), log_in()
+        self.assertNotIn(self.tokens["alice"], kept)
+        self.assertNotEqual(kept, other)
+        self.assertEqual(self.d.json("GET", "/api/v1/me", cookie=kept)[0], 200)
+        status, headers, body = self.d.request("DELETE", "/api/v1/session", cookie=kept)
+        self.assertEqual(status, 200, body)
+        self.assertIn("Max-Age=0", headers["set-cookie"])
+        status, err = self.d.json("GET", "/api/v1/me", cookie=kept)
+        self.assertEqual(status, 401)
+        self.assertIn("log in again", err["message"])
+        status, _, _ = self.d.request("GET", "/api/v1/alerts/stream", cookie=kept)
+        self.assertEqual(status, 401)
+        self.assertEqual(self.d.json("GET", "/api/v1/me", cookie=other)[0], 200)
+        self.assertEqual(self.api("GET", "/api/v1/me")[0], 200)
+
     # Verifies the roles of the gRPC policy apply over HTTP: no token 401,
     # ingest 403, an analyst cannot reach another subscriber (403) nor see
     # its rule (404 as for a missing one), an admin can.
@@ -267,6 +292,54 @@ class WebApiTest(unittest.TestCase):
         self.assertEqual(status, 400)
         self.assertEqual(self.api("GET", f"/api/v1/rules/{rule['id']}", who="root")[1]["query"],
                          "Kuwait")
+
+
+class WebSessionReloadTest(unittest.TestCase):
+    """Console sessions across a token file reload (SIGHUP)."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="nw-web-reload-")
+        self.tokens, self.token_file = make_tokens(self.dir, {
+            "alice": ("analyst", "desk-a"), "bob": ("analyst", "desk-b")})
+        self.d = Daemon(ARGS.newswatchd, ARGS.cli, self.dir, self.token_file,
+                        extra=["--heartbeat-interval=300ms"]).start()
+
+    def tearDown(self):
+        self.d.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def session_stream(self, who):
+        status, headers, body = self.d.request(
+            "POST", "/api/v1/session", {"token": self.tokens[who]})
+        self.assertEqual(status, 200, body)
+        cookie = headers["set-cookie"].split(";")[0]
+        s = SseReader(self.d, "/api/v1/alerts/stream", headers={"Cookie": cookie})
+        self.assertEqual(s.next_of("hello")["event"], "hello")
+        return cookie, s
+
+    # Verifies a reload of the token file ends the live stream and the
+    # session of a removed token, and leaves those of a kept token running
+    # (before, every console stream ended at each reload).
+    def test_reload_ends_only_the_removed_tokens_sessions(self):
+        alice_cookie, alice = self.session_stream("alice")
+        bob_cookie, bob = self.session_stream("bob")
+        with open(self.token_file) as f:
+            lines = [l for l in f if "name=bob" not in l]
+        with open(self.token_file, "w") as f:
+            f.writelines(lines)
+        self.d.proc.send_signal(signal.SIGHUP)
+        end = bob.next_of("error")
+        if end is not None:  # the reason, then the end
+            self.assertEqual(json.loads(end["data"])["code"], "UNAUTHENTICATED")
+            self.assertIsNone(bob.next_of("alert"))
+        # alice's stream goes on: heartbeats well after the reload.
+        for _ in range(5):
+            self.assertIsNotNone(alice.next_of("heartbeat"),
+                                 "alice's stream ended at the reload")
+        self.assertEqual(self.d.json("GET", "/api/v1/me", cookie=alice_cookie)[0], 200)
+        self.assertEqual(self.d.json("GET", "/api/v1/me", cookie=bob_cookie)[0], 401)
+        alice.close()
+        bob.close()
 
 
 class WebLimitsTest(unittest.TestCase):

@@ -3,6 +3,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/auth/token_hash.h"
+#include "server/base/clock.h"
+#include "server/web/session_table.h"
 #include "tests/testutil/status_matchers.h"
 
 namespace nw::web {
@@ -11,6 +13,7 @@ namespace {
 using ::nw::testing::IsOk;
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 auth::Authenticator MakeAuthenticator() {
   absl::StatusOr<auth::TokenTable> table =
@@ -27,38 +30,109 @@ Request Get(std::vector<std::pair<std::string, std::string>> headers) {
   return r;
 }
 
-// Verifies the cookie and the Authorization header both identify the
-// caller, the header winning; no token is 401 saying how to log in.
-TEST(WebAuthTest, CookieOrBearerIdentifiesTheCaller) {
+// Verifies the Authorization header and a running session's cookie both
+// identify the caller, the header winning; no credential is 401 saying how
+// to log in.
+TEST(WebAuthTest, BearerOrSessionIdentifiesTheCaller) {
   const auth::Authenticator authn = MakeAuthenticator();
-  absl::StatusOr<auth::Principal> by_cookie =
-      Authenticate(Get({{"cookie", "x=1; nw_session=t-alice; y=2"}}), &authn);
+  base::FakeClock clock(absl::FromUnixSeconds(1'000'000));
+  std::unique_ptr<SessionTable> table = *SessionTable::Open(clock, nullptr);
+  SessionTable& sessions = *table;
+  absl::StatusOr<std::string> id = sessions.Create(auth::Sha256Hex("t-alice"));
+  ASSERT_THAT(id, IsOk());
+  absl::StatusOr<auth::Principal> by_cookie = Authenticate(
+      Get({{"cookie", "x=1; nw_session=" + *id + "; y=2"}}), &authn, sessions);
   ASSERT_THAT(by_cookie, IsOk());
   EXPECT_EQ(by_cookie->subscriber, "desk");
   absl::StatusOr<auth::Principal> by_header =
       Authenticate(Get({{"authorization", "Bearer t-alice"},
                         {"cookie", "nw_session=t-bogus"}}),
-                   &authn);
+                   &authn, sessions);
   ASSERT_THAT(by_header, IsOk());
-  absl::StatusOr<auth::Principal> none = Authenticate(Get({}), &authn);
+  absl::StatusOr<auth::Principal> none =
+      Authenticate(Get({}), &authn, sessions);
   EXPECT_EQ(none.status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_THAT(std::string(none.status().message()),
               HasSubstr("POST /api/v1/session"));
-  EXPECT_EQ(Authenticate(Get({{"cookie", "nw_session=t-bogus"}}), &authn)
-                .status()
-                .code(),
-            absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(Authenticate(Get({{"authorization", "Basic eDp5"},
-                              {"cookie", "nw_session=t-alice"}}),
-                         &authn)
+                              {"cookie", "nw_session=" + *id}}),
+                         &authn, sessions)
                 .status()
                 .code(),
             absl::StatusCode::kUnauthenticated);
 }
 
+// Verifies the cookie is a session, not a token: the token itself in the
+// cookie is refused, and an ended session is refused with a message saying
+// to log in again.
+TEST(WebAuthTest, CookieHoldsASessionNotTheToken) {
+  const auth::Authenticator authn = MakeAuthenticator();
+  base::FakeClock clock(absl::FromUnixSeconds(1'000'000));
+  std::unique_ptr<SessionTable> table = *SessionTable::Open(clock, nullptr);
+  SessionTable& sessions = *table;
+  EXPECT_EQ(
+      Authenticate(Get({{"cookie", "nw_session=t-alice"}}), &authn, sessions)
+          .status()
+          .code(),
+      absl::StatusCode::kUnauthenticated);
+  absl::StatusOr<std::string> id = sessions.Create(auth::Sha256Hex("t-alice"));
+  ASSERT_THAT(id, IsOk());
+  EXPECT_THAT(sessions.End(*id), IsOk());
+  absl::StatusOr<auth::Principal> ended =
+      Authenticate(Get({{"cookie", "nw_session=" + *id}}), &authn, sessions);
+  EXPECT_EQ(ended.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(std::string(ended.status().message()), HasSubstr("log in again"));
+}
+
+// Verifies a session made from a token that the token file no longer holds
+// is refused: the token stays the authority.
+TEST(WebAuthTest, SessionOfARevokedTokenIsRefused) {
+  const auth::Authenticator authn = MakeAuthenticator();
+  base::FakeClock clock(absl::FromUnixSeconds(1'000'000));
+  std::unique_ptr<SessionTable> table = *SessionTable::Open(clock, nullptr);
+  SessionTable& sessions = *table;
+  absl::StatusOr<std::string> id =
+      sessions.Create(auth::Sha256Hex("t-removed"));
+  ASSERT_THAT(id, IsOk());
+  EXPECT_EQ(
+      Authenticate(Get({{"cookie", "nw_session=" + *id}}), &authn, sessions)
+          .status()
+          .code(),
+      absl::StatusCode::kUnauthenticated);
+}
+
+// Verifies a stream opened with a session keeps a credential that the token
+// file's reload can check, and that a bearer header's is kept as sent.
+TEST(WebAuthTest, StreamCredentialIdentifiesTheToken) {
+  const auth::Authenticator authn = MakeAuthenticator();
+  base::FakeClock clock(absl::FromUnixSeconds(1'000'000));
+  std::unique_ptr<SessionTable> table = *SessionTable::Open(clock, nullptr);
+  absl::StatusOr<std::string> id = table->Create(auth::Sha256Hex("t-alice"));
+  ASSERT_THAT(id, IsOk());
+  const std::string by_session =
+      StreamCredentialOf(Get({{"cookie", "nw_session=" + *id}}), *table);
+  EXPECT_THAT(by_session, Not(HasSubstr("t-alice")));
+  absl::StatusOr<auth::Principal> who =
+      IdentifyStreamCredential(authn, by_session);
+  ASSERT_THAT(who, IsOk());
+  EXPECT_EQ(who->subscriber, "desk");
+  EXPECT_EQ(
+      StreamCredentialOf(Get({{"authorization", "Bearer t-alice"}}), *table),
+      "Bearer t-alice");
+  EXPECT_THAT(IdentifyStreamCredential(authn, "Bearer t-alice"), IsOk());
+  EXPECT_FALSE(IdentifyStreamCredential(authn, "Bearer t-other").ok());
+  // A hash presented as a bearer token is no credential.
+  EXPECT_FALSE(
+      IdentifyStreamCredential(authn, "Bearer " + auth::Sha256Hex("t-alice"))
+          .ok());
+}
+
 // Verifies without a token file everyone is the unrestricted local caller.
 TEST(WebAuthTest, NoTokenFileMeansUnrestricted) {
-  absl::StatusOr<auth::Principal> p = Authenticate(Get({}), nullptr);
+  base::FakeClock clock(absl::FromUnixSeconds(1'000'000));
+  std::unique_ptr<SessionTable> table = *SessionTable::Open(clock, nullptr);
+  SessionTable& sessions = *table;
+  absl::StatusOr<auth::Principal> p = Authenticate(Get({}), nullptr, sessions);
   ASSERT_THAT(p, IsOk());
   EXPECT_EQ(p->role, auth::Role::kAdmin);
 }
