@@ -84,6 +84,24 @@ TEST(SessionTableTest, FullTableEndsTheLeastRecentlyUsed) {
   EXPECT_TRUE(sessions.Resolve(ids[2]).has_value());
 }
 
+// A daemon's view of a data dir's sessions: the database, its store and
+// the table loaded from it (a day's lifetime, 12 h idle).
+struct OpenedDir {
+  std::unique_ptr<storage::Db> db;
+  std::unique_ptr<storage::SessionStore> store;
+  std::unique_ptr<SessionTable> table;
+
+  OpenedDir(const std::string& path, const base::Clock& clock) {
+    db = storage::Db::Open({.path = path}).value();
+    store = std::make_unique<storage::SessionStore>(*db);
+    table = SessionTable::Open(
+                clock, store.get(),
+                {.idle = absl::Hours(12), .lifetime = absl::Hours(24)})
+                .value();
+  }
+  size_t Stored() const { return store->LoadAll().value().size(); }
+};
+
 // Verifies sessions are kept in the data dir: after a restart (the table
 // and the database reopened) a session still resolves, one logged out before
 // stays ended, one past its lifetime is dropped from the store, and the store
@@ -93,45 +111,26 @@ TEST(SessionTableTest, SessionsOutliveARestartButNotLogOut) {
   base::FakeClock clock(kStart);
   std::string kept, ended, old;
   {
-    auto db = storage::Db::Open({.path = dir.path()});
-    ASSERT_THAT(db, IsOk());
-    storage::SessionStore store(**db);
-    auto table = SessionTable::Open(
-        clock, &store, {.idle = absl::Hours(12), .lifetime = absl::Hours(24)});
-    ASSERT_THAT(table, IsOk());
-    absl::StatusOr<std::string> o = (*table)->Create("hash-old");
-    ASSERT_THAT(o, IsOk());
+    OpenedDir d(dir.path(), clock);
+    old = d.table->Create("hash-old").value();
     clock.Advance(absl::Hours(20));
-    absl::StatusOr<std::string> k = (*table)->Create("hash-kept");
-    absl::StatusOr<std::string> e = (*table)->Create("hash-ended");
-    ASSERT_THAT(k, IsOk());
-    ASSERT_THAT(e, IsOk());
-    ASSERT_THAT((*table)->End(*e), IsOk());
-    kept = *k, ended = *e, old = *o;
-    absl::StatusOr<std::vector<std::pair<std::string, storage::SessionRecord>>>
-        stored = store.LoadAll();
-    ASSERT_THAT(stored, IsOk());
-    ASSERT_EQ(stored->size(), 2u);
-    for (const auto& [key, record] : *stored) {
+    kept = d.table->Create("hash-kept").value();
+    ended = d.table->Create("hash-ended").value();
+    ASSERT_THAT(d.table->End(ended), IsOk());
+    const auto stored = d.store->LoadAll().value();
+    ASSERT_EQ(stored.size(), 2u);
+    for (const auto& [key, record] : stored) {
       EXPECT_NE(key, kept);
       EXPECT_NE(key, old);
       EXPECT_THAT(record.token_sha256, StartsWith("hash-"));
     }
   }
   clock.Advance(absl::Hours(5));  // `old` is now 25 h old: past its lifetime
-  auto db = storage::Db::Open({.path = dir.path()});
-  ASSERT_THAT(db, IsOk());
-  storage::SessionStore store(**db);
-  auto table = SessionTable::Open(
-      clock, &store, {.idle = absl::Hours(12), .lifetime = absl::Hours(24)});
-  ASSERT_THAT(table, IsOk());
-  EXPECT_THAT((*table)->Resolve(kept), Optional(std::string("hash-kept")));
-  EXPECT_EQ((*table)->Resolve(ended), std::nullopt);
-  EXPECT_EQ((*table)->Resolve(old), std::nullopt);
-  absl::StatusOr<std::vector<std::pair<std::string, storage::SessionRecord>>>
-      stored = store.LoadAll();
-  ASSERT_THAT(stored, IsOk());
-  EXPECT_EQ(stored->size(), 1u);
+  OpenedDir d(dir.path(), clock);
+  EXPECT_THAT(d.table->Resolve(kept), Optional(std::string("hash-kept")));
+  EXPECT_EQ(d.table->Resolve(ended), std::nullopt);
+  EXPECT_EQ(d.table->Resolve(old), std::nullopt);
+  EXPECT_EQ(d.Stored(), 1u);
 }
 
 }  // namespace
