@@ -34,6 +34,14 @@ inline std::string AlertKey(absl::string_view subscriber, uint64_t cursor) {
   key += EncodeU64(cursor);
   return key;
 }
+// AlertKey appended to `key`.
+inline void AppendAlertKey(absl::string_view subscriber, uint64_t cursor,
+                           std::string* key) {
+  key->append(subscriber.data(), subscriber.size());
+  key->push_back('\0');
+  for (int shift = 56; shift >= 0; shift -= 8)
+    key->push_back(static_cast<char>(cursor >> shift));
+}
 inline std::string AlertPrefix(absl::string_view subscriber) {
   std::string key(subscriber);
   key.push_back('\0');
