@@ -68,10 +68,9 @@ absl::Status CommitArticles(Db& db, const std::vector<ArticleCommit>& commits) {
         batch.Put(db.cf(Cf::kStories), key, value);
     }
   }
-  // In key order: the alerts family's memtable keeps an insert position per
-  // subscriber (storage/db.cc), which serves the next insert only when no
-  // other subscriber's keys went in since (in article order the skip-list
-  // search cost ~1.7x what the sort does, at 100k rules and 1,000/s).
+  // In key order: the memtable's skip list keeps its last insert position, so
+  // ascending keys are found from there instead of from the top (memtable
+  // inserts were a third of ingest CPU when alerts went in article order).
   const auto key_of = [&keys](const Encoded& e) {
     return absl::string_view(keys).substr(e.key_at, e.key_size);
   };

@@ -1,12 +1,8 @@
 #include "storage/db.h"
 
-#include <cstring>
-#include <string_view>
-
 #include "absl/strings/str_cat.h"
 #include "rocksdb/convenience.h"
 #include "rocksdb/listener.h"
-#include "rocksdb/slice_transform.h"
 #include "server/base/status_macros.h"
 #include "storage/format_version.h"
 #include "storage/rocks_status.h"
@@ -34,24 +30,6 @@ class HealthListener final : public rocksdb::EventListener {
 
  private:
   StorageHealth& health_;
-};
-
-// The subscriber of an alerts key (subscriber '\0' cursor), with its NUL: the
-// memtable keeps one insert position per subscriber. A subscriber's alerts
-// come in cursor order, each right after its previous one, so an insert
-// starts from there instead of searching the skip list from the top (the
-// search was ~20 % of the daemon at 100k rules, ~180 alerts per article).
-class AlertSubscriberPrefix final : public rocksdb::SliceTransform {
- public:
-  const char* Name() const override { return "nw.AlertSubscriberPrefix"; }
-  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
-    const void* nul = memchr(key.data(), '\0', key.size());
-    return rocksdb::Slice(key.data(),
-                          static_cast<const char*>(nul) - key.data() + 1);
-  }
-  bool InDomain(const rocksdb::Slice& key) const override {
-    return memchr(key.data(), '\0', key.size()) != nullptr;
-  }
 };
 
 // Names on disk; the order matches enum Cf.
@@ -102,13 +80,7 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const DbOptions& options) {
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
-  rocksdb::ColumnFamilyOptions alert_options = cf_options;
-  alert_options.memtable_insert_with_hint_prefix_extractor =
-      std::make_shared<AlertSubscriberPrefix>();
-  for (const char* name : kCfNames) {
-    descriptors.emplace_back(
-        name, std::string_view(name) == "alerts" ? alert_options : cf_options);
-  }
+  for (const char* name : kCfNames) descriptors.emplace_back(name, cf_options);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =

@@ -10,9 +10,9 @@
 namespace nw::storage {
 namespace {
 
-using ::nw::testing::IsOk;
 using newswatch::v1::Alert;
 using newswatch::v1::Highlight;
+using ::nw::testing::IsOk;
 
 // The compact record protobuf itself would write.
 std::string Reference(const Alert& alert) {
