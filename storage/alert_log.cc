@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/base/status_macros.h"
 #include "storage/key_codec.h"
+#include "storage/last_cursor.h"
 #include "storage/rocks_status.h"
 
 namespace nw::storage {
@@ -72,22 +73,7 @@ absl::StatusOr<std::vector<newswatch::v1::Alert>> AlertLog::ReadAfter(
 
 absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>>
 AlertLog::LoadLastCursors() const {
-  absl::flat_hash_map<std::string, uint64_t> cursors;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_.raw()->NewIterator(rocksdb::ReadOptions(), db_.cf(Cf::kMeta)));
-  for (it->Seek(std::string(kCursorKeyPrefix));
-       it->Valid() && it->key().starts_with(std::string(kCursorKeyPrefix));
-       it->Next()) {
-    std::optional<uint64_t> cursor =
-        DecodeU64(absl::string_view(it->value().data(), it->value().size()));
-    if (!cursor) return absl::DataLossError("bad cursor record");
-    absl::string_view key(it->key().data(), it->key().size());
-    key.remove_prefix(kCursorKeyPrefix.size());
-    cursors[std::string(key)] = *cursor;
-  }
-  if (!it->status().ok())
-    return FromRocksStatus(it->status(), "AlertLog::LoadLastCursors");
-  return cursors;
+  return ReadAllLastCursors(db_);
 }
 
 }  // namespace nw::storage

@@ -64,7 +64,8 @@ class AlertLog : public AlertReader {
       absl::string_view subscriber, uint64_t after_cursor,
       size_t max_alerts) const override;
 
-  // The last cursor of every subscriber that has alerts (read at start-up).
+  // The last cursor of every subscriber that ever had an alert, even when
+  // retention deleted them all (read at start-up; storage/last_cursor.h).
   absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> LoadLastCursors()
       const;
 

@@ -40,6 +40,10 @@ using AlertCompleter = void (*)(const newswatch::v1::Article& article,
 void EncodeAlertRecord(const newswatch::v1::Alert& alert, bool compact,
                        std::string* value);
 
+// EncodeAlertRecord, appending to `value`.
+void AppendAlertRecord(const newswatch::v1::Alert& alert, bool compact,
+                       std::string* value);
+
 // Parses a stored value into `alert`; returns whether it was compact.
 // DataLoss when it does not parse.
 absl::StatusOr<bool> DecodeAlertRecord(absl::string_view value,

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/base/status_macros.h"
 #include "storage/key_codec.h"
+#include "storage/last_cursor.h"
 #include "storage/rocks_status.h"
 
 namespace nw::storage {
@@ -44,7 +45,7 @@ absl::StatusOr<uint64_t> DeliveryStore::GetU64(const std::string& key) const {
 
 absl::StatusOr<uint64_t> DeliveryStore::LastAlertCursor(
     absl::string_view subscriber) const {
-  return GetU64(CursorKey(subscriber));
+  return ReadLastCursor(db_, subscriber);
 }
 
 absl::StatusOr<uint64_t> DeliveryStore::OldestAlertCursor(

@@ -38,9 +38,11 @@ absl::Status CheckFormatVersion(Db& db) {
         " and below: run the newer newswatchd (downgrades are not "
         "supported; restore a backup taken before the upgrade instead)"));
   }
-  // Upgrades: 1 -> 2 only adds a record form (compact alerts). The stamp is
-  // raised before anything is written in the new form, so an older binary
-  // refuses the dir instead of failing on its alerts.
+  // Upgrades: 1 -> 2 only adds a record form (compact alerts); 2 -> 3 stops
+  // writing `cursor/` records, and keeps the existing ones (the truth at
+  // the upgrade; read as floors by storage/last_cursor.h). The stamp is
+  // raised before anything is written in the new way, so an older binary
+  // refuses the dir instead of failing on its alerts or reusing cursors.
   if (*stored < kFormatVersion) return stamp();
   return absl::OkStatus();
 }

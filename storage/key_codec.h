@@ -34,6 +34,14 @@ inline std::string AlertKey(absl::string_view subscriber, uint64_t cursor) {
   key += EncodeU64(cursor);
   return key;
 }
+// AlertKey appended to `key`.
+inline void AppendAlertKey(absl::string_view subscriber, uint64_t cursor,
+                           std::string* key) {
+  key->append(subscriber.data(), subscriber.size());
+  key->push_back('\0');
+  for (int shift = 56; shift >= 0; shift -= 8)
+    key->push_back(static_cast<char>(cursor >> shift));
+}
 inline std::string AlertPrefix(absl::string_view subscriber) {
   std::string key(subscriber);
   key.push_back('\0');
@@ -45,6 +53,8 @@ inline constexpr absl::string_view kLastSequenceKey = "last_sequence";
 inline constexpr absl::string_view kLastRuleNumberKey = "last_rule_number";
 // The data dir's format (see storage/format_version.h), 8 bytes.
 inline constexpr absl::string_view kFormatVersionKey = "format_version";
+// A subscriber's last cursor, written with every ingest up to format 2 only;
+// read as a floor since (storage/last_cursor.h).
 inline std::string CursorKey(absl::string_view subscriber) {
   return "cursor/" + std::string(subscriber);
 }
@@ -58,6 +68,7 @@ inline constexpr absl::string_view kBackfillJobKeyPrefix = "backfill/";
 inline std::string OldestCursorKey(absl::string_view subscriber) {
   return "oldest/" + std::string(subscriber);
 }
+inline constexpr absl::string_view kOldestCursorKeyPrefix = "oldest/";
 
 // stories CF (storage/story_store.h). A story's member articles:
 // 'm' story_id '\0' sequence(8); story ids are article ids, which hold no NUL.

@@ -11,6 +11,7 @@
 #include "server/base/status_macros.h"
 #include "storage/alert_record.h"
 #include "storage/key_codec.h"
+#include "storage/last_cursor.h"
 #include "storage/rocks_status.h"
 
 namespace nw::storage {
@@ -58,7 +59,9 @@ absl::StatusOr<uint64_t> DeleteOldArticles(Db& db, absl::Time cutoff,
 }
 
 // Deletes `subscriber`'s alerts about articles below `first_kept_sequence`
-// and records the first cursor kept.
+// and records the first cursor kept, in the same write: when that deletes
+// the subscriber's last alert, `oldest/` - 1 is its last cursor
+// (storage/last_cursor.h), so no cursor is handed out twice.
 absl::StatusOr<uint64_t> DeleteOldAlerts(Db& db, const std::string& subscriber,
                                          uint64_t first_kept_sequence) {
   const std::string prefix = AlertPrefix(subscriber);
@@ -99,17 +102,8 @@ absl::StatusOr<RetentionResult> EnforceRetention(Db& db, absl::Time cutoff) {
                       DeleteOldArticles(db, cutoff, &result.articles_deleted));
   result.first_kept_sequence = first_kept;
 
-  // Every subscriber with alerts has a cursor record.
-  std::vector<std::string> subscribers;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db.raw()->NewIterator(rocksdb::ReadOptions(), db.cf(Cf::kMeta)));
-  const std::string cursor_prefix(kCursorKeyPrefix);
-  for (it->Seek(cursor_prefix);
-       it->Valid() && it->key().starts_with(cursor_prefix); it->Next()) {
-    subscribers.push_back(it->key().ToString().substr(cursor_prefix.size()));
-  }
-  if (!it->status().ok())
-    return FromRocksStatus(it->status(), "retention: list subscribers");
+  NW_ASSIGN_OR_RETURN(std::vector<std::string> subscribers,
+                      SubscribersWithAlerts(db));
   for (const std::string& subscriber : subscribers) {
     NW_ASSIGN_OR_RETURN(uint64_t deleted,
                         DeleteOldAlerts(db, subscriber, first_kept));

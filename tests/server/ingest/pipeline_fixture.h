@@ -3,7 +3,8 @@
 // A real IngestPipeline over a fresh RocksDB data dir (unsynced), an empty
 // rule registry, a subscription hub and a fake clock at 2023-11-14, for the
 // ingest tests. Alerts() reads a subscriber's alerts back as clients get them
-// (compact ones completed from the stored article).
+// (compact ones completed from the stored article). Reopen() restarts the
+// pipeline on the same data dir, as a daemon start does.
 #ifndef NW_TESTS_SERVER_INGEST_PIPELINE_FIXTURE_H_
 #define NW_TESTS_SERVER_INGEST_PIPELINE_FIXTURE_H_
 
@@ -27,14 +28,23 @@ namespace nw::testing {
 
 class PipelineFixture : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { Reopen(); }
+
+  // Closes the pipeline, hub and data dir (if open) and opens them again
+  // with each subscriber's last cursor read from the dir, as the daemon
+  // does at start.
+  void Reopen() {
+    pipeline_.reset();
+    hub_.reset();
+    db_.reset();
     auto db = nw::storage::Db::Open({.path = dir_.path(), .sync = false});
     ASSERT_THAT(db, IsOk());
     db_ = *std::move(db);
-    hub_ = std::make_unique<nw::alerts::SubscriptionHub>(
-        absl::flat_hash_map<std::string, uint64_t>{});
-    auto pipeline = nw::ingest::IngestPipeline::Create(*db_, registry_, *hub_,
-                                                       {}, {}, clock_);
+    auto cursors = nw::storage::AlertLog(*db_, nullptr).LoadLastCursors();
+    ASSERT_THAT(cursors, IsOk());
+    hub_ = std::make_unique<nw::alerts::SubscriptionHub>(*cursors);
+    auto pipeline = nw::ingest::IngestPipeline::Create(
+        *db_, registry_, *hub_, *std::move(cursors), {}, clock_);
     ASSERT_THAT(pipeline, IsOk());
     pipeline_ = *std::move(pipeline);
   }
