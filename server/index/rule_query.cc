@@ -278,4 +278,53 @@ RuleQuery BuildRuleQuery(const rules::CompactRule& rule,
   return std::move(query);
 }
 
+bool FilterToClauses(const uint32_t* code, size_t size,
+                     std::vector<uint32_t>* literals) {
+  if (size == 0) return false;
+  // Each stack value is a run of literal words (clauses) in `words`, and
+  // whether it is a single clause of positive literals (a feature or an OR),
+  // i.e. may be ORed or negated.
+  struct Value {
+    size_t begin;  // in `words`
+    bool clause;
+  };
+  absl::InlinedVector<uint32_t, 16> words;
+  absl::InlinedVector<Value, 8> stack;
+  for (size_t i = 0; i < size; ++i) {
+    const uint32_t op = code[i] & kOpMask, arg = code[i] & kArgMask;
+    if (op == kOpFeature) {
+      // kNegatedBit marks a feature under a NOT: set again by that NOT.
+      stack.push_back({words.size(), true});
+      words.push_back(arg & kFeatureMask);
+      continue;
+    }
+    if (arg > stack.size() || (op == kOpNot && stack.empty())) return false;
+    if (op == kOpNot) {  // NOT (a OR b) = NOT a AND NOT b
+      const Value v = stack.back();
+      if (!v.clause) return false;
+      for (size_t k = v.begin; k < words.size(); ++k)
+        words[k] = (words[k] & kFeatureMask) | kNegatedBit;
+      stack.back().clause = false;
+      continue;
+    }
+    const size_t first = stack.size() - arg;
+    if (op == kOpOr) {
+      for (size_t k = first; k < stack.size(); ++k) {
+        if (!stack[k].clause) return false;
+      }
+      for (size_t k = stack[first].begin; k + 1 < words.size(); ++k)
+        words[k] |= kOrNextBit;
+      stack.resize(first + 1);
+      continue;
+    }
+    // AND: the clauses side by side (no longer one clause).
+    const size_t begin = stack[first].begin;
+    stack.resize(first);
+    stack.push_back({begin, false});
+  }
+  if (stack.size() != 1) return false;
+  literals->insert(literals->end(), words.begin(), words.end());
+  return true;
+}
+
 }  // namespace nw::index

@@ -91,6 +91,24 @@ RuleQuery BuildRuleQuery(const rules::CompactRule& rule,
 // The same for a checked tree (encodes it first).
 RuleQuery BuildRuleQuery(const rules::Node& root, const CostModel& costs);
 
+// A filter in conjunctive form: a list of literal words, each a feature index
+// (in the low bits, as kOpFeature words), plus kNegatedBit when the literal is
+// negated, plus kOrNextBit when it is ORed with the next word. A run of words
+// joined by kOrNextBit is a clause (only positive literals are ORed); the
+// filter is the AND of its clauses. Evaluated without a stack or a branch per
+// word (the index's common case: AND, OR of words, NOT of a word or of an OR
+// of words). A literal is positive exactly when its feature gives
+// highlights (spec §5).
+inline constexpr uint32_t kOrNextBit = 1u << 30;
+
+// Appends the conjunctive form of filter program [code, code + size) to
+// `literals` and returns true, or returns false (appending nothing) when it
+// has none of this shape: the program is empty, or has NOT over anything but
+// a feature or an OR of features, OR over anything but positive features, or
+// a feature under two NOTs.
+bool FilterToClauses(const uint32_t* code, size_t size,
+                     std::vector<uint32_t>* literals);
+
 // Evaluates `filter` given whether each feature is present (`present(i)`).
 // `stack` is scratch space. An empty filter is true.
 template <typename Present>

@@ -27,8 +27,14 @@ struct MatchScratch {
   std::vector<uint32_t>
       term_head;  // by index in `present`: first of its `links`
   std::vector<std::pair<uint32_t, uint32_t>>
-      links;                     // (article term id, next link)
-  std::vector<uint64_t> passed;  // ordinal << 32 | entry: filter passed
+      links;  // (article term id, next link)
+  // Rules whose hit was built during the scan, ordinal << 32 | index in
+  // `found`, and rules that passed their filter but wait for the sort,
+  // ordinal << 32 | kDeferred | index in `deferred`.
+  std::vector<uint64_t> passed;
+  std::vector<std::pair<uint32_t, uint32_t>>
+      found;                       // highlights (first, count)
+  std::vector<uint32_t> deferred;  // entry offsets
   std::vector<uint64_t> sort_buffer;
   std::vector<uint64_t> keys;  // highlight keys: field slot << 32 | position
   // By index in `present`: the highlights of that feature (every position of
@@ -52,9 +58,12 @@ struct MatchScratch {
     hl_count.clear();
     links.clear();
     passed.clear();
+    found.clear();
+    deferred.clear();
   }
-  bool Test(uint32_t f) const {
-    return (feature_bits[f >> 6] >> (f & 63) & 1) != 0;
+  bool Test(uint32_t f) const { return Bit(f) != 0; }
+  uint32_t Bit(uint32_t f) const {
+    return static_cast<uint32_t>(feature_bits[f >> 6] >> (f & 63)) & 1;
   }
   // Marks feature `f` present, given by article term `term` (kNone: metadata).
   void Mark(uint32_t f, uint32_t term) {
@@ -81,14 +90,21 @@ namespace {
 
 constexpr uint32_t kAlwaysBlock = UINT32_MAX;
 // The second word of a posting entry: the filter's size in the low 16 bits,
-// then the words of the embedded compact rule (0: none), then two flags.
+// then the words of the embedded compact rule (0: none), then three flags.
 constexpr uint32_t kExactBit = 1u << 31;
 constexpr uint32_t kFilterSizeMask = 0xFFFF;
 constexpr uint32_t kExtraShift = 16;
-constexpr uint32_t kExtraMask = 0x3FFF;  // 14 bits of extra words
-// The filter is a plain conjunction: n - 1 features, then AND (the common
-// shape; tested without the stack machine).
-constexpr uint32_t kAllOfBit = 1u << 30;
+constexpr uint32_t kExtraMask = 0x1FFF;  // 13 bits of extra words
+// The rule has more than one anchor: it may pass in several blocks, so its hit
+// waits for the sort by ordinal (the others' hits are built during the scan,
+// while their entry is in cache).
+constexpr uint32_t kManyAnchorsBit = 1u << 29;
+// In MatchScratch::passed: the low word indexes `deferred`, not `found`.
+constexpr uint32_t kDeferred = 1u << 31;
+// The filter is in conjunctive form (FilterToClauses: literal words, no
+// stack machine), without the clause of the block's feature when that is its
+// rule's only anchor (present whenever the block is scanned).
+constexpr uint32_t kLiteralsBit = 1u << 30;
 uint32_t FilterSize(uint32_t header) { return header & kFilterSizeMask; }
 uint32_t ExtraWords(uint32_t header) {
   return header >> kExtraShift & kExtraMask;
@@ -190,6 +206,11 @@ size_t VectorBytes(const std::vector<T>& v) {
   return v.capacity() * sizeof(T);
 }
 
+template <typename T>
+size_t VectorBytes(const HugeVector<T>& v) {
+  return HugePageAllocator<T>::AllocatedBytes(v.capacity());
+}
+
 }  // namespace
 
 uint32_t RuleSegment::Intern(const Feature& feature, uint32_t* next_id) {
@@ -219,6 +240,9 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
   SortBySubscriberAndId(rules);
   seg->rules_ = std::move(rules);
   const uint32_t n = static_cast<uint32_t>(seg->rules_.size());
+  seg->rule_pointers_.reserve(n);
+  for (const auto& rule : seg->rules_)
+    seg->rule_pointers_.push_back(rule.get());
   // The id lookup table depends only on the ordinals: with more than one
   // thread it is built beside the decomposition (whose serial interning
   // leaves a core free).
@@ -254,7 +278,9 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
   std::vector<uint32_t> code_offsets{0}, code;  // filter programs, by ordinal
   code_offsets.reserve(n + 1);
   std::vector<uint32_t> ids;
-  std::vector<bool> exact(n);
+  // In conjunctive form in `code` (most rules), else a filter program.
+  std::vector<bool> exact(n), many_anchors(n), literals(n);
+  std::vector<uint32_t> clauses;
   for (uint32_t begin = 0; begin < n; begin += kChunk) {
     const uint32_t size = std::min(kChunk, n - begin);
     auto decompose = [&](uint32_t k) {
@@ -282,14 +308,23 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
       ids.clear();
       for (const Feature& f : q.features)
         ids.push_back(seg->Intern(f, &next_feature));
+      const size_t code_begin = code.size();
       for (uint32_t word : q.filter) {
         code.push_back(
             (word & kOpMask) == kOpFeature
                 ? (kOpFeature | (word & kNegatedBit) | ids[word & kFeatureMask])
                 : word);
       }
+      clauses.clear();
+      if (FilterToClauses(code.data() + code_begin, code.size() - code_begin,
+                          &clauses)) {
+        code.resize(code_begin);
+        code.insert(code.end(), clauses.begin(), clauses.end());
+        literals[r] = true;
+      }
       code_offsets.push_back(static_cast<uint32_t>(code.size()));
       exact[r] = q.exact;
+      many_anchors[r] = q.anchors.size() > 1;
       for (uint32_t a : q.anchors) anchors.emplace_back(ids[a], r);
       if (q.anchors.empty()) {
         anchors.emplace_back(kAlwaysBlock, r);
@@ -311,15 +346,30 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
     if (exact[r]) return 0;
     return rule_words[r] <= kExtraMask ? uint32_t{rule_words[r]} : 0;
   };
-  auto entry_words = [&](uint32_t r) {
-    return 2 + code_offsets[r + 1] - code_offsets[r] + extra_words(r);
+  // Whether word i of a rule in conjunctive form is a clause of its own, the
+  // block's feature `feature` (positive): left out of that block's entry
+  // when it is the rule's only anchor.
+  auto implied = [&](uint32_t feature, uint32_t r, uint32_t i) {
+    const uint32_t* words = code.data() + code_offsets[r];
+    return !many_anchors[r] && words[i] == feature &&
+           (i == 0 || (words[i - 1] & kOrNextBit) == 0);
+  };
+  auto filter_words = [&](uint32_t feature, uint32_t r) -> uint32_t {
+    const uint32_t size = code_offsets[r + 1] - code_offsets[r];
+    if (!literals[r]) return size;
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < size; ++i) kept += implied(feature, r, i) ? 0 : 1;
+    return kept;
+  };
+  auto entry_words = [&](uint32_t feature, uint32_t r) {
+    return 2 + filter_words(feature, r) + extra_words(r);
   };
   // Each block's entries in ordinal order (the order `anchors` has them in):
   // sizes, offsets, then each entry written at its block's cursor (a counting
   // sort, instead of sorting the anchors).
   seg->block_offsets_.assign(blocks + 1, 0);
   for (const auto& [feature, r] : anchors)
-    seg->block_offsets_[block_of(feature) + 1] += entry_words(r);
+    seg->block_offsets_[block_of(feature) + 1] += entry_words(feature, r);
   for (uint32_t f = 0; f < blocks; ++f)
     seg->block_offsets_[f + 1] += seg->block_offsets_[f];
   seg->blocks_.resize(seg->block_offsets_[blocks], 0);
@@ -327,18 +377,22 @@ std::shared_ptr<const RuleSegment> RuleSegment::Build(
                                seg->block_offsets_.end() - 1);
   for (const auto& [feature, r] : anchors) {
     uint32_t* e = seg->blocks_.data() + cursor[block_of(feature)];
-    cursor[block_of(feature)] += entry_words(r);
-    const uint32_t filter_size = code_offsets[r + 1] - code_offsets[r];
+    cursor[block_of(feature)] += entry_words(feature, r);
+    const uint32_t filter_size = filter_words(feature, r);
     const uint32_t extra = extra_words(r);
     const uint32_t* filter = code.data() + code_offsets[r];
-    bool all_of = filter_size >= 3 && filter_size <= 64 &&
-                  filter[filter_size - 1] == (kOpAnd | (filter_size - 1));
-    for (uint32_t i = 0; all_of && i + 1 < filter_size; ++i)
-      all_of = (filter[i] & kOpMask) == kOpFeature;
     e[0] = r;
     e[1] = filter_size | extra << kExtraShift | (exact[r] ? kExactBit : 0) |
-           (all_of ? kAllOfBit : 0);
-    std::copy(filter, filter + filter_size, e + 2);
+           (literals[r] ? kLiteralsBit : 0) |
+           (many_anchors[r] ? kManyAnchorsBit : 0);
+    if (literals[r]) {
+      uint32_t* out = e + 2;
+      for (uint32_t i = 0; i < code_offsets[r + 1] - code_offsets[r]; ++i) {
+        if (!implied(feature, r, i)) *out++ = filter[i];
+      }
+    } else {
+      std::copy(filter, filter + filter_size, e + 2);
+    }
     if (extra > 0) {
       const std::string_view bytes = seg->rules_[r]->rule.bytes();
       e[2 + filter_size] = static_cast<uint32_t>(bytes.size());
@@ -474,7 +528,8 @@ void RuleSegment::Match(const ArticleTerms& terms,
   MarkFeatures(terms, s);
   uint64_t candidates = 0;
   const uint32_t* const blocks = blocks_.data();
-  auto scan = [&](uint32_t block) {
+  // `block` is a feature's, or the block of rules without anchors (none).
+  auto scan = [&](uint32_t block, uint32_t feature) {
     const uint32_t* p = blocks + block_offsets_[block];
     const uint32_t* end = blocks + block_offsets_[block + 1];
     while (p < end) {
@@ -482,16 +537,33 @@ void RuleSegment::Match(const ArticleTerms& terms,
       if (dead == nullptr || ((*dead)[r >> 6] >> (r & 63) & 1) == 0) {
         ++candidates;
         bool pass;
-        if (p[1] & kAllOfBit) {
-          pass = true;
-          for (uint32_t i = 0; i + 1 < size; ++i)
-            pass &= s.Test(p[2 + i] & kFeatureMask);
+        if (p[1] & kLiteralsBit) {
+          // AND of clauses, a clause an OR of literals: no branch per word.
+          uint32_t all = 1, clause = 0;
+          for (uint32_t i = 0; i < size; ++i) {
+            const uint32_t w = p[2 + i];
+            clause |= s.Bit(w & kFeatureMask) ^ (w >> 29 & 1);
+            const uint32_t more = w >> 30 & 1;  // kOrNextBit
+            all &= clause | more;
+            clause &= 0u - more;
+          }
+          pass = all != 0;
         } else {
           pass = PassesFilter(p + 2, size, s, s.stack);
         }
         if (pass) {
-          s.passed.push_back(uint64_t{r} << 32 |
-                             static_cast<uint32_t>(p - blocks));
+          // The hit is built now, while the entry is in cache, unless the
+          // rule may pass again in another block.
+          if ((p[1] & kManyAnchorsBit) != 0) {
+            s.passed.push_back(uint64_t{r} << 32 | kDeferred |
+                               static_cast<uint32_t>(s.deferred.size()));
+            s.deferred.push_back(static_cast<uint32_t>(p - blocks));
+          } else if (auto range =
+                         Hit(r, p, feature, article, s, *storage, stats)) {
+            s.passed.push_back(uint64_t{r} << 32 |
+                               static_cast<uint32_t>(s.found.size()));
+            s.found.push_back(*range);
+          }
         }
       }
       p += 2 + size + ExtraWords(p[1]);
@@ -504,59 +576,72 @@ void RuleSegment::Match(const ArticleTerms& terms,
     if (i + 4 < present) __builtin_prefetch(&block_offsets_[s.present[i + 4]]);
     if (i + 2 < present)
       __builtin_prefetch(blocks + block_offsets_[s.present[i + 2]]);
-    scan(s.present[i]);
+    scan(s.present[i], s.present[i]);
   }
-  scan(static_cast<uint32_t>(feature_count()));  // rules without anchors
+  scan(static_cast<uint32_t>(feature_count()),  // rules without anchors
+       MatchScratch::kNone);
   stats->candidates += candidates;
   // Ordinal order; a rule anchored on several features (a disjunction) may have
-  // passed more than once.
+  // passed more than once (its entries are adjacent after the sort).
   SortByOrdinal(s.passed, s.sort_buffer, static_cast<uint32_t>(rules_.size()));
   uint32_t last = UINT32_MAX;
   const size_t m = s.passed.size();
   for (size_t i = 0; i < m; ++i) {
-    // Each is a cache miss: the entry (read again), then the rule's pointer
-    // in an array of every rule, prefetched further ahead.
-    if (i + 4 < m) __builtin_prefetch(blocks + uint32_t(s.passed[i + 4]));
-    if (i + 8 < m) __builtin_prefetch(&rules_[s.passed[i + 8] >> 32]);
+    // The rule's pointer is a cache miss (an array of every rule): prefetched
+    // well ahead, as is a deferred rule's entry.
+    if (i + 16 < m) __builtin_prefetch(&rule_pointers_[s.passed[i + 16] >> 32]);
+    if (i + 4 < m && (s.passed[i + 4] & kDeferred) != 0) {
+      __builtin_prefetch(blocks +
+                         s.deferred[uint32_t(s.passed[i + 4]) & ~kDeferred]);
+    }
     const uint64_t key = s.passed[i];
     const uint32_t r = static_cast<uint32_t>(key >> 32);
     if (r == last) continue;
     last = r;
-    const uint32_t* e = blocks + static_cast<uint32_t>(key);
-    if ((e[1] & kExactBit) != 0) {
-      ++stats->matches;  // the filter was the rule: no evaluation
-      hits->push_back(
-          ExactHit(r, e + 2, FilterSize(e[1]), article, s, *storage));
+    const uint32_t index = static_cast<uint32_t>(key) & ~kDeferred;
+    std::pair<uint32_t, uint32_t> range;
+    if ((key & kDeferred) == 0) {
+      range = s.found[index];
+    } else if (auto deferred =
+                   Hit(r, blocks + s.deferred[index], MatchScratch::kNone,
+                       article, s, *storage, stats)) {
+      range = *deferred;
     } else {
-      Verify(r, e, article, hits, storage, stats);
+      continue;
     }
+    hits->push_back({rule_pointers_[r], range.first, range.second});
   }
   s.End();
 }
 
-void RuleSegment::Verify(uint32_t r, const uint32_t* entry,
-                         const match::AnalyzedArticle& article,
-                         std::vector<SegmentHit>* hits,
-                         std::vector<match::Highlight>* storage,
-                         MatchStats* stats) const {
+std::optional<std::pair<uint32_t, uint32_t>> RuleSegment::Hit(
+    uint32_t r, const uint32_t* entry, uint32_t feature,
+    const match::AnalyzedArticle& article, MatchScratch& s,
+    std::vector<match::Highlight>& storage, MatchStats* stats) const {
+  if ((entry[1] & kExactBit) != 0) {
+    ++stats->matches;  // the filter was the rule: no evaluation
+    // The block's feature is one of the rule's positive features (an entry
+    // in conjunctive form may leave it out).
+    return ExactHighlights(feature, entry + 2, FilterSize(entry[1]),
+                           (entry[1] & kLiteralsBit) != 0, article, s, storage);
+  }
   // The compact rule is in the entry (rules too large to embed are read from
   // the IndexedRule).
   std::string_view rule = EmbeddedRule(entry);
   if (rule.empty()) rule = rules_[r]->rule.bytes();
   ++stats->evaluated;
-  if (!match::RuleMatches(rule, article)) return;
+  if (!match::RuleMatches(rule, article)) return std::nullopt;
   ++stats->matches;
-  const size_t first = storage->size();
-  match::AppendHighlights(rule, article, storage);
-  hits->push_back({rules_[r].get(), static_cast<uint32_t>(first),
-                   static_cast<uint32_t>(storage->size() - first)});
+  const size_t first = storage.size();
+  match::AppendHighlights(rule, article, &storage);
+  return std::pair{static_cast<uint32_t>(first),
+                   static_cast<uint32_t>(storage.size() - first)};
 }
 
-SegmentHit RuleSegment::ExactHit(uint32_t r, const uint32_t* code,
-                                 uint32_t size,
-                                 const match::AnalyzedArticle& article,
-                                 MatchScratch& s,
-                                 std::vector<match::Highlight>& storage) const {
+std::pair<uint32_t, uint32_t> RuleSegment::ExactHighlights(
+    uint32_t anchor, const uint32_t* code, uint32_t size, bool literals,
+    const match::AnalyzedArticle& article, MatchScratch& s,
+    std::vector<match::Highlight>& storage) const {
   // Every occurrence of every positive word or prefix feature (spec §5): the
   // article terms that gave each present feature, at each of their positions.
   // Metadata features have no terms. Keys sort as (field, position), i.e. as
@@ -596,64 +681,83 @@ SegmentHit RuleSegment::ExactHit(uint32_t r, const uint32_t* code,
   };
   std::vector<uint32_t>& slots = s.slots;
   slots.clear();
-  for (uint32_t i = 0; i < size; ++i) {
-    if ((code[i] & kOpMask) != kOpFeature || (code[i] & kNegatedBit) != 0)
-      continue;
-    const uint32_t f = code[i] & kFeatureMask;
-    if (!s.Test(f)) continue;
+  auto add = [&](uint32_t f) {
+    if (!s.Test(f)) return;
     const uint32_t slot = s.feature_slot[f];
-    if (s.term_head[slot] == MatchScratch::kNone) continue;  // metadata
+    if (s.term_head[slot] == MatchScratch::kNone) return;  // metadata
     feature_highlights(slot);
     if (slots.empty() || slots.back() != slot) slots.push_back(slot);
+  };
+  if (anchor != MatchScratch::kNone) add(anchor);
+  for (uint32_t i = 0; i < size; ++i) {
+    if ((!literals && (code[i] & kOpMask) != kOpFeature) ||
+        (code[i] & kNegatedBit) != 0) {
+      continue;
+    }
+    add(code[i] & kFeatureMask);
   }
   if (slots.size() > 1) {
     std::sort(slots.begin(), slots.end());
     slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
   }
-  const IndexedRule* const rule = rules_[r].get();
-  if (slots.empty()) return {rule, 0, 0};  // matched on metadata alone
-  if (slots.size() == 1)
-    return {rule, s.hl_first[slots[0]], s.hl_count[slots[0]]};
+  if (slots.empty()) return {0, 0};  // matched on metadata alone
+  if (slots.size() == 1) return {s.hl_first[slots[0]], s.hl_count[slots[0]]};
   // Merge the sorted lists straight into `storage` (the same word may be in
   // several: a term and a prefix of it; kept once). Reserved first, so that
   // the lists read from `storage` stay where they are.
   size_t total = 0;
   for (const uint32_t slot : slots) total += s.hl_count[slot];
-  if (storage.size() + total > storage.capacity())
-    storage.reserve(std::max(2 * storage.capacity(), storage.size() + total));
+  const size_t first = storage.size();
+  if (first + total > storage.capacity())
+    storage.reserve(std::max(2 * storage.capacity(), first + total));
+  const match::Highlight* const base = storage.data();
+  // One word per (field, begin): equal keys are the same highlight.
   auto key = [](const match::Highlight& h) {
     return uint64_t{static_cast<uint32_t>(h.field)} << 32 | h.begin;
   };
-  std::vector<std::pair<const match::Highlight*, const match::Highlight*>>&
-      heads = s.heads;
-  heads.clear();
-  for (const uint32_t slot : slots) {
-    const match::Highlight* b = storage.data() + s.hl_first[slot];
-    if (s.hl_count[slot] > 0) heads.emplace_back(b, b + s.hl_count[slot]);
-  }
-  const size_t first = storage.size();
-  while (!heads.empty()) {
-    size_t min = 0;
-    for (size_t k = 1; k < heads.size(); ++k) {
-      if (key(*heads[k].first) < key(*heads[min].first)) min = k;
+  if (slots.size() == 2) {  // the common case, without a branch per element
+    const match::Highlight* a = base + s.hl_first[slots[0]];
+    const match::Highlight* b = base + s.hl_first[slots[1]];
+    const match::Highlight* const a_end = a + s.hl_count[slots[0]];
+    const match::Highlight* const b_end = b + s.hl_count[slots[1]];
+    while (a != a_end && b != b_end) {
+      const uint64_t ka = key(*a), kb = key(*b);
+      storage.push_back(ka <= kb ? *a : *b);
+      a += ka <= kb ? 1 : 0;
+      b += kb <= ka ? 1 : 0;
     }
-    const match::Highlight& h = *heads[min].first;
-    // One word per (field, begin): equal keys are the same highlight.
-    if (storage.size() == first || key(storage.back()) != key(h))
-      storage.push_back(h);
-    if (++heads[min].first == heads[min].second) {
-      heads[min] = heads.back();
-      heads.pop_back();
+    for (; a != a_end; ++a) storage.push_back(*a);
+    for (; b != b_end; ++b) storage.push_back(*b);
+  } else {
+    std::vector<std::pair<const match::Highlight*, const match::Highlight*>>&
+        heads = s.heads;
+    heads.clear();
+    for (const uint32_t slot : slots) {
+      const match::Highlight* b = base + s.hl_first[slot];
+      if (s.hl_count[slot] > 0) heads.emplace_back(b, b + s.hl_count[slot]);
+    }
+    while (!heads.empty()) {
+      size_t min = 0;
+      for (size_t k = 1; k < heads.size(); ++k) {
+        if (key(*heads[k].first) < key(*heads[min].first)) min = k;
+      }
+      const match::Highlight& h = *heads[min].first;
+      if (storage.size() == first || key(storage.back()) != key(h))
+        storage.push_back(h);
+      if (++heads[min].first == heads[min].second) {
+        heads[min] = heads.back();
+        heads.pop_back();
+      }
     }
   }
-  return {rule, static_cast<uint32_t>(first),
+  return {static_cast<uint32_t>(first),
           static_cast<uint32_t>(storage.size() - first)};
 }
 
 size_t RuleSegment::MemoryBytes() const {
-  return sizeof(*this) + VectorBytes(rules_) + VectorBytes(id_hashes_) +
-         VectorBytes(id_ordinals_) + MapBytes(terms_) + MapBytes(prefixes_) +
-         MapBytes(metadata_) +
+  return sizeof(*this) + VectorBytes(rules_) + VectorBytes(rule_pointers_) +
+         VectorBytes(id_hashes_) + VectorBytes(id_ordinals_) +
+         MapBytes(terms_) + MapBytes(prefixes_) + MapBytes(metadata_) +
          prefix_starts_.capacity() *
              (sizeof(std::pair<uint32_t, uint64_t>) + 1) +
          VectorBytes(block_offsets_) + VectorBytes(blocks_);

@@ -25,6 +25,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "server/index/article_terms.h"
+#include "server/index/huge_page_allocator.h"
 #include "server/index/indexed_rule.h"
 #include "server/index/rule_query.h"
 #include "server/match/evaluator.h"
@@ -91,21 +92,27 @@ class RuleSegment {
   RuleSegment() = default;
   uint32_t Intern(const Feature& feature, uint32_t* next_id);
   void MarkFeatures(const ArticleTerms& terms, MatchScratch& scratch) const;
-  // Verifies rule `r`, whose filter passed and is not exact, on its compact
-  // form (embedded in its posting entry `entry`), appending its hit.
-  void Verify(uint32_t r, const uint32_t* entry,
-              const match::AnalyzedArticle& article,
-              std::vector<SegmentHit>* hits,
-              std::vector<match::Highlight>* storage, MatchStats* stats) const;
-  // The hit of exact rule `r` with its highlights from its filter program
-  // (spec §5), in `storage`.
+  // Rule `r`, whose filter passed in its posting entry `entry` in the block
+  // of `feature`, one of its anchors (MatchScratch::kNone: unknown): if
+  // it matches, its highlights (spec §5) as a range [first, first + count) of
+  // `storage`. An exact rule matches; the others are verified on their
+  // compact form (embedded in the entry). Counts evaluations and matches.
   // REQUIRES: `scratch` holds the article's features (MarkFeatures).
-  SegmentHit ExactHit(uint32_t r, const uint32_t* code, uint32_t size,
-                      const match::AnalyzedArticle& article,
-                      MatchScratch& scratch,
-                      std::vector<match::Highlight>& storage) const;
+  std::optional<std::pair<uint32_t, uint32_t>> Hit(
+      uint32_t r, const uint32_t* entry, uint32_t feature,
+      const match::AnalyzedArticle& article, MatchScratch& scratch,
+      std::vector<match::Highlight>& storage, MatchStats* stats) const;
+  // The highlights of an exact rule: its positive features in `code` (a
+  // filter program, or literal words if `literals`), and `anchor` (one of
+  // them) unless MatchScratch::kNone; as Hit.
+  std::pair<uint32_t, uint32_t> ExactHighlights(
+      uint32_t anchor, const uint32_t* code, uint32_t size, bool literals,
+      const match::AnalyzedArticle& article, MatchScratch& scratch,
+      std::vector<match::Highlight>& storage) const;
 
   std::vector<std::shared_ptr<const IndexedRule>> rules_;
+  // rules_[i].get(): what a hit needs, at half the size and in huge pages.
+  HugeVector<const IndexedRule*> rule_pointers_;
   std::vector<uint64_t> id_hashes_;    // hash of each id, sorted
   std::vector<uint32_t> id_ordinals_;  // the ordinal of each id_hashes_ entry
   absl::flat_hash_map<std::string, uint32_t> terms_, prefixes_, metadata_;
@@ -115,13 +122,16 @@ class RuleSegment {
   // Postings, one block per feature: for each rule anchored on it, the entry
   // [ordinal, header, filter program (n words), extra words], so that a lookup
   // reads one contiguous run of memory. The header holds n, the number of
-  // extra words, kExactBit if RuleQuery::exact and kAllOfBit if the filter is
-  // a plain conjunction of features; the extra words of a rule
+  // extra words, kExactBit if RuleQuery::exact, kLiteralsBit if the n words
+  // are the filter in conjunctive form (FilterToClauses; without the block's
+  // feature if it is the rule's only anchor) rather than a program, and
+  // kManyAnchorsBit if the rule has more than one anchor; the extra words of
+  // a rule
   // that needs verification hold its compact form (byte length, bytes), so
   // that verifying it reads nothing else. The last block (feature
   // id == feature_count()) holds the rules without anchors.
   std::vector<uint32_t> block_offsets_{0, 0};
-  std::vector<uint32_t> blocks_;
+  HugeVector<uint32_t> blocks_;
   size_t always_count_ = 0;
 };
 

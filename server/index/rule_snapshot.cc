@@ -58,7 +58,13 @@ MatchResult RuleSnapshot::Match(const match::AnalyzedArticle& article) const {
   result.highlight_storage.swap(storage);
   storage.reserve(result.highlight_storage.capacity());
   const match::Highlight* const hl = result.highlight_storage.data();
-  for (const SegmentHit& h : base_hits) {
+  // The hits' memory is fresh (not in cache): each store would wait for its
+  // line; asked for a few lines ahead.
+  RuleHit* const out = result.hits.data();
+  const size_t n = base_hits.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (i + 16 < n) __builtin_prefetch(out + i + 16, 1);
+    const SegmentHit& h = base_hits[i];
     result.hits.push_back({h.rule, absl::MakeConstSpan(hl + h.first, h.count)});
   }
   if (!delta_hits.empty()) {

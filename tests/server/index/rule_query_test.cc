@@ -91,5 +91,47 @@ TEST(RuleQueryTest, NegationOnlyWhereExact) {
   }
 }
 
+// The conjunctive form of `rule`'s filter as text: a clause per group, "!"
+// before a negated word, "|" between ORed words, clauses joined by " & ";
+// "none" when it has no such form.
+std::string Clauses(const std::string& rule) {
+  auto compiled = rules::ParseRule(rule);
+  EXPECT_THAT(compiled, IsOk()) << rule;
+  const RuleQuery q = BuildRuleQuery((*compiled)->root(), StaticCostModel());
+  std::vector<uint32_t> words = {7};  // appended to, not replaced
+  if (!FilterToClauses(q.filter.data(), q.filter.size(), &words)) {
+    EXPECT_EQ(words.size(), 1u) << rule;
+    return "none";
+  }
+  std::string out;
+  for (size_t i = 1; i < words.size(); ++i) {
+    const uint32_t w = words[i];
+    if ((w & kNegatedBit) != 0) out += "!";
+    out += q.features[w & kFeatureMask].text;
+    if (i + 1 < words.size()) out += (w & kOrNextBit) != 0 ? "|" : " & ";
+  }
+  return out;
+}
+
+// Verifies the conjunctive form of the common filter shapes, and that the
+// others have none (they keep their program).
+TEST(RuleQueryTest, FilterToClauses) {
+  EXPECT_EQ(Clauses("oil"), "oil");
+  EXPECT_EQ(Clauses("oil gas opec"), "oil & gas & opec");
+  EXPECT_EQ(Clauses("\"crude oil\" NEAR/3 price"), "crude & oil & price");
+  EXPECT_EQ(Clauses("(oil OR gas OR coal) opec"), "oil|gas|coal & opec");
+  EXPECT_EQ(Clauses("opec (oil OR (gas OR coal))"), "opec & oil|gas|coal");
+  EXPECT_EQ(Clauses("oil OR gas"), "oil|gas");
+  EXPECT_EQ(Clauses("oil gas -opec"), "oil & gas & !opec");
+  EXPECT_EQ(Clauses("oil NOT (opec OR cartel)"), "oil & !opec & !cartel");
+  EXPECT_EQ(Clauses("(oil OR gas) (opec OR cartel) -iran"),
+            "oil|gas & opec|cartel & !iran");
+  EXPECT_EQ(Clauses("(oil gas) OR coal"), "none");        // OR of an AND
+  EXPECT_EQ(Clauses("opec (oil OR -gas)"), "none");       // OR of a NOT
+  EXPECT_EQ(Clauses("oil NOT (gas opec)"), "none");       // NOT of an AND
+  EXPECT_EQ(Clauses("oil NOT (NOT gas)"), "none");        // two NOTs
+  EXPECT_EQ(Clauses("title:oil -\"gas price\""), "oil");  // NOT dropped
+}
+
 }  // namespace
 }  // namespace nw::index
