@@ -18,15 +18,23 @@
 #include <vector>
 
 #include "absl/base/call_once.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-#include "server/text/analyzer.h"
+#include "server/match/article_term_table.h"
 
 namespace nw::match {
 
 enum class Field { kTitle = 1, kBody = 2 };
+
+// A word of a field: its normalized term (spec §1 steps 2-3; a view of the
+// article's storage) and its bytes [begin, end) in the field's original text.
+// Its position is its index in AnalyzedArticle::Words.
+struct ArticleWord {
+  std::string_view term;
+  uint32_t begin;
+  uint32_t end;
+};
 
 // The article as received. Every string must be valid UTF-8 (callers check).
 // Members default to empty, so designated initializers may name only some.
@@ -42,7 +50,8 @@ class AnalyzedArticle {
   // copies of everything it needs: `article` may die afterwards.
   static AnalyzedArticle Analyze(const ArticleText& article);
 
-  // Movable, not copyable: the term dictionary views the words' strings.
+  // Movable, not copyable: the words and the term dictionary view the
+  // article's buffer of term bytes.
   AnalyzedArticle(AnalyzedArticle&&) = default;
   AnalyzedArticle& operator=(AnalyzedArticle&&) = default;
   AnalyzedArticle(const AnalyzedArticle&) = delete;
@@ -76,8 +85,11 @@ class AnalyzedArticle {
       absl::FunctionRef<void(absl::Span<const uint32_t>)> fn) const;
 
   // The words of `field` by position (word i has position i).
-  const std::vector<text::Word>& Words(Field field) const {
-    return words_[Slot(field)];
+  absl::Span<const ArticleWord> Words(Field field) const {
+    return field == Field::kTitle
+               ? absl::MakeConstSpan(words_.data(), title_words_)
+               : absl::MakeConstSpan(words_.data() + title_words_,
+                                     words_.size() - title_words_);
   }
   // The term id of each word of `field`, by position.
   const std::vector<uint32_t>& WordTermIds(Field field) const {
@@ -86,8 +98,8 @@ class AnalyzedArticle {
 
   // The number of distinct words of the article (title and body together), and
   // the one with id `id` (for the rule index's presearcher).
-  size_t TermCount() const { return terms_.size(); }
-  std::string_view Term(uint32_t id) const { return terms_[id]; }
+  size_t TermCount() const { return table_.size(); }
+  std::string_view Term(uint32_t id) const { return table_.terms()[id]; }
 
   const std::string& source() const { return source_; }  // nfkc_cf
   const std::string& lang() const { return lang_; }      // ASCII lower case
@@ -97,21 +109,18 @@ class AnalyzedArticle {
   AnalyzedArticle() = default;
   static size_t Slot(Field field) { return field == Field::kTitle ? 0 : 1; }
 
-  std::array<std::vector<text::Word>, 2> words_;
+  // The lower-cased title and body, then the terms of non-ASCII words: every
+  // term and word views it. Its capacity is over 15 bytes, so that it lives
+  // on the heap and moves keep the views valid.
+  std::string term_bytes_;
+  std::vector<ArticleWord> words_;  // the title's, then the body's
+  size_t title_words_ = 0;
   std::array<std::vector<uint32_t>, 2> word_ids_;
-  // A wyhash-style hash of short words (most are 2-12 bytes): two overlapping
-  // loads and one 64x64->128 multiply, about half the cost of absl::Hash here.
-  // Seeded per process (ASLR) so that crafted articles cannot collide at will.
-  struct TermHash {
-    size_t operator()(std::string_view s) const;
-  };
-  // Term -> id; keys view the words' strings (heap storage that moves keep).
-  absl::flat_hash_map<std::string_view, uint32_t, TermHash> term_ids_;
+  ArticleTermTable table_;  // term -> id; the terms by id
   // Positions of term id t in field slot s: positions_[offsets_[2t+s],
   // offsets_[2t+s+1]).
   std::vector<uint32_t> offsets_;
   std::vector<uint32_t> positions_;
-  std::vector<std::string_view> terms_;  // by id
   // (term, id) in byte-wise order, for prefix lookups; sorted on first use
   // (most articles meet no rule that needs it).
   struct SortedTerms {

@@ -56,5 +56,41 @@ TEST(AnalyzedArticleTest, NormalizesMetadataAndOwnsCopies) {
   EXPECT_EQ(a.Words(Field::kTitle)[0].term, "x");
 }
 
+// Terms and words view the article's own storage: they survive moves, for
+// short texts too (which a string could keep inline, and move by copying).
+TEST(AnalyzedArticleTest, ViewsSurviveMoves) {
+  std::vector<AnalyzedArticle> articles;
+  for (int i = 0; i < 50; ++i) {  // the vector reallocates: moves
+    std::string title = "Ab",
+                body = i % 2 ? "x Y x" : "caf\xC3\xA9 CAFE\xCC\x81";
+    articles.push_back(
+        AnalyzedArticle::Analyze({.title = title, .body = body}));
+  }
+  for (int i = 0; i < 50; ++i) {
+    const AnalyzedArticle& a = articles[i];
+    EXPECT_EQ(a.Words(Field::kTitle)[0].term, "ab");
+    EXPECT_EQ(a.Term(0), "ab");
+    if (i % 2) {
+      EXPECT_THAT(a.Positions(Field::kBody, "x"), ElementsAre(0, 2));
+      EXPECT_EQ(a.Words(Field::kBody)[1].term, "y");
+      EXPECT_EQ(a.Term(a.WordTermIds(Field::kBody)[1]), "y");
+    } else {  // both spellings of "café" normalize to one term
+      EXPECT_THAT(a.Positions(Field::kBody, "cafe"), ElementsAre(0, 1));
+      EXPECT_EQ(a.TermCount(), 2u);
+      EXPECT_EQ(a.Words(Field::kBody)[1].begin, 6u);
+      EXPECT_EQ(a.Words(Field::kBody)[1].end, 12u);
+    }
+  }
+}
+
+TEST(AnalyzedArticleTest, EmptyArticle) {
+  AnalyzedArticle a = AnalyzedArticle::Analyze({});
+  EXPECT_EQ(a.TermCount(), 0u);
+  EXPECT_TRUE(a.Words(Field::kTitle).empty());
+  EXPECT_TRUE(a.Words(Field::kBody).empty());
+  EXPECT_EQ(a.FindTerm("oil"), AnalyzedArticle::kNoTerm);
+  EXPECT_THAT(a.Positions(Field::kBody, "oil"), IsEmpty());
+}
+
 }  // namespace
 }  // namespace nw::match
