@@ -99,6 +99,8 @@ AnalyzedArticle AnalyzedArticle::Analyze(const ArticleText& article) {
     w.begin = r.begin;
     w.end = r.end;
   }
+  for (size_t id = s.term_ids.size(); id < s.table.size(); ++id)
+    s.term_ids.push_back(static_cast<uint32_t>(id));
   const size_t entries = 2 * s.table.size();
   counts.resize(entries + 1);
   uint32_t sum = 0;

@@ -103,6 +103,11 @@ class AnalyzedArticle {
   // the one with id `id` (for the rule index's presearcher).
   size_t TermCount() const { return s_->table.size(); }
   std::string_view Term(uint32_t id) const { return s_->table.terms()[id]; }
+  // Every distinct term by id, and their ids (0, 1, ..., TermCount() - 1).
+  absl::Span<const std::string_view> Terms() const { return s_->table.terms(); }
+  absl::Span<const uint32_t> TermIds() const {
+    return absl::MakeConstSpan(s_->term_ids.data(), TermCount());
+  }
 
   const std::string& source() const { return s_->source; }  // nfkc_cf
   const std::string& lang() const { return s_->lang; }      // ASCII lower case
@@ -122,6 +127,8 @@ class AnalyzedArticle {
     size_t title_words = 0;
     std::array<std::vector<uint32_t>, 2> word_ids;
     ArticleTermTable table;  // term -> id; the terms by id
+    // 0, 1, 2, ...: at least TermCount() of them (kept across reuse).
+    std::vector<uint32_t> term_ids;
     // Positions of term id t in field slot s: positions[offsets[2t+s],
     // offsets[2t+s+1]).
     std::vector<uint32_t> offsets;

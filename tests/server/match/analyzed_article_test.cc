@@ -115,6 +115,8 @@ TEST(AnalyzedArticleTest, ReusedStorageStartsEmpty) {
     EXPECT_THAT(prefix_positions(second, "sanc"), ElementsAre(2));
     EXPECT_EQ(second.FindTerm("oil"), AnalyzedArticle::kNoTerm);
     EXPECT_EQ(second.TermCount(), 3u);
+    EXPECT_THAT(second.Terms(), ElementsAre("gas", "sand", "sanctum"));
+    EXPECT_THAT(second.TermIds(), ElementsAre(0, 1, 2));
     EXPECT_TRUE(second.Words(Field::kTitle).empty());
     EXPECT_EQ(second.source(), "");
     EXPECT_THAT(second.tags(), IsEmpty());
