@@ -74,6 +74,8 @@ AnalyzedArticle AnalyzedArticle::Analyze(const ArticleText& article) {
   text::AnalyzeFieldInto(article.title, &s.term_bytes, &refs);
   const size_t title_words = refs.size();
   text::AnalyzeFieldInto(article.body, &s.term_bytes, &refs);
+  // The term table reads 16 bytes from each term's start.
+  s.term_bytes.append(16, '\0');
   // Term ids, and per (term, field) counts; then positions by counting sort, so
   // that every posting list lives in one array (no allocation per term).
   // Arrays are sized first and written in place: a struct built on the stack

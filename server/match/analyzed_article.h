@@ -120,7 +120,8 @@ class AnalyzedArticle {
   // analyzes reuses it: no allocation per article, and memory that is still
   // in cache.
   struct Storage {
-    // The lower-cased title and body, then the terms of non-ASCII words:
+    // The lower-cased title and body, then the terms of non-ASCII words, then
+    // 16 zero bytes (ArticleTermTable reads 16 bytes from a term's start):
     // every term and word views it.
     std::string term_bytes;
     std::vector<ArticleWord> words;  // the title's, then the body's

@@ -10,7 +10,9 @@
 // bytes, where a general hash map cost about twice as much.
 //
 // `Hasher` maps a std::string_view to uint64_t (TermHash below; tests pass
-// one that collides).
+// one that collides). Inserted terms must have 16 readable bytes from their
+// start (bytes past the term are ignored), so that hashing and comparing the
+// short ones reads two words without branching on the length.
 //
 // Thread safety: const methods may run concurrently; others need exclusive
 // access.
@@ -33,11 +35,6 @@ inline uint64_t Load64(const char* p) {
   std::memcpy(&x, p, 8);
   return x;
 }
-inline uint32_t Load32(const char* p) {
-  uint32_t x;
-  std::memcpy(&x, p, 4);
-  return x;
-}
 // The 128-bit product of a and b, folded to 64 bits.
 inline uint64_t Mum(uint64_t a, uint64_t b) {
   const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
@@ -47,38 +44,50 @@ inline constexpr uint64_t kP1 = 0xe7037ed1a0b428dbULL;  // wyhash's constant
 // Per process (from ASLR), so that crafted articles cannot collide at will.
 extern const uint64_t kSeed;
 
+// The low k bytes of a word set, k in [0, 8] (no branch: a conditional move).
+inline uint64_t LowBytes(size_t k) {
+  return k >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * k)) - 1;
+}
+// Bytes [0, n) of p (n <= 16) as two words, zero past n. REQUIRES: p[0, 16)
+// readable: no branch on the length, which varies from word to word.
+inline uint64_t PaddedLow(const char* p, size_t n) {
+  return Load64(p) & LowBytes(n);
+}
+inline uint64_t PaddedHigh(const char* p, size_t n) {
+  return Load64(p + 8) & LowBytes(n > 8 ? n - 8 : 0);
+}
+// Whether p[0, n) == q[0, n), n <= 16, both with 16 readable bytes.
+inline bool EqualPadded(const char* p, const char* q, size_t n) {
+  return ((Load64(p) ^ Load64(q)) & LowBytes(n)) == 0 &&
+         ((Load64(p + 8) ^ Load64(q + 8)) & LowBytes(n > 8 ? n - 8 : 0)) == 0;
+}
+
 }  // namespace term_table_internal
 
-// A wyhash-style hash of a term: most are 2-12 bytes, hashed with two
-// overlapping loads and two 64x64->128 multiplies.
+// A wyhash-style hash of a term: most are 2-12 bytes, hashed as two words
+// (zero-padded) and two 64x64->128 multiplies.
 struct TermHash {
   uint64_t operator()(std::string_view s) const {
+    if (s.size() <= 16) {
+      alignas(8) char buf[16] = {};
+      std::memcpy(buf, s.data(), s.size());
+      return Padded(std::string_view(buf, s.size()));
+    }
+    return Padded(s);
+  }
+  // The same value. REQUIRES: s.data()[0, 16) readable.
+  uint64_t Padded(std::string_view s) const {
     using namespace term_table_internal;
     const char* p = s.data();
     const size_t n = s.size();
-    uint64_t seed = kSeed;
-    uint64_t a, b;
     if (n <= 16) {
-      if (n >= 8) {
-        a = Load64(p);
-        b = Load64(p + n - 8);
-      } else if (n >= 4) {
-        a = Load32(p);
-        b = Load32(p + n - 4);
-      } else if (n > 0) {
-        const auto* u = reinterpret_cast<const unsigned char*>(p);
-        a = (uint64_t{u[0]} << 16) | (uint64_t{u[n / 2]} << 8) | u[n - 1];
-        b = 0;
-      } else {
-        a = b = 0;
-      }
-    } else {
-      size_t i = 0;
-      for (; i + 16 < n; i += 16)
-        seed = Mum(Load64(p + i) ^ kP1, Load64(p + i + 8) ^ seed);
-      a = Load64(p + n - 16);
-      b = Load64(p + n - 8);
+      return Mum(kP1 ^ n, Mum(PaddedLow(p, n) ^ kP1, PaddedHigh(p, n) ^ kSeed));
     }
+    uint64_t seed = kSeed;
+    size_t i = 0;
+    for (; i + 16 < n; i += 16)
+      seed = Mum(Load64(p + i) ^ kP1, Load64(p + i + 8) ^ seed);
+    const uint64_t a = Load64(p + n - 16), b = Load64(p + n - 8);
     return Mum(kP1 ^ n, Mum(a ^ kP1, b ^ seed));
   }
 };
@@ -99,10 +108,11 @@ class BasicTermTable {
   }
 
   // The id of `term`; if it is new, inserts it with id size() (the view is
-  // kept: it must stay valid while the table is used).
+  // kept: it must stay valid while the table is used). REQUIRES: 16 bytes
+  // readable from term.data() (the article pads its buffer of terms).
   uint32_t Insert(std::string_view term) {
     if (slots_.empty()) Grow();
-    const uint64_t hash = Hasher()(term);
+    const uint64_t hash = HashPadded(term);
     const uint64_t tag = hash >> 32;
     for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
       const uint64_t slot = slots_[i];
@@ -112,10 +122,15 @@ class BasicTermTable {
     }
   }
 
-  // The id of `term`, or kNoTerm.
+  // The id of `term` (any view), or kNoTerm.
   uint32_t Find(std::string_view term) const {
     if (slots_.empty()) return kNoTerm;
-    const uint64_t hash = Hasher()(term);
+    alignas(8) char buf[16] = {};
+    if (term.size() <= 16) {  // a padded copy
+      std::memcpy(buf, term.data(), term.size());
+      term = std::string_view(buf, term.size());
+    }
+    const uint64_t hash = HashPadded(term);
     const uint64_t tag = hash >> 32;
     for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
       const uint64_t slot = slots_[i];
@@ -137,24 +152,22 @@ class BasicTermTable {
   static constexpr uint64_t kEmpty = ~uint64_t{0};
   static constexpr uint64_t kIdMask = 0xFFFFFFFFULL;
 
-  // Byte-wise equality; short terms (nearly all) by two overlapping loads
-  // instead of a call to memcmp.
+  // Hasher::Padded when it has one (same value, no branch on the length).
+  static uint64_t HashPadded(std::string_view term) {
+    if constexpr (requires(const Hasher& h) { h.Padded(term); }) {
+      return Hasher().Padded(term);
+    } else {
+      return Hasher()(term);
+    }
+  }
+
+  // Byte-wise equality of two terms with 16 readable bytes each; short terms
+  // (nearly all) without a branch on their length.
   static bool Equal(std::string_view a, std::string_view b) {
-    using term_table_internal::Load32;
-    using term_table_internal::Load64;
     const size_t n = a.size();
     if (n != b.size()) return false;
-    const char *p = a.data(), *q = b.data();
-    if (n >= 8) {
-      if (n > 16) return std::memcmp(p, q, n) == 0;
-      return Load64(p) == Load64(q) && Load64(p + n - 8) == Load64(q + n - 8);
-    }
-    if (n >= 4)
-      return Load32(p) == Load32(q) && Load32(p + n - 4) == Load32(q + n - 4);
-    for (size_t k = 0; k < n; ++k) {
-      if (p[k] != q[k]) return false;
-    }
-    return true;
+    if (n <= 16) return term_table_internal::EqualPadded(a.data(), b.data(), n);
+    return std::memcmp(a.data(), b.data(), n) == 0;
   }
 
   // Inserts new `term` at empty slot `i`, growing first if that would leave
@@ -178,7 +191,7 @@ class BasicTermTable {
     slots_.assign(capacity, kEmpty);
     mask_ = capacity - 1;
     for (uint32_t id = 0; id < terms_.size(); ++id) {
-      const uint64_t hash = Hasher()(terms_[id]);
+      const uint64_t hash = HashPadded(terms_[id]);
       size_t i = hash & mask_;
       while (slots_[i] != kEmpty) i = (i + 1) & mask_;
       slots_[i] = hash >> 32 << 32 | id;

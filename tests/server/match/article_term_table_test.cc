@@ -25,6 +25,22 @@ struct SameSlotHash {
   }
 };
 
+// Views of `terms` in one buffer, each followed by 16 bytes of padding
+// (Insert reads 16 bytes from a term's start). The buffer must outlive them.
+std::vector<std::string_view> PaddedViews(const std::vector<std::string>& terms,
+                                          std::string* buffer) {
+  std::vector<size_t> offsets;
+  for (const std::string& t : terms) {
+    offsets.push_back(buffer->size());
+    buffer->append(t);
+    buffer->append(16, '#');  // not zeros: bytes past a term are ignored
+  }
+  std::vector<std::string_view> views;
+  for (size_t i = 0; i < terms.size(); ++i)
+    views.emplace_back(buffer->data() + offsets[i], terms[i].size());
+  return views;
+}
+
 // Terms of 0 to 40 bytes that differ from a base term in one byte each (at
 // every position), so that a comparison skipping any byte would merge two.
 std::vector<std::string> NearTerms() {
@@ -44,12 +60,15 @@ std::vector<std::string> NearTerms() {
 template <typename Table>
 void ExpectDenseIdsAndExactLookups(Table& table) {
   const std::vector<std::string> terms = NearTerms();
+  std::string buffer, again;
+  const std::vector<std::string_view> views = PaddedViews(terms, &buffer);
+  const std::vector<std::string_view> copies = PaddedViews(terms, &again);
   for (size_t i = 0; i < terms.size(); ++i) {
-    ASSERT_EQ(table.Insert(terms[i]), i) << "<" << terms[i] << ">";
+    ASSERT_EQ(table.Insert(views[i]), i) << "<" << terms[i] << ">";
   }
   ASSERT_EQ(table.size(), terms.size());
   for (size_t i = 0; i < terms.size(); ++i) {
-    EXPECT_EQ(table.Insert(terms[i]), i) << "<" << terms[i] << ">";
+    EXPECT_EQ(table.Insert(copies[i]), i) << "<" << terms[i] << ">";
     EXPECT_EQ(table.Find(terms[i]), i) << "<" << terms[i] << ">";
     EXPECT_EQ(table.terms()[i], terms[i]);
   }
@@ -86,21 +105,25 @@ TEST(ArticleTermTableTest, SameSlotDifferentTags) {
 
 TEST(ArticleTermTableTest, UsableWithoutReset) {
   ArticleTermTable table;
+  std::string buffer;
+  const auto v = PaddedViews({"oil", "gas"}, &buffer);
   EXPECT_EQ(table.Find("oil"), ArticleTermTable::kNoTerm);
-  EXPECT_EQ(table.Insert("oil"), 0u);
-  EXPECT_EQ(table.Insert("gas"), 1u);
-  EXPECT_EQ(table.Insert("oil"), 0u);
+  EXPECT_EQ(table.Insert(v[0]), 0u);
+  EXPECT_EQ(table.Insert(v[1]), 1u);
+  EXPECT_EQ(table.Insert(v[0]), 0u);
   EXPECT_EQ(table.Find("gas"), 1u);
 }
 
 TEST(ArticleTermTableTest, ResetEmpties) {
   ArticleTermTable table;
+  std::string buffer;
+  const auto v = PaddedViews({"oil", "gas"}, &buffer);
   table.Reset(2);
-  table.Insert("oil");
+  table.Insert(v[0]);
   table.Reset(2);
   EXPECT_EQ(table.size(), 0u);
   EXPECT_EQ(table.Find("oil"), ArticleTermTable::kNoTerm);
-  EXPECT_EQ(table.Insert("gas"), 0u);
+  EXPECT_EQ(table.Insert(v[1]), 0u);
 }
 
 TEST(ArticleTermTableTest, ManyTermsGrowFromTheSmallestSize) {
@@ -108,8 +131,10 @@ TEST(ArticleTermTableTest, ManyTermsGrowFromTheSmallestSize) {
   table.Reset(0);
   std::vector<std::string> terms;
   for (int i = 0; i < 20000; ++i) terms.push_back("t" + std::to_string(i));
+  std::string buffer;
+  const std::vector<std::string_view> views = PaddedViews(terms, &buffer);
   for (size_t i = 0; i < terms.size(); ++i)
-    ASSERT_EQ(table.Insert(terms[i]), i);
+    ASSERT_EQ(table.Insert(views[i]), i);
   for (size_t i = 0; i < terms.size(); ++i) ASSERT_EQ(table.Find(terms[i]), i);
   EXPECT_LE(2 * table.size(), table.capacity());
 }
@@ -117,8 +142,13 @@ TEST(ArticleTermTableTest, ManyTermsGrowFromTheSmallestSize) {
 TEST(ArticleTermTableTest, HashDependsOnEveryByteAndTheLength) {
   const TermHash hash;
   const std::vector<std::string> terms = NearTerms();
+  std::string buffer;
+  const std::vector<std::string_view> views = PaddedViews(terms, &buffer);
   std::vector<uint64_t> hashes;
-  for (const std::string& t : terms) hashes.push_back(hash(t));
+  for (size_t i = 0; i < terms.size(); ++i) {
+    hashes.push_back(hash(terms[i]));
+    EXPECT_EQ(hash.Padded(views[i]), hashes.back()) << terms[i];
+  }
   std::sort(hashes.begin(), hashes.end());
   EXPECT_EQ(std::adjacent_find(hashes.begin(), hashes.end()), hashes.end());
 }
