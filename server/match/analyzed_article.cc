@@ -17,6 +17,9 @@ namespace {
 constexpr size_t kPooledStorages = 4;
 constexpr size_t kMaxPooledTermBytes = size_t{1} << 14;
 constexpr size_t kMaxPooledWords = size_t{1} << 11;
+// The per-thread word lists of Analyze are freed after an article of more
+// words (1 MB of WordRefs).
+constexpr size_t kMaxKeptRefs = size_t{1} << 16;
 
 // Set once the thread's pool is destroyed (thread exit): articles destroyed
 // later on that thread free their storage. Trivially destructible, so it
@@ -123,6 +126,10 @@ AnalyzedArticle AnalyzedArticle::Analyze(const ArticleText& article) {
   s.tags.clear();
   for (std::string_view tag : article.tags) {
     s.tags.push_back(text::NormalizeMetadata(tag));
+  }
+  if (refs.capacity() > kMaxKeptRefs) {  // a huge article: do not pin it
+    refs = std::vector<text::WordRef>();
+    cursor = std::vector<uint32_t>();
   }
   return a;
 }

@@ -56,6 +56,30 @@ inline uint64_t PaddedLow(const char* p, size_t n) {
 inline uint64_t PaddedHigh(const char* p, size_t n) {
   return Load64(p + 8) & LowBytes(n > 8 ? n - 8 : 0);
 }
+// The same two words from p[0, n) (n <= 16) reading no byte past n: for
+// queries, which are not padded.
+inline void ShortWords(const char* p, size_t n, uint64_t* lo, uint64_t* hi) {
+  if (n >= 8) {
+    *lo = Load64(p);
+    *hi = n == 8 ? 0 : Load64(p + n - 8) >> (8 * (16 - n));  // bytes [8, n)
+  } else if (n >= 4) {
+    uint32_t first, last;
+    std::memcpy(&first, p, 4);
+    std::memcpy(&last, p + n - 4, 4);
+    *lo = first | (uint64_t{last} >> (8 * (8 - n))) << 32;  // bytes [4, n)
+    *hi = 0;
+  } else {
+    uint64_t x = 0;
+    for (size_t k = 0; k < n; ++k)
+      x |= uint64_t{static_cast<unsigned char>(p[k])} << (8 * k);
+    *lo = x;
+    *hi = 0;
+  }
+}
+// The hash of a term of n <= 16 bytes from its two zero-padded words.
+inline uint64_t HashShort(uint64_t lo, uint64_t hi, size_t n) {
+  return Mum(kP1 ^ n, Mum(lo ^ kP1, hi ^ kSeed));
+}
 // Whether p[0, n) == q[0, n), n <= 16, both with 16 readable bytes.
 inline bool EqualPadded(const char* p, const char* q, size_t n) {
   return ((Load64(p) ^ Load64(q)) & LowBytes(n)) == 0 &&
@@ -69,20 +93,18 @@ inline bool EqualPadded(const char* p, const char* q, size_t n) {
 struct TermHash {
   uint64_t operator()(std::string_view s) const {
     if (s.size() <= 16) {
-      alignas(8) char buf[16] = {};
-      std::memcpy(buf, s.data(), s.size());
-      return Padded(std::string_view(buf, s.size()));
+      uint64_t lo, hi;
+      term_table_internal::ShortWords(s.data(), s.size(), &lo, &hi);
+      return term_table_internal::HashShort(lo, hi, s.size());
     }
-    return Padded(s);
+    return Padded(s);  // reads no byte past the end when over 16 bytes
   }
   // The same value. REQUIRES: s.data()[0, 16) readable.
   uint64_t Padded(std::string_view s) const {
     using namespace term_table_internal;
     const char* p = s.data();
     const size_t n = s.size();
-    if (n <= 16) {
-      return Mum(kP1 ^ n, Mum(PaddedLow(p, n) ^ kP1, PaddedHigh(p, n) ^ kSeed));
-    }
+    if (n <= 16) return HashShort(PaddedLow(p, n), PaddedHigh(p, n), n);
     uint64_t seed = kSeed;
     size_t i = 0;
     for (; i + 16 < n; i += 16)
@@ -122,21 +144,26 @@ class BasicTermTable {
     }
   }
 
-  // The id of `term` (any view), or kNoTerm.
+  // The id of `term` (any view: no padding needed), or kNoTerm.
   uint32_t Find(std::string_view term) const {
+    using namespace term_table_internal;
     if (slots_.empty()) return kNoTerm;
-    alignas(8) char buf[16] = {};
-    if (term.size() <= 16) {  // a padded copy
-      std::memcpy(buf, term.data(), term.size());
-      term = std::string_view(buf, term.size());
-    }
-    const uint64_t hash = HashPadded(term);
+    const size_t n = term.size();
+    uint64_t lo = 0, hi = 0;  // a short term's words, read once
+    if (n <= 16) ShortWords(term.data(), n, &lo, &hi);
+    const uint64_t hash = Hasher()(term);
     const uint64_t tag = hash >> 32;
     for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
       const uint64_t slot = slots_[i];
       if (slot == kEmpty) return kNoTerm;
-      if (slot >> 32 == tag && Equal(terms_[slot & kIdMask], term))
+      if (slot >> 32 != tag) continue;
+      const std::string_view t = terms_[slot & kIdMask];  // padded
+      if (t.size() == n &&
+          (n <= 16
+               ? PaddedLow(t.data(), n) == lo && PaddedHigh(t.data(), n) == hi
+               : std::memcmp(t.data(), term.data(), n) == 0)) {
         return static_cast<uint32_t>(slot);
+      }
     }
   }
 

@@ -28,6 +28,9 @@ size_t FirstNonAscii(std::string_view s, size_t pos) {
   return pos;
 }
 
+// Per-thread buffers larger than this are freed after use.
+constexpr size_t kMaxKeptBytes = size_t{1} << 20;
+
 }  // namespace
 
 void AnalyzeFieldInto(std::string_view utf8_text, std::string* terms,
@@ -83,6 +86,10 @@ std::vector<Word> AnalyzeField(std::string_view utf8_text) {
     words[i].position = i;
     words[i].begin = r.begin;
     words[i].end = r.end;
+  }
+  if (terms.capacity() > kMaxKeptBytes) {  // a huge field: do not pin it
+    terms = std::string();
+    refs = std::vector<WordRef>();
   }
   return words;
 }
