@@ -133,13 +133,17 @@ void WordCharMask(std::string_view text, uint64_t* mask) {
                    uint64_t{WordChars16(bytes + i + 32)} << 32 |
                    uint64_t{WordChars16(bytes + i + 48)} << 48;
   }
-  if (i < n) {  // the last partial unit, through a zero-padded copy
-    alignas(16) unsigned char tail[64] = {};
-    std::memcpy(tail, bytes + i, n - i);
-    mask[i / 64] = uint64_t{WordChars16(tail)} |
-                   uint64_t{WordChars16(tail + 16)} << 16 |
-                   uint64_t{WordChars16(tail + 32)} << 32 |
-                   uint64_t{WordChars16(tail + 48)} << 48;
+  if (i < n) {  // the last partial unit: whole chunks, then a padded copy
+    uint64_t unit = 0;
+    size_t k = i;
+    for (; k + 16 <= n; k += 16)
+      unit |= uint64_t{WordChars16(bytes + k)} << (k - i);
+    if (k < n) {  // most rule words end here: one chunk
+      alignas(16) unsigned char tail[16] = {};
+      std::memcpy(tail, bytes + k, n - k);
+      unit |= uint64_t{WordChars16(tail)} << (k - i);
+    }
+    mask[i / 64] = unit;
   }
 #else
   WordCharMaskScalar(text, mask);
