@@ -4,12 +4,8 @@ namespace nw::index {
 
 ArticleTerms ArticleTerms::Collect(const match::AnalyzedArticle& article) {
   ArticleTerms t;
-  t.words.reserve(article.TermCount());
-  t.word_ids.reserve(article.TermCount());
-  for (uint32_t id = 0; id < article.TermCount(); ++id) {
-    t.words.push_back(article.Term(id));
-    t.word_ids.push_back(id);
-  }
+  t.words = article.Terms();
+  t.word_ids = article.TermIds();
   t.source = article.source();
   for (const std::string& tag : article.tags()) t.tags.push_back(tag);
   const std::string_view lang = article.lang();

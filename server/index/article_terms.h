@@ -11,19 +11,24 @@
 #ifndef NW_SERVER_INDEX_ARTICLE_TERMS_H_
 #define NW_SERVER_INDEX_ARTICLE_TERMS_H_
 
+#include <cstdint>
 #include <string_view>
-#include <vector>
 
+#include "absl/container/inlined_vector.h"
+#include "absl/types/span.h"
 #include "server/match/analyzed_article.h"
 
 namespace nw::index {
 
+// Views of the article's own arrays, and small inline lists: collecting costs
+// no allocation.
 struct ArticleTerms {
-  std::vector<std::string_view> words;  // distinct normalized words
-  std::vector<uint32_t> word_ids;  // AnalyzedArticle term id of each of `words`
+  absl::Span<const std::string_view> words;  // distinct normalized words
+  absl::Span<const uint32_t>
+      word_ids;  // AnalyzedArticle term id of each of `words`
   std::string_view source;
-  std::vector<std::string_view> tags;
-  std::vector<std::string_view>
+  absl::InlinedVector<std::string_view, 4> tags;
+  absl::InlinedVector<std::string_view, 4>
       langs;  // the lang and its prefixes before each '-'
 
   static ArticleTerms Collect(const match::AnalyzedArticle& article);

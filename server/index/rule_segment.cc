@@ -674,7 +674,7 @@ std::pair<uint32_t, uint32_t> RuleSegment::ExactHighlights(
     s.hl_count[slot] = static_cast<uint32_t>(keys.size());
     for (const uint64_t key : keys) {
       const size_t field = key >> 32;
-      const text::Word& w =
+      const match::ArticleWord& w =
           article.Words(kFields[field])[static_cast<uint32_t>(key)];
       storage.push_back(match::Highlight{kFields[field], w.begin, w.end});
     }

@@ -2,128 +2,154 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
+#include <utility>
 
 #include "absl/strings/ascii.h"
+#include "server/text/analyzer.h"
 
 namespace nw::match {
 namespace {
 
-uint64_t Load64(const unsigned char* p) {
-  uint64_t x;
-  std::memcpy(&x, p, 8);
-  return x;
-}
-uint64_t Load32(const unsigned char* p) {
-  uint32_t x;
-  std::memcpy(&x, p, 4);
-  return x;
-}
-// The 128-bit product of a and b, folded to 64 bits.
-uint64_t Mum(uint64_t a, uint64_t b) {
-  const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
-  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
-}
+// Storages kept per thread for the next articles. Only those sized for
+// ordinary articles (Reuters: 860 bytes and 140 words on average) are kept, so
+// that a small article that reuses one and is then kept long (the cluster's
+// analysis cache) holds at most ~100 KB more than it needs.
+constexpr size_t kPooledStorages = 4;
+constexpr size_t kMaxPooledTermBytes = size_t{1} << 14;
+constexpr size_t kMaxPooledWords = size_t{1} << 11;
+// The per-thread word lists of Analyze are freed after an article of more
+// words (1 MB of WordRefs).
+constexpr size_t kMaxKeptRefs = size_t{1} << 16;
 
-constexpr uint64_t kP0 = 0xa0761d6478bd642fULL;  // wyhash's constants
-constexpr uint64_t kP1 = 0xe7037ed1a0b428dbULL;
+// Set once the thread's pool is destroyed (thread exit): articles destroyed
+// later on that thread free their storage. Trivially destructible, so it
+// outlives the pool.
+thread_local bool pool_destroyed = false;
 
-const uint64_t kSeed = [] {
-  static const char kAnchor = 0;
-  return Mum(reinterpret_cast<uintptr_t>(&kAnchor) ^ kP0, kP1);
-}();
+template <typename Storage>
+struct Pool {
+  std::vector<Storage*> free;
+  ~Pool() {
+    for (Storage* s : free) delete s;
+    pool_destroyed = true;
+  }
+};
+
+template <typename Storage>
+Pool<Storage>& ThreadPool() {
+  thread_local Pool<Storage> pool;
+  return pool;
+}
 
 }  // namespace
 
-size_t AnalyzedArticle::TermHash::operator()(std::string_view s) const {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  uint64_t seed = kSeed;
-  uint64_t a, b;
-  if (n <= 16) {
-    if (n >= 8) {
-      a = Load64(p);
-      b = Load64(p + n - 8);
-    } else if (n >= 4) {
-      a = Load32(p);
-      b = Load32(p + n - 4);
-    } else if (n > 0) {
-      a = (uint64_t{p[0]} << 16) | (uint64_t{p[n / 2]} << 8) | p[n - 1];
-      b = 0;
-    } else {
-      a = b = 0;
-    }
-  } else {
-    size_t i = 0;
-    for (; i + 16 < n; i += 16)
-      seed = Mum(Load64(p + i) ^ kP1, Load64(p + i + 8) ^ seed);
-    a = Load64(p + n - 16);
-    b = Load64(p + n - 8);
+void AnalyzedArticle::Recycle::operator()(Storage* s) const {
+  if (pool_destroyed || s->term_bytes.capacity() > kMaxPooledTermBytes ||
+      s->words.capacity() > kMaxPooledWords) {
+    delete s;
+    return;
   }
-  return Mum(kP1 ^ n, Mum(a ^ kP1, b ^ seed));
+  Pool<Storage>& pool = ThreadPool<Storage>();
+  if (pool.free.size() >= kPooledStorages) {
+    delete s;
+    return;
+  }
+  pool.free.push_back(s);
 }
 
 AnalyzedArticle AnalyzedArticle::Analyze(const ArticleText& article) {
   AnalyzedArticle a;
-  a.words_[0] = text::AnalyzeField(article.title);
-  a.words_[1] = text::AnalyzeField(article.body);
+  Pool<Storage>& pool = ThreadPool<Storage>();
+  if (pool.free.empty()) {
+    a.s_.reset(new Storage);
+  } else {
+    a.s_.reset(pool.free.back());
+    pool.free.pop_back();
+    a.s_->sorted_ready.store(false, std::memory_order_relaxed);
+    a.s_->sorted_terms.clear();
+    a.s_->term_bytes.clear();
+  }
+  Storage& s = *a.s_;
+  // Both fields' words, their terms in one buffer (text::AnalyzeFieldInto);
+  // the list is kept per thread (no allocation per article).
+  thread_local std::vector<text::WordRef> refs;
+  refs.clear();
+  text::AnalyzeFieldInto(article.title, &s.term_bytes, &refs);
+  const size_t title_words = refs.size();
+  text::AnalyzeFieldInto(article.body, &s.term_bytes, &refs);
+  // The term table reads 16 bytes from each term's start.
+  s.term_bytes.append(16, '\0');
   // Term ids, and per (term, field) counts; then positions by counting sort, so
   // that every posting list lives in one array (no allocation per term).
-  const size_t word_count = a.words_[0].size() + a.words_[1].size();
-  a.term_ids_.reserve(word_count);
-  a.terms_.reserve(word_count);
-  a.offsets_.reserve(2 * word_count + 1);
-  std::vector<uint32_t>& counts = a.offsets_;
-  for (size_t slot = 0; slot < 2; ++slot) {
-    a.word_ids_[slot].reserve(a.words_[slot].size());
-    for (const text::Word& w : a.words_[slot]) {
-      auto [it, inserted] = a.term_ids_.try_emplace(
-          std::string_view(w.term), static_cast<uint32_t>(a.terms_.size()));
-      if (inserted) {
-        a.terms_.push_back(w.term);
-        counts.push_back(0);
-        counts.push_back(0);
-      }
-      ++counts[2 * it->second + slot];
-      a.word_ids_[slot].push_back(it->second);
-    }
+  // Arrays are sized first and written in place: a struct built on the stack
+  // and copied whole would be read back before its stores retire.
+  const size_t word_count = refs.size();
+  s.table.Reset(word_count);
+  s.words.resize(word_count);
+  s.title_words = title_words;
+  s.word_ids[0].resize(title_words);
+  s.word_ids[1].resize(word_count - title_words);
+  std::vector<uint32_t>& counts = s.offsets;  // 2 per term, then 1
+  counts.assign(2 * word_count + 1, 0);
+  const char* const bytes = s.term_bytes.data();
+  for (size_t i = 0; i < word_count; ++i) {
+    const text::WordRef& r = refs[i];
+    const std::string_view term(bytes + r.term_offset, r.term_size);
+    const uint32_t id = s.table.Insert(term);
+    const size_t slot = i < title_words ? 0 : 1;
+    ++counts[2 * id + slot];
+    s.word_ids[slot][i - (slot == 0 ? 0 : title_words)] = id;
+    ArticleWord& w = s.words[i];
+    w.term = term;
+    w.begin = r.begin;
+    w.end = r.end;
   }
+  for (size_t id = s.term_ids.size(); id < s.table.size(); ++id)
+    s.term_ids.push_back(static_cast<uint32_t>(id));
+  const size_t entries = 2 * s.table.size();
+  counts.resize(entries + 1);
   uint32_t sum = 0;
-  for (uint32_t& c : counts)
-    sum += std::exchange(c, sum);  // exclusive prefix sums
-  counts.push_back(sum);
-  a.positions_.resize(sum);
-  std::vector<uint32_t> cursor(counts.begin(), counts.end() - 1);
+  for (size_t k = 0; k < entries; ++k)
+    sum += std::exchange(counts[k], sum);  // exclusive prefix sums
+  counts[entries] = sum;
+  s.positions.resize(sum);
+  thread_local std::vector<uint32_t> cursor;
+  cursor.assign(counts.begin(), counts.end() - 1);
   for (size_t slot = 0; slot < 2; ++slot) {
-    const std::vector<uint32_t>& ids = a.word_ids_[slot];
+    const std::vector<uint32_t>& ids = s.word_ids[slot];
     for (uint32_t p = 0; p < ids.size(); ++p)
-      a.positions_[cursor[2 * ids[p] + slot]++] = p;
+      s.positions[cursor[2 * ids[p] + slot]++] = p;
   }
-  a.source_ = text::NormalizeMetadata(article.source);
-  a.lang_ = absl::AsciiStrToLower(
+  s.source = text::NormalizeMetadata(article.source);
+  s.lang = absl::AsciiStrToLower(
       absl::string_view(article.lang.data(), article.lang.size()));
-  a.tags_.reserve(article.tags.size());
+  s.tags.clear();
   for (std::string_view tag : article.tags) {
-    a.tags_.push_back(text::NormalizeMetadata(tag));
+    s.tags.push_back(text::NormalizeMetadata(tag));
+  }
+  if (refs.capacity() > kMaxKeptRefs) {  // a huge article: do not pin it
+    refs = std::vector<text::WordRef>();
+    cursor = std::vector<uint32_t>();
   }
   return a;
-}
-
-uint32_t AnalyzedArticle::FindTerm(std::string_view term) const {
-  auto it = term_ids_.find(term);
-  return it == term_ids_.end() ? kNoTerm : it->second;
 }
 
 void AnalyzedArticle::ForEachPrefixMatch(
     Field field, std::string_view prefix,
     absl::FunctionRef<void(absl::Span<const uint32_t>)> fn) const {
-  absl::call_once(sorted_->once, [&] {
-    sorted_->terms.reserve(terms_.size());
-    for (uint32_t id = 0; id < terms_.size(); ++id)
-      sorted_->terms.emplace_back(terms_[id], id);
-    std::sort(sorted_->terms.begin(), sorted_->terms.end());
-  });
-  const auto& sorted_terms = sorted_->terms;
+  Storage& s = *s_;
+  if (!s.sorted_ready.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> lock(s.sorted_mu);
+    if (!s.sorted_ready.load(std::memory_order_relaxed)) {
+      const std::vector<std::string_view>& terms = s.table.terms();
+      s.sorted_terms.reserve(terms.size());
+      for (uint32_t id = 0; id < terms.size(); ++id)
+        s.sorted_terms.emplace_back(terms[id], id);
+      std::sort(s.sorted_terms.begin(), s.sorted_terms.end());
+      s.sorted_ready.store(true, std::memory_order_release);
+    }
+  }
+  const auto& sorted_terms = s.sorted_terms;
   auto it =
       std::lower_bound(sorted_terms.begin(), sorted_terms.end(), prefix,
                        [](const std::pair<std::string_view, uint32_t>& entry,

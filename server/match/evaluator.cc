@@ -51,7 +51,7 @@ struct Element {
   uint32_t term;  // article term id of an exact element (kNoTerm: absent)
 };
 
-bool StartsWith(const std::string& term, std::string_view prefix) {
+bool StartsWith(std::string_view term, std::string_view prefix) {
   return term.size() >= prefix.size() &&
          term.compare(0, prefix.size(), prefix) == 0;
 }
@@ -91,7 +91,7 @@ void ForEachOccurrence(const NodeRef& leaf, Field field,
     elements.push_back(e);
     q += v >> 1;
   }
-  const std::vector<text::Word>& words = article.Words(field);
+  const absl::Span<const ArticleWord> words = article.Words(field);
   const std::vector<uint32_t>& ids = article.WordTermIds(field);
   const uint32_t n = static_cast<uint32_t>(elements.size());
   if (words.size() < n) return;
@@ -278,7 +278,7 @@ void CollectHighlights(const char* p, uint8_t mask,
   }
   for (Field f : kFields) {
     if (!InMask(f, mask)) continue;
-    const std::vector<text::Word>& words = article.Words(f);
+    const absl::Span<const ArticleWord> words = article.Words(f);
     ForEachOccurrence(node, f, article, [&](Span s) {
       out->push_back(Highlight{f, words[s.first].begin, words[s.last].end});
       return false;

@@ -30,6 +30,26 @@ struct Word {
 // none. Never fails.
 std::vector<Word> AnalyzeField(std::string_view utf8_text);
 
+// A word of a field analyzed by AnalyzeFieldInto: its term is
+// terms.substr(term_offset, term_size) of the buffer passed there; [begin, end)
+// are its bytes in the field's text. Its position is its index among the
+// field's words.
+struct WordRef {
+  uint32_t term_offset;
+  uint32_t term_size;
+  uint32_t begin;
+  uint32_t end;
+};
+
+// The same words as AnalyzeField, without a string per word: appends to
+// `*terms` a lower-cased copy of `utf8_text` (most terms are parts of it), then
+// the terms of the words that are not plain ASCII, and appends the field's
+// words to `*words` (term offsets are into the whole of `*terms`, so that
+// several fields can share one buffer). REQUIRES: `utf8_text` is valid UTF-8
+// and the buffer stays under 4 GiB.
+void AnalyzeFieldInto(std::string_view utf8_text, std::string* terms,
+                      std::vector<WordRef>* words);
+
 // Returns `value` (valid UTF-8) under ICU's nfkc_cf normalization, the form in
 // which `source:` and `tag:` values are compared (spec §2). No segmentation.
 std::string NormalizeMetadata(std::string_view value);

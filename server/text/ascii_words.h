@@ -20,11 +20,29 @@
 
 namespace nw::text {
 
-// Appends the words of `ascii_text` (every byte < 0x80), segmented on its own
-// (as a whole field would be), to `out`. Positions continue from
-// `*next_position` (advanced past them); byte ranges are offset by `base`.
-void AppendAsciiWords(std::string_view ascii_text, uint32_t base,
-                      uint32_t* next_position, std::vector<Word>* out);
+// The number of 64-bit units of a word-character mask (WordCharMask) of a text
+// of `size` bytes.
+inline size_t WordCharMaskUnits(size_t size) { return (size + 63) / 64; }
+
+// Sets bit i % 64 of mask[i / 64] iff byte i of `text` is an ASCII word
+// character (a letter, a digit, '_' or '@'), for every i < text.size(); the
+// other bits of the WordCharMaskUnits(text.size()) units are 0. Bytes >= 0x80
+// are not word characters.
+void WordCharMask(std::string_view text, uint64_t* mask);
+// The same, a byte at a time (the reference for the vectorized one).
+void WordCharMaskScalar(std::string_view text, uint64_t* mask);
+
+// Appends the words of text[from, to) (every byte < 0x80), segmented on its own
+// (as a whole field would be), to `out` as WordRefs whose terms are bytes
+// `term_base + begin` onwards of a lower-cased copy of `text` (the term is a
+// prefix of the word: only a trailing 's is dropped). Byte ranges are relative
+// to `text`. `mask` is WordCharMask(text).
+void AppendAsciiWords(std::string_view text, const uint64_t* mask, size_t from,
+                      size_t to, uint32_t term_base, std::vector<WordRef>* out);
+
+// `dst[0, size)` = `src[0, size)` with ASCII upper-case letters lower-cased
+// (nfkc_cf of ASCII); other bytes, non-ASCII ones too, are copied unchanged.
+void LowerAsciiCopy(const char* src, size_t size, char* dst);
 
 // Whether ICU's word segmentation always has a boundary at byte `i` of `text`,
 // whatever surrounds it: `text[i - 1]` is an ASCII space, tab, CR or LF (after

@@ -259,7 +259,14 @@ std::string CheckAnalyzerInput(std::string_view data) {
   if (article.Words(Field::kTitle).size() != words.size()) {
     return "AnalyzedArticle title words differ from AnalyzeField";
   }
-  err = CheckWords(article.Words(Field::kBody), body);
+  // The article's words, in AnalyzeField's form (position = index).
+  std::vector<nw::text::Word> body_words;
+  for (const nw::match::ArticleWord& w : article.Words(Field::kBody)) {
+    body_words.push_back(nw::text::Word{
+        std::string(w.term), static_cast<uint32_t>(body_words.size()), w.begin,
+        w.end});
+  }
+  err = CheckWords(body_words, body);
   if (!err.empty()) return absl::StrCat("body: ", err);
   for (const auto& rule : FixedRules()) {
     err = EvaluateChecked(*rule, text, article);

@@ -225,6 +225,55 @@ TEST(AsciiWordsTest, FuzzCorpus) {
   EXPECT_GT(files, 30u);
 }
 
+// The vectorized word-character mask against the byte-at-a-time one: every
+// byte value, at every offset of texts of 0 to 200 bytes.
+TEST(AsciiWordsTest, WordCharMaskMatchesScalar) {
+  std::mt19937 rng(16);
+  for (size_t len = 0; len <= 200; ++len) {
+    for (int round = 0; round < 20; ++round) {
+      std::string s(len, ' ');
+      for (char& c : s) c = static_cast<char>(rng() % 256);
+      if (round == 0) {  // every byte value somewhere
+        for (size_t k = 0; k < len; ++k) s[k] = static_cast<char>(k * 7 % 256);
+      }
+      std::vector<uint64_t> got(WordCharMaskUnits(len) + 1, 0xAAAA);
+      std::vector<uint64_t> want(WordCharMaskUnits(len) + 1, 0xAAAA);
+      WordCharMask(s, got.data());
+      WordCharMaskScalar(s, want.data());
+      ASSERT_EQ(got, want) << "length " << len << " round " << round;
+      for (size_t k = 0; k < len; ++k) {
+        const auto c = static_cast<unsigned char>(s[k]);
+        const bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '_' || c == '@';
+        ASSERT_EQ((want[k / 64] >> (k % 64) & 1) != 0, word) << int{c};
+      }
+    }
+  }
+}
+
+// Two fields analyzed into one buffer: offsets are into the whole buffer, and
+// non-ASCII terms follow the field's lower-cased copy.
+TEST(AsciiWordsTest, FieldsShareOneTermBuffer) {
+  std::string terms;
+  std::vector<WordRef> words;
+  AnalyzeFieldInto("Oil PRICES", &terms, &words);
+  AnalyzeFieldInto("Caf\xC3\xA9 OPEC's", &terms, &words);
+  ASSERT_EQ(words.size(), 4u);
+  auto term = [&](size_t i) {
+    return terms.substr(words[i].term_offset, words[i].term_size);
+  };
+  EXPECT_EQ(term(0), "oil");
+  EXPECT_EQ(term(1), "prices");
+  EXPECT_EQ(term(2), "cafe");  // diacritics removed, after the field's copy
+  EXPECT_EQ(words[2].term_offset, 10u + 12u);
+  EXPECT_EQ(term(3), "opec");
+  EXPECT_EQ(words[1].begin, 4u);
+  EXPECT_EQ(words[1].end, 10u);
+  EXPECT_EQ(words[3].begin, 6u);  // bytes of the second field's text
+  EXPECT_EQ(words[3].end, 12u);
+  EXPECT_EQ(words[3].term_offset, 10u + 6u);
+}
+
 // nfkc_cf of ASCII is lower casing: every character, and all of them at once.
 TEST(AsciiWordsTest, MetadataOfEveryAsciiCharacter) {
   std::string all;
