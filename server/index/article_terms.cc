@@ -6,6 +6,7 @@ ArticleTerms ArticleTerms::Collect(const match::AnalyzedArticle& article) {
   ArticleTerms t;
   t.words = article.Terms();
   t.word_ids = article.TermIds();
+  t.word_hashes = article.TermHashes();
   t.source = article.source();
   for (const std::string& tag : article.tags()) t.tags.push_back(tag);
   const std::string_view lang = article.lang();

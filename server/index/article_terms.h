@@ -26,6 +26,9 @@ struct ArticleTerms {
   absl::Span<const std::string_view> words;  // distinct normalized words
   absl::Span<const uint32_t>
       word_ids;  // AnalyzedArticle term id of each of `words`
+  // match::TermHash()(words[i]) (the article's term table computed it); each
+  // word has 16 readable bytes from its start (the article pads its terms).
+  absl::Span<const uint64_t> word_hashes;
   std::string_view source;
   absl::InlinedVector<std::string_view, 4> tags;
   absl::InlinedVector<std::string_view, 4>

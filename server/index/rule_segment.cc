@@ -221,11 +221,17 @@ uint32_t RuleSegment::Intern(const Feature& feature, uint32_t* next_id) {
     map.emplace(std::string(key), *next_id);
     return (*next_id)++;
   };
-  if (feature.kind == FeatureKind::kTerm) return intern(terms_, feature.text);
+  auto intern_term = [&](TermDictionary& dictionary, std::string_view key) {
+    const uint32_t id = dictionary.FindOrInsert(key, *next_id);
+    if (id == *next_id) ++*next_id;
+    return id;
+  };
+  if (feature.kind == FeatureKind::kTerm)
+    return intern_term(terms_, feature.text);
   if (feature.kind == FeatureKind::kPrefix) {
     prefix_starts_[PrefixStart(feature.text)] |=
         uint64_t{1} << feature.text.size();  // 3 <= size <= 48
-    return intern(prefixes_, feature.text);
+    return intern_term(prefixes_, feature.text);
   }
   return intern(metadata_,
                 MetadataKey(MetadataTag(feature.kind), feature.text));
@@ -426,14 +432,19 @@ void RuleSegment::MarkFeatures(const ArticleTerms& terms,
                                MatchScratch& s) const {
   const bool any_terms = !terms_.empty();
   const size_t n = terms.words.size();
+  const uint64_t* const hashes = terms.word_hashes.data();
+  constexpr size_t kAhead = 8;
+  // The dictionary is large (a miss per lookup): prefetch a few words ahead.
+  if (any_terms) {
+    for (size_t i = 0; i < n && i < kAhead; ++i) terms_.Prefetch(hashes[i]);
+  }
   for (size_t i = 0; i < n; ++i) {
-    // The dictionary is large (a miss per lookup): prefetch a few words ahead.
-    if (any_terms && i + 4 < n) terms_.prefetch(View(terms.words[i + 4]));
+    if (any_terms && i + kAhead < n) terms_.Prefetch(hashes[i + kAhead]);
     const std::string_view w = terms.words[i];
     const uint32_t term = terms.word_ids[i];
     if (any_terms) {
-      if (auto it = terms_.find(View(w)); it != terms_.end())
-        s.Mark(it->second, term);
+      const uint32_t f = terms_.FindPadded(w, hashes[i]);
+      if (f != TermDictionary::kAbsent) s.Mark(f, term);
     }
     if (w.size() < 3 || prefix_starts_.empty()) continue;
     auto start = prefix_starts_.find(PrefixStart(w));
@@ -444,10 +455,11 @@ void RuleSegment::MarkFeatures(const ArticleTerms& terms,
     while (lengths != 0) {
       const int len = __builtin_ctzll(lengths);
       lengths &= lengths - 1;
-      if (auto it = prefixes_.find(View(w.substr(0, len)));
-          it != prefixes_.end()) {
-        s.Mark(it->second, term);
-      }
+      // A prefix of a padded term is padded too.
+      const std::string_view prefix = w.substr(0, len);
+      const uint32_t f =
+          prefixes_.FindPadded(prefix, match::TermHash().Padded(prefix));
+      if (f != TermDictionary::kAbsent) s.Mark(f, term);
     }
   }
   if (metadata_.empty()) return;
@@ -757,7 +769,7 @@ std::pair<uint32_t, uint32_t> RuleSegment::ExactHighlights(
 size_t RuleSegment::MemoryBytes() const {
   return sizeof(*this) + VectorBytes(rules_) + VectorBytes(rule_pointers_) +
          VectorBytes(id_hashes_) + VectorBytes(id_ordinals_) +
-         MapBytes(terms_) + MapBytes(prefixes_) + MapBytes(metadata_) +
+         terms_.MemoryBytes() + prefixes_.MemoryBytes() + MapBytes(metadata_) +
          prefix_starts_.capacity() *
              (sizeof(std::pair<uint32_t, uint64_t>) + 1) +
          VectorBytes(block_offsets_) + VectorBytes(blocks_);

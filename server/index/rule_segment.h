@@ -28,6 +28,7 @@
 #include "server/index/huge_page_allocator.h"
 #include "server/index/indexed_rule.h"
 #include "server/index/rule_query.h"
+#include "server/index/term_dictionary.h"
 #include "server/match/evaluator.h"
 
 namespace nw::index {
@@ -115,7 +116,10 @@ class RuleSegment {
   HugeVector<const IndexedRule*> rule_pointers_;
   std::vector<uint64_t> id_hashes_;    // hash of each id, sorted
   std::vector<uint32_t> id_ordinals_;  // the ordinal of each id_hashes_ entry
-  absl::flat_hash_map<std::string, uint32_t> terms_, prefixes_, metadata_;
+  // Word and prefix features (the word features looked up with the hash the
+  // article computed for each word).
+  TermDictionary terms_, prefixes_;
+  absl::flat_hash_map<std::string, uint32_t> metadata_;
   // First three bytes of prefix features -> bit n set when one of them has n
   // bytes.
   absl::flat_hash_map<uint32_t, uint64_t> prefix_starts_;

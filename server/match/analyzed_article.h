@@ -105,6 +105,8 @@ class AnalyzedArticle {
   std::string_view Term(uint32_t id) const { return s_->table.terms()[id]; }
   // Every distinct term by id, and their ids (0, 1, ..., TermCount() - 1).
   absl::Span<const std::string_view> Terms() const { return s_->table.terms(); }
+  // TermHash()(Term(id)) by id (see ArticleTermTable::hashes).
+  absl::Span<const uint64_t> TermHashes() const { return s_->table.hashes(); }
   absl::Span<const uint32_t> TermIds() const {
     return absl::MakeConstSpan(s_->term_ids.data(), TermCount());
   }

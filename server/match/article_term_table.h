@@ -127,6 +127,8 @@ class BasicTermTable {
     mask_ = capacity - 1;
     terms_.clear();
     terms_.reserve(expected);
+    hashes_.clear();
+    hashes_.reserve(expected);
   }
 
   // The id of `term`; if it is new, inserts it with id size() (the view is
@@ -138,7 +140,7 @@ class BasicTermTable {
     const uint64_t tag = hash >> 32;
     for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
       const uint64_t slot = slots_[i];
-      if (slot == kEmpty) return Add(term, tag, i);
+      if (slot == kEmpty) return Add(term, hash, i);
       if (slot >> 32 == tag && Equal(terms_[slot & kIdMask], term))
         return static_cast<uint32_t>(slot);
     }
@@ -170,6 +172,10 @@ class BasicTermTable {
   size_t size() const { return terms_.size(); }
   // Distinct terms by id.
   const std::vector<std::string_view>& terms() const { return terms_; }
+  // Hasher()(term) of each term by id: computed once on insertion, so that
+  // other tables keyed by the same hash (the rule index's term dictionary)
+  // look the article's terms up without hashing them again.
+  const std::vector<uint64_t>& hashes() const { return hashes_; }
   // Slots of the open-addressing array (for tests and memory accounting).
   size_t capacity() const { return slots_.size(); }
 
@@ -199,15 +205,16 @@ class BasicTermTable {
 
   // Inserts new `term` at empty slot `i`, growing first if that would leave
   // the table more than half full.
-  uint32_t Add(std::string_view term, uint64_t tag, size_t i) {
+  uint32_t Add(std::string_view term, uint64_t hash, size_t i) {
     const auto id = static_cast<uint32_t>(terms_.size());
+    hashes_.push_back(hash);
     // From the two scalars: copying `term` whole from where it was spilled
     // reads 16 bytes written as two 8-byte halves, a store-forwarding stall.
     terms_.emplace_back(term.data(), term.size());
     if (2 * terms_.size() > slots_.size()) {
       Grow();  // re-inserts `term` too
     } else {
-      slots_[i] = tag << 32 | id;
+      slots_[i] = hash >> 32 << 32 | id;
     }
     return id;
   }
@@ -218,7 +225,7 @@ class BasicTermTable {
     slots_.assign(capacity, kEmpty);
     mask_ = capacity - 1;
     for (uint32_t id = 0; id < terms_.size(); ++id) {
-      const uint64_t hash = HashPadded(terms_[id]);
+      const uint64_t hash = hashes_[id];
       size_t i = hash & mask_;
       while (slots_[i] != kEmpty) i = (i + 1) & mask_;
       slots_[i] = hash >> 32 << 32 | id;
@@ -228,6 +235,7 @@ class BasicTermTable {
   std::vector<uint64_t> slots_;
   size_t mask_ = 0;  // slots_.size() - 1
   std::vector<std::string_view> terms_;
+  std::vector<uint64_t> hashes_;  // by id
 };
 
 using ArticleTermTable = BasicTermTable<>;
