@@ -21,13 +21,7 @@ namespace v1 = ::newswatch::v1;
 
 const auto Rule = &index::testing::MakeRule;
 
-v1::Article Article(const std::string& id, const std::string& body) {
-  v1::Article a;
-  a.set_id(id);
-  a.set_title("Report");
-  a.set_body(body);
-  return a;
-}
+const auto Article = &testing::ReportArticle;
 
 using CursorRestartTest = testing::PipelineFixture;
 

@@ -26,6 +26,16 @@
 
 namespace nw::testing {
 
+// An article titled "Report" with `body`.
+inline newswatch::v1::Article ReportArticle(const std::string& id,
+                                            const std::string& body) {
+  newswatch::v1::Article a;
+  a.set_id(id);
+  a.set_title("Report");
+  a.set_body(body);
+  return a;
+}
+
 class PipelineFixture : public ::testing::Test {
  protected:
   void SetUp() override { Reopen(); }

@@ -12,14 +12,10 @@
 #include "nlohmann/json.hpp"
 #include "server/match/analyzed_article.h"
 #include "server/text/analyzer.h"
+#include "tests/testutil/shared_data.h"
 
 namespace nw::match {
 namespace {
-
-std::string SharedDir() {
-  const char* dir = std::getenv("NW_SHARED_DIR");
-  return dir != nullptr ? dir : NW_SHARED_DIR_DEFAULT;
-}
 
 // "" when the article agrees with AnalyzeField, else the first difference.
 std::string Check(const std::string& title, const std::string& body) {
@@ -64,29 +60,24 @@ std::string Check(const std::string& title, const std::string& body) {
 }
 
 TEST(AnalyzedArticleDataTest, EverySharedArticle) {
-  const std::filesystem::path dir = SharedDir() + "/data";
-  if (!std::filesystem::exists(dir))
-    GTEST_SKIP() << "no shared data at " << dir;
+  const std::filesystem::path dir =
+      nw::testing::SharedDir(NW_SHARED_DIR_DEFAULT) + "/data";
   size_t articles = 0;
   int failures = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() != ".jsonl") continue;
-    std::ifstream in(entry.path());
-    std::string line;
-    while (std::getline(in, line)) {
-      const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded()) continue;
-      auto field = [&](const char* key) {
-        return j.contains(key) && j[key].is_string() ? j[key].get<std::string>()
-                                                     : std::string();
-      };
-      ++articles;
-      if (std::string d = Check(field("title"), field("body"));
-          !d.empty() && ++failures <= 5) {
-        ADD_FAILURE() << entry.path() << " article " << articles << ": " << d;
-      }
-    }
-  }
+  const bool found = nw::testing::ForEachJsonLine(
+      dir, [&](const std::filesystem::path& file, const nlohmann::json& j) {
+        auto field = [&](const char* key) {
+          return j.contains(key) && j[key].is_string()
+                     ? j[key].get<std::string>()
+                     : std::string();
+        };
+        ++articles;
+        if (std::string d = Check(field("title"), field("body"));
+            !d.empty() && ++failures <= 5) {
+          ADD_FAILURE() << file << " article " << articles << ": " << d;
+        }
+      });
+  if (!found) GTEST_SKIP() << "no shared data at " << dir;
   EXPECT_EQ(failures, 0);
   EXPECT_GT(articles, 20000u);
 }

@@ -15,6 +15,7 @@
 #include "nlohmann/json.hpp"
 #include "server/text/analyzer.h"
 #include "server/text/icu_words.h"
+#include "tests/testutil/shared_data.h"
 
 namespace nw::text {
 namespace {
@@ -159,35 +160,24 @@ TEST(AsciiWordsTest, RandomAsciiStrings) {
   EXPECT_EQ(failures, 0);
 }
 
-std::string SharedDir() {
-  const char* dir = std::getenv("NW_SHARED_DIR");
-  return dir != nullptr ? dir : NW_SHARED_DIR_DEFAULT;
-}
-
 // Title and body of every article of every shared data set.
 TEST(AsciiWordsTest, EverySharedArticle) {
-  const std::filesystem::path dir = SharedDir() + "/data";
-  if (!std::filesystem::exists(dir))
-    GTEST_SKIP() << "no shared data at " << dir;
+  const std::filesystem::path dir =
+      nw::testing::SharedDir(NW_SHARED_DIR_DEFAULT) + "/data";
   size_t fields = 0;
   int failures = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() != ".jsonl") continue;
-    std::ifstream in(entry.path());
-    std::string line;
-    while (std::getline(in, line)) {
-      const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded()) continue;
-      for (const char* key : {"title", "body"}) {
-        if (!j.contains(key) || !j[key].is_string()) continue;
-        ++fields;
-        if (std::string d = Compare(j[key].get<std::string>());
-            !d.empty() && ++failures <= 5) {
-          ADD_FAILURE() << entry.path() << ": " << d.substr(0, 2000);
+  const bool found = nw::testing::ForEachJsonLine(
+      dir, [&](const std::filesystem::path& file, const nlohmann::json& j) {
+        for (const char* key : {"title", "body"}) {
+          if (!j.contains(key) || !j[key].is_string()) continue;
+          ++fields;
+          if (std::string d = Compare(j[key].get<std::string>());
+              !d.empty() && ++failures <= 5) {
+            ADD_FAILURE() << file << ": " << d.substr(0, 2000);
+          }
         }
-      }
-    }
-  }
+      });
+  if (!found) GTEST_SKIP() << "no shared data at " << dir;
   EXPECT_EQ(failures, 0);
   EXPECT_GT(fields, 40000u);
 }
